@@ -1,0 +1,405 @@
+//! The blocking HTTPS client.
+
+use std::fmt;
+use std::io::ErrorKind;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
+use crate::generated::spec_data::{self, Host};
+use crate::meta::{Effect, Endpoint};
+use crate::secret::{Credentials, Secret};
+use crate::validate::{self, Form};
+use crate::wire::{self, RawResponse, Response};
+
+/// Default limit for establishing a connection (DNS, TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for a whole call, from connecting to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Answers larger than this are refused (the API's answers are a few hundred bytes).
+const MAX_BODY: u64 = 1024 * 1024;
+
+/// A blocking client for the API. Cheap to clone; clones share one connection pool and can be
+/// used from many threads at once.
+///
+/// Every call is a POST with a form-encoded body (never a URL query, so passwords stay out of
+/// URLs and logs). Calls that change state (placing an order, signing up a partner,
+/// authorizing an order) are never resent: when their answer is lost, the call fails with
+/// [`Error::OutcomeUnknown`].
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    base_url: String,
+    credentials: Option<Credentials>,
+    paths: Vec<(&'static str, String)>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .field("paths", &self.inner.paths)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    base_url: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    root_pems: Vec<Vec<u8>>,
+    root_files: Vec<PathBuf>,
+    user_agent: String,
+    allow_http: bool,
+    paths: Vec<(String, String)>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("extra_roots", &(self.root_pems.len() + self.root_files.len()))
+            .field("user_agent", &self.user_agent)
+            .field("allow_http", &self.allow_http)
+            .field("paths", &self.paths)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            credentials: None,
+            base_url: Host::Current.url().to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            root_pems: Vec::new(),
+            root_files: Vec::new(),
+            user_agent: concat!("sectigo-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            allow_http: false,
+            paths: Vec::new(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The account's user name and password, sent as `loginName`/`loginPassword` to the
+    /// endpoints that take them.
+    pub fn credentials(mut self, login_name: impl Into<String>, login_password: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::new(login_name, login_password));
+        self
+    }
+
+    /// Talk to one of the documented hosts ([`Host::Current`] is the default).
+    pub fn host(mut self, host: Host) -> Self {
+        self.base_url = host.url().to_owned();
+        self
+    }
+
+    /// Talk to another server (a sandbox, a proxy): scheme, host and optional port, such as
+    /// `https://127.0.0.1:8443`. Plain `http://` needs [`allow_http`](Self::allow_http).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Time allowed to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Trusts the certificate authorities in this PEM text, in addition to the built-in
+    /// (Mozilla) roots.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_pems.push(pem.into());
+        self
+    }
+
+    /// Trusts the certificate authorities in this PEM file (read by [`build`](Self::build)), in
+    /// addition to the built-in roots.
+    pub fn add_root_certificates_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.root_files.push(path.into());
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Allows a plain `http://` base URL. For local testing only: the real service refuses
+    /// plain HTTP, and passwords would cross the network in clear.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Sets the path of an endpoint (by id such as `tier2_partner_signup`, or by wire name),
+    /// replacing the documented one. Needed for the Tier 2 partner signup, whose path the
+    /// documents do not state.
+    pub fn endpoint_path(mut self, endpoint: impl Into<String>, path: impl Into<String>) -> Self {
+        self.paths.push((endpoint.into(), path.into()));
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let lower = base_url.to_ascii_lowercase();
+        let rest = if let Some(rest) = lower.strip_prefix("https://") {
+            rest
+        } else if let Some(rest) = lower.strip_prefix("http://") {
+            if !self.allow_http {
+                return Err(ConfigError::new(format!(
+                    "base URL {base_url:?} is plain HTTP; the API needs HTTPS (allow plain HTTP explicitly for local testing)"
+                )));
+            }
+            rest
+        } else {
+            return Err(ConfigError::new(format!("base URL {base_url:?} must start with https://")));
+        };
+        if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+            return Err(ConfigError::new(format!(
+                "base URL {base_url:?} must be scheme, host and optional port only (no path)"
+            )));
+        }
+
+        let mut paths = Vec::new();
+        for (endpoint, path) in self.paths {
+            let Some(found) = spec_data::endpoint(&endpoint) else {
+                return Err(ConfigError::new(format!(
+                    "endpoint_path: no endpoint {endpoint:?}; known: {}",
+                    spec_data::ENDPOINTS.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
+                )));
+            };
+            if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
+                return Err(ConfigError::new(format!(
+                    "endpoint_path for {}: {path:?} must be a path starting with '/'",
+                    found.id
+                )));
+            }
+            paths.retain(|(id, _)| *id != found.id);
+            paths.push((found.id, path));
+        }
+
+        let mut roots = Vec::new();
+        for path in &self.root_files {
+            let pem = std::fs::read(path)
+                .map_err(|e| ConfigError::new(format!("cannot read CA file {}: {e}", path.display())))?;
+            roots.extend(parse_roots(&pem, &path.display().to_string())?);
+        }
+        for (i, pem) in self.root_pems.iter().enumerate() {
+            roots.extend(parse_roots(pem, &format!("root certificate PEM #{}", i + 1))?);
+        }
+        let root_certs = if roots.is_empty() {
+            ureq::tls::RootCerts::WebPki
+        } else {
+            let mut all: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+                .collect();
+            all.extend(roots);
+            ureq::tls::RootCerts::new_with_certs(&all)
+        };
+
+        let config = ureq::Agent::config_builder()
+            .https_only(!self.allow_http)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(self.connect_timeout))
+            .user_agent(self.user_agent.as_str())
+            .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
+            .build();
+        Ok(Client {
+            inner: Arc::new(Inner { agent: config.into(), base_url, credentials: self.credentials, paths }),
+        })
+    }
+}
+
+fn parse_roots(pem: &[u8], what: &str) -> Result<Vec<ureq::tls::Certificate<'static>>, ConfigError> {
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert),
+            Ok(_) => {}
+            Err(e) => return Err(ConfigError::new(format!("{what}: not valid PEM: {e}"))),
+        }
+    }
+    if certs.is_empty() {
+        return Err(ConfigError::new(format!("{what}: no certificate found")));
+    }
+    Ok(certs)
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A client for another account sharing this client's connection pool and settings.
+    pub fn with_credentials(&self, login_name: impl Into<String>, login_password: impl Into<Secret>) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                agent: self.inner.agent.clone(),
+                base_url: self.inner.base_url.clone(),
+                credentials: Some(Credentials::new(login_name, login_password)),
+                paths: self.inner.paths.clone(),
+            }),
+        }
+    }
+
+    /// The URL an endpoint is called at, or why there is none.
+    pub fn url(&self, endpoint: &'static Endpoint) -> Result<String, ConfigError> {
+        let configured = self.inner.paths.iter().find(|(id, _)| *id == endpoint.id).map(|(_, p)| p.as_str());
+        match configured.or(endpoint.path) {
+            Some(path) => Ok(format!("{}{path}", self.inner.base_url)),
+            None => Err(ConfigError::new(format!(
+                "the path of the {} endpoint is not stated in Sectigo's documents, so the SDK cannot \
+                 guess it; set it on the client (Rust: ClientBuilder::endpoint_path(\"{}\", \"/products/...\"))",
+                endpoint.title, endpoint.id
+            ))),
+        }
+    }
+
+    /// Checks `params` (name/value pairs, names case-insensitive) against the endpoint's rules,
+    /// filling the credentials, without sending anything.
+    pub fn prepare<N: AsRef<str>, V: Into<String>>(
+        &self,
+        endpoint: &'static Endpoint,
+        params: impl IntoIterator<Item = (N, V)>,
+    ) -> Result<Form, Error> {
+        validate::prepare(endpoint, params, self.inner.credentials.as_ref()).map_err(Error::Validation)
+    }
+
+    /// Validates and sends a call; the answer is a success, or an [`Error::Api`].
+    pub fn call<N: AsRef<str>, V: Into<String>>(
+        &self,
+        endpoint: &'static Endpoint,
+        params: impl IntoIterator<Item = (N, V)>,
+    ) -> Result<Response, Error> {
+        self.url(endpoint).map_err(Error::Config)?;
+        let form = self.prepare(endpoint, params)?;
+        self.send(&form)
+    }
+
+    /// Sends a checked form. Never retries.
+    pub fn send(&self, form: &Form) -> Result<Response, Error> {
+        let endpoint = form.endpoint();
+        let url = self.url(endpoint).map_err(Error::Config)?;
+        let write = endpoint.effect == Effect::Write;
+        let lost = |detail: String, status: Option<u16>, body: Option<String>| {
+            Error::OutcomeUnknown(OutcomeUnknown {
+                endpoint: endpoint.title,
+                detail,
+                status,
+                body,
+                request: form.redacted(),
+            })
+        };
+        let transport = |kind, detail: String, status, body| {
+            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body })
+        };
+
+        let result = self
+            .inner
+            .agent
+            .post(&url)
+            .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+            .send(form.encode().as_str());
+        let mut response = match result {
+            Ok(response) => response,
+            Err(e) => {
+                let (kind, before_send) = classify(&e);
+                let detail = e.to_string();
+                return Err(if write && !before_send { lost(detail, None, None) } else { transport(kind, detail, None, None) });
+            }
+        };
+        let status = response.status().as_u16();
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+            Ok(body) => body,
+            Err(e) => {
+                let detail = format!("reading the answer failed: {e}");
+                return Err(if write {
+                    lost(detail, Some(status), None)
+                } else {
+                    transport(TransportErrorKind::Io, detail, Some(status), None)
+                });
+            }
+        };
+
+        match wire::decode(form, RawResponse { status, location, body }) {
+            Ok(response) if response.is_success() => Ok(response),
+            Ok(response) => Err(Error::Api(ApiError::from_response(response))),
+            Err(e) if e.kind == wire::DecodeErrorKind::UnexpectedStatus => {
+                let detail = format!("HTTP status {status}");
+                if write && status >= 500 {
+                    Err(lost(detail, Some(status), Some(e.raw)))
+                } else {
+                    Err(transport(TransportErrorKind::Status, detail, Some(status), Some(e.raw)))
+                }
+            }
+            Err(mut e) => {
+                e.may_have_taken_effect = write;
+                Err(Error::Decode(e))
+            }
+        }
+    }
+}
+
+/// Sorts a ureq error, and says whether it certainly happened before any of the request left.
+fn classify(e: &ureq::Error) -> (TransportErrorKind, bool) {
+    use ureq::Error as E;
+    use ureq::Timeout as T;
+    match e {
+        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) | E::InvalidProxyUrl => {
+            (TransportErrorKind::Connect, true)
+        }
+        E::Io(io) => {
+            let refused = matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::AddrNotAvailable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+            );
+            (if refused { TransportErrorKind::Connect } else { TransportErrorKind::Io }, refused)
+        }
+        E::Timeout(t) => (TransportErrorKind::Timeout, matches!(t, T::Resolve | T::Connect)),
+        // Certificate checks run in the handshake, before any request byte is written.
+        E::Rustls(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
+        | E::Rustls(rustls::Error::PeerIncompatible(_)) => (TransportErrorKind::Tls, true),
+        E::Rustls(_) | E::Tls(_) => (TransportErrorKind::Tls, false),
+        E::BadUri(_) | E::RequireHttpsOnly(_) | E::Http(_) | E::TlsRequired | E::Pem(_) => {
+            (TransportErrorKind::Other, true)
+        }
+        _ => (TransportErrorKind::Other, false),
+    }
+}

@@ -1,0 +1,277 @@
+//! Errors: what the API said, what the SDK refused, and what went wrong in between.
+
+use std::fmt;
+
+use crate::meta::{Endpoint, ErrorRow};
+use crate::validate::Violations;
+use crate::wire::{DecodeError, Response};
+
+/// Everything a call can fail with. `E` is the endpoint's typed API error (generated from its
+/// error table), or [`ApiError`] for the name-keyed interface.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E = ApiError> {
+    /// The request broke the spec's rules; nothing was sent.
+    Validation(Violations),
+    /// The API answered with an error code.
+    Api(E),
+    /// The request did not get through, and the server did not act on it (or, for a call that
+    /// changes nothing, may be repeated safely).
+    Transport(TransportError),
+    /// An answer came back but could not be read. For a call that changes state, what happened
+    /// on the server is not known: see [`Error::outcome_unknown`].
+    Decode(DecodeError),
+    /// A call that places an order, signs up a partner or authorizes an order may have reached
+    /// the server, and its answer was lost. It was not resent. Check the account before retrying.
+    OutcomeUnknown(OutcomeUnknown),
+    /// The client or call is set up wrongly (no path for an endpoint, a bad base URL...).
+    Config(ConfigError),
+}
+
+impl<E> Error<E> {
+    /// Converts the API error, keeping every other variant.
+    pub fn map_api<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Validation(v) => Error::Validation(v),
+            Error::Api(e) => Error::Api(f(e)),
+            Error::Transport(e) => Error::Transport(e),
+            Error::Decode(e) => Error::Decode(e),
+            Error::OutcomeUnknown(e) => Error::OutcomeUnknown(e),
+            Error::Config(e) => Error::Config(e),
+        }
+    }
+
+    /// Whether the server may have acted on the request without the SDK knowing the result.
+    /// True for [`Error::OutcomeUnknown`], and for an unreadable answer to a call that changes
+    /// state; never for validation or configuration errors.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::OutcomeUnknown(_) => true,
+            Error::Decode(e) => e.may_have_taken_effect,
+            _ => false,
+        }
+    }
+
+    /// Short, stable name of the variant (`validation`, `api`, `transport`, `decode`,
+    /// `outcome_unknown`, `config`), for bindings and scripts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::Api(_) => "api",
+            Error::Transport(_) => "transport",
+            Error::Decode(_) => "decode",
+            Error::OutcomeUnknown(_) => "outcome_unknown",
+            Error::Config(_) => "config",
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(v) => write!(f, "request not sent: {v}"),
+            Error::Api(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Decode(e) => write!(f, "could not read the answer: {e}"),
+            Error::OutcomeUnknown(e) => e.fmt(f),
+            Error::Config(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {}
+
+/// An error answer from the API, as the server sent it.
+#[derive(Clone)]
+pub struct ApiError {
+    code: i64,
+    row: Option<&'static ErrorRow>,
+    response: Response,
+}
+
+impl ApiError {
+    /// Wraps an answer whose code is not the success code.
+    pub fn from_response(response: Response) -> Self {
+        let row = response.endpoint().error(response.code());
+        ApiError { code: response.code(), row, response }
+    }
+
+    /// The `errorCode`.
+    pub fn code(&self) -> i64 {
+        self.code
+    }
+
+    /// The server's message (from `errorMessage`, the second line, or `errorItem` when the
+    /// server put it there).
+    pub fn message(&self) -> Option<&str> {
+        self.response.error_message()
+    }
+
+    /// The parameter the server blames (`errorItem`), when it names one.
+    pub fn item(&self) -> Option<&str> {
+        self.response.error_item()
+    }
+
+    /// The value the message's placeholder stands for (`'xxxx'` in "The 'xxxx' argument is
+    /// missing!"), when the message matches the documented template.
+    pub fn argument(&self) -> Option<&str> {
+        let row = self.row?;
+        self.message().and_then(|m| row.extract(m))
+    }
+
+    /// The documented error-table row, or `None` for an undocumented code.
+    pub fn documented(&self) -> Option<&'static ErrorRow> {
+        self.row
+    }
+
+    /// The endpoint that answered.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.response.endpoint()
+    }
+
+    /// The whole answer, field by field.
+    pub fn response(&self) -> &Response {
+        &self.response
+    }
+
+    /// The body as received.
+    pub fn raw(&self) -> &str {
+        self.response.raw()
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("endpoint", &self.endpoint().title)
+            .field("code", &self.code)
+            .field("message", &self.message())
+            .field("item", &self.item())
+            .field("raw", &self.raw())
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with error {}", self.endpoint().title, self.code)?;
+        match (self.message(), self.row.and_then(|r| r.message)) {
+            (Some(m), _) => write!(f, ": {m}")?,
+            (None, Some(documented)) => write!(f, " (no message; documented as {documented:?})")?,
+            (None, None) => {}
+        }
+        if let Some(item) = self.item() {
+            write!(f, " [errorItem: {item}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Why a request did not get through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The host name did not resolve, or no connection could be made.
+    Connect,
+    /// TLS failed (an unknown certificate authority, for example).
+    Tls,
+    /// A time limit ran out.
+    Timeout,
+    /// The connection failed while sending or receiving.
+    Io,
+    /// An HTTP status without an API answer.
+    Status,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// Short, stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Tls => "tls",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::Io => "io",
+            TransportErrorKind::Status => "status",
+            TransportErrorKind::Other => "other",
+        }
+    }
+}
+
+/// The request did not get through.
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    /// What failed.
+    pub kind: TransportErrorKind,
+    /// The endpoint called.
+    pub endpoint: &'static str,
+    /// Description from the HTTP layer.
+    pub detail: String,
+    /// HTTP status, for [`TransportErrorKind::Status`].
+    pub status: Option<u16>,
+    /// Body received with that status.
+    pub body: Option<String>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} could not be called ({}): {}", self.endpoint, self.kind.as_str(), self.detail)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// A call that changes state may have taken effect, and its answer was lost.
+#[derive(Debug, Clone)]
+pub struct OutcomeUnknown {
+    /// The endpoint called.
+    pub endpoint: &'static str,
+    /// What went wrong after the request may have been sent.
+    pub detail: String,
+    /// HTTP status, when one came back.
+    pub status: Option<u16>,
+    /// Body received, when one came back.
+    pub body: Option<String>,
+    /// The request as sent, with passwords redacted, so it can be matched against the account.
+    pub request: Vec<(String, String)>,
+}
+
+impl fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} may have taken effect, but its answer was lost ({}); it was not resent: check the account before trying again",
+            self.endpoint, self.detail
+        )
+    }
+}
+
+impl std::error::Error for OutcomeUnknown {}
+
+/// The client or call is set up wrongly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ConfigError { message: message.into() }
+    }
+
+    /// What is wrong and how to fix it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,45 @@
+//! Blocking client for Sectigo's reseller "products" API: placing orders, authorizing them,
+//! opening customer sessions and signing up Tier 2 partners.
+//!
+//! Everything endpoint-specific is generated from `spec/` by `cargo xtask codegen`: typed
+//! request builders ([`PlaceOrder`], [`AutoAuthorize`], ...), typed answers, one error enum per
+//! endpoint from its error table, and the spec itself as data ([`meta`]). The hand-written
+//! runtime around it validates requests, encodes them, talks HTTPS and decodes the answers.
+//!
+//! ```no_run
+//! use sectigo::{Client, PlaceOrder, PlaceOrderItem, Term, WebProduct};
+//!
+//! let client = Client::builder().credentials("login_name", "login_password").build()?;
+//! let order = PlaceOrder::new()
+//!     .ap("reseller_brand_name")
+//!     .reseller(true)
+//!     .email_address("customer@example.com")
+//!     .name("John Doe")
+//!     .item(PlaceOrderItem::product(WebProduct::WebDnsPro, Term::Year1)?)
+//!     .send(&client)?;
+//! println!("order {}", order.order_number);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+// Generated code names runtime items as `::sectigo::...`, inside this crate as well as in the
+// test crate that compiles the generator's snapshots.
+extern crate self as sectigo;
+
+pub mod client;
+pub mod dynamic;
+pub mod error;
+pub mod meta;
+pub mod pages;
+pub mod secret;
+pub mod validate;
+pub mod wire;
+
+#[allow(missing_docs, clippy::all)]
+mod generated;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
+pub use generated::*;
+pub use secret::{Credentials, Secret};
+pub use validate::{Form, Violation, ViolationKind, Violations};
+pub use wire::{DecodeError, DecodeErrorKind, Quirk, Response};

@@ -1,0 +1,70 @@
+//! Values that must never be shown: passwords.
+
+use std::fmt;
+
+/// A string that never appears in `Debug` or `Display` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself. Every call site is a place a secret leaves its box: keep them few.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(crate::validate::REDACTED)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+/// An account's user name and password, sent as `loginName` and `loginPassword`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    login_name: String,
+    login_password: Secret,
+}
+
+impl Credentials {
+    /// Both values, compared case-sensitively by the server.
+    pub fn new(login_name: impl Into<String>, login_password: impl Into<Secret>) -> Self {
+        Credentials { login_name: login_name.into(), login_password: login_password.into() }
+    }
+
+    /// The user name.
+    pub fn login_name(&self) -> &str {
+        &self.login_name
+    }
+
+    /// The password, boxed.
+    pub fn login_password(&self) -> &Secret {
+        &self.login_password
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("login_name", &self.login_name)
+            .field("login_password", &self.login_password)
+            .finish()
+    }
+}

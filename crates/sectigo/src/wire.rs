@@ -1,0 +1,369 @@
+//! Reading answers: newline-delimited and URL-encoded bodies, and redirects.
+//!
+//! The documents contradict themselves in places (see `spec/README.md`); the decoder accepts
+//! what a real server may send and records every such leniency as a [`Quirk`].
+
+use std::fmt;
+
+use crate::meta::{Endpoint, ResponseFormat, When, WireFormat};
+use crate::validate::Form;
+
+/// What came back over HTTP, before decoding.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// `Location` header, when present.
+    pub location: Option<String>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+/// Something the decoder tolerated that the documents say should not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Quirk {
+    /// No `errorCode`, but the fields of a success were there: read as success.
+    ErrorCodeMissing,
+    /// The error text came in `errorItem` instead of `errorMessage`.
+    MessageInErrorItem,
+    /// The answer came as a redirect whose query string held it.
+    Redirect,
+}
+
+impl Quirk {
+    /// Short, stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quirk::ErrorCodeMissing => "error_code_missing",
+            Quirk::MessageInErrorItem => "message_in_error_item",
+            Quirk::Redirect => "redirect",
+        }
+    }
+}
+
+/// A decoded answer, read by field name.
+#[derive(Clone)]
+pub struct Response {
+    endpoint: &'static Endpoint,
+    code: i64,
+    fields: Vec<(String, String)>,
+    raw: String,
+    quirks: Vec<Quirk>,
+}
+
+impl Response {
+    /// The endpoint that answered.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// The `errorCode` (the success code when a success answer left it out).
+    pub fn code(&self) -> i64 {
+        self.code
+    }
+
+    /// Whether the call succeeded.
+    pub fn is_success(&self) -> bool {
+        self.code == self.endpoint.success_code
+    }
+
+    /// A field by name (case-insensitive), as sent.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Every field, in the order received. Newline answers get the names of the spec's lines;
+    /// lines the spec does not name are called `line4`, `line5`, ...
+    pub fn fields(&self) -> &[(String, String)] {
+        &self.fields
+    }
+
+    /// The body as received (for a redirect, the `Location` URL).
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// What the decoder tolerated.
+    pub fn quirks(&self) -> &[Quirk] {
+        &self.quirks
+    }
+
+    /// The error text of a failed call: `errorMessage`, or the second line, or (when the server
+    /// put it there) `errorItem`.
+    pub fn error_message(&self) -> Option<&str> {
+        if self.quirks.contains(&Quirk::MessageInErrorItem) {
+            self.get("errorItem")
+        } else {
+            self.get("errorMessage")
+        }
+    }
+
+    /// The parameter a failed call blames (`errorItem`), unless it held the message instead.
+    pub fn error_item(&self) -> Option<&str> {
+        if self.quirks.contains(&Quirk::MessageInErrorItem) { None } else { self.get("errorItem") }
+    }
+
+    /// A field the spec says every success carries; a decoding error when it is missing.
+    pub fn required(&self, name: &'static str) -> Result<&str, DecodeError> {
+        self.get(name).ok_or_else(|| self.field_error(DecodeErrorKind::MissingField(name)))
+    }
+
+    /// A whole-number field the spec says every success carries.
+    pub fn required_integer(&self, name: &'static str) -> Result<i64, DecodeError> {
+        self.required(name)?;
+        Ok(self.integer(name)?.unwrap_or_default())
+    }
+
+    /// A field holding a whole number; a decoding error when it is not one.
+    pub fn integer(&self, name: &'static str) -> Result<Option<i64>, DecodeError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => v.trim().parse().map(Some).map_err(|_| self.field_error(DecodeErrorKind::NotAnInteger(name))),
+        }
+    }
+
+    fn field_error(&self, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError {
+            kind,
+            status: 200,
+            raw: self.raw.clone(),
+            may_have_taken_effect: self.endpoint.effect == crate::meta::Effect::Write,
+        }
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("endpoint", &self.endpoint.title)
+            .field("code", &self.code)
+            .field("fields", &self.fields)
+            .field("quirks", &self.quirks)
+            .finish()
+    }
+}
+
+/// An answer the SDK could not read. The raw body is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// What was wrong.
+    pub kind: DecodeErrorKind,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// The body as received (lossily UTF-8), or the `Location` of a redirect.
+    pub raw: String,
+    /// The call changes state on the server, so it may have taken effect although its answer
+    /// could not be read: check the account before trying again.
+    pub may_have_taken_effect: bool,
+}
+
+/// Why an answer could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The body was empty.
+    Empty,
+    /// The body is an HTML page, not an API answer.
+    Html,
+    /// The first line of a newline-delimited answer is not a number.
+    NotNumeric,
+    /// A URL-encoded answer has no `name=value` pair.
+    NotUrlEncoded,
+    /// A URL-encoded answer has no `errorCode` and is not recognisably a success.
+    MissingErrorCode,
+    /// `errorCode` is not a whole number.
+    BadErrorCode,
+    /// A field every success carries is missing.
+    MissingField(&'static str),
+    /// A field that holds a number does not.
+    NotAnInteger(&'static str),
+    /// A redirect without a `Location` header.
+    RedirectWithoutLocation,
+    /// An HTTP status that carries no API answer.
+    UnexpectedStatus,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            DecodeErrorKind::Empty => write!(f, "the answer was empty (HTTP {})", self.status),
+            DecodeErrorKind::Html => write!(f, "the answer is an HTML page, not an API answer (HTTP {})", self.status),
+            DecodeErrorKind::NotNumeric => write!(f, "the first line of the answer is not an error code"),
+            DecodeErrorKind::NotUrlEncoded => write!(f, "the answer holds no name=value pairs"),
+            DecodeErrorKind::MissingErrorCode => write!(f, "the answer has no errorCode and is not a success"),
+            DecodeErrorKind::BadErrorCode => write!(f, "the answer's errorCode is not a number"),
+            DecodeErrorKind::MissingField(name) => write!(f, "the success answer lacks `{name}`"),
+            DecodeErrorKind::NotAnInteger(name) => write!(f, "the answer's `{name}` is not a whole number"),
+            DecodeErrorKind::RedirectWithoutLocation => write!(f, "a redirect (HTTP {}) without a Location", self.status),
+            DecodeErrorKind::UnexpectedStatus => write!(f, "unexpected HTTP status {} without an API answer", self.status),
+        }?;
+        write!(f, "; raw answer: {:?}", shorten(&self.raw))?;
+        if self.may_have_taken_effect {
+            f.write_str("; the call may have taken effect: check the account before trying again")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+fn shorten(raw: &str) -> String {
+    const MAX: usize = 200;
+    if raw.chars().count() <= MAX {
+        raw.to_owned()
+    } else {
+        let mut s: String = raw.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The format an answer to `form` comes in, as the spec says.
+pub fn expected_format(form: &Form) -> WireFormat {
+    match form.endpoint().response {
+        ResponseFormat::Newline => WireFormat::Newline,
+        ResponseFormat::UrlEncoded { .. } => WireFormat::UrlEncoded,
+        ResponseFormat::Selectable { selector, default, formats } => form
+            .get(selector)
+            .and_then(|v| formats.iter().find(|(value, _)| *value == v))
+            .map_or(default, |(_, f)| *f),
+    }
+}
+
+/// Whether `form` asks the server to answer with a redirect.
+pub fn expects_redirect(form: &Form) -> bool {
+    match form.endpoint().response {
+        ResponseFormat::UrlEncoded { redirect_params } => {
+            redirect_params.iter().any(|p| form.get(p).is_some_and(|v| !v.is_empty()))
+        }
+        _ => false,
+    }
+}
+
+/// Decodes the answer to `form`.
+pub fn decode(form: &Form, raw: RawResponse) -> Result<Response, DecodeError> {
+    let endpoint = form.endpoint();
+    let status = raw.status;
+    let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: false };
+
+    if (300..400).contains(&status) {
+        if !expects_redirect(form) {
+            return Err(err(DecodeErrorKind::UnexpectedStatus, body_text(&raw.body)));
+        }
+        let Some(location) = raw.location else {
+            return Err(err(DecodeErrorKind::RedirectWithoutLocation, body_text(&raw.body)));
+        };
+        let query = location.split_once('?').map_or("", |(_, q)| q);
+        let query = query.split_once('#').map_or(query, |(q, _)| q).to_owned();
+        let mut response = decode_url_encoded(endpoint, &query, location.clone(), status)?;
+        response.quirks.push(Quirk::Redirect);
+        return Ok(response);
+    }
+
+    let text = body_text(&raw.body);
+    let decoded = match expected_format(form) {
+        WireFormat::Newline => decode_newline(endpoint, &text, status),
+        WireFormat::UrlEncoded => decode_url_encoded(endpoint, text.trim(), text.clone(), status),
+    };
+    match decoded {
+        Ok(response) => Ok(response),
+        Err(e) if !(200..300).contains(&status) => Err(DecodeError { kind: DecodeErrorKind::UnexpectedStatus, ..e }),
+        Err(e) => Err(e),
+    }
+}
+
+fn body_text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
+
+fn looks_like_html(text: &str) -> bool {
+    text.trim_start().starts_with('<')
+}
+
+/// Decodes a newline-delimited answer: line 1 is `errorCode`, the others are named by the spec.
+pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> Result<Response, DecodeError> {
+    let err = |kind| DecodeError { kind, status, raw: text.to_owned(), may_have_taken_effect: false };
+    let mut lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    while lines.last() == Some(&"") {
+        lines.pop();
+    }
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    let Some(first) = first else { return Err(err(DecodeErrorKind::Empty)) };
+    let lines = &lines[first..];
+    let head = lines[0].trim();
+    let code: i64 = match head.parse() {
+        Ok(code) => code,
+        Err(_) if looks_like_html(text) => return Err(err(DecodeErrorKind::Html)),
+        Err(_) => return Err(err(DecodeErrorKind::NotNumeric)),
+    };
+    let success = code == endpoint.success_code;
+    let mut fields = vec![("errorCode".to_owned(), head.to_owned())];
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let n = i + 1;
+        let named = endpoint.fields.iter().find(|f| {
+            f.line == Some(n as u8)
+                && match f.when {
+                    When::Always => true,
+                    When::Success => success,
+                    When::Error => !success,
+                }
+        });
+        let name = named.map_or_else(|| format!("line{n}"), |f| f.name.to_owned());
+        fields.push((name, (*line).to_owned()));
+    }
+    Ok(Response { endpoint, code, fields, raw: text.to_owned(), quirks: Vec::new() })
+}
+
+/// Decodes a URL-encoded answer (`errorCode=0&SID=...`).
+pub fn decode_url_encoded(
+    endpoint: &'static Endpoint,
+    text: &str,
+    raw: String,
+    status: u16,
+) -> Result<Response, DecodeError> {
+    let err = |kind| DecodeError { kind, status, raw: raw.clone(), may_have_taken_effect: false };
+    if text.is_empty() {
+        return Err(err(DecodeErrorKind::Empty));
+    }
+    if looks_like_html(text) {
+        return Err(err(DecodeErrorKind::Html));
+    }
+    if !text.contains('=') {
+        return Err(err(DecodeErrorKind::NotUrlEncoded));
+    }
+    let fields: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+        .map(|(n, v)| (n.trim().to_owned(), v.into_owned()))
+        .filter(|(n, _)| !n.is_empty())
+        .collect();
+    let mut quirks = Vec::new();
+    let code_text = fields.iter().find(|(n, _)| n.eq_ignore_ascii_case("errorCode")).map(|(_, v)| v.trim());
+    let code = match code_text {
+        Some(v) => v.parse().map_err(|_| err(DecodeErrorKind::BadErrorCode))?,
+        None => {
+            // The documents' own sample success of !PlaceOrder is `orderNumber=9597652`.
+            let success_fields =
+                endpoint.fields.iter().filter(|f| f.when == When::Success && !f.optional).collect::<Vec<_>>();
+            let has_success_field = !success_fields.is_empty()
+                && success_fields.iter().all(|f| fields.iter().any(|(n, _)| n.eq_ignore_ascii_case(f.name)));
+            if !has_success_field {
+                return Err(err(DecodeErrorKind::MissingErrorCode));
+            }
+            quirks.push(Quirk::ErrorCodeMissing);
+            endpoint.success_code
+        }
+    };
+    let get = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+    if code != endpoint.success_code
+        && get("errorMessage").is_none()
+        && get("errorItem").is_some_and(|item| !looks_like_parameter_name(item))
+    {
+        quirks.push(Quirk::MessageInErrorItem);
+    }
+    Ok(Response { endpoint, code, fields, raw, quirks })
+}
+
+/// Parameter names are short runs of letters, digits and underscores; messages are not.
+fn looks_like_parameter_name(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}

@@ -1,0 +1,273 @@
+//! The spec exactly as written in `spec/*.toml`. Unknown keys are errors.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// `spec/api.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiFile {
+    #[serde(default)]
+    pub hosts: BTreeMap<String, HostDef>,
+    #[serde(default)]
+    pub page: Vec<PageDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostDef {
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageDef {
+    pub id: String,
+    pub title: String,
+    pub host: Option<String>,
+    pub path: Option<String>,
+    pub query: Vec<String>,
+    pub source: String,
+    pub description: String,
+}
+
+/// `spec/products.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductsFile {
+    pub catalogue: Option<CatalogueDef>,
+    #[serde(default)]
+    pub term: Vec<TermDef>,
+    #[serde(default)]
+    pub product: Vec<ProductDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueDef {
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub endpoint: String,
+    pub item_param: String,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermDef {
+    pub id: String,
+    pub label: String,
+    pub days: Option<u32>,
+    pub years: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDef {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    pub ppp: BTreeMap<String, i64>,
+}
+
+/// One entry of `spec/errors.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    pub code: i64,
+    pub message: Option<String>,
+    pub placeholder: Option<String>,
+    pub names: Option<String>,
+    #[serde(default)]
+    pub alternatives: Vec<String>,
+    #[serde(default)]
+    pub details_may_follow: bool,
+    #[serde(default)]
+    pub free_text: bool,
+    pub meaning: String,
+}
+
+/// `spec/endpoints/*.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointFile {
+    pub endpoint: EndpointDef,
+    pub response: ResponseDef,
+    #[serde(default)]
+    pub param: Vec<ParamDef>,
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+    pub items: Option<ItemsDef>,
+    #[serde(default)]
+    pub item_param: Vec<ParamDef>,
+    #[serde(default)]
+    pub group: Vec<GroupDef>,
+    #[serde(default)]
+    pub field: Vec<FieldDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointDef {
+    pub id: String,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub path: Option<String>,
+    pub path_unknown: Option<String>,
+    pub hosts: Vec<String>,
+    pub methods: Vec<String>,
+    pub effect: String,
+    pub summary: String,
+    pub description: String,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub pages: Vec<String>,
+    pub errors: Vec<ErrorRef>,
+    #[serde(default)]
+    pub source: Vec<SourceDef>,
+    #[serde(default)]
+    pub history: Vec<HistoryDef>,
+}
+
+/// An endpoint's error-table row: a key of `spec/errors.toml`, optionally with overrides.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorRef {
+    Id(String),
+    Table(ErrorOverride),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorOverride {
+    pub id: String,
+    pub message: Option<String>,
+    pub meaning: Option<String>,
+    pub since: Option<String>,
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDef {
+    pub file: String,
+    pub generation: String,
+    pub version: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryDef {
+    pub version: String,
+    pub changes: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    pub format: String,
+    pub selector: Option<String>,
+    #[serde(default)]
+    pub formats: BTreeMap<String, String>,
+    #[serde(default)]
+    pub redirect_params: Vec<String>,
+    pub success_code: i64,
+    pub success_message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub max_length: Option<i64>,
+    pub requirement: String,
+    #[serde(default)]
+    pub allowed: Vec<AllowedDef>,
+    pub default: Option<String>,
+    pub server_default: Option<String>,
+    #[serde(default)]
+    pub secret: bool,
+    pub credential: Option<String>,
+    pub format: Option<String>,
+    #[serde(default)]
+    pub product_dependent: bool,
+    pub since: Option<String>,
+    pub rust_name: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedDef {
+    pub value: String,
+    pub variant: Option<String>,
+    pub meaning: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub kind: String,
+    pub sets: Option<Vec<Vec<String>>>,
+    pub param: Option<String>,
+    pub when: Option<WhenDef>,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenDef {
+    pub param: String,
+    pub equals: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemsDef {
+    pub min: u32,
+    #[serde(default)]
+    pub underscore_prefix: bool,
+    #[serde(default)]
+    pub open: bool,
+    #[serde(default)]
+    pub one_of: Vec<Vec<String>>,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDef {
+    pub id: String,
+    pub title: String,
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub required_if_any: Vec<String>,
+    pub defaults_to: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub max_length: Option<i64>,
+    pub line: Option<u8>,
+    pub when: String,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub generations: Vec<String>,
+    pub since: Option<String>,
+    pub description: String,
+}
