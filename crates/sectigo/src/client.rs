@@ -355,7 +355,7 @@ impl Client {
             }
         };
 
-        match wire::decode(form, RawResponse { status, location, body }) {
+        match wire::decode(endpoint, form.pairs(), RawResponse { status, location, body }) {
             Ok(response) if response.is_success() => Ok(response),
             Ok(response) => Err(Error::Api(ApiError::from_response(response))),
             Err(e) if e.kind == wire::DecodeErrorKind::UnexpectedStatus => {

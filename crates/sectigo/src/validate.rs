@@ -264,7 +264,7 @@ impl fmt::Display for Violation {
                 write!(f, "`{p}` is required because `{given}` of the {group} is given")
             }
             ViolationKind::TooFewItems { min } => {
-                write!(f, "at least {min} item{} must be given (such as `1_PPP`)", if *min == 1 { "" } else { "s" })
+                write!(f, "too few items: at least {min} must be given (numbered from 1, such as `1_PPP`)")
             }
             ViolationKind::ItemNumbering { expected, found } => write!(
                 f,

@@ -6,7 +6,6 @@
 use std::fmt;
 
 use crate::meta::{Endpoint, ResponseFormat, When, WireFormat};
-use crate::validate::Form;
 
 /// What came back over HTTP, before decoding.
 #[derive(Debug, Clone)]
@@ -184,6 +183,24 @@ pub enum DecodeErrorKind {
     UnexpectedStatus,
 }
 
+impl DecodeErrorKind {
+    /// Short, stable name (`not_numeric`, `html`, ...).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DecodeErrorKind::Empty => "empty",
+            DecodeErrorKind::Html => "html",
+            DecodeErrorKind::NotNumeric => "not_numeric",
+            DecodeErrorKind::NotUrlEncoded => "not_url_encoded",
+            DecodeErrorKind::MissingErrorCode => "missing_error_code",
+            DecodeErrorKind::BadErrorCode => "bad_error_code",
+            DecodeErrorKind::MissingField(_) => "missing_field",
+            DecodeErrorKind::NotAnInteger(_) => "not_an_integer",
+            DecodeErrorKind::RedirectWithoutLocation => "redirect_without_location",
+            DecodeErrorKind::UnexpectedStatus => "unexpected_status",
+        }
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
@@ -219,36 +236,43 @@ fn shorten(raw: &str) -> String {
     }
 }
 
-/// The format an answer to `form` comes in, as the spec says.
-pub fn expected_format(form: &Form) -> WireFormat {
-    match form.endpoint().response {
+/// The value of a sent parameter (case-insensitive name).
+fn sent<'a>(request: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    request.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// The format the answer to `request` comes in, as the spec says.
+pub fn expected_format(endpoint: &Endpoint, request: &[(String, String)]) -> WireFormat {
+    match endpoint.response {
         ResponseFormat::Newline => WireFormat::Newline,
         ResponseFormat::UrlEncoded { .. } => WireFormat::UrlEncoded,
-        ResponseFormat::Selectable { selector, default, formats } => form
-            .get(selector)
+        ResponseFormat::Selectable { selector, default, formats } => sent(request, selector)
             .and_then(|v| formats.iter().find(|(value, _)| *value == v))
             .map_or(default, |(_, f)| *f),
     }
 }
 
-/// Whether `form` asks the server to answer with a redirect.
-pub fn expects_redirect(form: &Form) -> bool {
-    match form.endpoint().response {
+/// Whether `request` asks the server to answer with a redirect.
+pub fn expects_redirect(endpoint: &Endpoint, request: &[(String, String)]) -> bool {
+    match endpoint.response {
         ResponseFormat::UrlEncoded { redirect_params } => {
-            redirect_params.iter().any(|p| form.get(p).is_some_and(|v| !v.is_empty()))
+            redirect_params.iter().any(|p| sent(request, p).is_some_and(|v| !v.is_empty()))
         }
         _ => false,
     }
 }
 
-/// Decodes the answer to `form`.
-pub fn decode(form: &Form, raw: RawResponse) -> Result<Response, DecodeError> {
-    let endpoint = form.endpoint();
+/// Decodes the answer of `endpoint` to the parameters `request` (as sent).
+pub fn decode(
+    endpoint: &'static Endpoint,
+    request: &[(String, String)],
+    raw: RawResponse,
+) -> Result<Response, DecodeError> {
     let status = raw.status;
     let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: false };
 
     if (300..400).contains(&status) {
-        if !expects_redirect(form) {
+        if !expects_redirect(endpoint, request) {
             return Err(err(DecodeErrorKind::UnexpectedStatus, body_text(&raw.body)));
         }
         let Some(location) = raw.location else {
@@ -258,19 +282,41 @@ pub fn decode(form: &Form, raw: RawResponse) -> Result<Response, DecodeError> {
         let query = query.split_once('#').map_or(query, |(q, _)| q).to_owned();
         let mut response = decode_url_encoded(endpoint, &query, location.clone(), status)?;
         response.quirks.push(Quirk::Redirect);
-        return Ok(response);
+        return check_fields(response);
     }
 
     let text = body_text(&raw.body);
-    let decoded = match expected_format(form) {
+    let decoded = match expected_format(endpoint, request) {
         WireFormat::Newline => decode_newline(endpoint, &text, status),
         WireFormat::UrlEncoded => decode_url_encoded(endpoint, text.trim(), text.clone(), status),
     };
     match decoded {
-        Ok(response) => Ok(response),
+        Ok(response) => check_fields(response),
         Err(e) if !(200..300).contains(&status) => Err(DecodeError { kind: DecodeErrorKind::UnexpectedStatus, ..e }),
         Err(e) => Err(e),
     }
+}
+
+/// A success must carry every field the spec promises, and number fields must hold numbers.
+fn check_fields(response: Response) -> Result<Response, DecodeError> {
+    let endpoint = response.endpoint;
+    for f in endpoint.fields {
+        let expected = match f.when {
+            When::Always => true,
+            When::Success => response.is_success(),
+            When::Error => !response.is_success(),
+        };
+        if !expected {
+            continue;
+        }
+        if f.when == When::Success && !f.optional {
+            response.required(f.name)?;
+        }
+        if f.ty == crate::meta::ParamType::Integer && f.name != "errorCode" {
+            response.integer(f.name)?;
+        }
+    }
+    Ok(response)
 }
 
 fn body_text(body: &[u8]) -> String {
