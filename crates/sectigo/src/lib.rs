@@ -34,7 +34,7 @@ pub mod secret;
 pub mod validate;
 pub mod wire;
 
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs)]
 mod generated;
 
 pub use client::{Client, ClientBuilder};

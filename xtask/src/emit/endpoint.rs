@@ -13,7 +13,7 @@ pub fn emit(ir: &Ir, e: &ir::Endpoint) -> TokenStream {
     let error = format_ident!("{}Error", e.rust_type);
 
     let enums = e.params.iter().chain(e.items.iter().flat_map(|it| &it.params)).filter_map(enum_type);
-    let item = e.items.as_ref().map(|it| item_type(it));
+    let item = e.items.as_ref().map(item_type);
     let catalogue = ir.catalogue.as_ref().filter(|c| c.endpoint == e.id).map(|c| catalogue_impl(c, e));
 
     let fields = e.params.iter().map(|p| {
@@ -413,6 +413,16 @@ fn error_type(e: &ir::Endpoint, error: &proc_macro2::Ident) -> TokenStream {
             Doc(d)
         })
         .collect();
+    let from_body = if e.errors.is_empty() {
+        quote!(#error::Unknown(e))
+    } else {
+        quote! {
+            match e.code() {
+                #(#codes => #error::#variants(e),)*
+                _ => #error::Unknown(e),
+            }
+        }
+    };
     let doc = Doc::from(format!(
         "Error answers of `{}`, one variant per row of its error table, and `Unknown` for codes the documents do not list.",
         e.title
@@ -458,10 +468,7 @@ fn error_type(e: &ir::Endpoint, error: &proc_macro2::Ident) -> TokenStream {
 
         impl From<::sectigo::ApiError> for #error {
             fn from(e: ::sectigo::ApiError) -> Self {
-                match e.code() {
-                    #(#codes => #error::#variants(e),)*
-                    _ => #error::Unknown(e),
-                }
+                #from_body
             }
         }
 

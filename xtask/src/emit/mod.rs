@@ -64,6 +64,7 @@ pub fn format(tokens: TokenStream) -> String {
 }
 
 /// Documentation text, emitted as one `///` line per line of text.
+#[derive(Debug)]
 pub struct Doc(pub String);
 
 impl<T: Into<String>> From<T> for Doc {

@@ -1,0 +1,189 @@
+//! Generator tests: snapshots of the emitted code (fixtures and the real spec), spec checks
+//! that must fail naming file and key, and freshness of the checked-in generated files.
+//!
+//! The snapshots are compiled by `tests/snapshot-compile`, so none can bless code that does not
+//! build.
+
+use std::path::{Path, PathBuf};
+
+use xtask::check::load;
+
+fn here() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const FIXTURES: &[&str] = &["one_of", "conditional", "groups", "items", "selectable", "value_kinds"];
+
+fn snapshot_spec(name: &str, dir: &Path) {
+    let ir = load(dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for (file, text) in xtask::emit::rust_files(&ir) {
+        let stem = file.trim_end_matches(".rs");
+        insta::assert_snapshot!(format!("{name}__{stem}"), text);
+    }
+}
+
+#[test]
+fn fixture_snapshots() {
+    for name in FIXTURES {
+        snapshot_spec(name, &here().join("tests/fixtures").join(name));
+    }
+}
+
+#[test]
+fn real_spec_snapshots() {
+    snapshot_spec("spec", &xtask::root().join("spec"));
+}
+
+#[test]
+fn generated_files_are_fresh() {
+    let root = xtask::root();
+    let files = xtask::generate(&root.join("spec")).expect("spec/ loads");
+    let report = xtask::write_generated(&root, &files, true).unwrap();
+    assert!(
+        report.changed.is_empty() && report.orphaned.is_empty(),
+        "stale generated files {:?} {:?}: run `cargo xtask codegen`",
+        report.changed,
+        report.orphaned
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let spec = xtask::root().join("spec");
+    assert_eq!(xtask::generate(&spec).unwrap(), xtask::generate(&spec).unwrap());
+}
+
+/// A copy of a spec folder in a fresh temporary folder, with one text replacement in one file.
+fn mutated(source: &Path, file: &str, from: &str, to: &str) -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("xtask-spec-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(source, &dir);
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn load_error(dir: &Path) -> String {
+    let err = load(dir).expect_err("the spec should be refused").to_string();
+    let _ = std::fs::remove_dir_all(dir);
+    err
+}
+
+#[test]
+fn broken_specs_are_refused_naming_file_and_key() {
+    let fixtures = here().join("tests/fixtures");
+    let spec = xtask::root().join("spec");
+    let cases: &[(&Path, &str, &str, &str, &[&str])] = &[
+        // An unknown rule reference.
+        (&fixtures.join("one_of"), "endpoints/greet.toml", r#"["foreName", "surName"]"#, r#"["foreName", "lastName"]"#,
+            &["endpoints/greet.toml", "rule[0].sets[1][1]", "unknown parameter \"lastName\""]),
+        (&fixtures.join("conditional"), "endpoints/signup.toml", "param = \"brandName\"", "param = \"brand\"",
+            &["endpoints/signup.toml", "rule[0].param", "unknown parameter \"brand\""]),
+        // A duplicate name (case-insensitive).
+        (&fixtures.join("one_of"), "endpoints/greet.toml", "name = \"surName\"", "name = \"FORENAME\"",
+            &["endpoints/greet.toml", "param[2].name", "clashes with \"foreName\""]),
+        // A length on an integer enum; an allowed value longer than the length.
+        (&fixtures.join("conditional"), "endpoints/signup.toml", "type = \"integer\"\nrequirement", "type = \"integer\"\nmax_length = 2\nrequirement",
+            &["endpoints/signup.toml", "param[0].max_length", "a length on an integer"]),
+        (&fixtures.join("value_kinds"), "endpoints/values.toml", "max_length = 64", "max_length = 4",
+            &["endpoints/values.toml", "param[4].allowed[0].value", "longer than max_length 4"]),
+        // A default outside the allowed values.
+        (&fixtures.join("value_kinds"), "endpoints/values.toml", "default = \"N\"", "default = \"X\"",
+            &["endpoints/values.toml", "param[3].default", "not one of the allowed values"]),
+        // An error the catalogue does not have.
+        (&fixtures.join("selectable"), "endpoints/session.toml", "\"price_missing\",", "\"price_gone\",",
+            &["endpoints/session.toml", "endpoint.errors[3]", "unknown error \"price_gone\""]),
+        // A misspelt key.
+        (&fixtures.join("one_of"), "endpoints/greet.toml", "max_length = 128", "max_lenght = 128",
+            &["endpoints/greet.toml", "line 20", "unknown field `max_lenght`"]),
+        // A group whose required member is not a member.
+        (&fixtures.join("groups"), "endpoints/contact.toml", "required_if_any = [\"billingEmailAddress\",", "required_if_any = [\"adminEmailAddress\",",
+            &["endpoints/contact.toml", "group[1].required_if_any[0]", "not a member of the group"]),
+        // An unknown term, a PPP used twice.
+        (&fixtures.join("items"), "products.toml", "ppp = { year1 = 200 }", "ppp = { year2 = 101 }",
+            &["products.toml", "product[1].ppp.year2", "unknown term \"year2\"", "PPP 101 is also used by widget"]),
+        // A selector whose values the formats do not cover.
+        (&fixtures.join("selectable"), "endpoints/session.toml", "\"1\" = \"url_encoded\"", "\"2\" = \"url_encoded\"",
+            &["endpoints/session.toml", "response.formats", "exactly the allowed values of responseFormat"]),
+        // The real spec: a placeholder missing from its message; an endpoint without a path or a reason.
+        (&spec, "errors.toml", "message = \"The 'xxxx' argument is missing!\"", "message = \"The argument is missing!\"",
+            &["errors.toml", "argument_missing.placeholder", "does not occur in the message"]),
+        (&spec, "endpoints/tier2_partner_signup.toml", "path_unknown = ", "note = ",
+            &["endpoints/tier2_partner_signup.toml", "unknown field `note`"]),
+    ];
+    for (source, file, from, to, expected) in cases {
+        let err = load_error(&mutated(source, file, from, to));
+        for e in *expected {
+            assert!(err.contains(e), "replacing {from:?} by {to:?} in {file}: {e:?} not in:\n{err}");
+        }
+    }
+}
+
+/// One edit of a max length in spec/ changes the generated code (and so the validation that
+/// reads it) and nothing else.
+#[test]
+fn a_max_length_edit_reaches_the_generated_code() {
+    let spec = xtask::root().join("spec");
+    let before = xtask::generate(&spec).unwrap();
+    let dir = mutated(&spec, "endpoints/auto_authorize.toml", "max_length = 64", "max_length = 65");
+    let after = xtask::generate(&dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let changed: Vec<&PathBuf> =
+        before.iter().zip(&after).filter(|(b, a)| b.1 != a.1).map(|(b, _)| &b.0).collect();
+    assert_eq!(
+        changed,
+        [
+            &PathBuf::from("crates/sectigo/src/generated/spec_data.rs"),
+            &PathBuf::from("crates/sectigo/src/generated/auto_authorize.rs"),
+        ]
+    );
+    let spec_data = |files: &[(PathBuf, String)]| {
+        files.iter().find(|(p, _)| p.ends_with("spec_data.rs")).unwrap().1.clone()
+    };
+    let (old, new) = (spec_data(&before), spec_data(&after));
+    assert!(new.contains("max_length: Some(65u32)"));
+    let diff: Vec<(&str, &str)> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(b, a)| b != a)
+        .collect();
+    assert_eq!(diff.len(), 1, "{diff:?}");
+}
+
+/// Every snapshot file belongs to a file the generator emits today (no orphan is left behind
+/// for `tests/snapshot-compile` to keep compiling).
+#[test]
+fn no_orphaned_snapshots() {
+    let mut expected = std::collections::BTreeSet::new();
+    let specs = FIXTURES
+        .iter()
+        .map(|n| (n.to_string(), here().join("tests/fixtures").join(n)))
+        .chain([("spec".to_owned(), xtask::root().join("spec"))]);
+    for (name, dir) in specs {
+        for (file, _) in xtask::emit::rust_files(&load(&dir).unwrap()) {
+            expected.insert(format!("codegen__{name}__{}.snap", file.trim_end_matches(".rs")));
+        }
+    }
+    let found: std::collections::BTreeSet<String> = std::fs::read_dir(here().join("tests/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(found, expected, "remove orphaned snapshots or add the missing ones");
+}
