@@ -187,3 +187,90 @@ fn no_orphaned_snapshots() {
         .collect();
     assert_eq!(found, expected, "remove orphaned snapshots or add the missing ones");
 }
+
+/// `cargo xtask spec --json` has the shape tools rely on, and the whole catalogue.
+#[test]
+fn spec_json_lists_everything() {
+    let ir = load(&xtask::root().join("spec")).unwrap();
+    let json = xtask::json::spec_json(&ir);
+    let endpoints = json["endpoints"].as_array().unwrap();
+    let names: Vec<&str> = endpoints.iter().map(|e| e["name"].as_str().unwrap_or("(none)")).collect();
+    assert_eq!(names, ["!AutoAuthorize", "!initCustomerSession", "!PlaceOrder", "(none)"]);
+    let counts: Vec<usize> = endpoints.iter().map(|e| e["params"].as_array().unwrap().len()).collect();
+    assert_eq!(counts, [5, 4, 31, 79]);
+    for e in endpoints {
+        for p in e["params"].as_array().unwrap() {
+            for key in ["name", "type", "max_length", "requirement", "allowed", "default", "aliases"] {
+                assert!(p.get(key).is_some(), "{key} missing from {p}");
+            }
+            assert!(["required", "optional", "conditional"].contains(&p["requirement"].as_str().unwrap()));
+        }
+        for err in e["errors"].as_array().unwrap() {
+            assert!(err["code"].is_i64());
+        }
+        assert!(e["methods"].is_array() && e.get("path").is_some() && e["response_fields"].is_array());
+    }
+    let products = json["products"].as_array().unwrap();
+    assert_eq!(products.len(), 65);
+    assert!(products.iter().any(|p| p["name"] == "Web DNS Pro" && p["term"] == "1-year" && p["ppp"] == 9974));
+}
+
+/// Checks the spec against Sectigo's documents in `../shared/seeds` when they are there: every
+/// PPP code and error code of a document is in the spec, and every name the spec puts on the
+/// wire occurs in its document (nothing invented).
+#[test]
+fn spec_covers_the_source_documents() {
+    let seeds = xtask::root().join("../shared/seeds");
+    if !seeds.is_dir() {
+        println!("skipped: {} is absent (only the project's own machines have it)", seeds.display());
+        return;
+    }
+    let ir = load(&xtask::root().join("spec")).unwrap();
+    let json = xtask::json::spec_json(&ir);
+    let read = |file: &str| std::fs::read_to_string(seeds.join(file)).unwrap();
+
+    let place_order = read("002_a1734d13bb3b2a6d.txt");
+    let ppp: Vec<i64> = place_order
+        .split("x_PPP=")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap())
+        .collect();
+    assert_eq!(ppp.len(), 65);
+    for code in ppp {
+        assert!(json["products"].as_array().unwrap().iter().any(|p| p["ppp"] == code), "PPP {code} missing");
+    }
+
+    for e in json["endpoints"].as_array().unwrap() {
+        for source in e["sources"].as_array().unwrap() {
+            let text = read(source["file"].as_str().unwrap());
+            // Error codes: lines (or table cells) starting with a negative number.
+            let documented: std::collections::BTreeSet<i64> = text
+                .split(|c: char| c == '\n' || c == '\t' || c == '>')
+                .filter_map(|cell| {
+                    let cell = cell.trim_start();
+                    let digits: String = cell.strip_prefix('-')?.chars().take_while(char::is_ascii_digit).collect();
+                    let rest = &cell[1 + digits.len()..];
+                    (!digits.is_empty() && (rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')))
+                        .then(|| -digits.parse::<i64>().unwrap())
+                })
+                .filter(|c| *c != -1 || text.contains("-1 = ") || text.contains("\n-1\n") || text.contains("-1\tRequest"))
+                .collect();
+            let spec_codes: std::collections::BTreeSet<i64> =
+                e["errors"].as_array().unwrap().iter().map(|r| r["code"].as_i64().unwrap()).collect();
+            let missing: Vec<_> = documented.iter().filter(|c| !spec_codes.contains(c)).collect();
+            // The item parameter x_visibility's "-1 (default)" is a value, not an error code.
+            let missing: Vec<_> = missing.into_iter().filter(|c| !text.contains(&format!("{c} (default)"))).collect();
+            assert!(missing.is_empty(), "{}: codes {missing:?} of {} missing", e["id"], source["file"]);
+            for r in e["errors"].as_array().unwrap() {
+                if let Some(m) = r["message"].as_str() {
+                    let found = text.contains(m) || e["sources"].as_array().unwrap().iter().any(|s| read(s["file"].as_str().unwrap()).contains(m));
+                    assert!(found, "{}: message {m:?} is not in its documents", e["id"]);
+                }
+            }
+            for p in e["params"].as_array().unwrap() {
+                let name = p["name"].as_str().unwrap();
+                assert!(text.contains(name), "{}: parameter {name} is not in {}", e["id"], source["file"]);
+            }
+        }
+    }
+}

@@ -37,6 +37,11 @@ pub mod wire;
 #[allow(missing_docs)]
 mod generated;
 
+/// The README's examples, compiled as doctests so they keep working when copied.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 pub use generated::*;
