@@ -245,7 +245,7 @@ fn spec_covers_the_source_documents() {
             let text = read(source["file"].as_str().unwrap());
             // Error codes: lines (or table cells) starting with a negative number.
             let documented: std::collections::BTreeSet<i64> = text
-                .split(|c: char| c == '\n' || c == '\t' || c == '>')
+                .split(['\n', '\t', '>'])
                 .filter_map(|cell| {
                     let cell = cell.trim_start();
                     let digits: String = cell.strip_prefix('-')?.chars().take_while(char::is_ascii_digit).collect();
