@@ -383,6 +383,10 @@ fn classify(e: &ureq::Error) -> (TransportErrorKind, bool) {
             (TransportErrorKind::Connect, true)
         }
         E::Io(io) => {
+            // ureq reports TLS failures as I/O errors wrapping the rustls error.
+            if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+                return (TransportErrorKind::Tls, tls_failed_in_handshake(tls));
+            }
             let refused = matches!(
                 io.kind(),
                 ErrorKind::ConnectionRefused
@@ -393,13 +397,23 @@ fn classify(e: &ureq::Error) -> (TransportErrorKind, bool) {
             (if refused { TransportErrorKind::Connect } else { TransportErrorKind::Io }, refused)
         }
         E::Timeout(t) => (TransportErrorKind::Timeout, matches!(t, T::Resolve | T::Connect)),
-        // Certificate checks run in the handshake, before any request byte is written.
-        E::Rustls(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
-        | E::Rustls(rustls::Error::PeerIncompatible(_)) => (TransportErrorKind::Tls, true),
-        E::Rustls(_) | E::Tls(_) => (TransportErrorKind::Tls, false),
+        E::Rustls(tls) => (TransportErrorKind::Tls, tls_failed_in_handshake(tls)),
+        E::Tls(_) => (TransportErrorKind::Tls, false),
         E::BadUri(_) | E::RequireHttpsOnly(_) | E::Http(_) | E::TlsRequired | E::Pem(_) => {
             (TransportErrorKind::Other, true)
         }
         _ => (TransportErrorKind::Other, false),
     }
+}
+
+/// Certificate and compatibility checks run in the handshake, before any request byte is
+/// written; other TLS failures may come later.
+fn tls_failed_in_handshake(e: &rustls::Error) -> bool {
+    matches!(
+        e,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::PeerIncompatible(_)
+            | rustls::Error::UnsupportedNameType
+    )
 }

@@ -273,3 +273,11 @@ fn page_urls() {
     );
     assert!(sectigo::pages::validation_manager_url("https://vm.example/", "S", "9").is_err());
 }
+
+#[test]
+fn client_and_errors_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Client>();
+    send_sync::<Error<sectigo::PlaceOrderError>>();
+    send_sync::<sectigo::Form>();
+}
