@@ -1,5 +1,7 @@
 //! `Client` end to end against a small HTTP/1.1 server on loopback: keep-alive, timeouts,
-//! lost answers, redirects and odd statuses. (HTTPS is exercised against the sandbox.)
+//! lost answers, redirects and odd statuses. (HTTPS is in `https.rs`.)
+
+mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -339,22 +341,8 @@ fn place_order_success_without_error_code() {
 fn signup_goes_to_the_configured_path() {
     let server = Server::start(|_| reply("errorCode=0&accountID=1&adminUserID=2&saspSessionID=s&orderNumber=3"));
     let client = server.client().endpoint_path("tier2_partner_signup", "/products/!T2Signup").build().unwrap();
-    let done = sectigo::Tier2PartnerSignup::new()
-        .ap("tier1")
+    let done = common::minimal_signup()
         .partner_type(sectigo::PartnerType::EPki)
-        .company_website("https://example.com")
-        .organization_name("Org")
-        .street_address1("1")
-        .street_address2("2")
-        .street_address3("3")
-        .locality_name("City")
-        .state_or_province_name("State")
-        .postal_code("1")
-        .country_name("US")
-        .admin_email_address("a@example.com")
-        .admin_telephone_number("1")
-        .admin_login_name("admin")
-        .admin_login_password("pw")
         .send(&client)
         .unwrap();
     assert_eq!((done.account_id, done.admin_user_id, done.order_number.as_str()), (1, 2, "3"));

@@ -1,5 +1,7 @@
 //! The generated typed API: builders, catalogue, validation of every rule kind, redaction.
 
+mod common;
+
 use sectigo::{
     AutoAuthorize, BusinessCategory, Client, Error, InitCustomerSession, OfferCode, PartnerType, PlaceOrder,
     PlaceOrderItem, ResponseFormat, Term, Tier2PartnerSignup, Visibility, WebProduct,
@@ -148,23 +150,7 @@ fn lengths_count_characters_at_and_across_the_boundary() {
 #[test]
 fn conditional_rules_of_the_signup() {
     let client = unreachable_client();
-    let base = || {
-        Tier2PartnerSignup::new()
-            .ap("tier1")
-            .company_website("https://example.com")
-            .organization_name("Org")
-            .street_address1("1")
-            .street_address2("2")
-            .street_address3("3")
-            .locality_name("City")
-            .state_or_province_name("State")
-            .postal_code("1")
-            .country_name("US")
-            .admin_email_address("a@example.com")
-            .admin_telephone_number("1")
-            .admin_login_name("admin")
-            .admin_login_password("pw")
-    };
+    let base = common::minimal_signup;
     assert!(base().partner_type(PartnerType::EPki).prepare(&client).is_ok());
     assert!(base().partner_type(PartnerType::Reseller).brand_name("B").prepare(&client).is_ok());
     assert!(base().partner_type(PartnerType::WebHostReseller).enable_auto_apply(true).prepare(&client).is_ok());
