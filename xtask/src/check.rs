@@ -129,6 +129,7 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
 
     let products_file = root.join("products.toml").display().to_string();
     let catalogue = lower_catalogue(&mut ctx, &products_file, products, &endpoints);
+    check_generated_names(&mut ctx, &endpoints, catalogue.as_ref(), &products_file);
 
     if ctx.errors.is_empty() {
         Ok(Ir { hosts, pages, catalogue, endpoints })
@@ -732,6 +733,7 @@ fn lower_endpoint(
             optional: f.optional,
             generations: f.generations,
             since: f.since,
+            secret: f.secret,
             description: f.description,
         });
     }
@@ -741,6 +743,7 @@ fn lower_endpoint(
 
     let title = e.title.clone().or_else(|| e.name.clone()).unwrap_or_default();
     ir::Endpoint {
+        file: file.to_owned(),
         module: e.id.clone(),
         const_name: e.id.to_ascii_uppercase(),
         rust_type,
@@ -772,6 +775,51 @@ fn lower_endpoint(
     }
 }
 
+/// Methods the generated request, item and answer types have besides their parameters.
+const REQUEST_METHODS: &[&str] = &["new", "item", "items", "to_params", "prepare", "send"];
+const ITEM_METHODS: &[&str] = &["new", "extra", "push_params", "product"];
+const RESPONSE_MEMBERS: &[&str] = &["response", "from_response"];
+
+/// Generated names must not collide: types are re-exported side by side at the crate root, and
+/// parameters become methods next to the generated ones.
+fn check_generated_names(ctx: &mut Ctx, endpoints: &[ir::Endpoint], catalogue: Option<&ir::Catalogue>, products_file: &str) {
+    let mut types: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |ctx: &mut Ctx, name: String, file: &str, key: &str| {
+        if let Some(prev) = types.insert(name.clone(), format!("{file}: {key}")) {
+            ctx.err(file, key, format!("generated type name {name} is also made by {prev}"));
+        }
+    };
+    for fixed in ["Host", "Term", "NotOffered"] {
+        claim(ctx, fixed.to_owned(), "(generator)", "built-in type");
+    }
+    if let Some(c) = catalogue {
+        claim(ctx, c.type_name.clone(), products_file, "catalogue.type");
+    }
+    for e in endpoints {
+        claim(ctx, e.rust_type.clone(), &e.file, "endpoint.id");
+        claim(ctx, format!("{}Response", e.rust_type), &e.file, "endpoint.id");
+        claim(ctx, format!("{}Error", e.rust_type), &e.file, "endpoint.id");
+        if let Some(it) = &e.items {
+            claim(ctx, it.rust_type.clone(), &e.file, "items");
+        }
+        let params = e.params.iter().map(|p| ("param", p)).chain(e.items.iter().flat_map(|it| it.params.iter().map(|p| ("item_param", p))));
+        for (i, (what, p)) in params.enumerate() {
+            if let ir::ValueKind::Enum { type_name } = &p.value {
+                claim(ctx, type_name.clone(), &e.file, &format!("{what} {:?}", p.wire));
+            }
+            let reserved = if what == "param" { REQUEST_METHODS } else { ITEM_METHODS };
+            if reserved.contains(&p.field.as_str()) {
+                ctx.err(&e.file, format!("{what} {:?}", p.wire), format!("its Rust name {:?} is a generated method (#{i}); set rust_name", p.field));
+            }
+        }
+        for f in &e.fields {
+            if RESPONSE_MEMBERS.contains(&f.field.as_str()) {
+                ctx.err(&e.file, format!("field {:?}", f.name), format!("its Rust name {:?} is a generated member", f.field));
+            }
+        }
+    }
+}
+
 fn lower_catalogue(
     ctx: &mut Ctx,
     file: &str,
@@ -791,10 +839,10 @@ fn lower_catalogue(
         None => ctx.err(file, "catalogue.endpoint", format!("unknown endpoint {:?}", cat.endpoint)),
         Some(e) => {
             let ok = e.items.as_ref().is_some_and(|it| {
-                it.params.iter().any(|p| p.wire == cat.item_param && p.ty == ir::Ty::Integer)
+                it.params.iter().any(|p| p.wire == cat.item_param && p.value == ir::ValueKind::Integer)
             });
             if !ok {
-                ctx.err(file, "catalogue.item_param", format!("{} has no integer item parameter {:?}", e.id, cat.item_param));
+                ctx.err(file, "catalogue.item_param", format!("{} has no plain integer item parameter {:?} (no allowed values)", e.id, cat.item_param));
             }
             for (i, p) in products.product.iter().enumerate() {
                 for (j, r) in p.requires.iter().enumerate() {

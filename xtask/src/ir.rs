@@ -59,6 +59,8 @@ pub struct Product {
 
 #[derive(Debug)]
 pub struct Endpoint {
+    /// The spec file it came from (for error messages).
+    pub file: String,
     pub id: String,
     pub name: Option<String>,
     pub title: String,
@@ -248,6 +250,7 @@ pub struct Field {
     pub optional: bool,
     pub generations: Vec<String>,
     pub since: Option<String>,
+    pub secret: bool,
     pub description: String,
 }
 

@@ -82,7 +82,7 @@ pub fn spec_json(ir: &Ir) -> Value {
                 "response_fields": e.fields.iter().map(|f| json!({
                     "name": f.name, "type": f.ty.as_str(), "max_length": f.max_length, "line": f.line,
                     "when": f.when.as_str(), "optional": f.optional, "generations": f.generations,
-                    "since": f.since, "description": f.description,
+                    "since": f.since, "secret": f.secret, "description": f.description,
                 })).collect::<Vec<_>>(),
                 "errors": e.errors.iter().map(|r| json!({
                     "code": r.code, "id": r.id, "message": r.message, "alternatives": r.alternatives,

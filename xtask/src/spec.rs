@@ -269,5 +269,8 @@ pub struct FieldDef {
     #[serde(default)]
     pub generations: Vec<String>,
     pub since: Option<String>,
+    /// A session handle or similar: left out of `Debug` output.
+    #[serde(default)]
+    pub secret: bool,
     pub description: String,
 }

@@ -178,6 +178,10 @@ impl ClientBuilder {
         } else {
             return Err(ConfigError::new(format!("base URL {base_url:?} must start with https://")));
         };
+        if rest.contains('@') {
+            // Never echo it: the part before '@' may be a password.
+            return Err(ConfigError::new("the base URL must not carry credentials (user:password@); use credentials()"));
+        }
         if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
             return Err(ConfigError::new(format!(
                 "base URL {base_url:?} must be scheme, host and optional port only (no path)"
@@ -360,16 +364,18 @@ impl Client {
             Ok(response) => Err(Error::Api(ApiError::from_response(response))),
             Err(e) if e.kind == wire::DecodeErrorKind::UnexpectedStatus => {
                 let detail = format!("HTTP status {status}");
-                if write && status >= 500 {
+                // A 4xx (but 408) means the request was refused before it was acted on; a 5xx
+                // or an unexpected redirect may come after the server acted.
+                let refused = (400..500).contains(&status) && status != 408;
+                if write && !refused {
                     Err(lost(detail, Some(status), Some(e.raw)))
                 } else {
                     Err(transport(TransportErrorKind::Status, detail, Some(status), Some(e.raw)))
                 }
             }
-            Err(mut e) => {
-                e.may_have_taken_effect = write;
-                Err(Error::Decode(e))
-            }
+            // An unreadable answer to a call that changes state leaves its outcome unknown.
+            Err(e) if write => Err(lost(format!("the answer could not be read: {e}"), Some(status), Some(e.raw))),
+            Err(e) => Err(Error::Decode(e)),
         }
     }
 }

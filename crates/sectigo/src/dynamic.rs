@@ -18,10 +18,31 @@ pub fn endpoint(name: &str) -> Option<&'static Endpoint> {
 }
 
 /// A request built from (name, value) pairs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     endpoint: &'static Endpoint,
     params: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(n, v)| {
+                // Secret parameters, and unknown names that look like a misspelt password.
+                let secret = match self.endpoint.param(n) {
+                    Some(p) => p.secret,
+                    None => {
+                        let n = n.to_ascii_lowercase();
+                        ["pass", "pasw", "pwd", "secret"].iter().any(|hint| n.contains(hint))
+                    }
+                };
+                (n.as_str(), if secret { crate::validate::REDACTED } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("Request").field("endpoint", &self.endpoint.title).field("params", &shown).finish()
+    }
 }
 
 impl Request {

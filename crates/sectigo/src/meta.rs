@@ -262,6 +262,8 @@ pub struct Field {
     pub generations: &'static [&'static str],
     /// Document version that added it, when stated.
     pub since: Option<&'static str>,
+    /// A session handle or similar: left out of `Debug` output.
+    pub secret: bool,
     /// What it holds.
     pub description: &'static str,
 }

@@ -137,8 +137,13 @@ pub enum ViolationKind {
     TooLong {
         /// Maximum, in characters.
         max: u32,
-        /// Length given, in characters.
-        actual: usize,
+        /// Length given, in characters (not told for secrets).
+        actual: Option<usize>,
+    },
+    /// More parameters than any request of the API can need.
+    TooMany {
+        /// The limit.
+        max: usize,
     },
     /// Not one of the allowed values.
     NotAllowed {
@@ -212,6 +217,7 @@ impl ViolationKind {
             ViolationKind::Duplicate => "duplicate",
             ViolationKind::Missing { .. } => "required",
             ViolationKind::TooLong { .. } => "max_length",
+            ViolationKind::TooMany { .. } => "too_many",
             ViolationKind::NotAllowed { .. } => "allowed_values",
             ViolationKind::NotInteger { .. } => "integer",
             ViolationKind::NotCountryCode { .. } => "country_code",
@@ -243,9 +249,11 @@ impl fmt::Display for Violation {
             ViolationKind::Missing { credential: true } => {
                 write!(f, "`{p}` is required (it comes from the client's credentials)")
             }
-            ViolationKind::TooLong { max, actual } => {
+            ViolationKind::TooLong { max, actual: Some(actual) } => {
                 write!(f, "`{p}` may be at most {max} characters long, got {actual}")
             }
+            ViolationKind::TooLong { max, actual: None } => write!(f, "`{p}` may be at most {max} characters long"),
+            ViolationKind::TooMany { max } => write!(f, "more than {max} parameters given"),
             ViolationKind::NotAllowed { value, allowed } => {
                 write!(f, "`{p}` must be one of {}, got {value:?}", allowed.join(", "))
             }
@@ -313,10 +321,15 @@ fn parse_item_name<'n>(items: &Items, name: &'n str) -> Option<(u32, &'n str)> {
     Some((digits.parse().ok()?, rest))
 }
 
+/// A whole number in plain decimal (an optional `-`, digits), within 64 bits.
 fn is_integer(value: &str) -> bool {
     let digits = value.strip_prefix('-').unwrap_or(value);
-    !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit())
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && value.parse::<i64>().is_ok()
 }
+
+/// No request of the API needs more parameters than this (the signup has 79, and an order
+/// would need hundreds of items to come close); beyond it the request is refused whole.
+pub const MAX_PARAMS: usize = 1000;
 
 /// Checks one value against its parameter's type, length, allowed values and format; returns
 /// the value to send (allowed values in their documented spelling).
@@ -342,6 +355,7 @@ fn check_value(param: &Param, wire_name: &str, value: String, out: &mut Vec<Viol
     if let Some(max) = param.max_length {
         let actual = value.chars().count();
         if actual > max as usize {
+            let actual = (!param.secret).then_some(actual);
             out.push(violation(ViolationKind::TooLong { max, actual }));
         }
     }
@@ -371,9 +385,16 @@ where
 {
     let mut out = Vec::new();
     let mut keyed: Vec<(Key, String, String)> = Vec::new(); // key, wire name, value
+    let mut seen = std::collections::BTreeSet::new(); // keys given, product-specific names lower-cased
     let mut extras = 0;
 
-    for (name, value) in input {
+    for (count, (name, value)) in input.into_iter().enumerate() {
+        if count == MAX_PARAMS {
+            return Err(Violations(vec![Violation {
+                param: "*".to_owned(),
+                kind: ViolationKind::TooMany { max: MAX_PARAMS },
+            }]));
+        }
         let name = name.as_ref();
         let value: String = value.into();
         let landed = if let Some(i) = endpoint.params.iter().position(|p| p.matches(name)) {
@@ -401,14 +422,13 @@ where
         match landed {
             None => out.push(Violation { param: name.to_owned(), kind: ViolationKind::Unknown }),
             Some((key, wire, value)) => {
-                let same = |k: &Key| match (k, &key) {
-                    (
-                        Key::Item { index: a, key: ItemKey::Extra(_, x) },
-                        Key::Item { index: b, key: ItemKey::Extra(_, y) },
-                    ) => a == b && x == y,
-                    (a, b) => a == b,
+                let identity = match &key {
+                    Key::Item { index, key: ItemKey::Extra(_, name) } => {
+                        Key::Item { index: *index, key: ItemKey::Extra(0, name.clone()) }
+                    }
+                    other => other.clone(),
                 };
-                if keyed.iter().any(|(k, _, _)| same(k)) {
+                if !seen.insert(identity) {
                     out.push(Violation { param: wire, kind: ViolationKind::Duplicate });
                 } else {
                     keyed.push((key, wire, value));
@@ -475,7 +495,11 @@ where
                 }
             }
             Rule::OnlyWhen { param, when_param, equals } => {
-                if given(param).is_some() && !given(when_param).is_some_and(|v| equals.contains(&v)) {
+                // Sending the documented default where the parameter does not apply is harmless.
+                let default = endpoint.param(param).and_then(|p| p.default);
+                if given(param).is_some_and(|v| Some(v) != default)
+                    && !given(when_param).is_some_and(|v| equals.contains(&v))
+                {
                     out.push(Violation {
                         param: param.to_string(),
                         kind: ViolationKind::OnlyWhen { other: when_param, allowed: equals.to_vec() },
@@ -532,15 +556,15 @@ fn check_items(items: &Items, keyed: &[(Key, String, String)], out: &mut Vec<Vio
             break;
         }
     }
+    let given: std::collections::BTreeSet<(u32, &str)> = keyed
+        .iter()
+        .filter_map(|(k, _, v)| match k {
+            Key::Item { index, key: ItemKey::Param(j) } if !v.is_empty() => Some((*index, items.params[*j].name)),
+            _ => None,
+        })
+        .collect();
     for &index in &numbers {
-        let has = |name: &str| {
-            keyed.iter().any(|(k, _, v)| match k {
-                Key::Item { index: i, key: ItemKey::Param(j) } => {
-                    *i == index && items.params[*j].name == name && !v.is_empty()
-                }
-                _ => false,
-            })
-        };
+        let has = |name: &str| given.contains(&(index, name));
         if !items.one_of.is_empty() && !items.one_of.iter().any(|set| set.iter().all(|n| has(n))) {
             let sets: Vec<Vec<String>> =
                 items.one_of.iter().map(|s| s.iter().map(|n| format!("{index}_{n}")).collect()).collect();

@@ -127,17 +127,25 @@ impl Response {
             kind,
             status: 200,
             raw: self.raw.clone(),
-            may_have_taken_effect: self.endpoint.effect == crate::meta::Effect::Write,
+            may_have_taken_effect: changes_state(self.endpoint),
         }
     }
 }
 
 impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|(n, v)| {
+                let secret = self.endpoint.field(n).is_some_and(|f| f.secret);
+                (n.as_str(), if secret { crate::validate::REDACTED } else { v.as_str() })
+            })
+            .collect();
         f.debug_struct("Response")
             .field("endpoint", &self.endpoint.title)
             .field("code", &self.code)
-            .field("fields", &self.fields)
+            .field("fields", &fields)
             .field("quirks", &self.quirks)
             .finish()
     }
@@ -262,6 +270,11 @@ pub fn expects_redirect(endpoint: &Endpoint, request: &[(String, String)]) -> bo
     }
 }
 
+/// Whether a call to the endpoint may change state on the server.
+fn changes_state(endpoint: &Endpoint) -> bool {
+    endpoint.effect == crate::meta::Effect::Write
+}
+
 /// Decodes the answer of `endpoint` to the parameters `request` (as sent).
 pub fn decode(
     endpoint: &'static Endpoint,
@@ -269,10 +282,17 @@ pub fn decode(
     raw: RawResponse,
 ) -> Result<Response, DecodeError> {
     let status = raw.status;
-    let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: false };
+    let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: changes_state(endpoint) };
 
     if (300..400).contains(&status) {
-        if !expects_redirect(endpoint, request) {
+        // An answer in a Location's query string is read even when no redirect was asked for.
+        let carries_answer = raw.location.as_deref().is_some_and(|l| {
+            l.split_once('?').is_some_and(|(_, q)| {
+                form_urlencoded::parse(q.as_bytes())
+                    .any(|(n, _)| n.eq_ignore_ascii_case("errorCode") || n.eq_ignore_ascii_case("orderNumber"))
+            })
+        });
+        if !expects_redirect(endpoint, request) && !carries_answer {
             return Err(err(DecodeErrorKind::UnexpectedStatus, body_text(&raw.body)));
         }
         let Some(location) = raw.location else {
@@ -329,7 +349,7 @@ fn looks_like_html(text: &str) -> bool {
 
 /// Decodes a newline-delimited answer: line 1 is `errorCode`, the others are named by the spec.
 pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> Result<Response, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: text.to_owned(), may_have_taken_effect: false };
+    let err = |kind| DecodeError { kind, status, raw: text.to_owned(), may_have_taken_effect: changes_state(endpoint) };
     let mut lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
     while lines.last() == Some(&"") {
         lines.pop();
@@ -348,7 +368,7 @@ pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> R
     for (i, line) in lines.iter().enumerate().skip(1) {
         let n = i + 1;
         let named = endpoint.fields.iter().find(|f| {
-            f.line == Some(n as u8)
+            f.line.is_some_and(|l| usize::from(l) == n)
                 && match f.when {
                     When::Always => true,
                     When::Success => success,
@@ -368,7 +388,7 @@ pub fn decode_url_encoded(
     raw: String,
     status: u16,
 ) -> Result<Response, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: raw.clone(), may_have_taken_effect: false };
+    let err = |kind| DecodeError { kind, status, raw: raw.clone(), may_have_taken_effect: changes_state(endpoint) };
     if text.is_empty() {
         return Err(err(DecodeErrorKind::Empty));
     }

@@ -276,11 +276,41 @@ fn server_errors_and_unreadable_answers() {
         }
         other => panic!("{other:?}"),
     }
-    // HTTP 200 with an HTML page: a decoding error that keeps the page, flagged as possibly effective.
+    // HTTP 200 with an HTML page to an order: its outcome is unknown; the page is kept.
     let err = dns_pro().send(&client).unwrap_err();
-    let Error::Decode(d) = &err else { panic!("{err:?}") };
-    assert_eq!(d.raw, "<html><body>Maintenance</body></html>");
-    assert!(d.may_have_taken_effect && err.outcome_unknown());
+    let Error::OutcomeUnknown(lost) = &err else { panic!("{err:?}") };
+    assert_eq!(lost.body.as_deref(), Some("<html><body>Maintenance</body></html>"));
+    assert!(lost.detail.contains("the answer is an HTML page"), "{lost}");
+}
+
+#[test]
+fn statuses_of_state_changing_calls() {
+    let server = Server::start(|r| {
+        if r.target.ends_with("!AutoAuthorize") {
+            // Refused before being acted on.
+            Action::Reply { status: 404, headers: vec![], body: "<html>no such page</html>".into() }
+        } else if r.target.ends_with("!PlaceOrder") {
+            // A redirect nobody asked for, but carrying the answer.
+            Action::Reply {
+                status: 302,
+                headers: vec![("Location", "https://secure.example/done?errorCode=0&orderNumber=5".into())],
+                body: String::new(),
+            }
+        } else {
+            reply("<html>not an answer</html>")
+        }
+    });
+    let client = server.client().build().unwrap();
+    match aa_order().send(&client).unwrap_err() {
+        Error::Transport(t) => assert_eq!((t.kind, t.status), (TransportErrorKind::Status, Some(404))),
+        other => panic!("a 404 is refused before anything happens: {other:?}"),
+    }
+    assert_eq!(dns_pro().send(&client).unwrap().order_number, "5");
+    // A read call with an unreadable answer is a decoding error keeping the body.
+    match InitCustomerSession::new().order_number("1").send(&client).unwrap_err() {
+        Error::Decode(d) => assert_eq!((d.raw.as_str(), d.may_have_taken_effect), ("<html>not an answer</html>", false)),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

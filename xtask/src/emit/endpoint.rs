@@ -348,6 +348,9 @@ fn response_type(e: &ir::Endpoint, response: &proc_macro2::Ident) -> TokenStream
     let decls = fields.iter().map(|f| {
         let name = format_ident!("{}", f.field);
         let mut doc = f.description.clone();
+        if f.secret {
+            doc.push_str(" Left out of `Debug` output.");
+        }
         if !f.generations.is_empty() {
             doc.push_str(&format!(" Sent by the {} generation only.", f.generations.join(", ")));
         }
@@ -371,15 +374,34 @@ fn response_type(e: &ir::Endpoint, response: &proc_macro2::Ident) -> TokenStream
         };
         quote!(#name: #value)
     });
+    let debug_fields = fields.iter().map(|f| {
+        let name = format_ident!("{}", f.field);
+        let label = &f.field;
+        if f.secret {
+            quote!(.field(#label, &"<redacted>"))
+        } else {
+            quote!(.field(#label, &self.#name))
+        }
+    });
+    let title = format!("{}", response);
     let doc = Doc(format!("Successful answer of `{}`.", e.title));
     quote! {
         #doc
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub struct #response {
             #(#decls,)*
             /// The whole answer, field by field, with its raw body.
             pub response: ::sectigo::Response,
+        }
+
+        impl ::std::fmt::Debug for #response {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#title)
+                    #(#debug_fields)*
+                    .field("response", &self.response)
+                    .finish()
+            }
         }
 
         impl #response {

@@ -162,9 +162,10 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
         let optional = f.optional;
         let generations = str_slice(&f.generations);
         let since = opt_str(&f.since);
+        let secret = f.secret;
         quote!(Field {
             name: #name, ty: #ty, max_length: #max_length, line: #line, when: #when, optional: #optional,
-            generations: #generations, since: #since, description: #description,
+            generations: #generations, since: #since, secret: #secret, description: #description,
         })
     });
     let errors = e.errors.iter().map(|r| {

@@ -99,7 +99,7 @@ impl AutoAuthorize {
     }
 }
 /// Successful answer of `!AutoAuthorize`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AutoAuthorizeResponse {
     /// SiteLock user ID; sent only when a SiteLock licence is the order's only product. The document gives no type; kept as text.
@@ -108,6 +108,15 @@ pub struct AutoAuthorizeResponse {
     pub sl_site_id: Option<String>,
     /// The whole answer, field by field, with its raw body.
     pub response: ::sectigo::Response,
+}
+impl ::std::fmt::Debug for AutoAuthorizeResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AutoAuthorizeResponse")
+            .field("sl_user_id", &self.sl_user_id)
+            .field("sl_site_id", &self.sl_site_id)
+            .field("response", &self.response)
+            .finish()
+    }
 }
 impl AutoAuthorizeResponse {
     /// Reads a successful answer.

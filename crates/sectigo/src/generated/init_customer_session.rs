@@ -118,16 +118,25 @@ impl InitCustomerSession {
     }
 }
 /// Successful answer of `!initCustomerSession`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InitCustomerSessionResponse {
-    /// Handle of the customer session that was opened.
+    /// Handle of the customer session that was opened. Left out of `Debug` output.
     pub sid: String,
     /// Order number the session's page is for: the most recent replacement of the requested order if
     /// it was replaced. Only the current host sends it, and its URL-encoded sample leaves it out. Sent by the current generation only.
     pub order_number: Option<String>,
     /// The whole answer, field by field, with its raw body.
     pub response: ::sectigo::Response,
+}
+impl ::std::fmt::Debug for InitCustomerSessionResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InitCustomerSessionResponse")
+            .field("sid", &"<redacted>")
+            .field("order_number", &self.order_number)
+            .field("response", &self.response)
+            .finish()
+    }
 }
 impl InitCustomerSessionResponse {
     /// Reads a successful answer.

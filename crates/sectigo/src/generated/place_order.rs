@@ -313,21 +313,21 @@ impl PlaceOrder {
         self.title = Some(value.into());
         self
     }
-    /// Customer's full name; needed unless foreName and surName are given.
+    /// Customer's full name; needed unless foreName or surName is given.
     ///
     /// Wire name `name`; string; conditional; at most 128 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Customer's first name; with surName, replaces name.
+    /// Customer's first name; given with or without surName, it replaces name.
     ///
     /// Wire name `foreName`; string; conditional; at most 64 characters.
     pub fn fore_name(mut self, value: impl Into<String>) -> Self {
         self.fore_name = Some(value.into());
         self
     }
-    /// Customer's last name; with foreName, replaces name.
+    /// Customer's last name; given with or without foreName, it replaces name.
     ///
     /// Wire name `surName`; string; conditional; at most 64 characters.
     pub fn sur_name(mut self, value: impl Into<String>) -> Self {
@@ -656,13 +656,21 @@ impl PlaceOrderItem {
     }
 }
 /// Successful answer of `!PlaceOrder`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PlaceOrderResponse {
     /// Number of the order just placed.
     pub order_number: String,
     /// The whole answer, field by field, with its raw body.
     pub response: ::sectigo::Response,
+}
+impl ::std::fmt::Debug for PlaceOrderResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlaceOrderResponse")
+            .field("order_number", &self.order_number)
+            .field("response", &self.response)
+            .finish()
+    }
 }
 impl PlaceOrderResponse {
     /// Reads a successful answer.

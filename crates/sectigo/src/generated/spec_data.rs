@@ -173,6 +173,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "0 on success, negative on failure (see the error table).",
         },
         Field {
@@ -184,6 +185,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "Text of the error.",
         },
         Field {
@@ -195,6 +197,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             optional: true,
             generations: &[],
             since: None,
+            secret: false,
             description: "SiteLock user ID; sent only when a SiteLock licence is the order's only product. The document gives no type; kept as text.",
         },
         Field {
@@ -206,6 +209,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             optional: true,
             generations: &[],
             since: None,
+            secret: false,
             description: "SiteLock site ID; sent only when a SiteLock licence is the order's only product.",
         },
     ],
@@ -465,6 +469,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "0 on success, negative on failure (see the error table).",
         },
         Field {
@@ -476,6 +481,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "Text of the error; absent on success.",
         },
         Field {
@@ -487,6 +493,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: true,
             description: "Handle of the customer session that was opened.",
         },
         Field {
@@ -498,6 +505,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             optional: true,
             generations: &["current"],
             since: None,
+            secret: false,
             description: "Order number the session's page is for: the most recent replacement of the requested order if\nit was replaced. Only the current host sends it, and its URL-encoded sample leaves it out.",
         },
     ],
@@ -1030,7 +1038,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             format: None,
             product_dependent: false,
             since: None,
-            description: "Customer's full name; needed unless foreName and surName are given.",
+            description: "Customer's full name; needed unless foreName or surName is given.",
         },
         Param {
             name: "foreName",
@@ -1046,7 +1054,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             format: None,
             product_dependent: false,
             since: None,
-            description: "Customer's first name; with surName, replaces name.",
+            description: "Customer's first name; given with or without surName, it replaces name.",
         },
         Param {
             name: "surName",
@@ -1062,7 +1070,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             format: None,
             product_dependent: false,
             since: None,
-            description: "Customer's last name; with foreName, replaces name.",
+            description: "Customer's last name; given with or without foreName, it replaces name.",
         },
         Param {
             name: "emailAddress",
@@ -1326,7 +1334,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
     ),
     rules: &[
         Rule::OneOf {
-            sets: &[&["name"], &["foreName", "surName"]],
+            sets: &[&["name"], &["foreName"], &["surName"]],
         },
     ],
     groups: &[],
@@ -1340,6 +1348,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "0 on success, negative on failure. Documented as always present, yet the sample success answer omits it (the SDK reads that as success).",
         },
         Field {
@@ -1351,6 +1360,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "Number of the order just placed.",
         },
         Field {
@@ -1362,6 +1372,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             optional: true,
             generations: &[],
             since: None,
+            secret: false,
             description: "Explanation of the error. The sample error answer carries it in errorItem instead.",
         },
         Field {
@@ -1373,6 +1384,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             optional: true,
             generations: &[],
             since: None,
+            secret: false,
             description: "Name of the request parameter that caused the error, when there is one.",
         },
     ],
@@ -3117,6 +3129,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "0 on success, negative on failure (see the error table).",
         },
         Field {
@@ -3128,6 +3141,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             optional: true,
             generations: &[],
             since: None,
+            secret: false,
             description: "Explanation of the error.",
         },
         Field {
@@ -3139,6 +3153,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "Account ID of the new Tier 2 account.",
         },
         Field {
@@ -3150,6 +3165,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: None,
+            secret: false,
             description: "User ID of the new account's admin user.",
         },
         Field {
@@ -3161,6 +3177,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: Some("1.01"),
+            secret: true,
             description: "ID of a customer (SASP) login session for the new admin user.",
         },
         Field {
@@ -3172,6 +3189,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             optional: false,
             generations: &[],
             since: Some("1.08"),
+            secret: false,
             description: "Order number of this signup.",
         },
     ],

@@ -964,19 +964,30 @@ impl Tier2PartnerSignup {
     }
 }
 /// Successful answer of `Tier 2 partner signup`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Tier2PartnerSignupResponse {
     /// Account ID of the new Tier 2 account.
     pub account_id: i64,
     /// User ID of the new account's admin user.
     pub admin_user_id: i64,
-    /// ID of a customer (SASP) login session for the new admin user.
+    /// ID of a customer (SASP) login session for the new admin user. Left out of `Debug` output.
     pub sasp_session_id: String,
     /// Order number of this signup.
     pub order_number: String,
     /// The whole answer, field by field, with its raw body.
     pub response: ::sectigo::Response,
+}
+impl ::std::fmt::Debug for Tier2PartnerSignupResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Tier2PartnerSignupResponse")
+            .field("account_id", &self.account_id)
+            .field("admin_user_id", &self.admin_user_id)
+            .field("sasp_session_id", &"<redacted>")
+            .field("order_number", &self.order_number)
+            .field("response", &self.response)
+            .finish()
+    }
 }
 impl Tier2PartnerSignupResponse {
     /// Reads a successful answer.
