@@ -1,0 +1,588 @@
+//! What each endpoint does with a request, as Sectigo's documents describe it.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::state::{Account, Order, State, Status};
+use crate::tables::{self, Kind, P};
+
+/// The document generation the sandbox imitates for `!initCustomerSession`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    /// `secure.trust-provider.com`: three-line answer with the latest replacement order.
+    Current,
+    /// `secure.sectigo.com`: two-line answer.
+    Legacy,
+}
+
+/// At most `calls` API calls per account within `per`; more answer -42.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub calls: u32,
+    pub per: Duration,
+}
+
+/// How the API behaves.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Answer API calls made over plain HTTP instead of refusing them with -1.
+    pub accept_plain_http: bool,
+    pub generation: Generation,
+    /// Path of the Tier 2 partner signup (the documents do not give one).
+    pub signup_path: String,
+    /// Answer like the documents' samples where they contradict the tables: `!PlaceOrder`
+    /// success without `errorCode`, its error text in `errorItem`, `!initCustomerSession`'s
+    /// URL-encoded success without `orderNumber`.
+    pub quirks: bool,
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// The endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Endpoint {
+    InitCustomerSession,
+    PlaceOrder,
+    AutoAuthorize,
+    Tier2PartnerSignup,
+}
+
+impl Endpoint {
+    /// Name used in counters and fault rules.
+    pub fn label(self) -> &'static str {
+        match self {
+            Endpoint::InitCustomerSession => "!initCustomerSession",
+            Endpoint::PlaceOrder => "!PlaceOrder",
+            Endpoint::AutoAuthorize => "!AutoAuthorize",
+            Endpoint::Tier2PartnerSignup => "tier2PartnerSignup",
+        }
+    }
+
+    /// Every endpoint.
+    pub const ALL: [Endpoint; 4] =
+        [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize, Endpoint::Tier2PartnerSignup];
+
+    /// The endpoint with this label (case-insensitive, `!` optional).
+    pub fn from_label(label: &str) -> Option<Endpoint> {
+        let bare = label.trim_start_matches('!');
+        Endpoint::ALL.into_iter().find(|e| e.label().trim_start_matches('!').eq_ignore_ascii_case(bare))
+    }
+}
+
+/// The endpoint served at `path`, if any.
+pub fn route(config: &ApiConfig, path: &str) -> Option<Endpoint> {
+    let path = path.split('?').next().unwrap_or(path);
+    if path.eq_ignore_ascii_case(&config.signup_path) {
+        return Some(Endpoint::Tier2PartnerSignup);
+    }
+    let name = path.strip_prefix("/products/")?;
+    [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize]
+        .into_iter()
+        .find(|e| e.label().eq_ignore_ascii_case(name))
+}
+
+/// A request as it reached the API.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub endpoint: Endpoint,
+    pub get: bool,
+    pub secure: bool,
+    pub params: Vec<(String, String)>,
+}
+
+/// The HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug)]
+struct Failure {
+    code: i64,
+    message: String,
+    item: Option<String>,
+}
+
+fn fail(code: i64, message: impl Into<String>, item: Option<&str>) -> Failure {
+    Failure { code, message: message.into(), item: item.map(str::to_owned) }
+}
+
+fn missing(name: &str) -> Failure {
+    fail(-3, format!("The '{name}' argument is missing!"), Some(name))
+}
+
+fn invalid(name: &str) -> Failure {
+    fail(-4, format!("The value of the '{name}' argument is invalid!"), Some(name))
+}
+
+impl Endpoint {
+    fn not_https(self) -> Failure {
+        let text = match self {
+            Endpoint::InitCustomerSession | Endpoint::AutoAuthorize => "Request was not made over https!",
+            _ => "Request was not made over HTTPS!",
+        };
+        fail(-1, text, None)
+    }
+
+    fn unrecognized(self, name: &str) -> Failure {
+        match self {
+            Endpoint::InitCustomerSession => fail(-2, "Unrecognized argument!", Some(name)),
+            Endpoint::AutoAuthorize => fail(-2, "Unrecognised argument!", Some(name)),
+            _ => fail(-2, format!("'{name}' is an unrecognized argument!"), Some(name)),
+        }
+    }
+
+    fn denied(self) -> Failure {
+        match self {
+            Endpoint::InitCustomerSession | Endpoint::Tier2PartnerSignup => fail(-16, "Permission denied!", None),
+            _ => fail(
+                -16,
+                "Incorrect login details, account is locked, password has expired or your source IP is blocked.",
+                None,
+            ),
+        }
+    }
+}
+
+/// Parameters after checking: canonical names; items by number.
+#[derive(Debug, Default)]
+struct Params {
+    values: BTreeMap<&'static str, String>,
+    items: BTreeMap<u32, BTreeMap<String, String>>,
+}
+
+impl Params {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case("Y"))
+    }
+}
+
+/// Checks names, presence and values against a table, in the order the server reports them:
+/// unknown names (-2), missing values (-3), bad values (-4, or -7 for countries where the
+/// endpoint documents it).
+fn check(
+    endpoint: Endpoint,
+    table: &[P],
+    aliases: &[(&str, &str)],
+    items: bool,
+    raw: &[(String, String)],
+) -> Result<Params, Failure> {
+    let mut params = Params::default();
+    let mut seen_twice = None;
+    for (name, value) in raw {
+        let canonical = aliases.iter().find(|(a, _)| a.eq_ignore_ascii_case(name)).map_or(name.as_str(), |(_, c)| c);
+        if let Some(p) = table.iter().find(|p| p.name.eq_ignore_ascii_case(canonical)) {
+            if params.values.insert(p.name, value.clone()).is_some() {
+                seen_twice.get_or_insert(p.name);
+            }
+            continue;
+        }
+        if items && let Some((index, rest)) = item_name(name) {
+            let key = tables::ITEM.iter().find(|p| p.name.eq_ignore_ascii_case(rest)).map_or(rest, |p| p.name);
+            if params.items.entry(index).or_default().insert(key.to_owned(), value.clone()).is_some() {
+                return Err(invalid(name));
+            }
+            continue;
+        }
+        return Err(endpoint.unrecognized(name));
+    }
+    // Items are read 1, 2, 3, ...: an item after a gap is not an item of the order.
+    if let Some((&index, item)) = params.items.iter().enumerate().find(|(i, (n, _))| **n != *i as u32 + 1).map(|(_, e)| e)
+    {
+        let first = item.keys().next().cloned().unwrap_or_default();
+        return Err(endpoint.unrecognized(&format!("{index}_{first}")));
+    }
+    for p in table.iter().filter(|p| p.required) {
+        if params.get(p.name).is_none() {
+            return Err(missing(p.name));
+        }
+    }
+    if let Some(name) = seen_twice {
+        return Err(invalid(name));
+    }
+    for p in table {
+        if let Some(value) = params.get(p.name) {
+            check_value(endpoint, p.name, p.kind, value)?;
+        }
+    }
+    for (index, item) in &params.items {
+        for (name, value) in item {
+            if let Some(p) = tables::ITEM.iter().find(|p| p.name == name)
+                && !value.is_empty()
+            {
+                check_value(endpoint, &format!("{index}_{name}"), p.kind, value)?;
+            }
+        }
+    }
+    Ok(params)
+}
+
+fn check_value(endpoint: Endpoint, name: &str, kind: Kind, value: &str) -> Result<(), Failure> {
+    let ok = match kind {
+        Kind::Text(max) => value.chars().count() <= max,
+        Kind::Int => value.parse::<i64>().is_ok(),
+        Kind::Flag => value.eq_ignore_ascii_case("Y") || value.eq_ignore_ascii_case("N"),
+        Kind::OneOf(values) => values.contains(&value),
+        Kind::Country => {
+            if tables::is_country(value) {
+                true
+            } else if endpoint == Endpoint::Tier2PartnerSignup && value.chars().count() <= 2 {
+                return Err(fail(-7, format!("'{value}' is not a valid ISO-3166 country!"), Some(name)));
+            } else {
+                false
+            }
+        }
+    };
+    if ok { Ok(()) } else { Err(invalid(name)) }
+}
+
+/// `3_PPP` or `_3_PPP` -> (3, "PPP").
+fn item_name(name: &str) -> Option<(u32, &str)> {
+    let name = name.strip_prefix('_').unwrap_or(name);
+    let (digits, rest) = name.split_once('_')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
+        return None;
+    }
+    Some((digits.parse().ok()?, rest))
+}
+
+fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}
+
+fn random_token(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::new();
+    while out.len() < len {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(out.len());
+        let mut n = h.finish();
+        for _ in 0..8 {
+            if out.len() == len {
+                break;
+            }
+            out.push(ALPHABET[(n % ALPHABET.len() as u64) as usize] as char);
+            n /= ALPHABET.len() as u64;
+        }
+    }
+    out
+}
+
+/// The API: configuration, state and the call counts the rate limit needs.
+#[derive(Debug)]
+pub struct Api {
+    pub config: ApiConfig,
+    pub state: Mutex<State>,
+    calls: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Api {
+    pub fn new(config: ApiConfig, state: State) -> Api {
+        Api { config, state: Mutex::new(state), calls: Mutex::new(HashMap::new()) }
+    }
+
+    /// Answers a call.
+    pub fn handle(&self, call: &Call) -> Answer {
+        let endpoint = call.endpoint;
+        let url_encoded = match endpoint {
+            Endpoint::InitCustomerSession => call
+                .params
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case("responseFormat") && v == "1"),
+            Endpoint::AutoAuthorize => false,
+            Endpoint::PlaceOrder | Endpoint::Tier2PartnerSignup => true,
+        };
+        let redirect = |name: &str| {
+            (endpoint == Endpoint::PlaceOrder)
+                .then(|| call.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()))
+                .flatten()
+                .filter(|v| !v.is_empty())
+        };
+        let result = self.run(call);
+        let quirks = self.config.quirks;
+        let (pairs, target) = match result {
+            Ok(fields) => {
+                let mut pairs = Vec::new();
+                if !(quirks && endpoint == Endpoint::PlaceOrder) {
+                    pairs.push(("errorCode".to_owned(), "0".to_owned()));
+                }
+                pairs.extend(fields);
+                (pairs, redirect("successURL"))
+            }
+            Err(f) => {
+                let mut pairs = vec![("errorCode".to_owned(), f.code.to_string())];
+                if quirks && endpoint == Endpoint::PlaceOrder {
+                    pairs.push(("errorItem".to_owned(), f.message));
+                } else {
+                    pairs.push(("errorMessage".to_owned(), f.message));
+                    if endpoint == Endpoint::PlaceOrder
+                        && let Some(item) = f.item
+                    {
+                        pairs.push(("errorItem".to_owned(), item));
+                    }
+                }
+                (pairs, redirect("errorURL"))
+            }
+        };
+        if url_encoded {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            for (n, v) in &pairs {
+                query.append_pair(n, v);
+            }
+            let query = query.finish();
+            if let Some(target) = target {
+                let sep = if target.contains('?') { '&' } else { '?' };
+                return Answer {
+                    status: 302,
+                    content_type: "text/plain",
+                    location: Some(format!("{target}{sep}{query}")),
+                    body: String::new(),
+                };
+            }
+            Answer { status: 200, content_type: "application/x-www-form-urlencoded", location: None, body: query }
+        } else {
+            let mut body = String::new();
+            for (_, v) in &pairs {
+                body.push_str(v);
+                body.push('\n');
+            }
+            Answer { status: 200, content_type: "text/plain", location: None, body }
+        }
+    }
+
+    fn run(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
+        let endpoint = call.endpoint;
+        if !call.secure && !self.config.accept_plain_http {
+            return Err(endpoint.not_https());
+        }
+        if call.get && endpoint != Endpoint::PlaceOrder {
+            return Err(fail(-17, "Request used GET rather than POST!", None));
+        }
+        match endpoint {
+            Endpoint::InitCustomerSession => self.init_customer_session(call),
+            Endpoint::PlaceOrder => self.place_order(call),
+            Endpoint::AutoAuthorize => self.auto_authorize(call),
+            Endpoint::Tier2PartnerSignup => self.signup(call),
+        }
+    }
+
+    fn rate_limit(&self, who: &str) -> Result<(), Failure> {
+        let Some(limit) = self.config.rate_limit else { return Ok(()) };
+        let mut calls = self.calls.lock().unwrap();
+        let times = calls.entry(who.to_owned()).or_default();
+        let now = Instant::now();
+        while times.front().is_some_and(|t| now.duration_since(*t) > limit.per) {
+            times.pop_front();
+        }
+        if times.len() >= limit.calls as usize {
+            return Err(fail(-42, "Call limit reached! Please try again later.", None));
+        }
+        times.push_back(now);
+        Ok(())
+    }
+
+    fn login<'s>(&self, endpoint: Endpoint, state: &'s State, p: &Params) -> Result<&'s Account, Failure> {
+        let (name, password) = (p.get("loginName").unwrap_or(""), p.get("loginPassword").unwrap_or(""));
+        self.rate_limit(name)?;
+        state.authenticate(name, password).ok_or_else(|| endpoint.denied())
+    }
+
+    fn init_customer_session(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
+        let p = check(call.endpoint, tables::INIT_CUSTOMER_SESSION, &[], false, &call.params)?;
+        let state = self.state.lock().unwrap();
+        let account = self.login(call.endpoint, &state, &p)?;
+        let number: u64 = p.get("orderNumber").and_then(|n| n.parse().ok()).ok_or_else(|| invalid("orderNumber"))?;
+        match state.orders.get(&number) {
+            Some(o) if o.account == account.login_name => {}
+            _ => return Err(invalid("orderNumber")),
+        }
+        let mut fields = vec![("SID".to_owned(), random_token(16))];
+        let url_encoded = p.get("responseFormat") == Some("1");
+        if self.config.generation == Generation::Current && !(self.config.quirks && url_encoded) {
+            fields.push(("orderNumber".to_owned(), state.latest_replacement(number).to_string()));
+        }
+        Ok(fields)
+    }
+
+    fn place_order(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
+        let p = check(call.endpoint, tables::PLACE_ORDER, tables::PLACE_ORDER_ALIASES, true, &call.params)?;
+        // name is not needed once foreName or surName is given, and the other way round.
+        if p.get("name").is_none() && p.get("foreName").is_none() && p.get("surName").is_none() {
+            return Err(missing("name"));
+        }
+        let email = p.get("emailAddress").unwrap_or_default();
+        if !valid_email(email) {
+            return Err(fail(-70, "Invalid Email Address!", Some("emailAddress")));
+        }
+        let products_of = |item: &BTreeMap<String, String>| (item.get("ID").cloned(), item.get("PPP").cloned());
+        let named: Vec<_> = p
+            .items
+            .values()
+            .filter(|i| {
+                let (id, ppp) = products_of(i);
+                id.is_some_and(|v| !v.is_empty()) || ppp.is_some_and(|v| !v.is_empty())
+            })
+            .collect();
+        if named.is_empty() {
+            return Err(fail(-39, "At least 1 item is missing from this order!", None));
+        }
+        if let Some((index, _)) = p.items.iter().find(|(_, i)| !named.contains(i)) {
+            return Err(missing(&format!("{index}_PPP")));
+        }
+
+        let mut state = self.state.lock().unwrap();
+        let account = self.login(call.endpoint, &state, &p)?.clone();
+        if !account.brand.eq_ignore_ascii_case(p.get("ap").unwrap_or_default()) {
+            return Err(invalid("ap"));
+        }
+        let mut price = 0;
+        let mut sitelock_only = true;
+        for (index, item) in &p.items {
+            if let Some(ppp) = item.get("PPP").filter(|v| !v.is_empty()) {
+                let code: u32 = ppp.parse().map_err(|_| invalid(&format!("{index}_PPP")))?;
+                let term = tables::WEB_PRODUCTS
+                    .iter()
+                    .find_map(|(_, codes)| codes.iter().position(|c| *c == code && code != 0))
+                    .ok_or_else(|| invalid(&format!("{index}_PPP")))?;
+                price += tables::TERM_PRICES[term];
+                sitelock_only = false;
+            } else {
+                let id: u64 = item["ID"].parse().map_err(|_| invalid(&format!("{index}_ID")))?;
+                let product = state
+                    .products
+                    .iter()
+                    .find(|x| x.id == id)
+                    .ok_or_else(|| invalid(&format!("{index}_ID")))?;
+                price += product.price_cents;
+                sitelock_only &= product.sitelock;
+            }
+        }
+        let number = state.new_order_number();
+        let status = if p.flag("reseller") { Status::AwaitingAuthorization } else { Status::Authorized };
+        state.orders.insert(
+            number,
+            Order {
+                number,
+                account: account.login_name,
+                status,
+                price_cents: price,
+                sitelock_only,
+                replaced_by: None,
+                items: p.items.values().cloned().collect(),
+                sitelock: None,
+            },
+        );
+        Ok(vec![("orderNumber".to_owned(), number.to_string())])
+    }
+
+    fn auto_authorize(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
+        let p = check(call.endpoint, tables::AUTO_AUTHORIZE, &[], false, &call.params)?;
+        let mut state = self.state.lock().unwrap();
+        let account = self.login(call.endpoint, &state, &p)?.clone();
+        let number_text = p.get("orderNumber").unwrap_or_default();
+        let not_awaiting =
+            || fail(-27, format!("Order {number_text} is not currently Awaiting Authorization/Rejection!"), None);
+        let number: u64 = number_text.parse().map_err(|_| not_awaiting())?;
+        let order = match state.orders.get(&number) {
+            Some(o) if o.account == account.login_name && o.status == Status::AwaitingAuthorization => o.clone(),
+            _ => return Err(not_awaiting()),
+        };
+        if p.flag("test") {
+            return Ok(Vec::new());
+        }
+        if account.credit_cents < order.price_cents {
+            return Err(fail(-15, "Not enough credit!", None));
+        }
+        let sitelock = order.sitelock_only.then(|| (state.new_id().to_string(), state.new_id().to_string()));
+        if let Some(a) = state.accounts.iter_mut().find(|a| a.login_name == account.login_name) {
+            a.credit_cents -= order.price_cents;
+        }
+        let stored = state.orders.get_mut(&number).expect("looked up above");
+        stored.status = Status::Authorized;
+        stored.sitelock = sitelock.clone();
+        Ok(sitelock.map_or_else(Vec::new, |(user, site)| {
+            vec![("slUserID".to_owned(), user), ("slSiteID".to_owned(), site)]
+        }))
+    }
+
+    fn signup(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
+        let (table, groups) = tables::signup();
+        let p = check(call.endpoint, &table, &[], false, &call.params)?;
+        for group in &groups {
+            if group.members.iter().any(|m| p.get(m).is_some())
+                && let Some(m) = group.starred.iter().find(|m| p.get(m).is_none())
+            {
+                return Err(missing(m));
+            }
+        }
+        let partner_type: u32 = p.get("partnerType").unwrap_or_default().parse().map_err(|_| invalid("partnerType"))?;
+        match (partner_type, p.get("brandName")) {
+            (29, None) => return Err(missing("brandName")),
+            (29, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return Err(invalid("brandName")),
+        }
+        // Only a web host reseller can have !AutoApplySSL enabled; the default N is harmless.
+        if p.flag("enableAutoApply") && partner_type != 30 {
+            return Err(invalid("enableAutoApply"));
+        }
+        let mut state = self.state.lock().unwrap();
+        let ap = p.get("ap").unwrap_or_default();
+        self.rate_limit(ap)?;
+        if !state.accounts.iter().any(|a| a.partner_type.is_none() && a.brand.eq_ignore_ascii_case(ap)) {
+            return Err(call.endpoint.denied());
+        }
+        let used = |name: &str| fail(-28, format!("This '{name}' is already being used!"), Some(name));
+        let login = p.get("adminLoginName").unwrap_or_default().to_owned();
+        if state.account(&login).is_some() {
+            return Err(used("adminLoginName"));
+        }
+        let brand = p.get("brandName").or(p.get("organizationName")).unwrap_or_default().to_owned();
+        if p.get("brandName").is_some() && state.accounts.iter().any(|a| a.brand.eq_ignore_ascii_case(&brand)) {
+            return Err(used("brandName"));
+        }
+        let account_id = state.new_id();
+        let admin_user_id = state.new_id();
+        let order_number = state.new_order_number();
+        state.accounts.push(Account {
+            id: account_id,
+            login_name: login.clone(),
+            login_password: p.get("adminLoginPassword").unwrap_or_default().to_owned(),
+            brand,
+            credit_cents: 0,
+            partner_type: Some(partner_type),
+        });
+        state.orders.insert(
+            order_number,
+            Order {
+                number: order_number,
+                account: login,
+                status: Status::Authorized,
+                price_cents: 0,
+                sitelock_only: false,
+                replaced_by: None,
+                items: Vec::new(),
+                sitelock: None,
+            },
+        );
+        Ok(vec![
+            ("accountID".to_owned(), account_id.to_string()),
+            ("adminUserID".to_owned(), admin_user_id.to_string()),
+            ("saspSessionID".to_owned(), random_token(24)),
+            ("orderNumber".to_owned(), order_number.to_string()),
+        ])
+    }
+}

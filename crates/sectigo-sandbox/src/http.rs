@@ -1,0 +1,333 @@
+//! A small HTTP/1.1 server over TCP or TLS: keep-alive, fault injection, counters, and the
+//! `/_sandbox/` admin endpoints test suites in any language use.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::api::{Api, Call, Endpoint};
+
+/// How long an idle connection stays open.
+const IDLE: Duration = Duration::from_secs(60);
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Something going wrong on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Wait this long, then answer normally.
+    Delay(Duration),
+    /// Carry out the call, then close the connection without answering (the answer is lost).
+    Close,
+    /// Answer with this HTTP status and an HTML page, without carrying out the call.
+    Status(u16),
+    /// Answer 200 with a body that is no API answer, without carrying out the call.
+    Garbage,
+}
+
+/// A fault, for one endpoint or all, for a number of calls or until cleared.
+#[derive(Debug, Clone)]
+pub struct FaultRule {
+    pub fault: Fault,
+    pub endpoint: Option<Endpoint>,
+    pub remaining: Option<u32>,
+}
+
+/// What the server has seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    /// TCP connections accepted (both listeners).
+    pub connections: u64,
+    /// API requests per endpoint label (`!PlaceOrder`...).
+    pub requests: BTreeMap<String, u64>,
+}
+
+/// Everything the connection threads share.
+#[derive(Debug)]
+pub struct Shared {
+    pub api: Api,
+    pub connections: AtomicU64,
+    pub requests: Mutex<BTreeMap<String, u64>>,
+    pub faults: Mutex<Vec<FaultRule>>,
+}
+
+impl Shared {
+    pub fn counters(&self) -> Counters {
+        Counters {
+            connections: self.connections.load(Ordering::SeqCst),
+            requests: self.requests.lock().unwrap().clone(),
+        }
+    }
+
+    fn take_fault(&self, endpoint: Endpoint) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap();
+        let i = faults.iter().position(|r| r.endpoint.is_none_or(|e| e == endpoint))?;
+        let fault = faults[i].fault.clone();
+        if let Some(n) = &mut faults[i].remaining {
+            *n -= 1;
+            if *n == 0 {
+                faults.remove(i);
+            }
+        }
+        Some(fault)
+    }
+}
+
+struct Request {
+    method: String,
+    target: String,
+    close: bool,
+    body: Vec<u8>,
+}
+
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    location: Option<String>,
+    body: Vec<u8>,
+    /// Close after answering; `None` as the answer: close without answering.
+    close: bool,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply { status, content_type, location: None, body: body.into(), close: false }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Serves one connection until it closes, idles out or asks to close.
+pub fn serve<S: Read + Write>(stream: S, secure: bool, shared: &Shared) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let request = match read_request(&mut reader) {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(status) => {
+                let mut reply = Reply::new(status, "text/plain", reason(status));
+                reply.close = true;
+                let _ = write_reply(reader.get_mut(), &reply);
+                return;
+            }
+        };
+        let Some(mut reply) = dispatch(&request, secure, shared) else { return };
+        reply.close |= request.close;
+        if write_reply(reader.get_mut(), &reply).is_err() || reply.close {
+            return;
+        }
+    }
+}
+
+fn read_request<S: Read>(reader: &mut BufReader<S>) -> Result<Option<Request>, u16> {
+    let mut head = Vec::new();
+    loop {
+        let before = head.len();
+        match reader.read_until(b'\n', &mut head) {
+            Ok(0) if head.is_empty() => return Ok(None),
+            Ok(0) => return Err(400),
+            Ok(_) => {}
+            Err(_) => return Ok(None),
+        }
+        if head.len() > MAX_HEAD {
+            return Err(431);
+        }
+        let line = &head[before..];
+        if (line == b"\r\n" || line == b"\n") && before > 0 {
+            break;
+        }
+        if (line == b"\r\n" || line == b"\n") && before == 0 {
+            head.clear(); // tolerate blank lines between requests
+        }
+    }
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    match parsed.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return Err(400),
+    }
+    let method = parsed.method.unwrap_or_default().to_owned();
+    let target = parsed.path.unwrap_or_default().to_owned();
+    let http10 = parsed.version == Some(0);
+    let header = |name: &str| {
+        parsed
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).trim().to_owned())
+    };
+    if header("transfer-encoding").is_some() {
+        return Err(501);
+    }
+    let length = match header("content-length") {
+        Some(v) => v.parse::<usize>().map_err(|_| 400u16)?,
+        None => 0,
+    };
+    if length > MAX_BODY {
+        return Err(413);
+    }
+    let connection = header("connection").unwrap_or_default().to_ascii_lowercase();
+    let close = connection == "close" || (http10 && connection != "keep-alive");
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).map_err(|_| 400u16)?;
+    Ok(Some(Request { method, target, close, body }))
+}
+
+fn write_reply<W: Write>(out: &mut W, reply: &Reply) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len()
+    );
+    if let Some(location) = &reply.location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
+    if reply.close {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    out.write_all(head.as_bytes())?;
+    out.write_all(&reply.body)?;
+    out.flush()
+}
+
+fn form(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).map(|(n, v)| (n.into_owned(), v.into_owned())).collect()
+}
+
+fn json(value: &impl Serialize) -> Reply {
+    Reply::new(200, "application/json", serde_json::to_vec_pretty(value).unwrap_or_default())
+}
+
+/// Answers a request; `None`: close the connection without answering.
+fn dispatch(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
+    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    if let Some(admin) = path.strip_prefix("/_sandbox/") {
+        return Some(admin_endpoint(admin, &request.method, &request.body, shared));
+    }
+    let Some(endpoint) = crate::api::route(&shared.api.config, path) else {
+        return Some(Reply::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>"));
+    };
+    let get = match request.method.as_str() {
+        "GET" => true,
+        "POST" => false,
+        _ => return Some(Reply::new(405, "text/html", "<html><body><h1>405 Method Not Allowed</h1></body></html>")),
+    };
+    *shared.requests.lock().unwrap().entry(endpoint.label().to_owned()).or_default() += 1;
+    // GET carries the parameters in the query string; POST in the form body (a query string
+    // on a POST is ignored, so parameters put in a URL by mistake are missing).
+    let params = if get { form(query.as_bytes()) } else { form(&request.body) };
+    let call = Call { endpoint, get, secure, params };
+    let fault = shared.take_fault(endpoint);
+    match fault {
+        Some(Fault::Status(status)) => {
+            let page = format!("<html><body><h1>{status} {}</h1></body></html>", reason(status));
+            return Some(Reply::new(status, "text/html", page));
+        }
+        Some(Fault::Garbage) => {
+            return Some(Reply::new(200, "text/plain", b"\x00\x01 sandbox garbage \xff\xfe<html>".to_vec()));
+        }
+        Some(Fault::Delay(d)) => std::thread::sleep(d),
+        Some(Fault::Close) | None => {}
+    }
+    let answer = shared.api.handle(&call);
+    if fault == Some(Fault::Close) {
+        return None;
+    }
+    Some(Reply {
+        status: answer.status,
+        content_type: answer.content_type,
+        location: answer.location,
+        body: answer.body.into_bytes(),
+        close: false,
+    })
+}
+
+fn admin_endpoint(what: &str, method: &str, body: &[u8], shared: &Shared) -> Reply {
+    match (method, what) {
+        ("GET", "counters") => json(&shared.counters()),
+        ("POST", "reset-counters") => {
+            shared.connections.store(0, Ordering::SeqCst);
+            shared.requests.lock().unwrap().clear();
+            json(&shared.counters())
+        }
+        ("GET", "state") => json(&*shared.api.state.lock().unwrap()),
+        ("POST", "faults") => match parse_fault(&form(body)) {
+            Ok(Some(rule)) => {
+                shared.faults.lock().unwrap().push(rule);
+                Reply::new(200, "text/plain", "ok\n")
+            }
+            Ok(None) => {
+                shared.faults.lock().unwrap().clear();
+                Reply::new(200, "text/plain", "cleared\n")
+            }
+            Err(e) => Reply::new(400, "text/plain", format!("{e}\n")),
+        },
+        _ => Reply::new(
+            404,
+            "text/plain",
+            "admin endpoints: GET /_sandbox/counters, POST /_sandbox/reset-counters, GET /_sandbox/state, \
+             POST /_sandbox/faults (kind=delay&ms=..|close|status&status=..|garbage|clear, endpoint=.., count=..)\n",
+        ),
+    }
+}
+
+/// A fault rule from `kind=delay&ms=100&endpoint=!AutoAuthorize&count=2`; `kind=clear` is `None`.
+pub fn parse_fault(params: &[(String, String)]) -> Result<Option<FaultRule>, String> {
+    let get = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let number = |name: &str| -> Result<u64, String> {
+        get(name).ok_or(format!("{name} is missing"))?.parse().map_err(|_| format!("{name} must be a number"))
+    };
+    let fault = match get("kind").unwrap_or_default() {
+        "clear" => return Ok(None),
+        "delay" => Fault::Delay(Duration::from_millis(number("ms")?)),
+        "close" => Fault::Close,
+        "status" => Fault::Status(u16::try_from(number("status")?).map_err(|_| "status is too large")?),
+        "garbage" => Fault::Garbage,
+        other => return Err(format!("unknown fault kind {other:?} (delay, close, status, garbage, clear)")),
+    };
+    let endpoint = match get("endpoint") {
+        None | Some("") => None,
+        Some(label) => Some(Endpoint::from_label(label).ok_or(format!("unknown endpoint {label:?}"))?),
+    };
+    let remaining = match get("count") {
+        None | Some("") => None,
+        Some(_) => Some(u32::try_from(number("count")?).map_err(|_| "count is too large")?).filter(|n| *n > 0),
+    };
+    Ok(Some(FaultRule { fault, endpoint, remaining }))
+}
+
+/// Serves a TLS connection.
+pub fn serve_tls(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(IDLE));
+    let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+    serve(rustls::StreamOwned::new(conn, tcp), true, shared);
+}
+
+/// Serves a plain TCP connection.
+pub fn serve_plain(tcp: TcpStream, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(IDLE));
+    serve(tcp, false, shared);
+}

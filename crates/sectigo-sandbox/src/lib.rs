@@ -1,0 +1,219 @@
+//! A fake of Sectigo's reseller "products" API on loopback, for tests and demos.
+//!
+//! It is written from Sectigo's documents, not from the SDK's validation code, so it can catch
+//! the SDK sending something wrong. It serves HTTPS with a certificate from a CA it generates at
+//! start (and, on request, plain HTTP, where API calls get -1 unless told otherwise), keeps
+//! accounts, orders and Tier 2 partners, and can be told to misbehave (delays, lost answers,
+//! HTTP errors, garbage) for reliability tests.
+//!
+//! ```no_run
+//! let sandbox = sectigo_sandbox::Sandbox::start(sectigo_sandbox::Config::default())?;
+//! println!("{} (trust {})", sandbox.https_url(), sandbox.ca_pem().len());
+//! # Ok::<(), String>(())
+//! ```
+
+pub mod api;
+pub mod http;
+pub mod state;
+pub mod tables;
+mod tls;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+pub use api::{ApiConfig, Endpoint, Generation, RateLimit};
+pub use http::{Counters, Fault, FaultRule};
+pub use state::{Seed, State, Status};
+
+/// Where the Tier 2 partner signup is served. Sectigo's documents do not give its path; this
+/// one is the sandbox's own, and clients must be configured with it.
+pub const DEFAULT_SIGNUP_PATH: &str = "/products/!sandboxTier2PartnerSignup";
+
+/// How to run a sandbox.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (loopback by default).
+    pub bind: IpAddr,
+    /// HTTPS port; 0 picks a free one.
+    pub port: u16,
+    /// Also serve plain HTTP on this port (0 picks a free one).
+    pub http_port: Option<u16>,
+    /// API behaviour.
+    pub api: ApiConfig,
+    /// Initial state.
+    pub seed: Seed,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            http_port: None,
+            api: ApiConfig {
+                accept_plain_http: false,
+                generation: Generation::Current,
+                signup_path: DEFAULT_SIGNUP_PATH.to_owned(),
+                quirks: false,
+                rate_limit: None,
+            },
+            seed: Seed::defaults(),
+        }
+    }
+}
+
+/// A running sandbox; stops when dropped.
+#[derive(Debug)]
+pub struct Sandbox {
+    shared: Arc<http::Shared>,
+    https: SocketAddr,
+    http: Option<SocketAddr>,
+    ca_pem: String,
+    stop: Arc<AtomicBool>,
+}
+
+impl Sandbox {
+    /// Generates the CA, binds the listeners and starts serving in background threads.
+    pub fn start(config: Config) -> Result<Sandbox, String> {
+        let state = State::new(config.seed)?;
+        let tls = tls::generate()?;
+        let shared = Arc::new(http::Shared {
+            api: api::Api::new(config.api, state),
+            connections: AtomicU64::new(0),
+            requests: Mutex::new(Default::default()),
+            faults: Mutex::new(Vec::new()),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let bind = |port: u16| {
+            TcpListener::bind((config.bind, port)).map_err(|e| format!("cannot listen on {}:{port}: {e}", config.bind))
+        };
+        let https_listener = bind(config.port)?;
+        let https = https_listener.local_addr().map_err(|e| e.to_string())?;
+        {
+            let (shared, stop, tls_config) = (shared.clone(), stop.clone(), tls.config.clone());
+            accept_loop(https_listener, stop, shared, move |tcp, shared| {
+                http::serve_tls(tcp, tls_config.clone(), shared)
+            });
+        }
+        let http = match config.http_port {
+            None => None,
+            Some(port) => {
+                let listener = bind(port)?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                accept_loop(listener, stop.clone(), shared.clone(), http::serve_plain);
+                Some(addr)
+            }
+        };
+        Ok(Sandbox { shared, https, http, ca_pem: tls.ca_pem, stop })
+    }
+
+    /// `https://127.0.0.1:PORT`.
+    pub fn https_url(&self) -> String {
+        url("https", self.https)
+    }
+
+    /// `http://127.0.0.1:PORT`, when plain HTTP is served.
+    pub fn http_url(&self) -> Option<String> {
+        self.http.map(|a| url("http", a))
+    }
+
+    /// The HTTPS port.
+    pub fn port(&self) -> u16 {
+        self.https.port()
+    }
+
+    /// The CA certificate (PEM) that signed the server certificate; trust it to connect.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// Path of the Tier 2 partner signup.
+    pub fn signup_path(&self) -> &str {
+        &self.shared.api.config.signup_path
+    }
+
+    /// Connections accepted and requests per endpoint so far.
+    pub fn counters(&self) -> Counters {
+        self.shared.counters()
+    }
+
+    /// Adds a fault rule (rules apply in the order added).
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.faults.lock().unwrap().push(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.faults.lock().unwrap().clear();
+    }
+
+    /// Reads or changes the state.
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.shared.api.state.lock().unwrap())
+    }
+
+    /// What a harness needs to use the sandbox, as printed by the binary at start.
+    pub fn info(&self) -> serde_json::Value {
+        let state = self.shared.api.state.lock().unwrap();
+        serde_json::json!({
+            "event": "ready",
+            "https_url": self.https_url(),
+            "http_url": self.http_url(),
+            "port": self.https.port(),
+            "http_port": self.http.map(|a| a.port()),
+            "signup_path": self.signup_path(),
+            "accept_plain_http": self.shared.api.config.accept_plain_http,
+            "generation": format!("{:?}", self.shared.api.config.generation).to_lowercase(),
+            "accounts": state.accounts.iter().map(|a| serde_json::json!({
+                "login_name": a.login_name,
+                "login_password": a.login_password,
+                "brand": a.brand,
+                "credit_cents": a.credit_cents,
+            })).collect::<Vec<_>>(),
+            "orders": state.orders.values().map(|o| serde_json::json!({
+                "number": o.number, "account": o.account, "status": o.status,
+                "sitelock_only": o.sitelock_only, "replaced_by": o.replaced_by,
+            })).collect::<Vec<_>>(),
+            "products": state.products,
+        })
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loops so they see the flag.
+        for addr in std::iter::once(self.https).chain(self.http) {
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
+        }
+    }
+}
+
+fn url(scheme: &str, addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V6(ip) => format!("{scheme}://[{ip}]:{}", addr.port()),
+        IpAddr::V4(ip) => format!("{scheme}://{ip}:{}", addr.port()),
+    }
+}
+
+fn accept_loop(
+    listener: TcpListener,
+    stop: Arc<AtomicBool>,
+    shared: Arc<http::Shared>,
+    serve: impl Fn(TcpStream, &http::Shared) + Send + Sync + Clone + 'static,
+) {
+    thread::spawn(move || {
+        for tcp in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(tcp) = tcp else { continue };
+            shared.connections.fetch_add(1, Ordering::SeqCst);
+            let (shared, serve) = (shared.clone(), serve.clone());
+            thread::spawn(move || serve(tcp, &shared));
+        }
+    });
+}
