@@ -1,0 +1,339 @@
+//! `sectigo`: one subcommand per endpoint of the spec, plus `demo`.
+//!
+//! Subcommands and their options are built from the spec data the generator emits
+//! (`sectigo::ENDPOINTS`), so a change in `spec/` reaches the CLI through `cargo xtask codegen`
+//! with no edit here. Every call goes through the SDK's name-keyed interface, so the CLI obeys
+//! exactly the SDK's rules.
+
+mod demo;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValue, value_parser};
+use sectigo::meta::{Endpoint, Param};
+use sectigo::{Client, Error};
+
+/// Exit statuses, also listed in `sectigo --help`.
+pub mod status {
+    pub const OK: u8 = 0;
+    pub const API_ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const VALIDATION: u8 = 3;
+    pub const TRANSPORT: u8 = 4;
+    pub const OUTCOME_UNKNOWN: u8 = 5;
+    pub const CONFIG: u8 = 6;
+}
+
+const EXIT_HELP: &str = "Exit status: 0 success, 1 the API answered with an error, 2 bad command line, \
+3 request refused by validation (nothing sent), 4 transport or unreadable answer, \
+5 outcome unknown (a state-changing call may have taken effect: check the account), 6 configuration.";
+
+/// `place_order` -> `place-order`; `loginName` -> `login-name`.
+fn kebab(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            out.push('-');
+            continue;
+        }
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+                out.push('-');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Help text of a parameter, from the spec.
+fn param_help(p: &Param) -> String {
+    let mut help = p.description.to_owned();
+    help.push_str(&format!(" [wire: {}; {}", p.name, p.requirement.as_str()));
+    if let Some(max) = p.max_length {
+        help.push_str(&format!("; max {max} chars"));
+    }
+    if let Some(d) = p.default {
+        help.push_str(&format!("; server default {d}"));
+    }
+    help.push(']');
+    help
+}
+
+/// Argument id of a spec parameter (namespaced: the CLI's own options never collide with it).
+fn param_id(p: &Param) -> String {
+    format!("param:{}", p.name)
+}
+
+fn param_arg(p: &'static Param) -> Arg {
+    let id = param_id(p);
+    let mut arg = Arg::new(id).long(kebab(p.name)).value_name("VALUE").help(param_help(p));
+    if kebab(p.name) != p.name {
+        arg = arg.alias(p.name);
+    }
+    for alias in p.aliases {
+        arg = arg.alias(*alias).alias(kebab(alias));
+    }
+    if !p.allowed.is_empty() {
+        let values: Vec<PossibleValue> =
+            p.allowed.iter().map(|a| PossibleValue::new(a.value).help(a.meaning)).collect();
+        arg = arg.value_parser(values).ignore_case(true);
+    }
+    arg
+}
+
+fn endpoint_command(e: &'static Endpoint) -> Command {
+    let mut about = e.summary.to_owned();
+    if e.path.is_none() {
+        about.push_str(" (its path is not in Sectigo's documents: pass --signup-path)");
+    }
+    let mut cmd = Command::new(kebab(e.id)).about(about).after_help(EXIT_HELP);
+    if let Some(name) = e.name {
+        cmd = cmd.alias(name.trim_start_matches('!'));
+    }
+    for p in e.params.iter().filter(|p| p.credential.is_none()) {
+        cmd = cmd.arg(param_arg(p));
+    }
+    if let Some(items) = e.items {
+        let names: Vec<&str> = items.params.iter().map(|p| p.name).collect();
+        cmd = cmd.arg(
+            Arg::new("item")
+                .long("item")
+                .value_name("NAME=VALUE,...")
+                .action(ArgAction::Append)
+                .help(format!(
+                    "An item of the order (repeat for more), its parameters without the number: {}{}. \
+                     Example: --item PPP=9974",
+                    names.join(", "),
+                    if items.open { ", or product-specific ones" } else { "" }
+                )),
+        );
+        if !sectigo::WebProduct::ALL.is_empty() {
+            let products: Vec<String> = sectigo::WebProduct::ALL.iter().map(|p| kebab(p.id())).collect();
+            let terms: Vec<&str> = sectigo::Term::ALL.iter().map(|t| t.label()).collect();
+            cmd = cmd.arg(
+                Arg::new("web-product")
+                    .long("web-product")
+                    .value_name("PRODUCT:TERM")
+                    .action(ArgAction::Append)
+                    .help(format!(
+                        "An item from the web product catalogue (repeat for more), e.g. web-dns-pro:1-year. \
+                         Products: {}. Terms: {}.",
+                        products.join(", "),
+                        terms.join(", ")
+                    )),
+            );
+        }
+    }
+    cmd
+}
+
+fn cli() -> Command {
+    let mut cmd = Command::new("sectigo")
+        .about("Call Sectigo's reseller products API, or try it against a built-in sandbox")
+        .after_help(EXIT_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(Arg::new("login-name").long("login-name").global(true).env("SECTIGO_LOGIN_NAME").value_name("NAME")
+            .help("Account user name (or SECTIGO_LOGIN_NAME; prompted for when missing on a terminal)"))
+        .arg(Arg::new("login-password").long("login-password").global(true).env("SECTIGO_LOGIN_PASSWORD").hide_env_values(true).value_name("PASSWORD")
+            .help("Account password; prefer SECTIGO_LOGIN_PASSWORD or the prompt, which does not echo (never printed)"))
+        .arg(Arg::new("base-url").long("base-url").global(true).value_name("URL")
+            .help("Server to call (default: https://secure.trust-provider.com)"))
+        .arg(Arg::new("legacy").long("legacy").global(true).action(ArgAction::SetTrue)
+            .help("Call the legacy host (https://secure.sectigo.com)"))
+        .arg(Arg::new("ca-file").long("ca-file").global(true).value_name("PEM").value_parser(value_parser!(PathBuf))
+            .help("Also trust the certificate authorities in this PEM file"))
+        .arg(Arg::new("allow-http").long("allow-http").global(true).action(ArgAction::SetTrue)
+            .help("Allow a plain http:// base URL (local testing only)"))
+        .arg(Arg::new("timeout").long("timeout").global(true).value_name("SECONDS").value_parser(value_parser!(f64))
+            .help("Time allowed for a whole call (default 60)"))
+        .arg(Arg::new("signup-path").long("signup-path").global(true).value_name("PATH")
+            .help("Path of the Tier 2 partner signup, which Sectigo's documents do not give"))
+        .arg(Arg::new("sandbox").long("sandbox").global(true).action(ArgAction::SetTrue)
+            .help("Run against a sandbox started in this process (its own accounts and orders; nothing leaves the machine)"))
+        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue)
+            .help("Print one JSON object instead of text"))
+        .subcommand(Command::new("demo").about(
+            "Run the whole flow against the built-in sandbox: order a one-year Web DNS Pro, authorize it, \
+             open a customer session and print the page URL, explaining each step",
+        ));
+    for e in sectigo::ENDPOINTS {
+        cmd = cmd.subcommand(endpoint_command(e));
+    }
+    cmd
+}
+
+fn main() -> ExitCode {
+    let matches = cli().get_matches();
+    let json = matches.get_flag("json");
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    if name == "demo" {
+        return ExitCode::from(demo::run(json));
+    }
+    let endpoint = sectigo::ENDPOINTS.iter().copied().find(|e| kebab(e.id) == name).expect("commands come from ENDPOINTS");
+    ExitCode::from(call(endpoint, &matches, sub, json))
+}
+
+/// The request's (name, value) pairs from the command line.
+fn params(endpoint: &'static Endpoint, sub: &ArgMatches) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for p in endpoint.params.iter().filter(|p| p.credential.is_none()) {
+        if let Some(v) = sub.get_one::<String>(&param_id(p)) {
+            // Allowed values were matched ignoring case; send the documented spelling.
+            let v = p.allowed.iter().find(|a| a.value.eq_ignore_ascii_case(v)).map_or(v.as_str(), |a| a.value);
+            out.push((p.name.to_owned(), v.to_owned()));
+        }
+    }
+    let mut index = 0;
+    for item in sub.try_get_many::<String>("item").ok().flatten().into_iter().flatten() {
+        index += 1;
+        for pair in item.split(',').filter(|s| !s.trim().is_empty()) {
+            let (n, v) = pair.split_once('=').ok_or_else(|| format!("--item {item:?}: expected NAME=VALUE,..."))?;
+            out.push((format!("{index}_{}", n.trim()), v.trim().to_owned()));
+        }
+    }
+    for spec in sub.try_get_many::<String>("web-product").ok().flatten().into_iter().flatten() {
+        let (product, term) =
+            spec.split_once(':').ok_or_else(|| format!("--web-product {spec:?}: expected PRODUCT:TERM"))?;
+        let found = sectigo::WebProduct::ALL
+            .iter()
+            .find(|p| kebab(p.id()) == product.trim().to_ascii_lowercase() || p.name().eq_ignore_ascii_case(product.trim()))
+            .ok_or_else(|| format!("--web-product: unknown product {product:?}"))?;
+        let term =
+            sectigo::Term::from_label(term.trim()).ok_or_else(|| format!("--web-product: unknown term {term:?}"))?;
+        let item = sectigo::PlaceOrderItem::product(*found, term).map_err(|e| e.to_string())?;
+        index += 1;
+        item.push_params(index, &mut out);
+    }
+    Ok(out)
+}
+
+/// Credentials from options or environment, else a prompt on a terminal.
+fn credentials(matches: &ArgMatches, needed: bool) -> Result<Option<(String, String)>, String> {
+    let name = matches.get_one::<String>("login-name").cloned();
+    let password = matches.get_one::<String>("login-password").cloned();
+    if !needed {
+        return Ok(name.zip(password));
+    }
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let name = match name {
+        Some(n) => n,
+        None if interactive => {
+            eprint!("Sectigo login name: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+            line.trim().to_owned()
+        }
+        None => return Err("no login name: pass --login-name or set SECTIGO_LOGIN_NAME".into()),
+    };
+    let password = match password {
+        Some(p) => p,
+        None if interactive => rpassword::prompt_password("Sectigo password: ").map_err(|e| e.to_string())?,
+        None => return Err("no password: set SECTIGO_LOGIN_PASSWORD (or run on a terminal to be prompted)".into()),
+    };
+    Ok(Some((name, password)))
+}
+
+/// A client for the options given (against `sandbox` when there is one).
+fn client(
+    matches: &ArgMatches,
+    sandbox: Option<&sectigo_sandbox::Sandbox>,
+    creds: Option<(String, String)>,
+) -> Result<Client, String> {
+    let mut b = Client::builder();
+    if matches.get_flag("legacy") {
+        b = b.host(sectigo::Host::Legacy);
+    }
+    if let Some(url) = matches.get_one::<String>("base-url") {
+        b = b.base_url(url);
+    }
+    if let Some(ca) = matches.get_one::<PathBuf>("ca-file") {
+        b = b.add_root_certificates_file(ca);
+    }
+    b = b.allow_http(matches.get_flag("allow-http"));
+    if let Some(seconds) = matches.get_one::<f64>("timeout") {
+        b = b.timeout(Duration::try_from_secs_f64(*seconds).map_err(|_| "--timeout must be a positive number")?);
+    }
+    if let Some(path) = matches.get_one::<String>("signup-path") {
+        b = b.endpoint_path("tier2_partner_signup", path);
+    }
+    if let Some(s) = sandbox {
+        b = b.base_url(s.https_url()).add_root_certificates_pem(s.ca_pem());
+        if matches.get_one::<String>("signup-path").is_none() {
+            b = b.endpoint_path("tier2_partner_signup", s.signup_path());
+        }
+    }
+    if let Some((name, password)) = creds {
+        b = b.credentials(name, password);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn call(endpoint: &'static Endpoint, matches: &ArgMatches, sub: &ArgMatches, json: bool) -> u8 {
+    let out = output::Output { json, endpoint };
+    let params = match params(endpoint, sub) {
+        Ok(p) => p,
+        Err(e) => return out.usage(&e),
+    };
+    let sandbox = if matches.get_flag("sandbox") {
+        match sectigo_sandbox::Sandbox::start(sectigo_sandbox::Config::default()) {
+            Ok(s) => Some(s),
+            Err(e) => return out.config(&format!("cannot start the sandbox: {e}")),
+        }
+    } else {
+        None
+    };
+    let needs_credentials = endpoint.params.iter().any(|p| p.credential.is_some());
+    let creds = match (&sandbox, credentials(matches, needs_credentials && sandbox.is_none())) {
+        (_, Err(e)) => return out.config(&e),
+        (Some(s), Ok(None)) => s.with_state(|st| st.accounts.first().map(|a| (a.login_name.clone(), a.login_password.clone()))),
+        (_, Ok(c)) => c,
+    };
+    let client = match client(matches, sandbox.as_ref(), creds) {
+        Ok(c) => c,
+        Err(e) => return out.config(&e),
+    };
+    match client.call(endpoint, params) {
+        Ok(response) => out.success(&response),
+        Err(e) => out.error(&e),
+    }
+}
+
+/// The status for an error.
+pub fn exit_status<E>(e: &Error<E>) -> u8 {
+    match e {
+        Error::Validation(_) => status::VALIDATION,
+        Error::Api(_) => status::API_ERROR,
+        Error::OutcomeUnknown(_) => status::OUTCOME_UNKNOWN,
+        Error::Config(_) => status::CONFIG,
+        _ if e.outcome_unknown() => status::OUTCOME_UNKNOWN,
+        _ => status::TRANSPORT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_names() {
+        assert_eq!(kebab("tier2_partner_signup"), "tier2-partner-signup");
+        assert_eq!(kebab("loginName"), "login-name");
+        assert_eq!(kebab("omitXXXByString"), "omit-xxx-by-string");
+        assert_eq!(kebab("BusinessCategory"), "business-category");
+        assert_eq!(kebab("SID"), "sid");
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        cli().debug_assert();
+    }
+}

@@ -1,0 +1,129 @@
+//! The `sectigo` binary: demo, exit statuses, JSON output, options derived from the spec, and
+//! passwords that never show.
+
+use std::process::{Command, Output};
+
+use sectigo_sandbox::{Config, Endpoint, Fault, FaultRule, Sandbox};
+
+fn sectigo(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sectigo"))
+        .args(args)
+        .env_remove("SECTIGO_LOGIN_NAME")
+        .env_remove("SECTIGO_LOGIN_PASSWORD")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn demo_runs_the_whole_flow() {
+    let o = sectigo(&["demo"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    for step in ["!PlaceOrder", "!AutoAuthorize", "!initCustomerSession", "page_url: https://secure.sectigo.com/products/postPayment1a?SID="] {
+        assert!(out.contains(step), "{step} missing from:\n{out}");
+    }
+    let o = sectigo(&["demo", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["ok"].as_bool(), v["connections"].as_u64()), (Some(true), Some(1)), "{v}");
+    assert_eq!(v["steps"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn exit_statuses_tell_what_happened() {
+    let ok = sectigo(&["--sandbox", "init-customer-session", "--order-number", "1000001"], &[]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("orderNumber: 1000003"), "latest replacement: {}", text(&ok));
+    let api = sectigo(&["--sandbox", "auto-authorize", "--order-number", "1000003"], &[]);
+    assert_eq!(api.status.code(), Some(1), "{}", text(&api));
+    let usage = sectigo(&["auto-authorize", "--no-such-option"], &[]);
+    assert_eq!(usage.status.code(), Some(2));
+    let invalid = sectigo(&["--sandbox", "auto-authorize", "--order-number", "abc"], &[]);
+    assert_eq!(invalid.status.code(), Some(3), "{}", text(&invalid));
+    assert!(text(&invalid).contains("[integer] `orderNumber` must be a whole number"), "{}", text(&invalid));
+    let refused = sectigo(
+        &["--base-url", "http://127.0.0.1:9", "--allow-http", "auto-authorize", "--order-number", "1"],
+        &[("SECTIGO_LOGIN_NAME", "a"), ("SECTIGO_LOGIN_PASSWORD", "b")],
+    );
+    assert_eq!(refused.status.code(), Some(4), "{}", text(&refused));
+    let no_path = sectigo(&["tier2-partner-signup", "--ap", "x"], &[]);
+    assert_eq!(no_path.status.code(), Some(6), "{}", text(&no_path));
+    assert!(text(&no_path).contains("not stated in Sectigo's documents"), "{}", text(&no_path));
+    let no_credentials = sectigo(&["auto-authorize", "--order-number", "1"], &[]);
+    assert_eq!(no_credentials.status.code(), Some(6));
+    assert!(text(&no_credentials).contains("SECTIGO_LOGIN_NAME"), "{}", text(&no_credentials));
+}
+
+#[test]
+fn lost_answers_exit_5_and_never_show_the_password() {
+    let sandbox = Sandbox::start(Config::default()).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-test-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let secret = "pw-that-must-not-show-7f3a";
+    sandbox.with_state(|s| s.accounts[0].login_password = secret.to_owned());
+    let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", secret)];
+    for json in [false, true] {
+        sandbox.inject(FaultRule { fault: Fault::Close, endpoint: Some(Endpoint::PlaceOrder), remaining: Some(1) });
+        let mut args = vec![
+            "--base-url", &sandbox.https_url(), "--ca-file", ca.to_str().unwrap(),
+            "place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N",
+            "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+        if json {
+            args.insert(0, "--json".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = sectigo(&args, &env);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(5), "{out}");
+        assert!(out.contains("<redacted>") && out.contains("1_PPP") && !out.contains(secret), "{out}");
+    }
+    // Wrong password: an API error that does not echo it either.
+    let o = sectigo(
+        &["--base-url", &sandbox.https_url(), "--ca-file", ca.to_str().unwrap(), "--json", "auto-authorize", "--order-number", "1"],
+        &[("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "wrong-pw-9c1e")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!text(&o).contains("wrong-pw-9c1e"));
+    let help = sectigo(&["auto-authorize", "--help"], &[("SECTIGO_LOGIN_PASSWORD", secret)]);
+    assert!(!text(&help).contains(secret));
+    std::fs::remove_file(ca).unwrap();
+}
+
+#[test]
+fn every_endpoint_and_parameter_of_the_spec_is_a_command_and_option() {
+    for e in sectigo::ENDPOINTS {
+        let name: String = e.id.replace('_', "-");
+        let o = sectigo(&[&name, "--help"], &[]);
+        // --help wraps long lines: compare with whitespace collapsed.
+        let help = text(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(o.status.code(), Some(0), "{help}");
+        assert!(help.contains(e.summary.split_whitespace().next().unwrap()), "{help}");
+        for p in e.params.iter().filter(|p| p.credential.is_none()) {
+            assert!(help.contains(&format!("[wire: {};", p.name)), "{name}: {} missing from --help", p.name);
+        }
+    }
+}
+
+#[test]
+fn json_output_and_items() {
+    let o = sectigo(
+        &["--sandbox", "--json", "place-order", "--ap", "sandboxbrand", "--reseller", "n", "--fore-name", "Ann",
+          "--email-address", "ann@example.com", "--item", "PPP=9600,quantity=1", "--web-product", "web-monitor:30-day",
+          "--country", "GB"],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(v["fields"]["orderNumber"].as_str().is_some());
+    let o = sectigo(&["--sandbox", "--json", "place-order", "--item", "PPP"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
