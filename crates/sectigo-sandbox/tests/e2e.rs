@@ -433,3 +433,33 @@ fn the_binary_prints_a_ready_line_and_serves() {
     let status = child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn the_binary_takes_a_seed_file() {
+    use std::io::BufRead;
+    let bin = env!("CARGO_BIN_EXE_sectigo-sandbox");
+    let printed = std::process::Command::new(bin).arg("--print-seed").output().unwrap();
+    let seed = String::from_utf8(printed.stdout).unwrap().replace("sandbox_reseller", "seeded_reseller");
+    let path = std::env::temp_dir().join(format!("sectigo-sandbox-seed-{}.toml", std::process::id()));
+    std::fs::write(&path, seed).unwrap();
+    let mut child = std::process::Command::new(bin)
+        .args(["--exit-with-stdin", "--seed", path.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(info["accounts"][0]["login_name"], "seeded_reseller", "{info}");
+    assert_eq!(info["orders"][0]["account"], "seeded_reseller");
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    // A seed that contradicts itself is refused with the reason.
+    std::fs::write(&path, "[[order]]\nnumber = 1\naccount = \"nobody\"\nstatus = \"authorized\"\n").unwrap();
+    let bad = std::process::Command::new(bin).args(["--seed", path.to_str().unwrap()]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown account nobody"));
+    std::fs::remove_file(path).unwrap();
+}
