@@ -52,7 +52,8 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`].
 #[derive(Clone)]
 pub struct ClientBuilder {
-    credentials: Option<Credentials>,
+    login_name: Option<String>,
+    login_password: Option<Secret>,
     base_url: String,
     connect_timeout: Duration,
     timeout: Duration,
@@ -66,7 +67,8 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("credentials", &self.credentials)
+            .field("login_name", &self.login_name)
+            .field("login_password", &self.login_password)
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -81,7 +83,8 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            credentials: None,
+            login_name: None,
+            login_password: None,
             base_url: Host::Current.url().to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -97,8 +100,19 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// The account's user name and password, sent as `loginName`/`loginPassword` to the
     /// endpoints that take them.
-    pub fn credentials(mut self, login_name: impl Into<String>, login_password: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::new(login_name, login_password));
+    pub fn credentials(self, login_name: impl Into<String>, login_password: impl Into<Secret>) -> Self {
+        self.login_name(login_name).login_password(login_password)
+    }
+
+    /// The account's user name alone (set the password too).
+    pub fn login_name(mut self, login_name: impl Into<String>) -> Self {
+        self.login_name = Some(login_name.into());
+        self
+    }
+
+    /// The account's password alone (set the user name too).
+    pub fn login_password(mut self, login_password: impl Into<Secret>) -> Self {
+        self.login_password = Some(login_password.into());
         self
     }
 
@@ -164,6 +178,12 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
+        let credentials = match (self.login_name, self.login_password) {
+            (Some(name), Some(password)) => Some(Credentials::new(name, password)),
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::new("a login name was set without a login password")),
+            (None, Some(_)) => return Err(ConfigError::new("a login password was set without a login name")),
+        };
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let lower = base_url.to_ascii_lowercase();
         let rest = if let Some(rest) = lower.strip_prefix("https://") {
@@ -236,7 +256,7 @@ impl ClientBuilder {
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
             .build();
         Ok(Client {
-            inner: Arc::new(Inner { agent: config.into(), base_url, credentials: self.credentials, paths }),
+            inner: Arc::new(Inner { agent: config.into(), base_url, credentials, paths }),
         })
     }
 }
@@ -393,13 +413,17 @@ fn classify(e: &ureq::Error) -> (TransportErrorKind, bool) {
             if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
                 return (TransportErrorKind::Tls, tls_failed_in_handshake(tls));
             }
-            let refused = matches!(
-                io.kind(),
-                ErrorKind::ConnectionRefused
-                    | ErrorKind::AddrNotAvailable
-                    | ErrorKind::HostUnreachable
-                    | ErrorKind::NetworkUnreachable
-            );
+            // A failed name lookup reaches us as a plain io::Error whose kind cannot be matched;
+            // std words every resolver failure this way.
+            let lookup = io.to_string().starts_with("failed to lookup address information");
+            let refused = lookup
+                || matches!(
+                    io.kind(),
+                    ErrorKind::ConnectionRefused
+                        | ErrorKind::AddrNotAvailable
+                        | ErrorKind::HostUnreachable
+                        | ErrorKind::NetworkUnreachable
+                );
             (if refused { TransportErrorKind::Connect } else { TransportErrorKind::Io }, refused)
         }
         E::Timeout(t) => (TransportErrorKind::Timeout, matches!(t, T::Resolve | T::Connect)),
@@ -422,4 +446,30 @@ fn tls_failed_in_handshake(e: &rustls::Error) -> bool {
             | rustls::Error::PeerIncompatible(_)
             | rustls::Error::UnsupportedNameType
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_before_sending_are_known_not_to_have_sent() {
+        let io = |kind, text: &str| ureq::Error::Io(std::io::Error::new(kind, text.to_owned()));
+        for e in [
+            io(ErrorKind::Other, "failed to lookup address information: Name or service not known"),
+            io(ErrorKind::ConnectionRefused, "connection refused"),
+            ureq::Error::HostNotFound,
+            ureq::Error::Timeout(ureq::Timeout::Connect),
+        ] {
+            assert!(classify(&e).1, "{e} happens before anything is sent");
+        }
+        for e in [
+            io(ErrorKind::ConnectionReset, "connection reset by peer"),
+            io(ErrorKind::UnexpectedEof, "peer closed connection"),
+            ureq::Error::Timeout(ureq::Timeout::RecvResponse),
+            ureq::Error::Timeout(ureq::Timeout::Global),
+        ] {
+            assert!(!classify(&e).1, "{e} may come after the request was sent");
+        }
+    }
 }
