@@ -4,6 +4,7 @@
 //! -> [`emit`] (IR -> tokens -> formatted source) -> [`write_generated`].
 
 pub mod check;
+pub mod ctest;
 pub mod emit;
 pub mod ir;
 pub mod json;
@@ -20,7 +21,54 @@ pub fn root() -> PathBuf {
 /// Where the core crate's generated files go, relative to the root.
 pub const RUST_OUT: &str = "crates/sectigo/src/generated";
 
-/// Every generated file of the project for the spec in `spec_dir`: (path from the root, contents).
+/// Every generated file of the project: the core crate's, the C header, the test vectors for
+/// C, PHP and Python. (path from the root, contents).
+pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let ir = check::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
+    let mut files: Vec<(PathBuf, String)> =
+        emit::rust_files(&ir).into_iter().map(|(name, text)| (Path::new(RUST_OUT).join(name), text)).collect();
+    files.push((
+        PathBuf::from("bindings/c/include/sectigo.h"),
+        emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"))?,
+    ));
+    let vectors = load_vectors(&root.join("tests/vectors"))?;
+    files.push((PathBuf::from("bindings/c/tests/generated/vectors.h"), emit::c::vectors(&vectors)));
+    let json = serde_json::to_string_pretty(&vectors).map_err(|e| e.to_string())? + "\n";
+    files.push((PathBuf::from("tests/vectors/generated/vectors.json"), json));
+    Ok(files)
+}
+
+/// Every case of `tests/vectors/*.toml`, as `{"requests": [...], "responses": [...]}`, each
+/// case with the name of its file.
+pub fn load_vectors(dir: &Path) -> Result<serde_json::Value, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let (mut requests, mut responses) = (Vec::new(), Vec::new());
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let value: toml::Value = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let value = serde_json::to_value(value).map_err(|e| e.to_string())?;
+        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        for (key, out) in [("request", &mut requests), ("response", &mut responses)] {
+            for case in value[key].as_array().into_iter().flatten() {
+                let mut case = case.clone();
+                case["file"] = serde_json::Value::String(file.clone());
+                out.push(case);
+            }
+        }
+    }
+    Ok(serde_json::json!({
+        "_generated": "by `cargo xtask codegen` from tests/vectors/*.toml; do not edit",
+        "requests": requests,
+        "responses": responses,
+    }))
+}
+
+/// The core crate's generated files for the spec in `spec_dir`: (path from the root, contents).
 pub fn generate(spec_dir: &Path) -> Result<Vec<(PathBuf, String)>, check::SpecErrors> {
     let ir = check::load(spec_dir)?;
     Ok(emit::rust_files(&ir).into_iter().map(|(name, text)| (Path::new(RUST_OUT).join(name), text)).collect())
@@ -53,7 +101,10 @@ pub fn write_generated(root: &Path, files: &[(PathBuf, String)], check: bool) ->
                 std::fs::write(&path, contents)?;
             }
         }
+        // Only folders named `generated` are the generator's alone (so only there are other
+        // files orphans).
         if let Some(parent) = rel.parent()
+            && parent.file_name().is_some_and(|n| n == "generated")
             && !dirs.iter().any(|d| d == parent)
         {
             dirs.push(parent.to_path_buf());

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(&root, true),
         ["spec", "--json"] => spec_json(&root),
         ["test"] => test(&root),
+        ["c-dist", rest @ ..] => c_dist(&root, rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -26,10 +27,27 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]   regenerate everything from spec/ (--check: fail if stale)
   cargo xtask spec --json         print the checked spec as JSON
-  cargo xtask test                codegen --check, every test, clippy with warnings denied";
+  cargo xtask test                codegen --check, every test, clippy with warnings denied
+  cargo xtask c-dist [--release] [--prefix DIR]
+                                  build the C library and install header, libsectigo.a/.so
+                                  and sectigo.pc under DIR (default target/c-dist)";
+
+fn c_dist(root: &Path, args: &[&str]) -> Result<(), String> {
+    let mut release = false;
+    let mut prefix = root.join("target/c-dist");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--release" => release = true,
+            "--prefix" => prefix = args.next().ok_or("--prefix needs a folder")?.into(),
+            other => return Err(format!("c-dist: unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    xtask::ctest::dist(root, release, &prefix)
+}
 
 fn codegen(root: &Path, check: bool) -> Result<(), String> {
-    let files = xtask::generate(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
+    let files = xtask::generate_all(root)?;
     let report = xtask::write_generated(root, &files, check).map_err(|e| format!("writing generated files: {e}"))?;
     if check {
         if report.changed.is_empty() && report.orphaned.is_empty() {
@@ -78,6 +96,8 @@ fn test(root: &Path) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     codegen(root, true)?;
     run(root, "tests", &cargo, &["test", "--workspace", "--locked"], &[("INSTA_UPDATE", "no")])?;
+    println!("==> C library: compile and run bindings/c/tests, plain and under valgrind");
+    xtask::ctest::test(root)?;
     run(
         root,
         "clippy",

@@ -37,7 +37,7 @@ fn real_spec_snapshots() {
 #[test]
 fn generated_files_are_fresh() {
     let root = xtask::root();
-    let files = xtask::generate(&root.join("spec")).expect("spec/ loads");
+    let files = xtask::generate_all(&root).expect("spec/ loads");
     let report = xtask::write_generated(&root, &files, true).unwrap();
     assert!(
         report.changed.is_empty() && report.orphaned.is_empty(),

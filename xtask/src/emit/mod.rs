@@ -1,5 +1,6 @@
 //! IR -> Rust source, one function per generated file.
 
+pub mod c;
 mod endpoint;
 mod products;
 mod spec_data;

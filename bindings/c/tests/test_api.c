@@ -1,0 +1,302 @@
+/* The C ABI against the sandbox: every endpoint, every error kind, misuse, and two threads
+   sharing one client. Run by `cargo xtask test` (plain and under valgrind). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "common.h"
+
+static void test_every_endpoint(void) {
+    sectigo_client *client = sandbox_client(env("SECTIGO_SANDBOX_URL"), "", 1);
+    sectigo_response *response = NULL;
+    sectigo_error *error = NULL;
+    const char *value = NULL;
+
+    const char *order[] = {SECTIGO_PLACE_ORDER_PARAM_AP, "sandboxbrand", SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y",
+                           SECTIGO_PLACE_ORDER_PARAM_NAME, "Jane Doe", SECTIGO_PLACE_ORDER_PARAM_EMAIL_ADDRESS,
+                           "jane@example.com", "1_" SECTIGO_PLACE_ORDER_ITEM_PPP, "9974", NULL};
+    sectigo_result r = call(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, &response, &error);
+    CHECK(r == SECTIGO_RESULT_OK, "place order: %s", why(error));
+    char number[32] = "";
+    if (r == SECTIGO_RESULT_OK) {
+        CHECK(sectigo_response_code(response) == 0, "code");
+        CHECK(sectigo_response_get(response, SECTIGO_PLACE_ORDER_FIELD_ORDER_NUMBER, &value) == SECTIGO_RESULT_OK,
+              "orderNumber");
+        snprintf(number, sizeof number, "%s", value);
+        /* Field names are case-insensitive; iteration sees every field. */
+        CHECK(sectigo_response_get(response, "ORDERNUMBER", &value) == SECTIGO_RESULT_OK && streq(value, number),
+              "case-insensitive get");
+        size_t count = sectigo_response_field_count(response);
+        int seen = 0;
+        for (size_t i = 0; i < count; i++) {
+            const char *n = NULL;
+            const char *v = NULL;
+            CHECK(sectigo_response_field_at(response, i, &n, &v) == SECTIGO_RESULT_OK, "field_at %zu", i);
+            seen += streq(n, "orderNumber") && streq(v, number);
+        }
+        CHECK(seen == 1, "iteration found orderNumber");
+        sectigo_response_free(response);
+    } else {
+        sectigo_error_free(error);
+        error = NULL;
+    }
+
+    const char *authorize[] = {SECTIGO_AUTO_AUTHORIZE_PARAM_ORDER_NUMBER, number, NULL};
+    r = call(client, SECTIGO_ENDPOINT_AUTO_AUTHORIZE, authorize, &response, &error);
+    CHECK(r == SECTIGO_RESULT_OK, "authorize: %s", why(error));
+    if (r == SECTIGO_RESULT_OK) sectigo_response_free(response); else { sectigo_error_free(error); error = NULL; }
+
+    const char *session[] = {SECTIGO_INIT_CUSTOMER_SESSION_PARAM_ORDER_NUMBER, "1000001", NULL};
+    r = call(client, "initCustomerSession", session, &response, &error); /* the '!' is optional */
+    CHECK(r == SECTIGO_RESULT_OK, "customer session: %s", why(error));
+    if (r == SECTIGO_RESULT_OK) {
+        CHECK(sectigo_response_get(response, SECTIGO_INIT_CUSTOMER_SESSION_FIELD_SID, &value) == SECTIGO_RESULT_OK &&
+                  strlen(value) == 16, "SID");
+        CHECK(sectigo_response_get(response, SECTIGO_INIT_CUSTOMER_SESSION_FIELD_ORDER_NUMBER, &value) ==
+                  SECTIGO_RESULT_OK && streq(value, "1000003"), "latest replacement");
+        sectigo_response_free(response);
+    } else {
+        sectigo_error_free(error);
+        error = NULL;
+    }
+
+    char admin[64];
+    snprintf(admin, sizeof admin, "c_admin_%ld", (long)getpid());
+    const char *signup[] = {"ap", "sandboxbrand", "partnerType", "32", "companyWebsite", "https://pki.example",
+                            "organizationName", "Example PKI", "streetAddress1", "1", "streetAddress2", "2",
+                            "streetAddress3", "3", "localityName", "Leeds", "stateOrProvinceName", "Yorkshire",
+                            "postalCode", "LS1", "countryName", "GB", "adminEmailAddress", "a@pki.example",
+                            "adminTelephoneNumber", "1", "adminLoginName", admin, "adminLoginPassword", "pw", NULL};
+    r = call(client, SECTIGO_ENDPOINT_TIER2_PARTNER_SIGNUP, signup, &response, &error);
+    CHECK(r == SECTIGO_RESULT_OK, "signup: %s", why(error));
+    if (r == SECTIGO_RESULT_OK) {
+        CHECK(sectigo_response_get(response, SECTIGO_TIER2_PARTNER_SIGNUP_FIELD_ACCOUNT_ID, &value) == SECTIGO_RESULT_OK,
+              "accountID");
+        sectigo_response_free(response);
+    } else {
+        sectigo_error_free(error);
+        error = NULL;
+    }
+    sectigo_client_free(client);
+}
+
+/* Calls and expects an error of `kind`; returns it (the caller frees it). */
+static sectigo_error *expect_error(const sectigo_client *client, const char *endpoint, const char *const *pairs,
+                                   sectigo_error_kind kind, const char *what) {
+    sectigo_response *response = (sectigo_response *)(uintptr_t)0x1; /* must stay untouched */
+    sectigo_error *error = NULL;
+    sectigo_result r = call(client, endpoint, pairs, &response, &error);
+    CHECK(r == SECTIGO_RESULT_ERROR, "%s: result %d", what, (int)r);
+    CHECK(response == (sectigo_response *)(uintptr_t)0x1, "%s: the output was written on failure", what);
+    CHECK(error != NULL && sectigo_error_get_kind(error) == kind, "%s: kind %d: %s", what,
+          error != NULL ? (int)sectigo_error_get_kind(error) : -1, why(error));
+    return error;
+}
+
+static void test_every_error_kind(void) {
+    sectigo_client *client = sandbox_client(env("SECTIGO_SANDBOX_URL"), "", 1);
+    const char *p = NULL;
+    const char *rule = NULL;
+    const char *message = NULL;
+    int64_t code = 0;
+
+    /* Validation: every violation, each naming its parameter and rule. */
+    const char *broken[] = {"ap", "brand", "countryName", "USA", "1_days", "30", NULL};
+    sectigo_error *e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, broken, SECTIGO_ERROR_KIND_VALIDATION, "validation");
+    size_t n = sectigo_error_violation_count(e);
+    CHECK(n == 6, "6 violations, got %zu: %s", n, why(e));
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK(sectigo_error_violation_at(e, i, &p, &rule, &message) == SECTIGO_RESULT_OK, "violation_at");
+        found += streq(p, "countryName") && streq(rule, "country_code") && strstr(message, "countryName") != NULL;
+    }
+    CHECK(found == 1, "countryName/country_code violation");
+    CHECK(sectigo_error_violation_at(e, n, &p, &rule, &message) == SECTIGO_RESULT_OUT_OF_RANGE, "past the end");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_NOT_FOUND, "no API code on a validation error");
+    sectigo_error_free(e);
+
+    /* API error: code, server message, placeholder value, error-table key, raw body. */
+    const char *twice[] = {"orderNumber", "1000003", NULL};
+    e = expect_error(client, SECTIGO_ENDPOINT_AUTO_AUTHORIZE, twice, SECTIGO_ERROR_KIND_API, "api");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -27, "code -27");
+    CHECK(streq(sectigo_error_id(e), "order_not_awaiting_authorization"), "id");
+    CHECK(streq(sectigo_error_argument(e), "1000003"), "argument");
+    CHECK(strstr(sectigo_error_server_message(e), "Awaiting Authorization") != NULL, "server message");
+    CHECK(sectigo_error_raw(e) != NULL && sectigo_error_item(e) == NULL, "raw kept, no item");
+    sectigo_error_free(e);
+
+    /* API error with errorItem (!PlaceOrder -70). */
+    const char *bad_email[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "not-an-email",
+                               "1_PPP", "9974", NULL};
+    e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, bad_email, SECTIGO_ERROR_KIND_API, "api -70");
+    CHECK(streq(sectigo_error_item(e), "emailAddress"), "errorItem");
+    sectigo_error_free(e);
+
+    /* Outcome unknown: the sandbox places the order and drops the connection. */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=close&endpoint=!PlaceOrder&count=1") == 0, "inject a fault");
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "n@example.com",
+                           "1_PPP", "9974", NULL};
+    e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN, "outcome unknown");
+    CHECK(strstr(why(e), "check the account") != NULL, "says what to do: %s", why(e));
+    CHECK(strstr(why(e), env("SECTIGO_SANDBOX_PASSWORD")) == NULL, "no password in the message");
+    sectigo_error_free(e);
+
+    /* Decode: an HTML page where an answer was expected (read call). */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=garbage&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    const char *session[] = {"orderNumber", "1000003", NULL};
+    e = expect_error(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_DECODE, "decode");
+    CHECK(sectigo_error_detail_kind(e) != NULL && sectigo_error_raw(e) != NULL, "decode detail and raw body");
+    sectigo_error_free(e);
+
+    /* Transport: nothing listens. HTTP status: a 503 on a read call. */
+    sectigo_client *nowhere = sandbox_client("https://127.0.0.1:1", "", 0);
+    e = expect_error(nowhere, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "transport");
+    CHECK(streq(sectigo_error_detail_kind(e), "connect"), "connect: %s", sectigo_error_detail_kind(e));
+    sectigo_error_free(e);
+    sectigo_client_free(nowhere);
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=status&status=503&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    e = expect_error(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "503");
+    CHECK(sectigo_error_status(e) == 503, "status 503");
+    sectigo_error_free(e);
+
+    /* API -1 and -16: plain HTTP, a wrong password. */
+    sectigo_client *plain = sandbox_client(env("SECTIGO_SANDBOX_HTTP_URL"), "", 0);
+    e = expect_error(plain, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_API, "-1");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -1, "code -1");
+    sectigo_error_free(e);
+    sectigo_client_free(plain);
+    sectigo_client *stranger = sandbox_client(env("SECTIGO_SANDBOX_URL"), "wrong-password-3b7", 0);
+    e = expect_error(stranger, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_API, "-16");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -16, "code -16");
+    CHECK(strstr(why(e), "wrong-password-3b7") == NULL, "no password in the message");
+    sectigo_error_free(e);
+
+    /* Config: the signup's path is not in the documents and this client lacks it. */
+    e = expect_error(stranger, SECTIGO_ENDPOINT_TIER2_PARTNER_SIGNUP, session, SECTIGO_ERROR_KIND_CONFIG, "config");
+    CHECK(strstr(why(e), "path") != NULL, "says to set the path: %s", why(e));
+    sectigo_error_free(e);
+    sectigo_client_free(stranger);
+    sectigo_client_free(client);
+}
+
+static void test_misuse(void) {
+    sectigo_error *e = NULL;
+    sectigo_options *options = NULL;
+    sectigo_request *request = NULL;
+    sectigo_client *client = NULL;
+    sectigo_response *response = NULL;
+
+    CHECK(sectigo_version() != NULL, "version");
+    CHECK(sectigo_options_new(NULL) == SECTIGO_RESULT_NULL_ARGUMENT, "options_new(NULL)");
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options_new");
+    CHECK(sectigo_options_set(options, NULL, "x", &e) == SECTIGO_RESULT_NULL_ARGUMENT, "NULL name");
+    CHECK(e != NULL && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_ARGUMENT && strstr(why(e), "name") != NULL,
+          "NULL argument error: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_options_set(options, "login_name", "\xff\xfe", &e) == SECTIGO_RESULT_INVALID_UTF8, "bad UTF-8");
+    CHECK(e != NULL && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_ARGUMENT, "UTF-8 error kind");
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_options_set(options, "colour", "red", &e) == SECTIGO_RESULT_ERROR &&
+              sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_CONFIG, "unknown option");
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_options_set(options, "timeout_ms", "soon", NULL) == SECTIGO_RESULT_ERROR, "bad value, no error_out");
+    CHECK(sectigo_options_set(options, "login_name", "only-a-name", &e) == SECTIGO_RESULT_OK, "login name");
+    CHECK(sectigo_client_new(options, &client, &e) == SECTIGO_RESULT_ERROR && client == NULL &&
+              sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_CONFIG, "name without password: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_client_new(NULL, &client, &e) == SECTIGO_RESULT_NULL_ARGUMENT && client == NULL, "NULL options");
+    sectigo_error_free(e);
+    e = NULL;
+    sectigo_options_free(options);
+
+    CHECK(sectigo_request_new("!NoSuchEndpoint", &request, &e) == SECTIGO_RESULT_ERROR && request == NULL &&
+              sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_CONFIG, "unknown endpoint");
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_request_new(SECTIGO_ENDPOINT_AUTO_AUTHORIZE, &request, &e) == SECTIGO_RESULT_OK, "request_new");
+    CHECK(sectigo_request_set(request, "colour", "red", &e) == SECTIGO_RESULT_OK, "names are checked later");
+    CHECK(sectigo_request_set(request, "test", "\xc3\x28", &e) == SECTIGO_RESULT_INVALID_UTF8, "bad UTF-8 value");
+    sectigo_error_free(e);
+    e = NULL;
+    char *body = NULL;
+    CHECK(sectigo_request_prepare(request, &body, &e) == SECTIGO_RESULT_ERROR && body == NULL, "prepare refuses");
+    int unknown = 0;
+    for (size_t i = 0; i < sectigo_error_violation_count(e); i++) {
+        const char *p = NULL, *rule = NULL, *m = NULL;
+        sectigo_error_violation_at(e, i, &p, &rule, &m);
+        unknown += streq(p, "colour") && streq(rule, "unknown");
+    }
+    CHECK(unknown == 1, "unknown parameter reported: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_client_call(NULL, request, &response, &e) == SECTIGO_RESULT_NULL_ARGUMENT && response == NULL,
+          "NULL client");
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_request_prepare(request, NULL, NULL) == SECTIGO_RESULT_NULL_ARGUMENT, "NULL out");
+    sectigo_request_free(request);
+
+    const char *v = NULL;
+    CHECK(sectigo_response_get(NULL, "x", &v) == SECTIGO_RESULT_NULL_ARGUMENT && v == NULL, "NULL response");
+    CHECK(sectigo_response_code(NULL) == 0 && sectigo_response_field_count(NULL) == 0, "NULL response getters");
+    CHECK(sectigo_response_raw(NULL) == NULL && sectigo_response_quirk_at(NULL, 0) == NULL, "NULL response strings");
+    CHECK(sectigo_error_message(NULL) == NULL && sectigo_error_get_kind(NULL) == SECTIGO_ERROR_KIND_ARGUMENT, "NULL error");
+    CHECK(sectigo_error_violation_count(NULL) == 0 && sectigo_error_status(NULL) == 0, "NULL error getters");
+    /* Freeing NULL is allowed everywhere. */
+    sectigo_options_free(NULL);
+    sectigo_client_free(NULL);
+    sectigo_request_free(NULL);
+    sectigo_response_free(NULL);
+    sectigo_error_free(NULL);
+    sectigo_string_free(NULL);
+    passed++;
+}
+
+struct worker {
+    const sectigo_client *client;
+    int ok;
+};
+
+static void *work(void *arg) {
+    struct worker *w = arg;
+    const char *session[] = {"orderNumber", "1000003", NULL};
+    for (int i = 0; i < 20; i++) {
+        sectigo_response *response = NULL;
+        sectigo_error *error = NULL;
+        if (call(w->client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &error) == SECTIGO_RESULT_OK) {
+            w->ok++;
+            sectigo_response_free(response);
+        } else {
+            fprintf(stderr, "thread call: %s\n", why(error));
+            sectigo_error_free(error);
+        }
+    }
+    return NULL;
+}
+
+static void test_two_threads_share_a_client(void) {
+    sectigo_client *client = sandbox_client(env("SECTIGO_SANDBOX_URL"), "", 0);
+    struct worker workers[2] = {{client, 0}, {client, 0}};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++) {
+        CHECK(pthread_create(&threads[i], NULL, work, &workers[i]) == 0, "pthread_create");
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    CHECK(workers[0].ok == 20 && workers[1].ok == 20, "both threads made 20 calls: %d %d", workers[0].ok, workers[1].ok);
+    sectigo_client_free(client);
+}
+
+int main(void) {
+    test_every_endpoint();
+    test_every_error_kind();
+    test_misuse();
+    test_two_threads_share_a_client();
+    return finish();
+}

@@ -1,0 +1,738 @@
+//! C ABI of the SDK. The header `bindings/c/include/sectigo.h` is generated from this file by
+//! `cargo xtask codegen` (cbindgen), together with the endpoint and parameter names of `spec/`.
+//!
+//! Conventions (see the README's "API conventions"):
+//! - Every symbol starts with `sectigo_`; objects are opaque handles made by `_new` (or by a
+//!   call) and released by `_free`, which accepts NULL.
+//! - Fallible functions return a `sectigo_result`. On `SECTIGO_RESULT_OK` they write their
+//!   outputs; on anything else they write nothing but `*error_out` (when `error_out` is not
+//!   NULL), a `sectigo_error` the caller frees.
+//! - Every pointer is checked for NULL and every string for UTF-8; every body runs inside a
+//!   panic boundary, so a Rust panic becomes `SECTIGO_RESULT_PANIC`, never an abort.
+//! - Strings returned as `const char *` are borrowed from the object they came from and valid
+//!   until it is freed. Strings returned as `char *` are the caller's and freed with
+//!   `sectigo_string_free`.
+//! - A `sectigo_client` may be used from several threads at once. Options, requests,
+//!   responses and errors must be used by one thread at a time.
+
+#![allow(unsafe_code, non_camel_case_types, clippy::missing_safety_doc)]
+
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+use std::time::Duration;
+
+use sectigo::dynamic;
+use sectigo::meta::Endpoint;
+use sectigo::wire::{RawResponse, Response};
+use sectigo::{ApiError, Client, ClientBuilder, Error};
+
+/// What a function did.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sectigo_result {
+    /// Success: outputs are written.
+    SECTIGO_RESULT_OK = 0,
+    /// The operation failed; `*error_out` says why (validation, API error, transport, ...).
+    SECTIGO_RESULT_ERROR = 1,
+    /// A required pointer argument was NULL.
+    SECTIGO_RESULT_NULL_ARGUMENT = 2,
+    /// A string argument was not valid UTF-8.
+    SECTIGO_RESULT_INVALID_UTF8 = 3,
+    /// The field, code or value asked for is not there.
+    SECTIGO_RESULT_NOT_FOUND = 4,
+    /// An index past the end.
+    SECTIGO_RESULT_OUT_OF_RANGE = 5,
+    /// A bug in the library (a Rust panic), caught at the boundary.
+    SECTIGO_RESULT_PANIC = 6,
+}
+
+use sectigo_result::*;
+
+/// What kind of failure a `sectigo_error` describes.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sectigo_error_kind {
+    /// The request broke the spec's rules; nothing was sent. See the violations.
+    SECTIGO_ERROR_KIND_VALIDATION = 1,
+    /// The API answered with an error code. See code, server message, item.
+    SECTIGO_ERROR_KIND_API = 2,
+    /// The request did not get through (connection, TLS, timeout, HTTP status).
+    SECTIGO_ERROR_KIND_TRANSPORT = 3,
+    /// The answer could not be read (its raw body is kept).
+    SECTIGO_ERROR_KIND_DECODE = 4,
+    /// A state-changing call may have taken effect, and its answer was lost. It was not
+    /// resent: check the account before trying again.
+    SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN = 5,
+    /// Bad setup: an unknown option, endpoint or setting, a missing endpoint path.
+    SECTIGO_ERROR_KIND_CONFIG = 6,
+    /// A bad argument: NULL, invalid UTF-8, an index out of range.
+    SECTIGO_ERROR_KIND_ARGUMENT = 7,
+    /// A bug in the library (a caught panic).
+    SECTIGO_ERROR_KIND_INTERNAL = 8,
+}
+
+use sectigo_error_kind::*;
+
+/// Settings of a client, filled by `sectigo_options_set`.
+#[derive(Debug)]
+pub struct sectigo_options {
+    builder: ClientBuilder,
+}
+
+/// A client: one connection pool. Thread-safe.
+#[derive(Debug)]
+pub struct sectigo_client {
+    client: Client,
+}
+
+/// A request: an endpoint and (name, value) parameters.
+pub struct sectigo_request {
+    request: dynamic::Request,
+    params: Vec<(String, String)>,
+}
+
+/// A successful answer, read by field name.
+pub struct sectigo_response {
+    response: Response,
+    fields: Vec<(CString, CString)>,
+    quirks: Vec<CString>,
+    raw: CString,
+}
+
+/// Why something failed.
+#[derive(Debug)]
+pub struct sectigo_error {
+    kind: sectigo_error_kind,
+    message: CString,
+    code: Option<i64>,
+    server_message: Option<CString>,
+    item: Option<CString>,
+    argument: Option<CString>,
+    id: Option<CString>,
+    raw: Option<CString>,
+    detail_kind: Option<CString>,
+    status: u16,
+    violations: Vec<[CString; 3]>,
+}
+
+// Passwords live in requests: show them only through the SDK's redacting Debug.
+impl std::fmt::Debug for sectigo_request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.request.fmt(f)
+    }
+}
+
+impl std::fmt::Debug for sectigo_response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.response.fmt(f)
+    }
+}
+
+/// Makes a C string of any text: NUL bytes, which C strings cannot hold, become U+FFFD.
+fn c(text: &str) -> CString {
+    CString::new(text.replace('\0', "\u{FFFD}")).expect("NUL bytes were replaced")
+}
+
+impl sectigo_error {
+    fn new(kind: sectigo_error_kind, message: &str) -> sectigo_error {
+        sectigo_error {
+            kind,
+            message: c(message),
+            code: None,
+            server_message: None,
+            item: None,
+            argument: None,
+            id: None,
+            raw: None,
+            detail_kind: None,
+            status: 0,
+            violations: Vec::new(),
+        }
+    }
+
+    fn from_sdk(e: &Error) -> sectigo_error {
+        let kind = match e {
+            Error::Validation(_) => SECTIGO_ERROR_KIND_VALIDATION,
+            Error::Api(_) => SECTIGO_ERROR_KIND_API,
+            Error::Transport(_) => SECTIGO_ERROR_KIND_TRANSPORT,
+            Error::Decode(_) => SECTIGO_ERROR_KIND_DECODE,
+            Error::OutcomeUnknown(_) => SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN,
+            _ => SECTIGO_ERROR_KIND_CONFIG,
+        };
+        let mut out = sectigo_error::new(kind, &e.to_string());
+        match e {
+            Error::Validation(v) => {
+                out.violations = v.iter().map(|v| [c(&v.param), c(v.kind.rule()), c(&v.to_string())]).collect();
+            }
+            Error::Api(api) => out.set_api(api),
+            Error::Transport(t) => {
+                out.detail_kind = Some(c(t.kind.as_str()));
+                out.status = t.status.unwrap_or(0);
+                out.raw = t.body.as_deref().map(c);
+            }
+            Error::Decode(d) => {
+                out.detail_kind = Some(c(d.kind.as_str()));
+                out.status = d.status;
+                out.raw = Some(c(&d.raw));
+            }
+            Error::OutcomeUnknown(o) => {
+                out.status = o.status.unwrap_or(0);
+                out.raw = o.body.as_deref().map(c);
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn set_api(&mut self, api: &ApiError) {
+        self.code = Some(api.code());
+        self.server_message = api.message().map(c);
+        self.item = api.item().map(c);
+        self.argument = api.argument().map(c);
+        self.id = api.documented().map(|r| c(r.id));
+        self.raw = Some(c(api.raw()));
+    }
+}
+
+/// A failure inside a function body: its result code and its error.
+struct Fail(sectigo_result, Box<sectigo_error>);
+
+impl Fail {
+    fn config(message: impl AsRef<str>) -> Fail {
+        Fail(SECTIGO_RESULT_ERROR, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_CONFIG, message.as_ref())))
+    }
+
+    fn sdk(e: &Error) -> Fail {
+        Fail(SECTIGO_RESULT_ERROR, Box::new(sectigo_error::from_sdk(e)))
+    }
+}
+
+/// Runs `body` inside the panic boundary; on failure writes `*error_out` (if not NULL).
+fn guard(error_out: *mut *mut sectigo_error, body: impl FnOnce() -> Result<(), Fail>) -> sectigo_result {
+    let failure = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return SECTIGO_RESULT_OK,
+        Ok(Err(fail)) => fail,
+        Err(_) => Fail(
+            SECTIGO_RESULT_PANIC,
+            Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_INTERNAL, "internal error (a panic in the sectigo library)")),
+        ),
+    };
+    if !error_out.is_null() {
+        // SAFETY: the caller passes NULL or a valid pointer to write an error pointer to.
+        unsafe { *error_out = Box::into_raw(failure.1) };
+    }
+    failure.0
+}
+
+/// Runs a body that cannot fail but must not unwind into C.
+fn quietly<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+fn null(what: &str) -> Fail {
+    Fail(SECTIGO_RESULT_NULL_ARGUMENT, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &format!("{what} is NULL"))))
+}
+
+/// Borrows a C string argument.
+unsafe fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str, Fail> {
+    if p.is_null() {
+        return Err(null(what));
+    }
+    // SAFETY: the caller passes a NUL-terminated string that outlives the call.
+    unsafe { CStr::from_ptr(p) }.to_str().map_err(|_| {
+        Fail(SECTIGO_RESULT_INVALID_UTF8, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &format!("{what} is not valid UTF-8"))))
+    })
+}
+
+/// Borrows a handle argument.
+unsafe fn handle<'a, T>(p: *const T, what: &str) -> Result<&'a T, Fail> {
+    // SAFETY: the caller passes NULL or a live handle made by this library.
+    unsafe { p.as_ref() }.ok_or_else(|| null(what))
+}
+
+/// Borrows a handle argument for changing it.
+unsafe fn handle_mut<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T, Fail> {
+    // SAFETY: the caller passes NULL or a live handle made by this library, used by one thread.
+    unsafe { p.as_mut() }.ok_or_else(|| null(what))
+}
+
+/// Writes an output (checked for NULL before any work is done).
+unsafe fn put<T>(out: *mut T, value: T) {
+    // SAFETY: `out` was checked not to be NULL; the caller passes writable memory.
+    unsafe { out.write(value) };
+}
+
+fn check_out<T>(out: *mut T, what: &str) -> Result<(), Fail> {
+    if out.is_null() { Err(null(what)) } else { Ok(()) }
+}
+
+fn boxed<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+unsafe fn free<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: `p` came from `boxed` and is freed once, as documented.
+        drop(unsafe { Box::from_raw(p) });
+    }
+}
+
+/// The library's version, a static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn sectigo_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Makes empty client settings (the current Sectigo host, 10 s to connect, 60 s per call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_options) -> sectigo_result {
+    guard(ptr::null_mut(), || {
+        check_out(options_out, "options_out")?;
+        // SAFETY: checked above.
+        unsafe { put(options_out, boxed(sectigo_options { builder: Client::builder() })) };
+        Ok(())
+    })
+}
+
+/// Sets one client setting. Names:
+/// - `login_name`, `login_password`: the account's credentials (the password is never shown);
+/// - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
+/// - `host`: `current` (default) or `legacy`;
+/// - `timeout_ms`, `connect_timeout_ms`: whole milliseconds;
+/// - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
+/// - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
+/// - `user_agent`;
+/// - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
+///   documents do not give.
+///
+/// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_set(
+    options: *mut sectigo_options,
+    name: *const c_char,
+    value: *const c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (options, name, value) =
+            unsafe { (handle_mut(options, "options")?, text(name, "name")?, text(value, "value")?) };
+        let b = std::mem::take(&mut options.builder);
+        let millis = |v: &str| -> Result<Duration, Fail> {
+            v.parse::<u64>()
+                .ok()
+                .filter(|ms| *ms > 0)
+                .map(Duration::from_millis)
+                .ok_or_else(|| Fail::config(format!("option {name}: {v:?} is not a positive whole number of milliseconds")))
+        };
+        let result = match name {
+            "login_name" => Ok(b.login_name(value)),
+            "login_password" => Ok(b.login_password(value)),
+            "base_url" => Ok(b.base_url(value)),
+            "host" => match value {
+                "current" => Ok(b.host(sectigo::Host::Current)),
+                "legacy" => Ok(b.host(sectigo::Host::Legacy)),
+                _ => Err(Fail::config(format!("option host: {value:?} is not current or legacy"))),
+            },
+            "timeout_ms" => millis(value).map(|d| b.timeout(d)),
+            "connect_timeout_ms" => millis(value).map(|d| b.connect_timeout(d)),
+            "ca_file" => Ok(b.add_root_certificates_file(value)),
+            "allow_http" => match value {
+                "1" | "true" => Ok(b.allow_http(true)),
+                "0" | "false" => Ok(b.allow_http(false)),
+                _ => Err(Fail::config(format!("option allow_http: {value:?} is not 1 or 0"))),
+            },
+            "user_agent" => Ok(b.user_agent(value)),
+            _ => match name.strip_prefix("path:") {
+                Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
+                None => Err(Fail::config(format!(
+                    "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
+                     connect_timeout_ms, ca_file, allow_http, user_agent, path:<endpoint>)"
+                ))),
+            },
+        };
+        match result {
+            Ok(b) => {
+                options.builder = b;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    })
+}
+
+/// Frees settings (NULL is allowed). A client made from them stays valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_free(options: *mut sectigo_options) {
+    quietly((), || unsafe { free(options) })
+}
+
+/// Makes a client from settings (which are not consumed: free them when done).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_new(
+    options: *const sectigo_options,
+    client_out: *mut *mut sectigo_client,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let options = unsafe { handle(options, "options")? };
+        check_out(client_out, "client_out")?;
+        let client = options.builder.clone().build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
+        unsafe { put(client_out, boxed(sectigo_client { client })) };
+        Ok(())
+    })
+}
+
+/// Frees a client (NULL is allowed). No call may be running on it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_free(client: *mut sectigo_client) {
+    quietly((), || unsafe { free(client) })
+}
+
+/// Makes an empty request to an endpoint, named by wire name (`!PlaceOrder`, the `!` is
+/// optional) or id (`place_order`); see the `SECTIGO_ENDPOINT_*` constants.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_new(
+    endpoint: *const c_char,
+    request_out: *mut *mut sectigo_request,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let endpoint = unsafe { text(endpoint, "endpoint")? };
+        check_out(request_out, "request_out")?;
+        let request = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?;
+        unsafe { put(request_out, boxed(sectigo_request { request, params: Vec::new() })) };
+        Ok(())
+    })
+}
+
+/// Adds a parameter, by wire name (case-insensitive; aliases and item names such as `1_PPP`
+/// accepted; see the `SECTIGO_<ENDPOINT>_*` constants). Names and values are checked by
+/// `sectigo_client_call` and `sectigo_request_prepare`, which report every problem at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_set(
+    request: *mut sectigo_request,
+    name: *const c_char,
+    value: *const c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (request, name, value) =
+            unsafe { (handle_mut(request, "request")?, text(name, "name")?, text(value, "value")?) };
+        request.request.set(name, value);
+        request.params.push((name.to_owned(), value.to_owned()));
+        Ok(())
+    })
+}
+
+/// Frees a request (NULL is allowed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_free(request: *mut sectigo_request) {
+    quietly((), || unsafe { free(request) })
+}
+
+/// Checks a request without sending it (and without any client's credentials) and writes the
+/// form body that would be sent: a string the caller frees with `sectigo_string_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_prepare(
+    request: *const sectigo_request,
+    body_out: *mut *mut c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let request = unsafe { handle(request, "request")? };
+        check_out(body_out, "body_out")?;
+        let form = request.request.prepare().map_err(|v| Fail::sdk(&Error::Validation(v)))?;
+        unsafe { put(body_out, c(&form.encode()).into_raw()) };
+        Ok(())
+    })
+}
+
+/// Frees a string this library gave the caller (NULL is allowed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_string_free(string: *mut c_char) {
+    quietly((), || {
+        if !string.is_null() {
+            // SAFETY: the string came from CString::into_raw in this library.
+            drop(unsafe { CString::from_raw(string) });
+        }
+    })
+}
+
+fn response(response: Response) -> sectigo_response {
+    sectigo_response {
+        fields: response.fields().iter().map(|(n, v)| (c(n), c(v))).collect(),
+        quirks: response.quirks().iter().map(|q| c(q.as_str())).collect(),
+        raw: c(response.raw()),
+        response,
+    }
+}
+
+/// Validates and sends a request with the client's credentials. Never resends. On success
+/// writes the answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error.
+/// Blocks until the answer or a time limit. The client may be shared between threads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_call(
+    client: *const sectigo_client,
+    request: *const sectigo_request,
+    response_out: *mut *mut sectigo_response,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (client, request) = unsafe { (handle(client, "client")?, handle(request, "request")?) };
+        check_out(response_out, "response_out")?;
+        let answer = request.request.send(&client.client).map_err(|e| Fail::sdk(&e))?;
+        unsafe { put(response_out, boxed(response(answer))) };
+        Ok(())
+    })
+}
+
+/// Reads an answer without any network: `request` holds the parameters it answers (they
+/// select the format, e.g. `responseFormat`, `successURL`), `status` the HTTP status,
+/// `location` the `Location` header or NULL, `body` and `body_len` the body bytes.
+/// Succeeds like `sectigo_client_call` (an API error code is a `SECTIGO_ERROR_KIND_API` error).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_decode(
+    request: *const sectigo_request,
+    status: u16,
+    location: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    response_out: *mut *mut sectigo_response,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let request = unsafe { handle(request, "request")? };
+        let location = if location.is_null() { None } else { Some(unsafe { text(location, "location")? }.to_owned()) };
+        if body.is_null() && body_len > 0 {
+            return Err(null("body"));
+        }
+        check_out(response_out, "response_out")?;
+        // SAFETY: `body` points at `body_len` readable bytes (or is unused when 0).
+        let bytes = if body_len == 0 { Vec::new() } else { unsafe { std::slice::from_raw_parts(body, body_len) }.to_vec() };
+        let endpoint: &'static Endpoint = request.request.endpoint();
+        let answer = sectigo::wire::decode(endpoint, &request.params, RawResponse { status, location, body: bytes })
+            .map_err(|d| Fail::sdk(&Error::Decode(d)))?;
+        if !answer.is_success() {
+            return Err(Fail::sdk(&Error::Api(ApiError::from_response(answer))));
+        }
+        unsafe { put(response_out, boxed(response(answer))) };
+        Ok(())
+    })
+}
+
+/// The answer's `errorCode` (the success code, 0, also when a success answer left it out).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_code(response: *const sectigo_response) -> i64 {
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.response.code()))
+}
+
+/// A field by name (case-insensitive). `*value_out` is borrowed from the response.
+/// `SECTIGO_RESULT_NOT_FOUND` when the answer lacks it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_get(
+    response: *const sectigo_response,
+    name: *const c_char,
+    value_out: *mut *const c_char,
+) -> sectigo_result {
+    let mut result = SECTIGO_RESULT_OK;
+    let guarded = guard(ptr::null_mut(), || {
+        // SAFETY: arguments as documented.
+        let (response, name) = unsafe { (handle(response, "response")?, text(name, "name")?) };
+        check_out(value_out, "value_out")?;
+        match response.fields.iter().find(|(n, _)| n.to_str().is_ok_and(|n| n.eq_ignore_ascii_case(name))) {
+            Some((_, v)) => unsafe { put(value_out, v.as_ptr()) },
+            None => result = SECTIGO_RESULT_NOT_FOUND,
+        }
+        Ok(())
+    });
+    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+}
+
+/// How many fields the answer has.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_field_count(response: *const sectigo_response) -> usize {
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.fields.len()))
+}
+
+/// The `index`th field (from 0), in the order received; both strings borrowed from the response.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_field_at(
+    response: *const sectigo_response,
+    index: usize,
+    name_out: *mut *const c_char,
+    value_out: *mut *const c_char,
+) -> sectigo_result {
+    let mut result = SECTIGO_RESULT_OK;
+    let guarded = guard(ptr::null_mut(), || {
+        // SAFETY: arguments as documented.
+        let response = unsafe { handle(response, "response")? };
+        check_out(name_out, "name_out")?;
+        check_out(value_out, "value_out")?;
+        match response.fields.get(index) {
+            Some((n, v)) => unsafe {
+                put(name_out, n.as_ptr());
+                put(value_out, v.as_ptr());
+            },
+            None => result = SECTIGO_RESULT_OUT_OF_RANGE,
+        }
+        Ok(())
+    });
+    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+}
+
+/// How many leniencies the decoder applied (see `sectigo_response_quirk_at`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_quirk_count(response: *const sectigo_response) -> usize {
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.quirks.len()))
+}
+
+/// The `index`th leniency: `error_code_missing`, `message_in_error_item` or `redirect`
+/// (borrowed from the response); NULL past the end.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_quirk_at(response: *const sectigo_response, index: usize) -> *const c_char {
+    quietly(ptr::null(), || {
+        unsafe { response.as_ref() }.and_then(|r| r.quirks.get(index)).map_or(ptr::null(), |q| q.as_ptr())
+    })
+}
+
+/// The body as received (for a redirect, the `Location` URL), borrowed from the response.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_raw(response: *const sectigo_response) -> *const c_char {
+    quietly(ptr::null(), || unsafe { response.as_ref() }.map_or(ptr::null(), |r| r.raw.as_ptr()))
+}
+
+/// Frees an answer (NULL is allowed); strings borrowed from it become invalid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_free(response: *mut sectigo_response) {
+    quietly((), || unsafe { free(response) })
+}
+
+/// The kind of failure.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_get_kind(error: *const sectigo_error) -> sectigo_error_kind {
+    quietly(SECTIGO_ERROR_KIND_INTERNAL, || {
+        unsafe { error.as_ref() }.map_or(SECTIGO_ERROR_KIND_ARGUMENT, |e| e.kind)
+    })
+}
+
+/// A sentence describing the failure (never contains a password); borrowed from the error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_message(error: *const sectigo_error) -> *const c_char {
+    quietly(ptr::null(), || unsafe { error.as_ref() }.map_or(ptr::null(), |e| e.message.as_ptr()))
+}
+
+/// The API's `errorCode`, for `SECTIGO_ERROR_KIND_API`; `SECTIGO_RESULT_NOT_FOUND` otherwise.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_code(error: *const sectigo_error, code_out: *mut i64) -> sectigo_result {
+    let mut result = SECTIGO_RESULT_OK;
+    let guarded = guard(ptr::null_mut(), || {
+        let error = unsafe { handle(error, "error")? };
+        check_out(code_out, "code_out")?;
+        match error.code {
+            Some(code) => unsafe { put(code_out, code) },
+            None => result = SECTIGO_RESULT_NOT_FOUND,
+        }
+        Ok(())
+    });
+    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+}
+
+/// An optional string of an error, borrowed from it.
+fn error_string(error: *const sectigo_error, field: impl FnOnce(&sectigo_error) -> Option<&CString>) -> *const c_char {
+    quietly(ptr::null(), || unsafe { error.as_ref() }.and_then(field).map_or(ptr::null(), |s| s.as_ptr()))
+}
+
+/// The server's own message (API errors), or NULL; borrowed from the error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_server_message(error: *const sectigo_error) -> *const c_char {
+    error_string(error, |e| e.server_message.as_ref())
+}
+
+/// The parameter the server blames (`errorItem`), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_item(error: *const sectigo_error) -> *const c_char {
+    error_string(error, |e| e.item.as_ref())
+}
+
+/// The value in the message's placeholder (the `'xxxx'` of "The 'xxxx' argument is
+/// missing!"), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_argument(error: *const sectigo_error) -> *const c_char {
+    error_string(error, |e| e.argument.as_ref())
+}
+
+/// The error-table key of a documented API error (`argument_missing`), or NULL for a code
+/// the documents do not list.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_id(error: *const sectigo_error) -> *const c_char {
+    error_string(error, |e| e.id.as_ref())
+}
+
+/// The body received (API, decode, transport and outcome-unknown errors), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_raw(error: *const sectigo_error) -> *const c_char {
+    error_string(error, |e| e.raw.as_ref())
+}
+
+/// The transport failure (`connect`, `tls`, `timeout`, `io`, `status`, `other`) or the decode
+/// failure (`html`, `not_numeric`, ...), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_detail_kind(error: *const sectigo_error) -> *const c_char {
+    error_string(error, |e| e.detail_kind.as_ref())
+}
+
+/// The HTTP status that came with the failure, or 0.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_status(error: *const sectigo_error) -> u16 {
+    quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.status))
+}
+
+/// How many rules the request broke (validation errors; 0 otherwise).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_violation_count(error: *const sectigo_error) -> usize {
+    quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.violations.len()))
+}
+
+/// The `index`th violation: the parameter (`loginName`, `1_PPP`, `items`), the rule
+/// (`required`, `max_length`, `allowed_values`, ...) and a sentence naming both; all borrowed
+/// from the error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_violation_at(
+    error: *const sectigo_error,
+    index: usize,
+    param_out: *mut *const c_char,
+    rule_out: *mut *const c_char,
+    message_out: *mut *const c_char,
+) -> sectigo_result {
+    let mut result = SECTIGO_RESULT_OK;
+    let guarded = guard(ptr::null_mut(), || {
+        let error = unsafe { handle(error, "error")? };
+        check_out(param_out, "param_out")?;
+        check_out(rule_out, "rule_out")?;
+        check_out(message_out, "message_out")?;
+        match error.violations.get(index) {
+            Some([p, r, m]) => unsafe {
+                put(param_out, p.as_ptr());
+                put(rule_out, r.as_ptr());
+                put(message_out, m.as_ptr());
+            },
+            None => result = SECTIGO_RESULT_OUT_OF_RANGE,
+        }
+        Ok(())
+    });
+    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+}
+
+/// Frees an error (NULL is allowed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_free(error: *mut sectigo_error) {
+    quietly((), || unsafe { free(error) })
+}
