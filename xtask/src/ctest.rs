@@ -184,3 +184,25 @@ pub fn test(root: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Runs the PHP tests (Debian's phpunit) against a sandbox, over the C library that
+/// [`test`] installed in `target/c-tests/dist`.
+pub fn php_test(root: &Path) -> Result<(), String> {
+    let work = root.join("target/c-tests");
+    let library = work.join("dist/lib/libsectigo.so");
+    if !library.exists() {
+        return Err(format!("{} is missing: the C step builds it", library.display()));
+    }
+    let sandbox = SandboxProcess::start(root, &work)?;
+    let out = run(
+        "phpunit",
+        Command::new("phpunit")
+            .current_dir(root.join("bindings/php"))
+            .args(["-c", "phpunit.xml"])
+            .env("SECTIGO_LIBRARY", &library)
+            .envs(sandbox.env.iter().cloned()),
+    )?;
+    let tail: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).rev().take(2).collect();
+    println!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+    Ok(())
+}

@@ -31,6 +31,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         PathBuf::from("bindings/c/include/sectigo.h"),
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"))?,
     ));
+    files.push((PathBuf::from("bindings/php/src/generated/Endpoints.php"), emit::php::endpoints(&ir)));
     let vectors = load_vectors(&root.join("tests/vectors"))?;
     files.push((PathBuf::from("bindings/c/tests/generated/vectors.h"), emit::c::vectors(&vectors)));
     let json = serde_json::to_string_pretty(&vectors).map_err(|e| e.to_string())? + "\n";

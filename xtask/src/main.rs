@@ -98,6 +98,8 @@ fn test(root: &Path) -> Result<(), String> {
     run(root, "tests", &cargo, &["test", "--workspace", "--locked"], &[("INSTA_UPDATE", "no")])?;
     println!("==> C library: compile and run bindings/c/tests, plain and under valgrind");
     xtask::ctest::test(root)?;
+    println!("==> PHP: phpunit in bindings/php against a sandbox");
+    xtask::ctest::php_test(root)?;
     run(
         root,
         "clippy",

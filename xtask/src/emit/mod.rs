@@ -1,6 +1,7 @@
 //! IR -> Rust source, one function per generated file.
 
 pub mod c;
+pub mod php;
 mod endpoint;
 mod products;
 mod spec_data;

@@ -1,0 +1,159 @@
+<?php
+
+declare(strict_types=1);
+
+use PHPUnit\Framework\TestCase;
+use Sectigo\ApiException;
+use Sectigo\Client;
+use Sectigo\ConfigException;
+use Sectigo\DecodeException;
+use Sectigo\OutcomeUnknownException;
+use Sectigo\TransportException;
+use Sectigo\ValidationException;
+
+final class ClientTest extends TestCase
+{
+    private function order(): array
+    {
+        return ['ap' => 'sandboxbrand', 'reseller' => true, 'name' => 'Jane Doe',
+                'emailAddress' => 'jane@example.com', 'items' => [['PPP' => 9974]]];
+    }
+
+    public function testEveryEndpoint(): void
+    {
+        $client = sandbox_client();
+        $placed = $client->placeOrder($this->order());
+        $number = $placed->get('orderNumber');
+        $this->assertMatchesRegularExpression('/^\d+$/', $number);
+        $this->assertSame(0, $placed->code);
+
+        $authorized = $client->autoAuthorize(['orderNumber' => $number, 'test' => false]);
+        $this->assertSame(0, $authorized->code);
+
+        $session = $client->initCustomerSession(['orderNumber' => '1000001']);
+        $this->assertSame(16, strlen($session->get('SID')));
+        $this->assertSame('1000003', $session->get('orderNumber'), 'the latest replacement');
+        $this->assertStringNotContainsString($session->get('SID'), print_r($session, true));
+
+        $signup = $client->tier2PartnerSignup([
+            'ap' => 'sandboxbrand', 'partnerType' => 29, 'brandName' => 'php-brand-' . getmypid(),
+            'companyWebsite' => 'https://php.example', 'organizationName' => 'PHP Hosting',
+            'streetAddress1' => '1', 'streetAddress2' => '2', 'streetAddress3' => '3',
+            'localityName' => 'Leeds', 'stateOrProvinceName' => 'Yorkshire', 'postalCode' => 'LS1',
+            'countryName' => 'GB', 'adminEmailAddress' => 'a@php.example', 'adminTelephoneNumber' => '1',
+            'adminLoginName' => 'php_admin_' . getmypid(), 'adminLoginPassword' => 'pw',
+        ]);
+        $this->assertGreaterThan(0, (int) $signup->get('accountID'));
+    }
+
+    public function testSiteLockOrderByIdAndGenericCall(): void
+    {
+        $client = sandbox_client();
+        $placed = $client->call('place_order', ['ap' => 'sandboxbrand', 'reseller' => 'y', 'foreName' => 'Ann',
+            'emailAddress' => 'ann@example.com', '1_ID' => 7001]);
+        $done = $client->autoAuthorize(['orderNumber' => $placed->get('orderNumber')]);
+        $this->assertNotNull($done->get('slUserID'));
+        $this->assertNotNull($done->get('slSiteID'));
+    }
+
+    public function testValidationListsEveryViolation(): void
+    {
+        try {
+            sandbox_client()->placeOrder(['ap' => str_repeat('x', 65), 'countryName' => 'USA', 'colour' => 'red']);
+            $this->fail('expected a ValidationException');
+        } catch (ValidationException $e) {
+            $rules = array_map(fn ($v) => $v['param'] . ':' . $v['rule'], $e->violations());
+            foreach (['ap:max_length', 'countryName:country_code', 'colour:unknown', 'reseller:required',
+                      'items:min_items'] as $expected) {
+                $this->assertContains($expected, $rules);
+            }
+            $this->assertInstanceOf(Sectigo\Exception::class, $e);
+        }
+    }
+
+    public function testApiErrors(): void
+    {
+        $client = sandbox_client();
+        try {
+            $client->autoAuthorize(['orderNumber' => 1000003]);
+            $this->fail('expected an ApiException');
+        } catch (ApiException $e) {
+            $this->assertSame(-27, $e->getCode());
+            $this->assertSame('order_not_awaiting_authorization', $e->errorId());
+            $this->assertSame('1000003', $e->argument());
+        }
+        try {
+            $client->placeOrder(['emailAddress' => 'not-an-email'] + $this->order());
+            $this->fail('expected an ApiException');
+        } catch (ApiException $e) {
+            $this->assertSame(-70, $e->getCode());
+            $this->assertSame('emailAddress', $e->item());
+            $this->assertSame('Invalid Email Address!', $e->serverMessage());
+        }
+        $password = 'php-wrong-password-6d1';
+        try {
+            sandbox_client(['login_password' => $password])->initCustomerSession(['orderNumber' => '1']);
+            $this->fail('expected an ApiException');
+        } catch (ApiException $e) {
+            $this->assertSame(-16, $e->getCode());
+            $this->assertStringNotContainsString($password, $e->getMessage() . print_r($e, true));
+        }
+    }
+
+    public function testOutcomeUnknownIsNotResent(): void
+    {
+        sandbox_admin('/_sandbox/faults', ['kind' => 'close', 'endpoint' => '!PlaceOrder', 'count' => 1]);
+        try {
+            sandbox_client()->placeOrder($this->order());
+            $this->fail('expected an OutcomeUnknownException');
+        } catch (OutcomeUnknownException $e) {
+            $this->assertStringContainsString('check the account', $e->getMessage());
+            $this->assertStringNotContainsString(getenv('SECTIGO_SANDBOX_PASSWORD'), $e->getMessage());
+        }
+    }
+
+    public function testTransportDecodeAndConfigErrors(): void
+    {
+        try {
+            sandbox_client(['base_url' => 'https://127.0.0.1:1'])->initCustomerSession(['orderNumber' => '1']);
+            $this->fail('expected a TransportException');
+        } catch (TransportException $e) {
+            $this->assertSame('connect', $e->detail);
+        }
+        sandbox_admin('/_sandbox/faults', ['kind' => 'garbage', 'endpoint' => '!initCustomerSession', 'count' => 1]);
+        try {
+            sandbox_client()->initCustomerSession(['orderNumber' => '1000003']);
+            $this->fail('expected a DecodeException');
+        } catch (DecodeException $e) {
+            $this->assertNotNull($e->raw);
+        }
+        try {
+            sandbox_client(['paths' => []])->tier2PartnerSignup(['ap' => 'x']);
+            $this->fail('expected a ConfigException');
+        } catch (ConfigException $e) {
+            $this->assertStringContainsString('path', $e->getMessage());
+        }
+        $this->expectException(ConfigException::class);
+        new Client(['colour' => 'red']);
+    }
+
+    public function testClientDumpsHideThePassword(): void
+    {
+        $client = sandbox_client(['login_password' => 'php-secret-password-1f2']);
+        $this->assertStringNotContainsString('php-secret-password-1f2', print_r($client, true) . var_export($client, true));
+    }
+
+    public function testTheReadmeExampleRuns(): void
+    {
+        $example = __DIR__ . '/../examples/place_and_authorize.php';
+        $readme = file_get_contents(__DIR__ . '/../../../README.md');
+        $this->assertStringContainsString(trim(file_get_contents($example)), $readme, 'the README shows the example as it is');
+        $env = ['SECTIGO_LOGIN_NAME' => getenv('SECTIGO_SANDBOX_LOGIN'), 'SECTIGO_LOGIN_PASSWORD' => getenv('SECTIGO_SANDBOX_PASSWORD'),
+                'SECTIGO_AP' => 'sandboxbrand', 'SECTIGO_BASE_URL' => getenv('SECTIGO_SANDBOX_URL'),
+                'SECTIGO_CA_FILE' => getenv('SECTIGO_SANDBOX_CA'), 'SECTIGO_LIBRARY' => getenv('SECTIGO_LIBRARY')];
+        $process = proc_open([PHP_BINARY, $example], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+        $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+        $this->assertSame(0, proc_close($process), $out);
+        $this->assertMatchesRegularExpression('/placed order \d+\nauthorized order \d+/', $out);
+    }
+}
