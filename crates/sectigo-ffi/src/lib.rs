@@ -225,6 +225,19 @@ fn guard(error_out: *mut *mut sectigo_error, body: impl FnOnce() -> Result<(), F
     failure.0
 }
 
+/// Runs a lookup inside the panic boundary: argument problems become their result code; the
+/// body's own result (`OK`, `NOT_FOUND`, `OUT_OF_RANGE`) is returned as it is.
+fn lookup(body: impl FnOnce() -> Result<sectigo_result, Fail>) -> sectigo_result {
+    let mut found = SECTIGO_RESULT_OK;
+    match guard(ptr::null_mut(), || {
+        found = body()?;
+        Ok(())
+    }) {
+        SECTIGO_RESULT_OK => found,
+        failed => failed,
+    }
+}
+
 /// Runs a body that cannot fail but must not unwind into C.
 fn quietly<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
@@ -542,18 +555,16 @@ pub unsafe extern "C" fn sectigo_response_get(
     name: *const c_char,
     value_out: *mut *const c_char,
 ) -> sectigo_result {
-    let mut result = SECTIGO_RESULT_OK;
-    let guarded = guard(ptr::null_mut(), || {
+    lookup(|| {
         // SAFETY: arguments as documented.
         let (response, name) = unsafe { (handle(response, "response")?, text(name, "name")?) };
         check_out(value_out, "value_out")?;
         match response.fields.iter().find(|(n, _)| n.to_str().is_ok_and(|n| n.eq_ignore_ascii_case(name))) {
             Some((_, v)) => unsafe { put(value_out, v.as_ptr()) },
-            None => result = SECTIGO_RESULT_NOT_FOUND,
+            None => return Ok(SECTIGO_RESULT_NOT_FOUND),
         }
-        Ok(())
-    });
-    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+        Ok(SECTIGO_RESULT_OK)
+    })
 }
 
 /// How many fields the answer has.
@@ -570,8 +581,7 @@ pub unsafe extern "C" fn sectigo_response_field_at(
     name_out: *mut *const c_char,
     value_out: *mut *const c_char,
 ) -> sectigo_result {
-    let mut result = SECTIGO_RESULT_OK;
-    let guarded = guard(ptr::null_mut(), || {
+    lookup(|| {
         // SAFETY: arguments as documented.
         let response = unsafe { handle(response, "response")? };
         check_out(name_out, "name_out")?;
@@ -581,11 +591,10 @@ pub unsafe extern "C" fn sectigo_response_field_at(
                 put(name_out, n.as_ptr());
                 put(value_out, v.as_ptr());
             },
-            None => result = SECTIGO_RESULT_OUT_OF_RANGE,
+            None => return Ok(SECTIGO_RESULT_OUT_OF_RANGE),
         }
-        Ok(())
-    });
-    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+        Ok(SECTIGO_RESULT_OK)
+    })
 }
 
 /// How many leniencies the decoder applied (see `sectigo_response_quirk_at`).
@@ -632,17 +641,15 @@ pub unsafe extern "C" fn sectigo_error_message(error: *const sectigo_error) -> *
 /// The API's `errorCode`, for `SECTIGO_ERROR_KIND_API`; `SECTIGO_RESULT_NOT_FOUND` otherwise.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_error_code(error: *const sectigo_error, code_out: *mut i64) -> sectigo_result {
-    let mut result = SECTIGO_RESULT_OK;
-    let guarded = guard(ptr::null_mut(), || {
+    lookup(|| {
         let error = unsafe { handle(error, "error")? };
         check_out(code_out, "code_out")?;
         match error.code {
             Some(code) => unsafe { put(code_out, code) },
-            None => result = SECTIGO_RESULT_NOT_FOUND,
+            None => return Ok(SECTIGO_RESULT_NOT_FOUND),
         }
-        Ok(())
-    });
-    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+        Ok(SECTIGO_RESULT_OK)
+    })
 }
 
 /// An optional string of an error, borrowed from it.
@@ -712,8 +719,7 @@ pub unsafe extern "C" fn sectigo_error_violation_at(
     rule_out: *mut *const c_char,
     message_out: *mut *const c_char,
 ) -> sectigo_result {
-    let mut result = SECTIGO_RESULT_OK;
-    let guarded = guard(ptr::null_mut(), || {
+    lookup(|| {
         let error = unsafe { handle(error, "error")? };
         check_out(param_out, "param_out")?;
         check_out(rule_out, "rule_out")?;
@@ -724,11 +730,10 @@ pub unsafe extern "C" fn sectigo_error_violation_at(
                 put(rule_out, r.as_ptr());
                 put(message_out, m.as_ptr());
             },
-            None => result = SECTIGO_RESULT_OUT_OF_RANGE,
+            None => return Ok(SECTIGO_RESULT_OUT_OF_RANGE),
         }
-        Ok(())
-    });
-    if guarded == SECTIGO_RESULT_OK { result } else { guarded }
+        Ok(SECTIGO_RESULT_OK)
+    })
 }
 
 /// Frees an error (NULL is allowed).

@@ -21,6 +21,11 @@ fn comment(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").replace("*/", "* /")
 }
 
+/// A documented `#define` of a name.
+fn define(out: &mut String, doc: &str, name: String, value: &str) {
+    let _ = writeln!(out, "/** {} */\n#define {name} \"{value}\"", comment(doc));
+}
+
 fn param_line(p: &ir::Param) -> String {
     let mut facts = vec![p.ty.as_str().to_owned(), p.requirement.as_str().to_owned()];
     if let Some(max) = p.max_length {
@@ -62,14 +67,7 @@ pub fn names(ir: &Ir) -> String {
     for e in &ir.endpoints {
         let _ = writeln!(out, "\n/* Parameters of {}: pass to sectigo_request_set(). */", e.title);
         for p in &e.params {
-            let _ = writeln!(
-                out,
-                "/** {} */\n#define SECTIGO_{}_PARAM_{} \"{}\"",
-                comment(&param_line(p)),
-                upper(&e.id),
-                upper(&p.field),
-                p.wire
-            );
+            define(&mut out, &param_line(p), format!("SECTIGO_{}_PARAM_{}", upper(&e.id), upper(&p.field)), &p.wire);
         }
         if let Some(items) = &e.items {
             let _ = writeln!(
@@ -79,14 +77,7 @@ pub fn names(ir: &Ir) -> String {
                 comment(&items.description)
             );
             for p in &items.params {
-                let _ = writeln!(
-                    out,
-                    "/** {} */\n#define SECTIGO_{}_ITEM_{} \"{}\"",
-                    comment(&param_line(p)),
-                    upper(&e.id),
-                    upper(&p.field),
-                    p.wire
-                );
+                define(&mut out, &param_line(p), format!("SECTIGO_{}_ITEM_{}", upper(&e.id), upper(&p.field)), &p.wire);
             }
         }
         let _ = writeln!(out, "/* Answer fields of {}: read with sectigo_response_get(). */", e.title);
