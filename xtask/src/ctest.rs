@@ -206,3 +206,57 @@ pub fn php_test(root: &Path) -> Result<(), String> {
     println!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
     Ok(())
 }
+
+/// Builds the Python wheel with pip (maturin as the build backend), installs it into a fresh
+/// virtual environment, and runs stubtest, mypy --strict and pytest (warnings as errors).
+pub fn python_test(root: &Path) -> Result<(), String> {
+    let work = root.join("target/python");
+    let venv = work.join("venv");
+    let wheels = work.join("wheels");
+    for dir in [&venv, &wheels] {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    run("creating a virtual environment", Command::new(&python).args(["-m", "venv"]).arg(&venv))?;
+    let bin = venv.join("bin");
+    let pip = |args: &[&str]| -> Result<String, String> {
+        run(&format!("pip {}", args.join(" ")), Command::new(bin.join("pip")).current_dir(root).args(["--disable-pip-version-check", "-q"]).args(args))
+    };
+    pip(&["wheel", "--no-deps", "-w", &wheels.display().to_string(), "./bindings/python"])?;
+    let wheel = std::fs::read_dir(&wheels)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or("pip built no wheel")?;
+    let size = std::fs::metadata(&wheel).map_err(|e| e.to_string())?.len();
+    println!("wheel {} ({size} bytes)", wheel.file_name().unwrap_or_default().to_string_lossy());
+    pip(&["install", &wheel.display().to_string()])?;
+    pip(&["install", "-r", "bindings/python/requirements-test.txt"])?;
+    let py = bin.join("python");
+    // From outside the source folder, so the installed package (with its native module) is used.
+    let out = run("stubtest", Command::new(&py).current_dir(&work).args(["-m", "mypy.stubtest", "sectigo"]))?;
+    println!("stubtest: {}", out.lines().last().unwrap_or(""));
+    let strict = |what: &str, target: &[&std::ffi::OsStr]| {
+        run(
+            &format!("mypy --strict {what}"),
+            Command::new(&py).current_dir(&work).args(["-m", "mypy", "--strict", "--no-incremental"]).args(target),
+        )
+    };
+    strict("the package", &["-p".as_ref(), "sectigo".as_ref()])?;
+    let quickstart = root.join("bindings/python/examples/quickstart.py");
+    let out = strict("the README quick start", &[quickstart.as_os_str()])?;
+    println!("mypy --strict (package and quick start): {}", out.lines().last().unwrap_or(""));
+    let out = run(
+        "pytest",
+        Command::new(bin.join("pytest"))
+            .current_dir(root.join("bindings/python"))
+            .args(["-p", "no:cacheprovider", "-s", "-W", "error"])
+            .env("SECTIGO_SANDBOX_BIN", root.join("target/debug/sectigo-sandbox")),
+    )?;
+    for line in out.lines().filter(|l| l.contains("8 threads") || l.contains(" passed")) {
+        println!("{}", line.trim_matches(|c: char| c == '=' || c == ' ' || c == '.'));
+    }
+    Ok(())
+}

@@ -32,6 +32,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"))?,
     ));
     files.push((PathBuf::from("bindings/php/src/generated/Endpoints.php"), emit::php::endpoints(&ir)));
+    files.push((PathBuf::from("bindings/python/sectigo/generated/__init__.py"), emit::python::module(&ir)));
     let vectors = load_vectors(&root.join("tests/vectors"))?;
     files.push((PathBuf::from("bindings/c/tests/generated/vectors.h"), emit::c::vectors(&vectors)));
     let json = serde_json::to_string_pretty(&vectors).map_err(|e| e.to_string())? + "\n";
@@ -116,7 +117,9 @@ pub fn write_generated(root: &Path, files: &[(PathBuf, String)], check: bool) ->
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| dir.join(e.file_name())).collect();
         names.sort();
         for rel in names {
-            if !files.iter().any(|(f, _)| *f == rel) {
+            // Caches that tools leave next to sources (Python's __pycache__) are not ours to judge.
+            let cache = rel.file_name().is_some_and(|n| n == "__pycache__" || n.to_string_lossy().starts_with('.'));
+            if !cache && !files.iter().any(|(f, _)| *f == rel) {
                 if !check {
                     std::fs::remove_file(root.join(&rel))?;
                 }

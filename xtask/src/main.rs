@@ -100,6 +100,8 @@ fn test(root: &Path) -> Result<(), String> {
     xtask::ctest::test(root)?;
     println!("==> PHP: phpunit in bindings/php against a sandbox");
     xtask::ctest::php_test(root)?;
+    println!("==> Python: wheel, fresh venv, stubtest, mypy --strict, pytest");
+    xtask::ctest::python_test(root)?;
     run(
         root,
         "clippy",

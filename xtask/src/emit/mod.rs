@@ -2,6 +2,7 @@
 
 pub mod c;
 pub mod php;
+pub mod python;
 mod endpoint;
 mod products;
 mod spec_data;

@@ -1,0 +1,71 @@
+"""Client for Sectigo's reseller "products" API.
+
+Place and authorize orders, open customer sessions and sign up Tier 2 partners::
+
+    import sectigo
+
+    with sectigo.Client(login_name="...", login_password="...") as client:
+        order = client.place_order(
+            ap="reseller_brand_name", reseller=True, name="Jane Doe", email_address="jane@example.com",
+            items=[sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)],
+        )
+        client.auto_authorize(order_number=int(order.order_number))
+"""
+
+from ._client import Client, decode, prepare
+from ._errors import (
+    AlreadyUsedError,
+    ApiError,
+    ArgumentError,
+    AuthenticationError,
+    ConfigError,
+    DecodeError,
+    Error,
+    NotEnoughCreditError,
+    OrderStateError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    TransportError,
+    ValidationError,
+    Violation,
+)
+from ._native import __version__
+from ._response import Response
+from .generated import (
+    AutoAuthorizeResult,
+    InitCustomerSessionResult,
+    PlaceOrderItem,
+    PlaceOrderResult,
+    Term,
+    Tier2PartnerSignupResult,
+    WebProduct,
+)
+
+__all__ = [
+    "AlreadyUsedError",
+    "ApiError",
+    "ArgumentError",
+    "AuthenticationError",
+    "AutoAuthorizeResult",
+    "Client",
+    "ConfigError",
+    "DecodeError",
+    "Error",
+    "InitCustomerSessionResult",
+    "NotEnoughCreditError",
+    "OrderStateError",
+    "OutcomeUnknownError",
+    "PlaceOrderItem",
+    "PlaceOrderResult",
+    "RateLimitedError",
+    "Response",
+    "Term",
+    "Tier2PartnerSignupResult",
+    "TransportError",
+    "ValidationError",
+    "Violation",
+    "WebProduct",
+    "__version__",
+    "decode",
+    "prepare",
+]

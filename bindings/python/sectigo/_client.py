@@ -1,0 +1,131 @@
+"""The client."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Mapping, Optional, Sequence, Tuple, Type, Union
+
+from . import _native
+from ._errors import ConfigError, raise_native
+from ._response import Response
+from ._values import Params, Value, add
+from .generated import Endpoints
+
+
+class Client(Endpoints):
+    """A client for Sectigo's reseller API: one connection pool, shared safely between threads.
+
+    Every call validates its parameters against the spec before anything is sent, always POSTs a
+    form body over HTTPS, releases the GIL while waiting, and never resends a call that changes
+    state (placing an order, signing up a partner, authorizing an order).
+
+    Args:
+        login_name: the account's user name (sent as ``loginName``).
+        login_password: the account's password; never shown by ``repr`` or in errors.
+        base_url: ``https://host[:port]``; the current Sectigo host by default.
+        host: ``"current"`` (default) or ``"legacy"``.
+        timeout: seconds allowed for a whole call (default 60).
+        connect_timeout: seconds allowed to connect (default 10).
+        ca_file: PEM file(s) of certificate authorities to trust besides the built-in ones.
+        allow_http: allow a plain ``http://`` base URL (local testing only).
+        user_agent: the ``User-Agent`` header.
+        paths: endpoint id to path, e.g. ``{"tier2_partner_signup": "/products/..."}`` (the
+            documents do not give the signup's path).
+    """
+
+    def __init__(
+        self,
+        *,
+        login_name: Optional[str] = None,
+        login_password: Optional[str] = None,
+        base_url: Optional[str] = None,
+        host: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_file: Union[str, Sequence[str], None] = None,
+        allow_http: bool = False,
+        user_agent: Optional[str] = None,
+        paths: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
+        self._login_name = login_name
+        try:
+            self._native: Optional[_native.NativeClient] = _native.NativeClient(
+                login_name=login_name,
+                login_password=login_password,
+                base_url=base_url,
+                host=host,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                ca_file=[str(f) for f in files],
+                allow_http=allow_http,
+                user_agent=user_agent,
+                paths=list((paths or {}).items()),
+            )
+        except _native.NativeError as e:
+            raise_native(e.args)
+        self._base_url = base_url
+
+    def __repr__(self) -> str:
+        state = "closed" if self._native is None else "open"
+        return f"Client(base_url={self._base_url!r}, login_name={self._login_name!r}, login_password=<redacted>, {state})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Releases the connection pool; later calls raise ConfigError."""
+        self._native = None
+
+    def call(self, endpoint: str, params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> Response:
+        """Calls an endpoint by wire name (``"!PlaceOrder"``) or id with wire-named parameters
+        (case-insensitive; items as ``"1_PPP"``)."""
+        pairs: Params = []
+        for name, value in params.items() if isinstance(params, Mapping) else params:
+            add(pairs, name, value)
+        return self._call(endpoint, pairs)
+
+    def _call(self, endpoint: str, params: Params) -> Response:
+        native = self._native
+        if native is None:
+            raise ConfigError("the client is closed")
+        try:
+            code, fields, raw, quirks = native.call(endpoint, params)
+        except _native.NativeError as e:
+            raise_native(e.args)
+        return Response(code, fields, raw, quirks)
+
+
+def prepare(endpoint: str, params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> str:
+    """Checks a request without sending it (and without credentials); returns the form body."""
+    pairs: Params = []
+    for name, value in params.items() if isinstance(params, Mapping) else params:
+        add(pairs, name, value)
+    try:
+        return _native.prepare(endpoint, pairs)
+    except _native.NativeError as e:
+        raise_native(e.args)
+
+
+def decode(
+    endpoint: str,
+    params: Sequence[Tuple[str, str]],
+    status: int,
+    location: Optional[str],
+    body: bytes,
+) -> Response:
+    """Reads an answer offline: the parameters it answers, the HTTP status, Location and body."""
+    try:
+        code, fields, raw, quirks = _native.decode(endpoint, list(params), status, location, body)
+    except _native.NativeError as e:
+        raise_native(e.args)
+    return Response(code, fields, raw, quirks)
+

@@ -1,0 +1,156 @@
+"""The exceptions of the package, and the mapping from the native layer's failures."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple
+
+
+class Error(Exception):
+    """Root of every error this package raises. Messages never contain a password."""
+
+
+class Violation(NamedTuple):
+    """One broken rule: the parameter (``loginName``, ``1_PPP``, ``items``), the rule
+    (``required``, ``max_length``, ``allowed_values``, ...) and a sentence naming both."""
+
+    param: str
+    rule: str
+    message: str
+
+
+class ValidationError(Error, ValueError):
+    """The request broke the spec's rules; nothing was sent. ``violations`` lists them all."""
+
+    def __init__(self, message: str, violations: List[Violation]) -> None:
+        super().__init__(message)
+        self.violations = violations
+
+
+class ApiError(Error):
+    """The API answered with an error code."""
+
+    def __init__(
+        self,
+        message: str,
+        code: int,
+        server_message: Optional[str],
+        item: Optional[str],
+        argument: Optional[str],
+        error_id: Optional[str],
+        raw: Optional[str],
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        """The ``errorCode``."""
+        self.message = server_message
+        """The server's own message."""
+        self.item = item
+        """The parameter the server blames (``errorItem``)."""
+        self.argument = argument
+        """The value in the message's placeholder (``orderNumber`` in "The 'orderNumber' argument is missing!")."""
+        self.error_id = error_id
+        """The error-table key (``argument_missing``), or None for a code the documents do not list."""
+        self.raw = raw
+        """The body as received."""
+
+
+class AuthenticationError(ApiError):
+    """-16: the credentials were refused (wrong login or password, locked account, expired
+    password, blocked address) or the account may not act."""
+
+
+class NotEnoughCreditError(ApiError):
+    """-15: the account's funds do not cover the action."""
+
+
+class RateLimitedError(ApiError):
+    """-42: too many calls; wait before calling again."""
+
+
+class OrderStateError(ApiError):
+    """-27: the order is not awaiting authorization."""
+
+
+class AlreadyUsedError(ApiError):
+    """-28: a login name or brand name is taken."""
+
+
+class ArgumentError(ApiError):
+    """-2, -3, -4, -7: the server refused a parameter (unknown, missing, invalid, bad country)."""
+
+
+class TransportError(Error):
+    """The request did not get through (connection, TLS, timeout, HTTP status)."""
+
+    def __init__(self, message: str, kind: Optional[str], status: Optional[int]) -> None:
+        super().__init__(message)
+        self.kind = kind
+        """``connect``, ``tls``, ``timeout``, ``io``, ``status`` or ``other``."""
+        self.status = status
+
+
+class DecodeError(Error):
+    """An answer came back but could not be read (calls that change nothing)."""
+
+    def __init__(self, message: str, kind: Optional[str], raw: Optional[str]) -> None:
+        super().__init__(message)
+        self.kind = kind
+        """``html``, ``not_numeric``, ``empty``, ... (see the test vectors)."""
+        self.raw = raw
+
+
+class OutcomeUnknownError(Error):
+    """A state-changing call (order, signup, authorization) may have taken effect and its answer
+    was lost. It was not resent: check the account before trying again."""
+
+    def __init__(self, message: str, status: Optional[int], raw: Optional[str], request: List[Tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.raw = raw
+        self.request = request
+        """The request as sent, passwords redacted."""
+
+
+class ConfigError(Error, ValueError):
+    """Bad setup: an unknown endpoint or setting, a missing endpoint path."""
+
+
+_API_CLASSES = {
+    -16: AuthenticationError,
+    -15: NotEnoughCreditError,
+    -42: RateLimitedError,
+    -27: OrderStateError,
+    -28: AlreadyUsedError,
+    -2: ArgumentError,
+    -3: ArgumentError,
+    -4: ArgumentError,
+    -7: ArgumentError,
+}
+
+
+def raise_native(args: Tuple[Any, ...]) -> NoReturn:
+    """Raises the package's exception for a ``NativeError``'s arguments (kind, message, details)."""
+    kind, message = str(args[0]), str(args[1])
+    details: Dict[str, Any] = args[2] if len(args) > 2 and isinstance(args[2], dict) else {}
+    if kind == "validation":
+        raise ValidationError(message, [Violation(*v) for v in details.get("violations", [])])
+    if kind == "api":
+        cls = _API_CLASSES.get(int(details["code"]), ApiError)
+        raise cls(
+            message,
+            int(details["code"]),
+            details.get("server_message"),
+            details.get("item"),
+            details.get("argument"),
+            details.get("error_id"),
+            details.get("raw"),
+        )
+    if kind == "transport":
+        raise TransportError(message, details.get("detail"), details.get("status"))
+    if kind == "decode":
+        raise DecodeError(message, details.get("detail"), details.get("raw"))
+    if kind == "outcome_unknown":
+        raise OutcomeUnknownError(message, details.get("status"), details.get("raw"), list(details.get("request", [])))
+    if kind == "config":
+        raise ConfigError(message)
+    raise Error(message)

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Dict, List
+
+import pytest
+
+import sectigo
+from conftest import client_for, inject, start_sandbox, stop_sandbox
+
+ORDER: Dict[str, Any] = dict(ap="sandboxbrand", reseller=True, name="Jane Doe", email_address="jane@example.com")
+
+
+def dns_pro() -> sectigo.PlaceOrderItem:
+    return sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)
+
+
+def test_every_endpoint(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+    placed = client.place_order(**ORDER, items=[dns_pro()])
+    assert placed.order_number.isdigit()
+    assert placed.to_dict()["orderNumber"] == placed.order_number
+
+    done = client.auto_authorize(order_number=int(placed.order_number), test=False)
+    assert done.sl_user_id is None and done.sl_site_id is None
+
+    session = client.init_customer_session(order_number="1000001")
+    assert len(session.sid) == 16
+    assert session.order_number == "1000003", "the latest replacement"
+    assert session.sid not in repr(session) and session.sid not in repr(session.response)
+
+    signup = client.tier2_partner_signup(
+        ap="sandboxbrand", partner_type=29, brand_name=f"py-brand-{time.time_ns()}",
+        company_website="https://py.example", organization_name="Py Hosting",
+        street_address1="1", street_address2="2", street_address3="3", locality_name="Leeds",
+        state_or_province_name="Yorkshire", postal_code="LS1", country_name="GB",
+        admin_email_address="a@py.example", admin_telephone_number="1",
+        admin_login_name=f"py_admin_{time.time_ns()}", admin_login_password="pw",
+    )
+    assert signup.account_id > 0 and signup.admin_user_id > 0
+    assert signup.sasp_session_id not in repr(signup)
+
+
+def test_sitelock_order_items_as_mappings_and_generic_calls(client: sectigo.Client) -> None:
+    placed = client.place_order(**ORDER, items=[{"ID": 7001}])
+    done = client.auto_authorize(order_number=int(placed.order_number))
+    assert done.sl_user_id and done.sl_site_id
+    answer = client.call("!initCustomerSession", {"orderNumber": "1000003", "responseFormat": "1"})
+    assert answer.get("sid") is not None and "errorCode=0" in answer.raw
+
+
+def test_catalogue() -> None:
+    assert sectigo.WebProduct.WEB_DNS_PRO.ppp(sectigo.Term.YEAR1) == 9974
+    assert sectigo.WebProduct.from_ppp(9892) == (sectigo.WebProduct.WEB_ONE_TIME_REMEDIATE, sectigo.Term.YEAR1)
+    assert sectigo.WebProduct.WEB_ONE_TIME_REMEDIATE.terms == (sectigo.Term.YEAR1,)
+    with pytest.raises(ValueError, match="not sold for a 30-day term"):
+        sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_ONE_TIME_REMEDIATE, sectigo.Term.DAYS30)
+    assert sum(len(p.terms) for p in sectigo.WebProduct) == 65
+
+
+def test_validation_error(client: sectigo.Client) -> None:
+    with pytest.raises(sectigo.ValidationError) as caught:
+        client.place_order(ap="x" * 65, country_name="USA")
+    rules = {(v.param, v.rule) for v in caught.value.violations}
+    assert {("ap", "max_length"), ("countryName", "country_code"), ("reseller", "required"), ("items", "min_items")} <= rules
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, sectigo.Error)
+    with pytest.raises(sectigo.ValidationError, match="unknown|not a parameter"):
+        client.call("!AutoAuthorize", {"orderNumber": 1, "colour": "red"})
+
+
+def test_api_error_classes(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+    with pytest.raises(sectigo.OrderStateError) as state:
+        client.auto_authorize(order_number=1000003)
+    assert (state.value.code, state.value.argument, state.value.error_id) == (-27, "1000003", "order_not_awaiting_authorization")
+
+    password = "py-wrong-password-4c2"
+    with client_for(sandbox, login_password=password) as stranger:
+        with pytest.raises(sectigo.AuthenticationError) as auth:
+            stranger.init_customer_session(order_number="1")
+    assert auth.value.code == -16 and password not in str(auth.value) and password not in repr(auth.value.args)
+
+    broke = client_for(sandbox, login_name="sandbox_broke")
+    placed = broke.place_order(**{**ORDER, "ap": "brokebrand"}, items=[dns_pro()])
+    with pytest.raises(sectigo.NotEnoughCreditError):
+        broke.auto_authorize(order_number=int(placed.order_number))
+
+    signup: Dict[str, Any] = dict(
+        ap="sandboxbrand", partner_type=32, company_website="https://x.example", organization_name="X",
+        street_address1="1", street_address2="2", street_address3="3", locality_name="L",
+        state_or_province_name="S", postal_code="P", country_name="GB", admin_email_address="a@x.example",
+        admin_telephone_number="1", admin_login_password="pw",
+    )
+    with pytest.raises(sectigo.AlreadyUsedError) as used:
+        client.tier2_partner_signup(**signup, admin_login_name="sandbox_reseller")
+    assert used.value.argument == "adminLoginName"
+    with pytest.raises(sectigo.ArgumentError) as country:
+        client.tier2_partner_signup(**{**signup, "country_name": "XX"}, admin_login_name="py_xx")
+    assert (country.value.code, country.value.argument) == (-7, "XX")
+
+    with pytest.raises(sectigo.ApiError) as email:
+        client.place_order(**{**ORDER, "email_address": "not-an-email"}, items=[dns_pro()])
+    assert type(email.value) is sectigo.ApiError and email.value.item == "emailAddress"
+
+
+def test_rate_limited() -> None:
+    process, info = start_sandbox("--rate-limit", "2/60")
+    try:
+        with client_for(info) as client:
+            client.init_customer_session(order_number="1000003")
+            client.init_customer_session(order_number="1000003")
+            with pytest.raises(sectigo.RateLimitedError) as limited:
+                client.init_customer_session(order_number="1000003")
+        assert limited.value.code == -42
+    finally:
+        stop_sandbox(process)
+
+
+def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+    with client_for(sandbox, base_url="https://127.0.0.1:1") as nowhere:
+        with pytest.raises(sectigo.TransportError) as transport:
+            nowhere.init_customer_session(order_number="1")
+    assert transport.value.kind == "connect"
+
+    inject(sandbox, kind="garbage", endpoint="!initCustomerSession", count=1)
+    with pytest.raises(sectigo.DecodeError) as decode:
+        client.init_customer_session(order_number="1000003")
+    assert decode.value.raw
+
+    inject(sandbox, kind="close", endpoint="!PlaceOrder", count=1)
+    with pytest.raises(sectigo.OutcomeUnknownError) as lost:
+        client.place_order(**ORDER, items=[dns_pro()])
+    assert "check the account" in str(lost.value)
+    assert ("loginPassword", "<redacted>") in [tuple(p) for p in lost.value.request]
+
+    with client_for(sandbox, paths={}) as no_path:
+        with pytest.raises(sectigo.ConfigError, match="path"):
+            no_path.tier2_partner_signup(ap="x")
+    with pytest.raises(sectigo.ConfigError):
+        sectigo.Client(base_url="http://example.com")
+    client.close()
+    with pytest.raises(sectigo.ConfigError, match="closed"):
+        client.init_customer_session(order_number="1")
+
+
+def test_repr_never_shows_the_password(sandbox: Dict[str, Any]) -> None:
+    client = client_for(sandbox, login_password="py-secret-7e1")
+    assert "py-secret-7e1" not in repr(client) and "py-secret-7e1" not in repr(client._native)
+    assert "<redacted>" in repr(client)
+
+
+def test_threads_proceed_in_parallel(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+    # Warm up (the TLS handshakes are not what is measured).
+    client.init_customer_session(order_number="1000003")
+    inject(sandbox, kind="delay", ms=100, endpoint="!initCustomerSession", count=8)
+    errors: List[BaseException] = []
+
+    def work() -> None:
+        try:
+            client.init_customer_session(order_number="1000003")
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    print(f"8 threads x 100 ms delay: {elapsed * 1000:.0f} ms")
+    assert not errors
+    assert elapsed < 0.4, f"8 calls of 100 ms took {elapsed:.3f} s: the GIL is not released"

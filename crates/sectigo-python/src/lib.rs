@@ -1,0 +1,201 @@
+//! `sectigo._native`: the SDK's name-keyed interface for the pure-Python package `sectigo`,
+//! whose per-endpoint methods are generated from the spec. Calls release the GIL while they
+//! wait on the network, so Python threads sharing one client proceed in parallel.
+//!
+//! Failures raise `NativeError(kind, message, details)`; the Python package turns them into its
+//! exception hierarchy.
+
+#![allow(unsafe_code)] // pyo3's macros expand to unsafe code
+
+use std::time::Duration;
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use sectigo::wire::{RawResponse, Response};
+use sectigo::{ApiError, Client, Error};
+
+create_exception!(_native, NativeError, PyException, "A failure of the native layer: (kind, message, details).");
+
+/// (code, fields, raw body, quirks) of a successful answer.
+type Answer = (i64, Vec<(String, String)>, String, Vec<String>);
+
+fn answer(r: &Response) -> Answer {
+    (r.code(), r.fields().to_vec(), r.raw().to_owned(), r.quirks().iter().map(|q| q.as_str().to_owned()).collect())
+}
+
+fn native_error(py: Python<'_>, e: &Error) -> PyErr {
+    let details = PyDict::new(py);
+    let set = |k: &str, v: Option<String>| details.set_item(k, v);
+    let filled: PyResult<()> = (|| {
+        match e {
+            Error::Validation(v) => {
+                let list: Vec<(String, &str, String)> =
+                    v.iter().map(|v| (v.param.clone(), v.kind.rule(), v.to_string())).collect();
+                details.set_item("violations", list)?;
+            }
+            Error::Api(api) => api_details(&details, api)?,
+            Error::Transport(t) => {
+                set("detail", Some(t.kind.as_str().to_owned()))?;
+                details.set_item("status", t.status)?;
+                set("raw", t.body.clone())?;
+            }
+            Error::Decode(d) => {
+                set("detail", Some(d.kind.as_str().to_owned()))?;
+                details.set_item("status", d.status)?;
+                set("raw", Some(d.raw.clone()))?;
+            }
+            Error::OutcomeUnknown(o) => {
+                details.set_item("status", o.status)?;
+                set("raw", o.body.clone())?;
+                details.set_item("request", o.request.clone())?;
+            }
+            _ => {}
+        }
+        Ok(())
+    })();
+    if let Err(err) = filled {
+        return err;
+    }
+    NativeError::new_err((e.kind(), e.to_string(), details.unbind()))
+}
+
+fn api_details(details: &Bound<'_, PyDict>, api: &ApiError) -> PyResult<()> {
+    details.set_item("code", api.code())?;
+    details.set_item("server_message", api.message())?;
+    details.set_item("item", api.item())?;
+    details.set_item("argument", api.argument())?;
+    details.set_item("error_id", api.documented().map(|r| r.id))?;
+    details.set_item("raw", api.raw())
+}
+
+fn config_error(message: impl std::fmt::Display) -> PyErr {
+    NativeError::new_err(("config", message.to_string(), ()))
+}
+
+fn endpoint(name: &str) -> PyResult<&'static sectigo::meta::Endpoint> {
+    sectigo::dynamic::endpoint(name).ok_or_else(|| config_error(format!("no endpoint {name:?}")))
+}
+
+/// A client: one connection pool, usable from many threads.
+#[pyclass(frozen, module = "sectigo._native")]
+struct NativeClient {
+    client: Client,
+    login_name: Option<String>,
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (*, login_name=None, login_password=None, base_url=None, host=None, timeout=None,
+                        connect_timeout=None, ca_file=None, allow_http=false, user_agent=None, paths=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        login_name: Option<String>,
+        login_password: Option<String>,
+        base_url: Option<String>,
+        host: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        ca_file: Option<Vec<String>>,
+        allow_http: bool,
+        user_agent: Option<String>,
+        paths: Option<Vec<(String, String)>>,
+    ) -> PyResult<Self> {
+        let seconds = |what: &str, v: f64| {
+            Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| config_error(format!("{what} must be a positive number of seconds")))
+        };
+        let mut b = Client::builder().allow_http(allow_http);
+        if let Some(name) = &login_name {
+            b = b.login_name(name.clone());
+        }
+        if let Some(password) = login_password {
+            b = b.login_password(password);
+        }
+        match host.as_deref() {
+            None | Some("current") => {}
+            Some("legacy") => b = b.host(sectigo::Host::Legacy),
+            Some(other) => return Err(config_error(format!("host must be 'current' or 'legacy', not {other:?}"))),
+        }
+        if let Some(url) = base_url {
+            b = b.base_url(url);
+        }
+        if let Some(t) = timeout {
+            b = b.timeout(seconds("timeout", t)?);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(seconds("connect_timeout", t)?);
+        }
+        for file in ca_file.into_iter().flatten() {
+            b = b.add_root_certificates_file(file);
+        }
+        if let Some(agent) = user_agent {
+            b = b.user_agent(agent);
+        }
+        for (endpoint, path) in paths.into_iter().flatten() {
+            b = b.endpoint_path(endpoint, path);
+        }
+        let client = b.build().map_err(config_error)?;
+        Ok(NativeClient { client, login_name })
+    }
+
+    /// Validates and sends a call, without the GIL while it waits.
+    fn call(&self, py: Python<'_>, endpoint: &str, params: Vec<(String, String)>) -> PyResult<Answer> {
+        let ep = self::endpoint(endpoint)?;
+        let result = py.detach(|| self.client.call(ep, params));
+        match result {
+            Ok(r) => Ok(answer(&r)),
+            Err(e) => Err(native_error(py, &e)),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "NativeClient(base_url={:?}, login_name={:?}, login_password=<redacted>)",
+            self.client.base_url(),
+            self.login_name
+        )
+    }
+}
+
+/// Checks a request without sending it (and without credentials); returns the form body.
+#[pyfunction]
+fn prepare(py: Python<'_>, endpoint: &str, params: Vec<(String, String)>) -> PyResult<String> {
+    let ep = self::endpoint(endpoint)?;
+    sectigo::validate::prepare(ep, params, None)
+        .map(|form| form.encode())
+        .map_err(|v| native_error(py, &Error::Validation(v)))
+}
+
+/// Reads an answer offline: the parameters it answers, HTTP status, Location and body.
+#[pyfunction]
+#[pyo3(signature = (endpoint, params, status, location, body))]
+fn decode(
+    py: Python<'_>,
+    endpoint: &str,
+    params: Vec<(String, String)>,
+    status: u16,
+    location: Option<String>,
+    body: Vec<u8>,
+) -> PyResult<Answer> {
+    let ep = self::endpoint(endpoint)?;
+    match sectigo::wire::decode(ep, &params, RawResponse { status, location, body }) {
+        Ok(r) if r.is_success() => Ok(answer(&r)),
+        Ok(r) => Err(native_error(py, &Error::Api(ApiError::from_response(r)))),
+        Err(d) => Err(native_error(py, &Error::Decode(d))),
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeClient>()?;
+    m.add_function(wrap_pyfunction!(prepare, m)?)?;
+    m.add_function(wrap_pyfunction!(decode, m)?)?;
+    m.add("NativeError", m.py().get_type::<NativeError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
