@@ -33,6 +33,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     ));
     files.push((PathBuf::from("bindings/php/src/generated/Endpoints.php"), emit::php::endpoints(&ir)));
     files.push((PathBuf::from("bindings/python/sectigo/generated/__init__.py"), emit::python::module(&ir)));
+    files.push((PathBuf::from("bindings/python/sectigo/generated/__init__.pyi"), emit::python::stub(&ir)));
     let vectors = load_vectors(&root.join("tests/vectors"))?;
     files.push((PathBuf::from("bindings/c/tests/generated/vectors.h"), emit::c::vectors(&vectors)));
     let json = serde_json::to_string_pretty(&vectors).map_err(|e| e.to_string())? + "\n";
