@@ -88,10 +88,7 @@ class Client(Endpoints):
     def call(self, endpoint: str, params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> Response:
         """Calls an endpoint by wire name (``"!PlaceOrder"``) or id with wire-named parameters
         (case-insensitive; items as ``"1_PPP"``)."""
-        pairs: Params = []
-        for name, value in params.items() if isinstance(params, Mapping) else params:
-            add(pairs, name, value)
-        return self._call(endpoint, pairs)
+        return self._call(endpoint, _pairs(params))
 
     def _call(self, endpoint: str, params: Params) -> Response:
         native = self._native
@@ -104,13 +101,18 @@ class Client(Endpoints):
         return Response(code, fields, raw, quirks)
 
 
-def prepare(endpoint: str, params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> str:
-    """Checks a request without sending it (and without credentials); returns the form body."""
+def _pairs(params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> Params:
+    """(name, text) pairs from a mapping or a sequence of pairs (which may repeat a name)."""
     pairs: Params = []
     for name, value in params.items() if isinstance(params, Mapping) else params:
         add(pairs, name, value)
+    return pairs
+
+
+def prepare(endpoint: str, params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> str:
+    """Checks a request without sending it (and without credentials); returns the form body."""
     try:
-        return _native.prepare(endpoint, pairs)
+        return _native.prepare(endpoint, _pairs(params))
     except _native.NativeError as e:
         raise_native(e.args)
 

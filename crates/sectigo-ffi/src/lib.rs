@@ -89,7 +89,6 @@ pub struct sectigo_client {
 /// A request: an endpoint and (name, value) parameters.
 pub struct sectigo_request {
     request: dynamic::Request,
-    params: Vec<(String, String)>,
 }
 
 /// A successful answer, read by field name.
@@ -417,7 +416,7 @@ pub unsafe extern "C" fn sectigo_request_new(
         let endpoint = unsafe { text(endpoint, "endpoint")? };
         check_out(request_out, "request_out")?;
         let request = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?;
-        unsafe { put(request_out, boxed(sectigo_request { request, params: Vec::new() })) };
+        unsafe { put(request_out, boxed(sectigo_request { request })) };
         Ok(())
     })
 }
@@ -437,7 +436,6 @@ pub unsafe extern "C" fn sectigo_request_set(
         let (request, name, value) =
             unsafe { (handle_mut(request, "request")?, text(name, "name")?, text(value, "value")?) };
         request.request.set(name, value);
-        request.params.push((name.to_owned(), value.to_owned()));
         Ok(())
     })
 }
@@ -531,7 +529,7 @@ pub unsafe extern "C" fn sectigo_response_decode(
         // SAFETY: `body` points at `body_len` readable bytes (or is unused when 0).
         let bytes = if body_len == 0 { Vec::new() } else { unsafe { std::slice::from_raw_parts(body, body_len) }.to_vec() };
         let endpoint: &'static Endpoint = request.request.endpoint();
-        let answer = sectigo::wire::decode(endpoint, &request.params, RawResponse { status, location, body: bytes })
+        let answer = sectigo::wire::decode(endpoint, request.request.params(), RawResponse { status, location, body: bytes })
             .map_err(|d| Fail::sdk(&Error::Decode(d)))?;
         if !answer.is_success() {
             return Err(Fail::sdk(&Error::Api(ApiError::from_response(answer))));

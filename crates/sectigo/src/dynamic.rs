@@ -62,6 +62,11 @@ impl Request {
         self.endpoint
     }
 
+    /// The parameters added, as given (unchecked). Holds passwords in clear: do not log.
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
     /// Adds a parameter. Names are matched case-insensitively, aliases are accepted and items go
     /// by their indexed names (`1_PPP`); everything is checked when the request is prepared.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
