@@ -32,25 +32,9 @@ const EXIT_HELP: &str = "Exit status: 0 success, 1 the API answered with an erro
 3 request refused by validation (nothing sent), 4 transport or unreadable answer, \
 5 outcome unknown (a state-changing call may have taken effect: check the account), 6 configuration.";
 
-/// `place_order` -> `place-order`; `loginName` -> `login-name`.
-fn kebab(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' {
-            out.push('-');
-            continue;
-        }
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
-                out.push('-');
-            }
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
+/// `place_order` -> `place-order`: option and command names from the spec's snake_case names.
+fn kebab(snake: &str) -> String {
+    snake.replace('_', "-")
 }
 
 /// Help text of a parameter, from the spec.
@@ -74,12 +58,13 @@ fn param_id(p: &Param) -> String {
 
 fn param_arg(p: &'static Param) -> Arg {
     let id = param_id(p);
-    let mut arg = Arg::new(id).long(kebab(p.name)).value_name("VALUE").help(param_help(p));
-    if kebab(p.name) != p.name {
+    let long = kebab(p.rust_name);
+    let mut arg = Arg::new(id).long(long.clone()).value_name("VALUE").help(param_help(p));
+    if long != p.name {
         arg = arg.alias(p.name);
     }
     for alias in p.aliases {
-        arg = arg.alias(*alias).alias(kebab(alias));
+        arg = arg.alias(*alias);
     }
     if !p.allowed.is_empty() {
         let values: Vec<PossibleValue> =
@@ -324,12 +309,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kebab_names() {
-        assert_eq!(kebab("tier2_partner_signup"), "tier2-partner-signup");
-        assert_eq!(kebab("loginName"), "login-name");
-        assert_eq!(kebab("omitXXXByString"), "omit-xxx-by-string");
-        assert_eq!(kebab("BusinessCategory"), "business-category");
-        assert_eq!(kebab("SID"), "sid");
+    fn option_names_come_from_the_spec() {
+        let signup = sectigo::dynamic::endpoint("tier2_partner_signup").unwrap();
+        let cmd = endpoint_command(signup);
+        let long = |wire: &str| {
+            let p = signup.param(wire).unwrap();
+            cmd.get_arguments().find(|a| a.get_id() == param_id(p).as_str()).and_then(|a| a.get_long()).map(str::to_owned)
+        };
+        assert_eq!(cmd.get_name(), "tier2-partner-signup");
+        assert_eq!(long("omitXXXByString").as_deref(), Some("omit-xxx-by-string"));
+        assert_eq!(long("adminLoginName").as_deref(), Some("admin-login-name"));
     }
 
     #[test]

@@ -115,13 +115,9 @@ fn customer_session_returns_the_latest_replacement_in_both_formats_and_generatio
     assert!(pairs.response.raw().starts_with("errorCode=0&SID="));
 
     let legacy = start(|c| c.api.generation = Generation::Legacy);
-    let session = InitCustomerSession::new().order_number("1000001").send(&client_for(&legacy)).unwrap();
+    let session = InitCustomerSession::new().order_number("1000001").send(&crate::client(&legacy)).unwrap();
     assert_eq!(session.order_number, None);
     assert_eq!(session.response.raw().lines().count(), 2);
-}
-
-fn client_for(sandbox: &Sandbox) -> Client {
-    client(sandbox)
 }
 
 #[test]
@@ -264,7 +260,7 @@ fn redirects_and_documented_quirks() {
     }
 
     let quirky = start(|c| c.api.quirks = true);
-    let client = client_for(&quirky);
+    let client = crate::client(&quirky);
     let placed = dns_pro().send(&client).unwrap();
     assert_eq!(placed.response.quirks(), &[sectigo::Quirk::ErrorCodeMissing]);
     match dns_pro().email_address("bad").send(&client).unwrap_err() {

@@ -137,6 +137,8 @@ pub enum Credential {
 pub struct Param {
     /// Name on the wire (matched case-insensitively by the server and by the SDK).
     pub name: &'static str,
+    /// snake_case name in the generated APIs (`login_name`; `omit_xxx_by_string`).
+    pub rust_name: &'static str,
     /// Other accepted names (`country` for `countryName`).
     pub aliases: &'static [&'static str],
     /// Wire type.

@@ -233,7 +233,7 @@ fn opt_u32(v: Option<u32>) -> TokenStream {
 }
 
 fn param(p: &ir::Param) -> TokenStream {
-    let (name, description) = (&p.wire, &p.description);
+    let (name, rust_name, description) = (&p.wire, &p.field, &p.description);
     let aliases = str_slice(&p.aliases);
     let ty = ty(p.ty);
     let max_length = opt_u32(p.max_length);
@@ -261,7 +261,7 @@ fn param(p: &ir::Param) -> TokenStream {
     let product_dependent = p.product_dependent;
     let since = opt_str(&p.since);
     quote!(Param {
-        name: #name, aliases: #aliases, ty: #ty, max_length: #max_length, requirement: #requirement,
+        name: #name, rust_name: #rust_name, aliases: #aliases, ty: #ty, max_length: #max_length, requirement: #requirement,
         allowed: &[#(#allowed),*], default: #default, server_default: #server_default, secret: #secret,
         credential: #credential, format: #format, product_dependent: #product_dependent, since: #since,
         description: #description,

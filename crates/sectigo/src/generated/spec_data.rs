@@ -63,6 +63,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
     params: &[
         Param {
             name: "loginName",
+            rust_name: "login_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -79,6 +80,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
         },
         Param {
             name: "loginPassword",
+            rust_name: "login_password",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -95,6 +97,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
         },
         Param {
             name: "orderNumber",
+            rust_name: "order_number",
             aliases: &[],
             ty: ParamType::Integer,
             max_length: None,
@@ -111,6 +114,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
         },
         Param {
             name: "test",
+            rust_name: "test",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(1u32),
@@ -136,6 +140,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
         },
         Param {
             name: "disableSWP",
+            rust_name: "disable_swp",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(1u32),
@@ -384,6 +389,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
     params: &[
         Param {
             name: "loginName",
+            rust_name: "login_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -400,6 +406,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
         },
         Param {
             name: "loginPassword",
+            rust_name: "login_password",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -416,6 +423,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
         },
         Param {
             name: "orderNumber",
+            rust_name: "order_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -432,6 +440,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
         },
         Param {
             name: "responseFormat",
+            rust_name: "response_format",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(1u32),
@@ -626,6 +635,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
     params: &[
         Param {
             name: "ap",
+            rust_name: "ap",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -642,6 +652,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "reseller",
+            rust_name: "reseller",
             aliases: &[],
             ty: ParamType::Char,
             max_length: None,
@@ -667,6 +678,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "errorURL",
+            rust_name: "error_url",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -683,6 +695,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "successURL",
+            rust_name: "success_url",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -699,6 +712,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "region",
+            rust_name: "region",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -715,6 +729,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "isReturningCustomer",
+            rust_name: "is_returning_customer",
             aliases: &[],
             ty: ParamType::Char,
             max_length: None,
@@ -740,6 +755,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "product",
+            rust_name: "product",
             aliases: &[],
             ty: ParamType::String,
             max_length: None,
@@ -756,6 +772,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "offerCode",
+            rust_name: "offer_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -789,6 +806,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "organizationName",
+            rust_name: "organization_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -805,6 +823,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "organizationalUnitName",
+            rust_name: "organizational_unit_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -821,6 +840,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "postOfficeBox",
+            rust_name: "post_office_box",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -837,6 +857,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "streetAddress1",
+            rust_name: "street_address1",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -853,6 +874,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "streetAddress2",
+            rust_name: "street_address2",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -869,6 +891,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "streetAddress3",
+            rust_name: "street_address3",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -885,6 +908,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "localityName",
+            rust_name: "locality_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -901,6 +925,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "stateOrProvinceName",
+            rust_name: "state_or_province_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -917,6 +942,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "postalCode",
+            rust_name: "postal_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -933,6 +959,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "countryName",
+            rust_name: "country_name",
             aliases: &["country"],
             ty: ParamType::String,
             max_length: Some(2u32),
@@ -949,6 +976,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "dunsNumber",
+            rust_name: "duns_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(20u32),
@@ -965,6 +993,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "companyNumber",
+            rust_name: "company_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -981,6 +1010,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "BusinessCategory",
+            rust_name: "business_category",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(1u32),
@@ -1010,6 +1040,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "title",
+            rust_name: "title",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1026,6 +1057,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "name",
+            rust_name: "name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1042,6 +1074,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "foreName",
+            rust_name: "fore_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1058,6 +1091,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "surName",
+            rust_name: "sur_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1074,6 +1108,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "emailAddress",
+            rust_name: "email_address",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -1090,6 +1125,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "telephoneNumber",
+            rust_name: "telephone_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -1106,6 +1142,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "faxNumber",
+            rust_name: "fax_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -1122,6 +1159,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "loginName",
+            rust_name: "login_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1138,6 +1176,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "loginPassword",
+            rust_name: "login_password",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1154,6 +1193,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         },
         Param {
             name: "licenceCode",
+            rust_name: "licence_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -1178,6 +1218,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             params: &[
                 Param {
                     name: "ID",
+                    rust_name: "id",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1194,6 +1235,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "PPP",
+                    rust_name: "ppp",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1210,6 +1252,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "visibility",
+                    rust_name: "visibility",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1235,6 +1278,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "days",
+                    rust_name: "days",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1251,6 +1295,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "seats",
+                    rust_name: "seats",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1267,6 +1312,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "users",
+                    rust_name: "users",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1283,6 +1329,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "servers",
+                    rust_name: "servers",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1299,6 +1346,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "quantity",
+                    rust_name: "quantity",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1315,6 +1363,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
                 },
                 Param {
                     name: "zones",
+                    rust_name: "zones",
                     aliases: &[],
                     ty: ParamType::Integer,
                     max_length: None,
@@ -1645,6 +1694,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
     params: &[
         Param {
             name: "ap",
+            rust_name: "ap",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1661,6 +1711,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "partnerType",
+            rust_name: "partner_type",
             aliases: &[],
             ty: ParamType::Integer,
             max_length: None,
@@ -1690,6 +1741,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "pricingBandName",
+            rust_name: "pricing_band_name",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(40u32),
@@ -1706,6 +1758,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "enableAutoApply",
+            rust_name: "enable_auto_apply",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(1u32),
@@ -1731,6 +1784,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "omitXXXByString",
+            rust_name: "omit_xxx_by_string",
             aliases: &[],
             ty: ParamType::Char,
             max_length: Some(1u32),
@@ -1756,6 +1810,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "brandName",
+            rust_name: "brand_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1772,6 +1827,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "companyWebsite",
+            rust_name: "company_website",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -1788,6 +1844,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "organizationName",
+            rust_name: "organization_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1804,6 +1861,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "organizationalUnitName",
+            rust_name: "organizational_unit_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1820,6 +1878,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "postOfficeBox",
+            rust_name: "post_office_box",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -1836,6 +1895,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "streetAddress1",
+            rust_name: "street_address1",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1852,6 +1912,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "streetAddress2",
+            rust_name: "street_address2",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1868,6 +1929,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "streetAddress3",
+            rust_name: "street_address3",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1884,6 +1946,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "localityName",
+            rust_name: "locality_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1900,6 +1963,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "stateOrProvinceName",
+            rust_name: "state_or_province_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -1916,6 +1980,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "postalCode",
+            rust_name: "postal_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -1932,6 +1997,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "countryName",
+            rust_name: "country_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(2u32),
@@ -1948,6 +2014,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "dunsNumber",
+            rust_name: "duns_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(20u32),
@@ -1964,6 +2031,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "companyNumber",
+            rust_name: "company_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(25u32),
@@ -1980,6 +2048,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminTitle",
+            rust_name: "admin_title",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -1996,6 +2065,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminForename",
+            rust_name: "admin_forename",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2012,6 +2082,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminSurname",
+            rust_name: "admin_surname",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2028,6 +2099,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminEmailAddress",
+            rust_name: "admin_email_address",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -2044,6 +2116,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminTelephoneNumber",
+            rust_name: "admin_telephone_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -2060,6 +2133,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminFaxNumber",
+            rust_name: "admin_fax_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -2076,6 +2150,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminLoginName",
+            rust_name: "admin_login_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2092,6 +2167,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminLoginPassword",
+            rust_name: "admin_login_password",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2108,6 +2184,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminOrganizationName",
+            rust_name: "admin_organization_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2124,6 +2201,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminOrganizationalUnitName",
+            rust_name: "admin_organizational_unit_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2140,6 +2218,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminPostOfficeBox",
+            rust_name: "admin_post_office_box",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2156,6 +2235,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminStreetAddress1",
+            rust_name: "admin_street_address1",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2172,6 +2252,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminStreetAddress2",
+            rust_name: "admin_street_address2",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2188,6 +2269,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminStreetAddress3",
+            rust_name: "admin_street_address3",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2204,6 +2286,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminLocalityName",
+            rust_name: "admin_locality_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2220,6 +2303,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminStateOrProvinceName",
+            rust_name: "admin_state_or_province_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2236,6 +2320,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminPostalCode",
+            rust_name: "admin_postal_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2252,6 +2337,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "adminCountryName",
+            rust_name: "admin_country_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(2u32),
@@ -2268,6 +2354,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingTitle",
+            rust_name: "billing_title",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2284,6 +2371,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingForename",
+            rust_name: "billing_forename",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2300,6 +2388,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingSurname",
+            rust_name: "billing_surname",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2316,6 +2405,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingEmailAddress",
+            rust_name: "billing_email_address",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -2332,6 +2422,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingTelephoneNumber",
+            rust_name: "billing_telephone_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -2348,6 +2439,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingFaxNumber",
+            rust_name: "billing_fax_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -2364,6 +2456,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingOrganizationName",
+            rust_name: "billing_organization_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2380,6 +2473,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingOrganizationalUnitName",
+            rust_name: "billing_organizational_unit_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2396,6 +2490,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingPostOfficeBox",
+            rust_name: "billing_post_office_box",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2412,6 +2507,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingStreetAddress1",
+            rust_name: "billing_street_address1",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2428,6 +2524,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingStreetAddress2",
+            rust_name: "billing_street_address2",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2444,6 +2541,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingStreetAddress3",
+            rust_name: "billing_street_address3",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2460,6 +2558,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingLocalityName",
+            rust_name: "billing_locality_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2476,6 +2575,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingStateOrProvinceName",
+            rust_name: "billing_state_or_province_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2492,6 +2592,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingPostalCode",
+            rust_name: "billing_postal_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2508,6 +2609,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "billingCountryName",
+            rust_name: "billing_country_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(2u32),
@@ -2524,6 +2626,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgTitle",
+            rust_name: "org_title",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2540,6 +2643,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgForename",
+            rust_name: "org_forename",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2556,6 +2660,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgSurname",
+            rust_name: "org_surname",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2572,6 +2677,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgEmailAddress",
+            rust_name: "org_email_address",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(255u32),
@@ -2588,6 +2694,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgTelephoneNumber",
+            rust_name: "org_telephone_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -2604,6 +2711,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgFaxNumber",
+            rust_name: "org_fax_number",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(32u32),
@@ -2620,6 +2728,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgOrganizationName",
+            rust_name: "org_organization_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2636,6 +2745,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgOrganizationalUnitName",
+            rust_name: "org_organizational_unit_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2652,6 +2762,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgPostOfficeBox",
+            rust_name: "org_post_office_box",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2668,6 +2779,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgStreetAddress1",
+            rust_name: "org_street_address1",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2684,6 +2796,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgStreetAddress2",
+            rust_name: "org_street_address2",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2700,6 +2813,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgStreetAddress3",
+            rust_name: "org_street_address3",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2716,6 +2830,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgLocalityName",
+            rust_name: "org_locality_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2732,6 +2847,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgStateOrProvinceName",
+            rust_name: "org_state_or_province_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2748,6 +2864,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgPostalCode",
+            rust_name: "org_postal_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2764,6 +2881,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "orgCountryName",
+            rust_name: "org_country_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(2u32),
@@ -2780,6 +2898,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingOrganizationName",
+            rust_name: "trading_organization_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2796,6 +2915,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingOrganizationalUnitName",
+            rust_name: "trading_organizational_unit_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(64u32),
@@ -2812,6 +2932,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingPostOfficeBox",
+            rust_name: "trading_post_office_box",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2828,6 +2949,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingStreetAddress1",
+            rust_name: "trading_street_address1",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2844,6 +2966,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingStreetAddress2",
+            rust_name: "trading_street_address2",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2860,6 +2983,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingStreetAddress3",
+            rust_name: "trading_street_address3",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2876,6 +3000,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingLocalityName",
+            rust_name: "trading_locality_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2892,6 +3017,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingStateOrProvinceName",
+            rust_name: "trading_state_or_province_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(128u32),
@@ -2908,6 +3034,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingPostalCode",
+            rust_name: "trading_postal_code",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(40u32),
@@ -2924,6 +3051,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         },
         Param {
             name: "tradingCountryName",
+            rust_name: "trading_country_name",
             aliases: &[],
             ty: ParamType::String,
             max_length: Some(2u32),
