@@ -64,6 +64,12 @@ impl Shared {
         }
     }
 
+    /// Sets the counters back to zero.
+    pub fn reset_counters(&self) {
+        self.connections.store(0, Ordering::SeqCst);
+        self.requests.lock().unwrap().clear();
+    }
+
     fn take_fault(&self, endpoint: Endpoint) -> Option<Fault> {
         let mut faults = self.faults.lock().unwrap();
         let i = faults.iter().position(|r| r.endpoint.is_none_or(|e| e == endpoint))?;
@@ -272,8 +278,7 @@ fn admin_endpoint(what: &str, method: &str, body: &[u8], shared: &Shared) -> Rep
     match (method, what) {
         ("GET", "counters") => json(&shared.counters()),
         ("POST", "reset-counters") => {
-            shared.connections.store(0, Ordering::SeqCst);
-            shared.requests.lock().unwrap().clear();
+            shared.reset_counters();
             json(&shared.counters())
         }
         ("GET", "state") => json(&*shared.api.state.lock().unwrap()),

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod api;
+pub mod cli;
 pub mod http;
 pub mod state;
 pub mod tables;
@@ -143,6 +144,11 @@ impl Sandbox {
     /// Adds a fault rule (rules apply in the order added).
     pub fn inject(&self, rule: FaultRule) {
         self.shared.faults.lock().unwrap().push(rule);
+    }
+
+    /// Sets the counters back to zero.
+    pub fn reset_counters(&self) {
+        self.shared.reset_counters();
     }
 
     /// Removes every fault rule.

@@ -72,6 +72,11 @@ pub enum Status {
 }
 
 impl Seed {
+    /// A seed from TOML text (the shape `--print-seed` prints).
+    pub fn from_toml(text: &str) -> Result<Seed, String> {
+        toml::from_str(text).map_err(|e| format!("seed: {e}"))
+    }
+
     /// The default state, printed by the binary at start.
     pub fn defaults() -> Seed {
         Seed {

@@ -1,0 +1,128 @@
+//! The `sectigo-sandbox` command line, shared by the binary and by `python -m sectigo.sandbox`:
+//! the same flags and the same ready line wherever it runs.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, Command, value_parser};
+
+use crate::{Config, Generation, RateLimit, Sandbox, Seed};
+
+/// The command's flags.
+pub fn command(name: &'static str) -> Command {
+    Command::new(name)
+        .about("A fake of Sectigo's reseller products API on loopback, for tests and demos")
+        .version(env!("CARGO_PKG_VERSION"))
+        .arg(Arg::new("port").long("port").value_parser(value_parser!(u16)).default_value("0")
+            .help("HTTPS port; 0 picks a free one (printed in the ready line)"))
+        .arg(Arg::new("http-port").long("http-port").value_parser(value_parser!(u16))
+            .help("Also serve plain HTTP on this port (0 picks a free one); API calls over it get -1 unless --accept-plain-http"))
+        .arg(Arg::new("accept-plain-http").long("accept-plain-http").action(ArgAction::SetTrue)
+            .help("Answer API calls made over plain HTTP instead of refusing them with -1"))
+        .arg(Arg::new("legacy").long("legacy").action(ArgAction::SetTrue)
+            .help("Answer !initCustomerSession like the legacy host (two lines, no orderNumber)"))
+        .arg(Arg::new("quirks").long("quirks").action(ArgAction::SetTrue)
+            .help("Answer like the documents' samples where they contradict the tables"))
+        .arg(Arg::new("signup-path").long("signup-path").default_value(crate::DEFAULT_SIGNUP_PATH)
+            .help("Path of the Tier 2 partner signup (Sectigo's documents do not give one)"))
+        .arg(Arg::new("rate-limit").long("rate-limit").value_name("CALLS/SECONDS")
+            .help("Answer -42 past CALLS calls per account within SECONDS, e.g. 10/1"))
+        .arg(Arg::new("seed").long("seed").value_name("FILE").value_parser(value_parser!(PathBuf))
+            .help("Initial accounts, orders and products (TOML; see --print-seed)"))
+        .arg(Arg::new("print-seed").long("print-seed").action(ArgAction::SetTrue)
+            .help("Print the default seed as TOML and exit"))
+        .arg(Arg::new("ca-out").long("ca-out").value_name("FILE").value_parser(value_parser!(PathBuf))
+            .help("Write the generated CA certificate (PEM) here (default: a file in the temporary folder)"))
+        .arg(Arg::new("exit-with-stdin").long("exit-with-stdin").action(ArgAction::SetTrue)
+            .help("Stop when standard input closes (so a harness that dies takes the sandbox with it)"))
+}
+
+/// What [`start`] did.
+#[derive(Debug)]
+pub enum Started {
+    /// Serving; the ready line is printed. Keep the sandbox alive until it should stop.
+    Serving {
+        /// The running sandbox.
+        sandbox: Sandbox,
+        /// `--exit-with-stdin` was given: stop when standard input closes.
+        exit_with_stdin: bool,
+    },
+    /// Nothing to serve (`--help`, `--version`, `--print-seed`): exit with this status.
+    Exit(i32),
+}
+
+/// Parses the arguments (the first is the program name), starts the sandbox, writes its CA file
+/// and prints the ready line (one JSON object) on standard output and a summary on standard
+/// error. Errors are the message to print before exiting with status 1.
+pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Result<Started, String> {
+    let args = match command(name).try_get_matches_from(args) {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(Started::Exit(e.exit_code()));
+        }
+    };
+    if args.get_flag("print-seed") {
+        print!("{}", toml::to_string_pretty(&Seed::defaults()).map_err(|e| e.to_string())?);
+        return Ok(Started::Exit(0));
+    }
+    let mut config = Config {
+        port: *args.get_one::<u16>("port").expect("has a default"),
+        http_port: args.get_one::<u16>("http-port").copied(),
+        ..Config::default()
+    };
+    config.api.accept_plain_http = args.get_flag("accept-plain-http");
+    config.api.quirks = args.get_flag("quirks");
+    if args.get_flag("legacy") {
+        config.api.generation = Generation::Legacy;
+    }
+    config.api.signup_path = args.get_one::<String>("signup-path").expect("has a default").clone();
+    if let Some(limit) = args.get_one::<String>("rate-limit") {
+        config.api.rate_limit = Some(parse_rate_limit(limit)?);
+    }
+    if let Some(path) = args.get_one::<PathBuf>("seed") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        config.seed = Seed::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let sandbox = Sandbox::start(config)?;
+    let ca_file = args
+        .get_one::<PathBuf>("ca-out")
+        .cloned()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("sectigo-sandbox-ca-{}.pem", std::process::id())));
+    std::fs::write(&ca_file, sandbox.ca_pem()).map_err(|e| format!("cannot write {}: {e}", ca_file.display()))?;
+
+    let mut info = sandbox.info();
+    info["ca_file"] = serde_json::Value::String(ca_file.display().to_string());
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{info}").map_err(|e| e.to_string())?;
+    stdout.flush().map_err(|e| e.to_string())?;
+    drop(stdout);
+    eprintln!("{name}: serving {} (CA: {})", sandbox.https_url(), ca_file.display());
+    if let Some(url) = sandbox.http_url() {
+        eprintln!("{name}: plain HTTP on {url}");
+    }
+    eprintln!("{name}: Tier 2 partner signup at {}", sandbox.signup_path());
+    for account in info["accounts"].as_array().into_iter().flatten() {
+        // The accounts are the sandbox's own, made up for tests: showing their passwords is
+        // the point of this summary.
+        eprintln!(
+            "{name}: account {} / {} (brand {}, credit {} cents)",
+            account["login_name"], account["login_password"], account["brand"], account["credit_cents"]
+        );
+    }
+    Ok(Started::Serving { sandbox, exit_with_stdin: args.get_flag("exit-with-stdin") })
+}
+
+/// `CALLS/SECONDS`, e.g. `10/1`.
+pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    let (calls, seconds) = text.split_once('/').ok_or("--rate-limit takes CALLS/SECONDS, e.g. 10/1")?;
+    let calls = calls.trim().parse().map_err(|_| "--rate-limit: CALLS must be a whole number")?;
+    let seconds: f64 = seconds.trim().parse().map_err(|_| "--rate-limit: SECONDS must be a number")?;
+    let per = Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or("--rate-limit: SECONDS must be a positive number")?;
+    Ok(RateLimit { calls, per })
+}
