@@ -7,7 +7,8 @@ from typing import Any, Dict, List
 import pytest
 
 import sectigo
-from conftest import client_for, inject, start_sandbox, stop_sandbox
+from conftest import client_for
+from sectigo.testing import Sandbox, sandbox as run_sandbox
 
 ORDER: Dict[str, Any] = dict(ap="sandboxbrand", reseller=True, name="Jane Doe", email_address="jane@example.com")
 
@@ -16,7 +17,7 @@ def dns_pro() -> sectigo.PlaceOrderItem:
     return sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)
 
 
-def test_every_endpoint(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+def test_every_endpoint(client: sectigo.Client, sandbox: Sandbox) -> None:
     placed = client.place_order(**ORDER, items=[dns_pro()])
     assert placed.order_number.isdigit()
     assert placed.to_dict()["orderNumber"] == placed.order_number
@@ -68,7 +69,7 @@ def test_validation_error(client: sectigo.Client) -> None:
         client.call("!AutoAuthorize", {"orderNumber": 1, "colour": "red"})
 
 
-def test_api_error_classes(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+def test_api_error_classes(client: sectigo.Client, sandbox: Sandbox) -> None:
     with pytest.raises(sectigo.OrderStateError) as state:
         client.auto_authorize(order_number=1000003)
     assert (state.value.code, state.value.argument, state.value.error_id) == (-27, "1000003", "order_not_awaiting_authorization")
@@ -103,30 +104,26 @@ def test_api_error_classes(client: sectigo.Client, sandbox: Dict[str, Any]) -> N
 
 
 def test_rate_limited() -> None:
-    process, info = start_sandbox("--rate-limit", "2/60")
-    try:
-        with client_for(info) as client:
+    with run_sandbox(rate_limit="2/60") as box, client_for(box) as client:
+        client.init_customer_session(order_number="1000003")
+        client.init_customer_session(order_number="1000003")
+        with pytest.raises(sectigo.RateLimitedError) as limited:
             client.init_customer_session(order_number="1000003")
-            client.init_customer_session(order_number="1000003")
-            with pytest.raises(sectigo.RateLimitedError) as limited:
-                client.init_customer_session(order_number="1000003")
-        assert limited.value.code == -42
-    finally:
-        stop_sandbox(process)
+    assert limited.value.code == -42
 
 
-def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sandbox: Sandbox) -> None:
     with client_for(sandbox, base_url="https://127.0.0.1:1") as nowhere:
         with pytest.raises(sectigo.TransportError) as transport:
             nowhere.init_customer_session(order_number="1")
     assert transport.value.kind == "connect"
 
-    inject(sandbox, kind="garbage", endpoint="!initCustomerSession", count=1)
+    sandbox.inject_fault("garbage", endpoint="!initCustomerSession", count=1)
     with pytest.raises(sectigo.DecodeError) as decode:
         client.init_customer_session(order_number="1000003")
     assert decode.value.raw
 
-    inject(sandbox, kind="close", endpoint="!PlaceOrder", count=1)
+    sandbox.inject_fault("close", endpoint="!PlaceOrder", count=1)
     with pytest.raises(sectigo.OutcomeUnknownError) as lost:
         client.place_order(**ORDER, items=[dns_pro()])
     assert "check the account" in str(lost.value)
@@ -142,16 +139,16 @@ def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sand
         client.init_customer_session(order_number="1")
 
 
-def test_repr_never_shows_the_password(sandbox: Dict[str, Any]) -> None:
+def test_repr_never_shows_the_password(sandbox: Sandbox) -> None:
     client = client_for(sandbox, login_password="py-secret-7e1")
     assert "py-secret-7e1" not in repr(client) and "py-secret-7e1" not in repr(client._native)
     assert "<redacted>" in repr(client)
 
 
-def test_threads_proceed_in_parallel(client: sectigo.Client, sandbox: Dict[str, Any]) -> None:
+def test_threads_proceed_in_parallel(client: sectigo.Client, sandbox: Sandbox) -> None:
     # Warm up (the TLS handshakes are not what is measured).
     client.init_customer_session(order_number="1000003")
-    inject(sandbox, kind="delay", ms=100, endpoint="!initCustomerSession", count=8)
+    sandbox.inject_fault("delay", ms=100, endpoint="!initCustomerSession", count=8)
     errors: List[BaseException] = []
 
     def work() -> None:

@@ -1,33 +1,49 @@
-"""The README's Python quick start is examples/quickstart.py, and it runs as written."""
+"""The README's Python quick start is examples/quickstart.py, and it runs as written against
+``sectigo.testing.sandbox()``; the README's pytest example is examples/test_with_sandbox.py."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from typing import Any, Dict
 
 from conftest import ROOT
+from sectigo.testing import Sandbox
 
-EXAMPLE = ROOT / "bindings" / "python" / "examples" / "quickstart.py"
+EXAMPLES = ROOT / "bindings" / "python" / "examples"
 
 
-def test_readme_shows_the_example_verbatim() -> None:
+def test_readme_shows_the_examples_verbatim() -> None:
     readme = (ROOT / "README.md").read_text()
-    code = EXAMPLE.read_text()
-    body = code[code.index("import os"):].strip()
-    assert body in readme
+    code = (EXAMPLES / "quickstart.py").read_text()
+    assert code[code.index("import os"):].strip() in readme
+    assert (EXAMPLES / "test_with_sandbox.py").read_text().strip() in readme
 
 
-def test_quickstart_runs_against_the_sandbox(sandbox: Dict[str, Any]) -> None:
+def test_quickstart_runs_against_the_sandbox(sandbox: Sandbox) -> None:
     env = dict(
         os.environ,
-        SECTIGO_LOGIN_NAME=sandbox["accounts"][0]["login_name"],
-        SECTIGO_LOGIN_PASSWORD=sandbox["accounts"][0]["login_password"],
-        SECTIGO_AP="sandboxbrand",
-        SECTIGO_BASE_URL=sandbox["https_url"],
-        SECTIGO_CA_FILE=sandbox["ca_file"],
+        SECTIGO_LOGIN_NAME=sandbox.accounts[0].login_name,
+        SECTIGO_LOGIN_PASSWORD=sandbox.accounts[0].login_password,
+        SECTIGO_AP=sandbox.accounts[0].brand,
+        SECTIGO_BASE_URL=sandbox.base_url,
+        SECTIGO_CA_FILE=sandbox.ca_file,
     )
-    done = subprocess.run([sys.executable, str(EXAMPLE)], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py")], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert "placed order" in done.stdout and "authorized order" in done.stdout
+    assert "customer session for order" in done.stdout
+
+
+def test_pytest_example_passes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLES / "test_with_sandbox.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=EXAMPLES,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout

@@ -190,9 +190,132 @@ fn decode(
     }
 }
 
+/// A sandbox served by threads of this process (`sectigo.testing.sandbox()`).
+#[pyclass(frozen, module = "sectigo._native")]
+struct NativeSandbox {
+    sandbox: std::sync::Mutex<Option<sectigo_sandbox::Sandbox>>,
+}
+
+impl NativeSandbox {
+    fn with<R>(&self, f: impl FnOnce(&sectigo_sandbox::Sandbox) -> R) -> PyResult<R> {
+        let guard = self.sandbox.lock().map_err(|_| config_error("the sandbox lock is poisoned"))?;
+        guard.as_ref().map(f).ok_or_else(|| config_error("the sandbox is stopped"))
+    }
+}
+
+#[pymethods]
+impl NativeSandbox {
+    #[new]
+    #[pyo3(signature = (*, rate_limit=None, legacy=false, quirks=false, accept_plain_http=false, signup_path=None, seed=None))]
+    fn new(
+        py: Python<'_>,
+        rate_limit: Option<String>,
+        legacy: bool,
+        quirks: bool,
+        accept_plain_http: bool,
+        signup_path: Option<String>,
+        seed: Option<String>,
+    ) -> PyResult<Self> {
+        let mut config = sectigo_sandbox::Config { http_port: Some(0), ..Default::default() };
+        config.api.quirks = quirks;
+        config.api.accept_plain_http = accept_plain_http;
+        if legacy {
+            config.api.generation = sectigo_sandbox::Generation::Legacy;
+        }
+        if let Some(path) = signup_path {
+            config.api.signup_path = path;
+        }
+        if let Some(limit) = rate_limit {
+            config.api.rate_limit = Some(sectigo_sandbox::cli::parse_rate_limit(&limit).map_err(config_error)?);
+        }
+        if let Some(text) = seed {
+            config.seed = sectigo_sandbox::Seed::from_toml(&text).map_err(config_error)?;
+        }
+        let sandbox = py.detach(|| sectigo_sandbox::Sandbox::start(config)).map_err(config_error)?;
+        Ok(NativeSandbox { sandbox: std::sync::Mutex::new(Some(sandbox)) })
+    }
+
+    /// The ready line's facts (URLs, ports, accounts, orders, products) as JSON.
+    fn info(&self) -> PyResult<String> {
+        self.with(|s| s.info().to_string())
+    }
+
+    fn ca_pem(&self) -> PyResult<String> {
+        self.with(|s| s.ca_pem().to_owned())
+    }
+
+    /// Connections accepted and requests per endpoint, as JSON.
+    fn counters(&self) -> PyResult<String> {
+        self.with(|s| serde_json::to_string(&s.counters()).unwrap_or_default())
+    }
+
+    fn reset_counters(&self) -> PyResult<()> {
+        self.with(|s| s.reset_counters())
+    }
+
+    /// The accounts, orders and partners as JSON.
+    fn state(&self) -> PyResult<String> {
+        self.with(|s| s.with_state(|state| serde_json::to_string(state).unwrap_or_default()))
+    }
+
+    /// Adds a fault rule from the admin endpoint's fields (`kind`, `ms`, `status`, `endpoint`,
+    /// `count`); `kind=clear` removes every rule.
+    fn fault(&self, fields: Vec<(String, String)>) -> PyResult<()> {
+        let rule = sectigo_sandbox::http::parse_fault(&fields).map_err(config_error)?;
+        self.with(|s| match rule {
+            Some(rule) => s.inject(rule),
+            None => s.clear_faults(),
+        })
+    }
+
+    /// Stops serving (also done when the object is collected).
+    fn close(&self, py: Python<'_>) {
+        let sandbox = self.sandbox.lock().ok().and_then(|mut s| s.take());
+        py.detach(|| drop(sandbox));
+    }
+}
+
+/// `python -m sectigo.sandbox`: the `sectigo-sandbox` command, served by this process until
+/// interrupted (or, with `--exit-with-stdin`, until standard input closes). Returns the exit
+/// status.
+#[pyfunction]
+fn sandbox_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
+    use sectigo_sandbox::cli::{Started, start};
+    let started = py.detach(|| start("sectigo-sandbox", argv.into_iter().map(Into::into)));
+    let (sandbox, exit_with_stdin) = match started {
+        Err(e) => {
+            eprintln!("sectigo-sandbox: {e}");
+            return Ok(1);
+        }
+        Ok(Started::Exit(status)) => return Ok(status),
+        Ok(Started::Serving { sandbox, exit_with_stdin }) => (sandbox, exit_with_stdin),
+    };
+    let stdin_closed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if exit_with_stdin {
+        let flag = stdin_closed.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let _ = std::io::stdin().read_to_end(&mut Vec::new());
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+    }
+    // Wake up now and then to let Python handle signals (Ctrl-C ends the sandbox).
+    while !stdin_closed.load(std::sync::atomic::Ordering::SeqCst) {
+        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+        if let Err(e) = py.check_signals() {
+            py.detach(|| drop(sandbox));
+            return Err(e);
+        }
+    }
+    py.detach(|| drop(sandbox));
+    Ok(0)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
+    m.add_class::<NativeSandbox>()?;
+    m.add_function(wrap_pyfunction!(sandbox_main, m)?)?;
     m.add_function(wrap_pyfunction!(prepare, m)?)?;
     m.add_function(wrap_pyfunction!(decode, m)?)?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;

@@ -1,0 +1,177 @@
+"""Test helpers: the SDK's sandbox, a fake of Sectigo's API, for your own test suites.
+
+:func:`sandbox` starts it in this process, on loopback, and stops it on exit::
+
+    import pytest
+    import sectigo
+    from sectigo.testing import Sandbox, sandbox
+
+    @pytest.fixture
+    def sectigo_sandbox() -> Iterator[Sandbox]:
+        with sandbox() as box:
+            yield box
+
+    def test_order(sectigo_sandbox: Sandbox) -> None:
+        with sectigo_sandbox.client() as client:
+            order = client.place_order(ap="sandboxbrand", reseller=True, ...)
+
+The sandbox keeps accounts, orders and Tier 2 partners in memory, answers like Sectigo's
+documents say, and misbehaves on request (:meth:`Sandbox.inject_fault`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Literal, Optional
+
+from ._client import Client
+from ._native import NativeSandbox
+
+__all__ = ["Account", "Counters", "FaultKind", "Sandbox", "sandbox"]
+
+FaultKind = Literal["delay", "close", "status", "garbage"]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A reseller account of the sandbox."""
+
+    login_name: str
+    login_password: str = field(repr=False)
+    brand: str
+    credit_cents: int
+
+
+@dataclass(frozen=True)
+class Counters:
+    """What the sandbox has seen since it started or since :meth:`Sandbox.reset_counters`."""
+
+    connections: int
+    """TCP connections accepted."""
+    requests: Dict[str, int]
+    """API requests per endpoint (``"!PlaceOrder"``, ...)."""
+
+
+class Sandbox:
+    """A running sandbox: where it listens, what to trust, its accounts, faults and counters."""
+
+    base_url: str
+    """The HTTPS base URL (``https://127.0.0.1:PORT``), for ``Client(base_url=...)``."""
+    http_url: str
+    """Plain HTTP on another port (API calls over it get -1, as from Sectigo)."""
+    ca_file: str
+    """The PEM file of the CA that signed the sandbox's certificate, for ``Client(ca_file=...)``."""
+    signup_path: str
+    """Where the Tier 2 partner signup is served (``paths={"tier2_partner_signup": ...}``)."""
+    accounts: List[Account]
+    """The reseller accounts; the first one has credit, the second none."""
+
+    def __init__(self, native: NativeSandbox, ca_file: str) -> None:
+        self._native = native
+        info: Dict[str, Any] = json.loads(native.info())
+        self.base_url = info["https_url"]
+        self.http_url = info["http_url"]
+        self.ca_file = ca_file
+        self.signup_path = info["signup_path"]
+        self.accounts = [
+            Account(a["login_name"], a["login_password"], a["brand"], a["credit_cents"]) for a in info["accounts"]
+        ]
+
+    def __repr__(self) -> str:
+        return f"Sandbox(base_url={self.base_url!r}, ca_file={self.ca_file!r})"
+
+    def client(self, account: int = 0, **options: Any) -> Client:
+        """A :class:`sectigo.Client` for this sandbox, logged in as ``accounts[account]``.
+
+        ``options`` go to the client as they are (``timeout=...``, ``login_password=...``).
+        """
+        settings: Dict[str, Any] = {
+            "login_name": self.accounts[account].login_name,
+            "login_password": self.accounts[account].login_password,
+            "base_url": self.base_url,
+            "ca_file": self.ca_file,
+            "paths": {"tier2_partner_signup": self.signup_path},
+        }
+        settings.update(options)
+        return Client(**settings)
+
+    def inject_fault(
+        self,
+        kind: FaultKind,
+        *,
+        ms: Optional[int] = None,
+        status: Optional[int] = None,
+        endpoint: Optional[str] = None,
+        count: Optional[int] = None,
+    ) -> None:
+        """Makes calls misbehave, in the order rules were added.
+
+        ``delay`` waits ``ms`` milliseconds, then answers; ``close`` carries the call out and
+        closes the connection without answering (the answer is lost); ``status`` answers with
+        HTTP ``status`` without carrying the call out; ``garbage`` answers 200 with a body that
+        is no API answer. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
+        ``count`` to that many calls.
+        """
+        fields = [("kind", kind)]
+        for name, value in (("ms", ms), ("status", status), ("endpoint", endpoint), ("count", count)):
+            if value is not None:
+                fields.append((name, str(value)))
+        self._native.fault(fields)
+
+    def clear_faults(self) -> None:
+        """Removes every fault rule."""
+        self._native.fault([("kind", "clear")])
+
+    def counters(self) -> Counters:
+        """Connections accepted and requests per endpoint."""
+        data = json.loads(self._native.counters())
+        return Counters(connections=data["connections"], requests=dict(data["requests"]))
+
+    def reset_counters(self) -> None:
+        """Sets the counters back to zero."""
+        self._native.reset_counters()
+
+    def state(self) -> Dict[str, Any]:
+        """Accounts (with their credit), orders and partners, as plain data."""
+        state: Dict[str, Any] = json.loads(self._native.state())
+        return state
+
+
+@contextlib.contextmanager
+def sandbox(
+    *,
+    rate_limit: Optional[str] = None,
+    legacy: bool = False,
+    quirks: bool = False,
+    accept_plain_http: bool = False,
+    signup_path: Optional[str] = None,
+    seed: Optional[str] = None,
+) -> Iterator[Sandbox]:
+    """Runs a sandbox in this process for the ``with`` block, and yields it.
+
+    ``rate_limit`` (``"10/1"``: ten calls a second per account, then -42), ``legacy`` (answer
+    like the legacy host), ``quirks`` (answer like the documents' samples), ``accept_plain_http``,
+    ``signup_path`` and ``seed`` (TOML text, the shape ``python -m sectigo.sandbox --print-seed``
+    prints) are the command's flags.
+    """
+    native = NativeSandbox(
+        rate_limit=rate_limit,
+        legacy=legacy,
+        quirks=quirks,
+        accept_plain_http=accept_plain_http,
+        signup_path=signup_path,
+        seed=seed,
+    )
+    folder = tempfile.mkdtemp(prefix="sectigo-sandbox-")
+    try:
+        ca_file = Path(folder) / "ca.pem"
+        ca_file.write_text(native.ca_pem())
+        yield Sandbox(native, str(ca_file))
+    finally:
+        native.close()
+        shutil.rmtree(folder, ignore_errors=True)

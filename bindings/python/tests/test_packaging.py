@@ -1,0 +1,108 @@
+"""What the wheel ships beyond the client: the sandbox command and test helpers, and no need
+for a Rust toolchain."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+import sectigo
+from sectigo.testing import Sandbox, sandbox as run_sandbox
+
+READY_KEYS = {"event", "https_url", "http_url", "port", "http_port", "signup_path", "accounts", "ca_file"}
+
+
+def start_module(*args: str) -> "subprocess.Popen[str]":
+    return subprocess.Popen(
+        [sys.executable, "-m", "sectigo.sandbox", "--port", "0", "--exit-with-stdin", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_python_m_sectigo_sandbox_prints_the_ready_line_and_serves(tmp_path: "os.PathLike[str]") -> None:
+    ca = os.path.join(tmp_path, "ca.pem")
+    process = start_module("--http-port", "0", "--ca-out", ca, "--rate-limit", "100/1")
+    assert process.stdout is not None and process.stdin is not None
+    info = json.loads(process.stdout.readline())
+    try:
+        assert READY_KEYS <= set(info) and info["event"] == "ready" and info["ca_file"] == ca
+        with sectigo.Client(
+            login_name=info["accounts"][0]["login_name"],
+            login_password=info["accounts"][0]["login_password"],
+            base_url=info["https_url"],
+            ca_file=ca,
+        ) as client:
+            assert client.init_customer_session(order_number="1000003").sid
+        with urllib.request.urlopen(info["http_url"] + "/_sandbox/counters", timeout=10) as answer:
+            assert json.load(answer)["requests"] == {"!initCustomerSession": 1}
+    finally:
+        process.stdin.close()
+        assert process.wait(timeout=10) == 0
+        process.stdout.close()
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def test_python_m_sectigo_sandbox_takes_the_binarys_flags() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sectigo.sandbox", "--help"], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0
+    flags = sorted(w for w in done.stdout.split() if w.startswith("--"))
+    binary = os.environ.get("SECTIGO_SANDBOX_BIN")
+    if binary:  # the release archive's sectigo-sandbox, when the test command passes it
+        native = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30)
+        assert flags == sorted(w for w in native.stdout.split() if w.startswith("--"))
+    assert {"--port", "--http-port", "--rate-limit", "--seed", "--exit-with-stdin", "--legacy"} <= set(flags)
+    bad = subprocess.run(
+        [sys.executable, "-m", "sectigo.sandbox", "--rate-limit", "x"], capture_output=True, text=True, timeout=30
+    )
+    assert bad.returncode == 1 and "--rate-limit" in bad.stderr
+    seed = subprocess.run(
+        [sys.executable, "-m", "sectigo.sandbox", "--print-seed"], capture_output=True, text=True, timeout=30
+    )
+    assert seed.returncode == 0 and "[[account]]" in seed.stdout
+
+
+def test_testing_sandbox_gives_url_ca_accounts_faults_and_counters() -> None:
+    with run_sandbox() as box:
+        assert box.base_url.startswith("https://127.0.0.1:") and os.path.isfile(box.ca_file)
+        assert [a.login_name for a in box.accounts] == ["sandbox_reseller", "sandbox_broke"]
+        assert "sandbox-password" not in repr(box.accounts[0]) + repr(box)
+        with box.client() as client:
+            client.init_customer_session(order_number="1000003")
+            box.inject_fault("status", status=503, count=1)
+            with pytest.raises(sectigo.TransportError):
+                client.init_customer_session(order_number="1000003")
+            box.inject_fault("delay", ms=1, endpoint="!AutoAuthorize")
+            box.clear_faults()
+            client.init_customer_session(order_number="1000003")
+        counters = box.counters()
+        assert counters.connections >= 1 and counters.requests == {"!initCustomerSession": 3}
+        box.reset_counters()
+        assert box.counters().requests == {}
+        with pytest.raises(sectigo.ConfigError, match="unknown fault kind"):
+            box.inject_fault("nonsense")  # type: ignore[arg-type]
+        ca_file = box.ca_file
+    assert not os.path.exists(ca_file)
+
+
+def test_testing_sandbox_options() -> None:
+    seed = '[[account]]\nlogin_name = "mine"\nlogin_password = "pw"\nbrand = "b"\ncredit_cents = 5\n'
+    with run_sandbox(seed=seed, legacy=True, signup_path="/products/!mine") as box:
+        assert [a.login_name for a in box.accounts] == ["mine"] and box.signup_path == "/products/!mine"
+    with pytest.raises(sectigo.ConfigError, match="rate-limit"):
+        with run_sandbox(rate_limit="often"):
+            pass
+
+
+def test_fixture_shape(sandbox: Sandbox) -> None:
+    assert isinstance(sandbox, Sandbox)
