@@ -122,6 +122,7 @@ fn endpoint_command(e: &'static Endpoint) -> Command {
 
 fn cli() -> Command {
     let mut cmd = Command::new("sectigo")
+        .version(env!("CARGO_PKG_VERSION"))
         .about("Call Sectigo's reseller products API, or try it against a built-in sandbox")
         .after_help(EXIT_HELP)
         .subcommand_required(true)
@@ -149,7 +150,18 @@ fn cli() -> Command {
         .subcommand(Command::new("demo").about(
             "Run the whole flow against the built-in sandbox: order a one-year Web DNS Pro, authorize it, \
              open a customer session and print the page URL, explaining each step",
-        ));
+        ))
+        .subcommand(
+            Command::new("completions")
+                .about("Print a completion script for SHELL (bash, zsh, fish, elvish, powershell)")
+                .after_help(
+                    "bash: sectigo completions bash > ~/.local/share/bash-completion/completions/sectigo\n\
+                     zsh:  sectigo completions zsh > \"${fpath[1]}/_sectigo\"\n\
+                     fish: sectigo completions fish > ~/.config/fish/completions/sectigo.fish",
+                )
+                .arg(Arg::new("shell").value_name("SHELL").required(true).value_parser(value_parser!(clap_complete::Shell))),
+        )
+        .subcommand(Command::new("manpage").hide(true).about("Print the manual page (roff), as installed in share/man/man1"));
     for e in sectigo::ENDPOINTS {
         cmd = cmd.subcommand(endpoint_command(e));
     }
@@ -160,11 +172,28 @@ fn main() -> ExitCode {
     let matches = cli().get_matches();
     let json = matches.get_flag("json");
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
-    if name == "demo" {
-        return ExitCode::from(demo::run(json));
+    match name {
+        "demo" => return ExitCode::from(demo::run(json)),
+        "completions" => {
+            let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required");
+            clap_complete::generate(shell, &mut cli(), "sectigo", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        "manpage" => {
+            return match clap_mangen::Man::new(cli()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => ExitCode::from(out_error(&format!("cannot write the manual page: {e}"))),
+            };
+        }
+        _ => {}
     }
     let endpoint = sectigo::ENDPOINTS.iter().copied().find(|e| kebab(e.id) == name).expect("commands come from ENDPOINTS");
     ExitCode::from(call(endpoint, &matches, sub, json))
+}
+
+fn out_error(message: &str) -> u8 {
+    eprintln!("sectigo: {message}");
+    status::CONFIG
 }
 
 /// The request's (name, value) pairs from the command line.
