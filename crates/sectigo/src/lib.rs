@@ -21,6 +21,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // Generated code names runtime items as `::sectigo::...`, inside this crate as well as in the
 // test crate that compiles the generator's snapshots.
 extern crate self as sectigo;
@@ -34,13 +37,17 @@ pub mod secret;
 pub mod validate;
 pub mod wire;
 
-#[allow(missing_docs)]
 mod generated;
 
 /// The README's examples, compiled as doctests so they keep working when copied.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The crate's own README (shown on crates.io), compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
