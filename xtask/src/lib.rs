@@ -4,7 +4,6 @@
 //! -> [`emit`] (IR -> tokens -> formatted source) -> [`write_generated`].
 
 pub mod check;
-pub mod ctest;
 pub mod emit;
 pub mod ir;
 pub mod json;

@@ -12,7 +12,9 @@ use FFI;
  * Options: `login_name`, `login_password`, `base_url`, `host` (`current`|`legacy`), `timeout_ms`,
  * `connect_timeout_ms`, `ca_file`, `allow_http`, `user_agent`, `paths` (endpoint id => path, e.g.
  * `['tier2_partner_signup' => '/products/...']`), `library` (path of libsectigo.so; default the
- * SECTIGO_LIBRARY environment variable, then `libsectigo.so`), `header` (path of sectigo.h).
+ * SECTIGO_LIBRARY environment variable, then the release archive's lib/ when this package is
+ * unpacked there, then `libsectigo.so` from the system's search path), `header` (path of
+ * sectigo.h; default SECTIGO_HEADER, then the archive's include/, then the source tree's).
  */
 final class Client
 {
@@ -280,6 +282,17 @@ final class Client
         }
     }
 
+    /** @param list<string> $paths */
+    private static function firstFile(array $paths): ?string
+    {
+        foreach ($paths as $path) {
+            if (is_file($path)) {
+                return $path;
+            }
+        }
+        return null;
+    }
+
     /** Loads the C library once, declaring it from sectigo.h (preprocessor lines and comments removed). */
     private static function ffi(?string $library, ?string $header): FFI
     {
@@ -289,8 +302,13 @@ final class Client
         if (!extension_loaded('ffi')) {
             throw new ConfigException('the PHP FFI extension is not loaded');
         }
-        $library ??= getenv('SECTIGO_LIBRARY') ?: 'libsectigo.so';
-        $header ??= getenv('SECTIGO_HEADER') ?: __DIR__ . '/../../c/include/sectigo.h';
+        // Unpacked from the release archive, this file is PREFIX/share/php/sectigo/src/Client.php,
+        // next to PREFIX/lib and PREFIX/include; in the source tree, the header is ../../c/include.
+        $prefix = dirname(__DIR__, 4);
+        $library ??= getenv('SECTIGO_LIBRARY') ?: self::firstFile(glob("$prefix/lib/libsectigo.so.*") ?: []) ?? 'libsectigo.so';
+        $header ??= getenv('SECTIGO_HEADER')
+            ?: self::firstFile(["$prefix/include/sectigo.h", __DIR__ . '/../../c/include/sectigo.h'])
+            ?? __DIR__ . '/../../c/include/sectigo.h';
         $text = @file_get_contents($header);
         if ($text === false) {
             throw new ConfigException("cannot read the C header $header (option 'header' or SECTIGO_HEADER)");

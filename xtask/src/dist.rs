@@ -1,0 +1,355 @@
+//! `cargo xtask dist`: the release artefacts in `dist/`, each installable without Rust.
+//!
+//! - `sectigo-<version>-x86_64-linux-gnu.tar.gz` for C programs and PHP panels: the shared
+//!   (with a SONAME) and static library, header, relocatable pkg-config file, the `sectigo` and
+//!   `sectigo-sandbox` commands, the PHP package, manual page, shell completions, licences and
+//!   checksums. Linked against glibc 2.17 with zig, so it runs on old servers too.
+//! - An abi3 wheel for CPython 3.9+ tagged manylinux2014 (maturin with zig; auditwheel confirms
+//!   the tag), and an sdist.
+//! - The Rust crate as `cargo package` makes it.
+//! - `SHA256SUMS` of them all.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::process::{capture, cargo, fresh_dir, last_line};
+use crate::setup;
+
+/// The one platform we build for.
+pub const TARGET: &str = "x86_64-unknown-linux-gnu";
+/// The oldest glibc the artefacts run on (manylinux2014).
+pub const GLIBC: (u32, u32) = (2, 17);
+/// Every artefact has the workspace's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What `dist` made.
+#[derive(Debug)]
+pub struct Dist {
+    pub dir: PathBuf,
+    pub archive: PathBuf,
+    pub wheel: PathBuf,
+    pub sdist: PathBuf,
+    pub krate: PathBuf,
+}
+
+/// The ABI version in the SONAME: the major number, or `0.<minor>` before 1.0 (as in
+/// crates/sectigo-ffi/build.rs).
+pub fn abi_version(version: &str) -> String {
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        _ => version.to_owned(),
+    }
+}
+
+pub fn archive_name() -> String {
+    format!("sectigo-{VERSION}-x86_64-linux-gnu.tar.gz")
+}
+
+pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(format!("dist takes no arguments (got {args:?})"));
+    }
+    let dist = run(root)?;
+    println!("dist: everything is in {}", dist.dir.display());
+    Ok(())
+}
+
+/// Builds every artefact into `dist/`.
+pub fn run(root: &Path) -> Result<Dist, String> {
+    setup::system(setup::DIST_NEEDS)?;
+    let tools = setup::tools(root)?;
+    let dir = root.join("dist");
+    fresh_dir(&dir)?;
+
+    println!("==> native builds for {TARGET} against glibc {}.{} (cargo zigbuild)", GLIBC.0, GLIBC.1);
+    capture(
+        "cargo zigbuild",
+        Command::new(cargo())
+            .current_dir(root)
+            .env("PATH", setup::path_with(&tools))
+            .args(["zigbuild", "--release", "--locked", "--target", &format!("{TARGET}.{}.{}", GLIBC.0, GLIBC.1)])
+            .args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]),
+    )?;
+    let archive = archive(root, &dir)?;
+    let wheel = wheel(root, &tools, &dir)?;
+    let sdist = sdist(root, &tools, &dir)?;
+    let krate = crate_package(root, &dir)?;
+    let names: Vec<String> = [&archive, &wheel, &sdist, &krate]
+        .iter()
+        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .collect();
+    let sums = capture("sha256sum", Command::new("sha256sum").current_dir(&dir).args(&names))?;
+    write(&dir.join("SHA256SUMS"), sums.as_bytes())?;
+    println!("dist/:");
+    for name in names {
+        println!("  {name}: {} bytes", size(&dir.join(&name))?);
+    }
+    Ok(Dist { dir, archive, wheel, sdist, krate })
+}
+
+fn size(path: &Path) -> Result<u64, String> {
+    std::fs::metadata(path).map(|m| m.len()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, contents: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, contents).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::copy(from, to).map(drop).map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))
+}
+
+/// Copies a folder's files, skipping the names in `skip` at its top.
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<(), String> {
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name), &[])?;
+        } else {
+            copy(&path, &to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The newest `GLIBC_x.y` symbol version a binary needs.
+pub fn newest_glibc(binary: &Path) -> Result<(u32, u32), String> {
+    let table = capture("objdump -T", Command::new("objdump").arg("-T").arg(binary))?;
+    let mut newest = (0, 0);
+    for word in table.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        if let Some(v) = word.strip_prefix("GLIBC_") {
+            let mut nums = v.split('.').map(|n| n.parse::<u32>().unwrap_or(0));
+            let found = (nums.next().unwrap_or(0), nums.next().unwrap_or(0));
+            newest = newest.max(found);
+        }
+    }
+    Ok(newest)
+}
+
+/// Checks that a binary needs no glibc newer than [`GLIBC`]; returns what it needs.
+fn check_glibc(binary: &Path) -> Result<(u32, u32), String> {
+    let newest = newest_glibc(binary)?;
+    if newest > GLIBC {
+        return Err(format!(
+            "{} needs glibc {}.{}, newer than {}.{}",
+            binary.display(),
+            newest.0,
+            newest.1,
+            GLIBC.0,
+            GLIBC.1
+        ));
+    }
+    Ok(newest)
+}
+
+/// The names a shared library defines for others (its dynamic symbol table, less imports).
+pub fn exported_symbols(library: &Path) -> Result<Vec<String>, String> {
+    let table = capture("objdump -T", Command::new("objdump").arg("-T").arg(library))?;
+    Ok(table
+        .lines()
+        .filter(|l| {
+            let first = l.split_whitespace().next().unwrap_or_default();
+            first.len() >= 8 && first.bytes().all(|b| b.is_ascii_hexdigit()) && !l.contains("*UND*")
+        })
+        .filter_map(|l| l.split_whitespace().last().map(str::to_owned))
+        .collect())
+}
+
+fn soname(library: &Path) -> Result<String, String> {
+    let dynamic = capture("objdump -p", Command::new("objdump").arg("-p").arg(library))?;
+    dynamic
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("SONAME").map(|s| s.trim().to_owned()))
+        .ok_or_else(|| format!("{} has no SONAME", library.display()))
+}
+
+const PC: &str = "\
+# Relocatable: the paths follow wherever the archive was unpacked.
+prefix=${pcfiledir}/../..
+libdir=${prefix}/lib
+includedir=${prefix}/include
+
+Name: sectigo
+Description: C library for Sectigo's reseller products API
+Version: @VERSION@
+Libs: -L${libdir} -lsectigo
+Libs.private: -lpthread -ldl -lm
+Cflags: -I${includedir}
+";
+
+/// Stages and packs the C and PHP archive.
+fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
+    let built = root.join("target").join(TARGET).join("release");
+    let stage = root.join("target/dist-stage");
+    fresh_dir(&stage)?;
+    let abi = abi_version(VERSION);
+
+    // The libraries.
+    let lib = stage.join("lib");
+    let real = format!("libsectigo.so.{VERSION}");
+    copy(&built.join("libsectigo_ffi.so"), &lib.join(&real))?;
+    let so = lib.join(&real);
+    let name = soname(&so)?;
+    if name != format!("libsectigo.so.{abi}") {
+        return Err(format!("{} has SONAME {name}, not libsectigo.so.{abi}", so.display()));
+    }
+    std::os::unix::fs::symlink(&real, lib.join(&name)).map_err(|e| e.to_string())?;
+    std::os::unix::fs::symlink(&name, lib.join("libsectigo.so")).map_err(|e| e.to_string())?;
+    let strays: Vec<String> = exported_symbols(&so)?.into_iter().filter(|s| !s.starts_with("sectigo_")).collect();
+    if !strays.is_empty() {
+        return Err(format!("the shared library exports more than sectigo_*: {strays:?}"));
+    }
+    let glibc = check_glibc(&so)?;
+    copy(&built.join("libsectigo_ffi.a"), &lib.join("libsectigo.a"))?;
+    capture("strip --strip-debug libsectigo.a", Command::new("strip").arg("--strip-debug").arg(lib.join("libsectigo.a")))?;
+    write(&lib.join("pkgconfig/sectigo.pc"), PC.replace("@VERSION@", VERSION).as_bytes())?;
+    copy(&root.join("bindings/c/include/sectigo.h"), &stage.join("include/sectigo.h"))?;
+
+    // The commands, their manual page and completions (from the command itself).
+    for bin in ["sectigo", "sectigo-sandbox"] {
+        copy(&built.join(bin), &stage.join("bin").join(bin))?;
+        check_glibc(&stage.join("bin").join(bin))?;
+    }
+    let sectigo = stage.join("bin/sectigo");
+    let output = |args: &[&str]| capture(&format!("sectigo {}", args.join(" ")), Command::new(&sectigo).args(args));
+    write(&stage.join("share/man/man1/sectigo.1"), output(&["manpage"])?.as_bytes())?;
+    for (shell, path) in [
+        ("bash", "share/bash-completion/completions/sectigo"),
+        ("zsh", "share/zsh/site-functions/_sectigo"),
+        ("fish", "share/fish/vendor_completions.d/sectigo.fish"),
+    ] {
+        write(&stage.join(path), output(&["completions", shell])?.as_bytes())?;
+    }
+
+    // The PHP package (what a panel needs: no tests).
+    copy_tree(&root.join("bindings/php"), &stage.join("share/php/sectigo"), &["tests", "phpunit.xml", "vendor"])?;
+
+    // Licences, the README and the checksums of everything else.
+    let doc = stage.join("share/doc/sectigo");
+    for file in ["LICENSE-APACHE", "LICENSE-MIT", "README.md"] {
+        copy(&root.join(file), &doc.join(file))?;
+    }
+    let files = capture(
+        "listing the archive",
+        Command::new("find").current_dir(&stage).args([".", "-type", "f", "-printf", "%P\\n"]),
+    )?;
+    let mut files: Vec<&str> = files.lines().collect();
+    files.sort_unstable();
+    let sums = capture("sha256sum", Command::new("sha256sum").current_dir(&stage).args(&files))?;
+    write(&doc.join("SHA256SUMS"), sums.as_bytes())?;
+
+    let archive = dist.join(archive_name());
+    capture(
+        "tar",
+        Command::new("tar")
+            .args(["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--format=gnu"])
+            .arg(format!("--mtime=@{}", source_date(root)))
+            .args(["--use-compress-program", "gzip -9n", "-cf"])
+            .arg(&archive)
+            .arg("-C")
+            .arg(&stage)
+            .arg("."),
+    )?;
+    println!(
+        "archive: libsectigo.so {} bytes (stripped), SONAME {name}, exports only sectigo_*, needs glibc {}.{}",
+        size(&so)?,
+        glibc.0,
+        glibc.1
+    );
+    Ok(archive)
+}
+
+/// The time stamp of every file in the archive: `SOURCE_DATE_EPOCH`, else the last commit's.
+fn source_date(root: &Path) -> String {
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        return epoch;
+    }
+    capture("git log", Command::new("git").current_dir(root).args(["log", "-1", "--format=%ct"]))
+        .map(|s| s.trim().to_owned())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "0".to_owned())
+}
+
+fn only_file(dir: &Path, suffix: &str) -> Result<PathBuf, String> {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!("expected one *{suffix} in {}, found {found:?}", dir.display())),
+    }
+}
+
+/// The abi3 manylinux2014 wheel, its tag confirmed by auditwheel.
+fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
+    println!("==> wheel (maturin, zig, manylinux2014)");
+    capture(
+        "maturin build",
+        Command::new(tools.join("maturin"))
+            .current_dir(root.join("bindings/python"))
+            .env("PATH", setup::path_with(tools))
+            .args(["build", "--release", "--locked", "--zig", "--target", TARGET])
+            .args(["--compatibility", "manylinux2014", "--out"])
+            .arg(dist),
+    )?;
+    let wheel = only_file(dist, ".whl")?;
+    let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(&wheel))?;
+    let tag = shown
+        .split('"')
+        .find(|w| w.starts_with("manylinux_") || w.starts_with("manylinux"))
+        .ok_or_else(|| format!("auditwheel names no manylinux tag:\n{shown}"))?
+        .to_owned();
+    let glibc = tag
+        .strip_prefix("manylinux_")
+        .and_then(|t| t.strip_suffix("_x86_64"))
+        .and_then(|v| v.split_once('_'))
+        .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)))
+        .ok_or_else(|| format!("unexpected tag {tag}"))?;
+    if glibc > GLIBC {
+        return Err(format!("auditwheel: the wheel is {tag}, newer than manylinux_2_17"));
+    }
+    println!("wheel: {} ({} bytes); auditwheel: consistent with {tag}", wheel.display(), size(&wheel)?);
+    Ok(wheel)
+}
+
+fn sdist(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
+    println!("==> sdist (maturin)");
+    capture(
+        "maturin sdist",
+        Command::new(tools.join("maturin"))
+            .current_dir(root.join("bindings/python"))
+            .env("PATH", setup::path_with(tools))
+            .args(["sdist", "--out"])
+            .arg(dist),
+    )?;
+    let path = dist.join(format!("sectigo-{VERSION}.tar.gz"));
+    if path.exists() { Ok(path) } else { Err(format!("maturin sdist made no {}", path.display())) }
+}
+
+/// `cargo package -p sectigo` (which builds the packaged crate on its own, as crates.io would).
+fn crate_package(root: &Path, dist: &Path) -> Result<PathBuf, String> {
+    println!("==> crate (cargo package -p sectigo)");
+    let out = capture("cargo package", Command::new(cargo()).current_dir(root).args(["package", "-p", "sectigo", "--locked", "--allow-dirty"]))?;
+    println!("cargo package: {}", last_line(&out).trim());
+    let name = format!("sectigo-{VERSION}.crate");
+    let krate = dist.join(&name);
+    copy(&root.join("target/package").join(&name), &krate)?;
+    Ok(krate)
+}

@@ -1,0 +1,92 @@
+//! Running programs: captured or shown, and the sandbox as a process for the language suites.
+
+use std::ffi::OsStr;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// `cargo`, as cargo ran us.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Runs a command and returns what it printed (stdout then stderr); an error says what failed
+/// and carries the output.
+pub fn capture(what: &str, cmd: &mut Command) -> Result<String, String> {
+    let out = cmd.output().map_err(|e| format!("{what}: cannot run {:?}: {e}", cmd.get_program()))?;
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if out.status.success() { Ok(text) } else { Err(format!("{what} failed ({}):\n{text}", out.status)) }
+}
+
+/// Runs a command with its output going to ours.
+pub fn shown(what: &str, cmd: &mut Command) -> Result<(), String> {
+    let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+    println!("==> {what}: {} {}", cmd.get_program().to_string_lossy(), args.join(" "));
+    let status = cmd.status().map_err(|e| format!("{what}: cannot run {:?}: {e}", cmd.get_program()))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+}
+
+/// The last non-empty line of some output.
+pub fn last_line(text: &str) -> &str {
+    text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// Removes a folder if it exists, then makes it anew.
+pub fn fresh_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("removing {}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))
+}
+
+/// A sandbox process (the `sectigo-sandbox` binary, or `python -m sectigo.sandbox`), started
+/// with `--exit-with-stdin`; it stops when dropped.
+#[derive(Debug)]
+pub struct SandboxProcess {
+    child: Child,
+    /// The ready line.
+    pub info: serde_json::Value,
+    /// `SECTIGO_SANDBOX_*` variables for the language suites.
+    pub env: Vec<(String, String)>,
+}
+
+impl SandboxProcess {
+    /// Starts `program args... --port 0 --http-port 0 --exit-with-stdin --ca-out work/NAME-ca.pem`
+    /// and reads its ready line.
+    pub fn start(program: impl AsRef<OsStr>, args: &[&str], work: &Path) -> Result<SandboxProcess, String> {
+        let program = program.as_ref();
+        let ca: PathBuf = work.join(format!("sandbox-ca-{}.pem", std::process::id()));
+        let mut child = Command::new(program)
+            .args(args)
+            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin", "--ca-out"])
+            .arg(&ca)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", program.to_string_lossy()))?;
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let info: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("sandbox ready line {line:?}: {e}"))?;
+        let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let env = vec![
+            ("SECTIGO_SANDBOX_URL".to_owned(), s(&info["https_url"])),
+            ("SECTIGO_SANDBOX_HTTP_URL".to_owned(), s(&info["http_url"])),
+            ("SECTIGO_SANDBOX_CA".to_owned(), s(&info["ca_file"])),
+            ("SECTIGO_SANDBOX_LOGIN".to_owned(), s(&info["accounts"][0]["login_name"])),
+            ("SECTIGO_SANDBOX_PASSWORD".to_owned(), s(&info["accounts"][0]["login_password"])),
+            ("SECTIGO_SANDBOX_SIGNUP_PATH".to_owned(), s(&info["signup_path"])),
+        ];
+        Ok(SandboxProcess { child, info, env })
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take()); // --exit-with-stdin
+        let _ = self.child.wait();
+    }
+}

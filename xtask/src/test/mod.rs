@@ -1,0 +1,61 @@
+//! `cargo xtask test`: every test of the project, with its own set-up.
+//!
+//! Installs what the machine lacks (Debian packages as root, Python tools into virtual
+//! environments of its own) or stops at once naming it, then: codegen --check, the Rust tests
+//! and examples, the crate's docs with warnings denied, `cargo xtask dist`, and the C, PHP and
+//! Python suites on the release artefacts as users install them, then clippy.
+
+mod c;
+mod php;
+mod python;
+mod release;
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::process::{cargo, fresh_dir, shown};
+use crate::setup;
+
+/// The crate's examples that run on their own (against an in-process sandbox).
+const EXAMPLES: &[&str] = &["sandbox_order", "prepare_order"];
+
+pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(format!("test takes no arguments (got {args:?})"));
+    }
+    setup::system(setup::TEST_NEEDS)?;
+    crate::codegen::run(root, true)?;
+    shown("Rust tests", Command::new(cargo()).current_dir(root).env("INSTA_UPDATE", "no").args(["test", "--workspace", "--locked"]))?;
+    for example in EXAMPLES {
+        shown(
+            &format!("example {example}"),
+            Command::new(cargo()).current_dir(root).args(["run", "--quiet", "--locked", "-p", "sectigo", "--example", example]),
+        )?;
+    }
+    shown(
+        "docs (warnings denied)",
+        Command::new(cargo())
+            .current_dir(root)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(["doc", "--locked", "--no-deps", "-p", "sectigo", "--all-features"]),
+    )?;
+    let dist = crate::dist::run(root)?;
+
+    let work = root.join("target/release-tests");
+    fresh_dir(&work)?;
+    let prefix = work.join("prefix");
+    println!("==> the release archive, unpacked into {}", prefix.display());
+    release::test(root, &dist, &prefix, &work)?;
+    println!("==> C: the suite against the archive's library, plain and under valgrind");
+    c::test(root, &prefix, &work)?;
+    println!("==> PHP: phpunit over the archive's library");
+    php::test(root, &prefix, &work)?;
+    println!("==> Python: the wheel in a fresh venv without Rust (stubtest, mypy --strict, pytest), then the sdist");
+    python::test(root, &dist, &prefix, &work)?;
+    shown(
+        "clippy",
+        Command::new(cargo()).current_dir(root).args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
+    )?;
+    println!("cargo xtask test: all steps passed");
+    Ok(())
+}

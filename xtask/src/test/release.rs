@@ -1,0 +1,130 @@
+//! The release archive as a panel server gets it: unpacked into a fresh prefix, checked against
+//! its checksums, the README's C example built with nothing but that prefix and pkg-config and
+//! run against the archive's `sectigo-sandbox`, the PHP example run from `share/php`, and the
+//! commands, manual page and completions looked at.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::dist::{Dist, VERSION, abi_version};
+use crate::process::{SandboxProcess, capture, fresh_dir};
+
+/// Unpacks the archive into `prefix` and tests it there.
+pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), String> {
+    fresh_dir(prefix)?;
+    capture("unpacking the archive", Command::new("tar").arg("-xzf").arg(&dist.archive).arg("-C").arg(prefix))?;
+    let sums = capture(
+        "sha256sum -c",
+        Command::new("sha256sum").current_dir(prefix).args(["--quiet", "-c", "share/doc/sectigo/SHA256SUMS"]),
+    )?;
+    if !sums.trim().is_empty() {
+        return Err(format!("sha256sum -c: {sums}"));
+    }
+    let abi = abi_version(VERSION);
+    for (link, target) in [("libsectigo.so", format!("libsectigo.so.{abi}")), (&format!("libsectigo.so.{abi}"), format!("libsectigo.so.{VERSION}"))] {
+        let found = std::fs::read_link(prefix.join("lib").join(link)).map_err(|e| format!("lib/{link}: {e}"))?;
+        if found != Path::new(&target) {
+            return Err(format!("lib/{link} points to {}, not {target}", found.display()));
+        }
+    }
+    for file in [
+        "include/sectigo.h",
+        "lib/libsectigo.a",
+        "bin/sectigo-sandbox",
+        "share/man/man1/sectigo.1",
+        "share/zsh/site-functions/_sectigo",
+        "share/fish/vendor_completions.d/sectigo.fish",
+        "share/php/sectigo/src/Client.php",
+        "share/doc/sectigo/LICENSE-MIT",
+        "share/doc/sectigo/LICENSE-APACHE",
+    ] {
+        if std::fs::metadata(prefix.join(file)).map(|m| m.len()).unwrap_or(0) == 0 {
+            return Err(format!("the archive has no {file} (or it is empty)"));
+        }
+    }
+
+    // The README's C example, built with the prefix's pkg-config file only.
+    let example = root.join("bindings/c/examples/order.c");
+    let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?;
+    let code = std::fs::read_to_string(&example).map_err(|e| e.to_string())?;
+    if !readme.contains(code.trim()) {
+        return Err("README.md does not show bindings/c/examples/order.c verbatim".to_owned());
+    }
+    let pc_path = prefix.join("lib/pkgconfig");
+    let pkg = |args: &[&str]| capture("pkg-config", Command::new("pkg-config").env("PKG_CONFIG_PATH", &pc_path).args(args));
+    let flags = pkg(&["--cflags", "--libs", "sectigo"])?;
+    let libdir = pkg(&["--variable=libdir", "sectigo"])?;
+    let version = pkg(&["--modversion", "sectigo"])?;
+    if version.trim() != VERSION {
+        return Err(format!("sectigo.pc says version {}, the workspace {VERSION}", version.trim()));
+    }
+    let order = work.join("order");
+    capture(
+        "compiling the README's C example",
+        Command::new("cc")
+            .args(["-std=c99", "-Wall", "-Wextra", "-Werror"])
+            .arg(&example)
+            .args(flags.split_whitespace())
+            .arg(format!("-Wl,-rpath,{}", libdir.trim()))
+            .arg("-o")
+            .arg(&order),
+    )?;
+    let sandbox = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &[], work)?;
+    let user_env = [
+        ("SECTIGO_LOGIN_NAME", sandbox.info["accounts"][0]["login_name"].as_str().unwrap_or_default()),
+        ("SECTIGO_LOGIN_PASSWORD", sandbox.info["accounts"][0]["login_password"].as_str().unwrap_or_default()),
+        ("SECTIGO_AP", sandbox.info["accounts"][0]["brand"].as_str().unwrap_or_default()),
+        ("SECTIGO_BASE_URL", sandbox.info["https_url"].as_str().unwrap_or_default()),
+        ("SECTIGO_CA_FILE", sandbox.info["ca_file"].as_str().unwrap_or_default()),
+    ];
+    let out = capture("running the README's C example", Command::new(&order).envs(user_env))?;
+    expect(&out, &[&format!("libsectigo {VERSION}"), "placed order", "authorized order"], "the C example")?;
+    println!("C example (pkg-config, archive only): {}", out.lines().collect::<Vec<_>>().join(" | "));
+
+    // The PHP example, from share/php, finding the library beside it.
+    let out = capture(
+        "the PHP example from share/php",
+        Command::new("php")
+            .arg(prefix.join("share/php/sectigo/examples/place_and_authorize.php"))
+            .env_remove("SECTIGO_LIBRARY")
+            .env_remove("SECTIGO_HEADER")
+            .envs(user_env),
+    )?;
+    expect(&out, &["placed order", "authorized order"], "the PHP example")?;
+    println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
+    drop(sandbox);
+
+    // The commands.
+    for bin in ["sectigo", "sectigo-sandbox"] {
+        let out = capture(&format!("{bin} --version"), Command::new(prefix.join("bin").join(bin)).arg("--version"))?;
+        if out.trim() != format!("{bin} {VERSION}") {
+            return Err(format!("{bin} --version says {:?}, not {bin} {VERSION}", out.trim()));
+        }
+    }
+    let out = capture("sectigo demo", Command::new(prefix.join("bin/sectigo")).arg("demo"))?;
+    expect(&out, &["authoriz"], "sectigo demo")?;
+    let man = std::fs::read_to_string(prefix.join("share/man/man1/sectigo.1")).map_err(|e| e.to_string())?;
+    expect(&man, &[".TH sectigo 1", "place\\-order", "completions"], "the manual page")?;
+    let completion = prefix.join("share/bash-completion/completions/sectigo");
+    let out = capture(
+        "loading the bash completion",
+        Command::new("bash").arg("-c").arg(format!("source '{}' && complete -p sectigo", completion.display())),
+    )?;
+    expect(&out, &["complete", "sectigo"], "the bash completion")?;
+    // The crate carries its README, licences and generated code (crates.io builds it alone).
+    let listing = capture("listing the crate", Command::new("tar").arg("-tzf").arg(&dist.krate))?;
+    for file in ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "src/generated/place_order.rs", "examples/sandbox_order.rs"] {
+        if !listing.lines().any(|l| l == format!("sectigo-{VERSION}/{file}")) {
+            return Err(format!("{} has no {file}", dist.krate.display()));
+        }
+    }
+    println!("archive: checksums, links, C and PHP examples, commands, manual page and completions are fine");
+    Ok(())
+}
+
+fn expect(text: &str, needles: &[&str], what: &str) -> Result<(), String> {
+    match needles.iter().find(|n| !text.contains(**n)) {
+        None => Ok(()),
+        Some(n) => Err(format!("{what}: expected {n:?} in:\n{text}")),
+    }
+}
