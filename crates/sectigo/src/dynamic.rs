@@ -2,7 +2,7 @@
 //!
 //! This is what the C, PHP and Python layers stand on, so none of them hand-codes a parameter.
 //! It applies exactly the rules of the typed builders (both go through
-//! [`validate::prepare`](crate::validate::prepare)).
+//! [`validate::prepare`]).
 
 use crate::client::Client;
 use crate::error::{ConfigError, Error};

@@ -76,10 +76,36 @@ impl<T: Into<String>> From<T> for Doc {
     }
 }
 
+/// A line of the spec's prose made safe for rustdoc's Markdown: outside code spans, `<name>`
+/// placeholders are escaped (not HTML tags) and bare URLs become autolinks.
+pub fn rustdoc_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) && !out.ends_with('<') {
+            let end = rest.find(|c: char| c.is_whitespace() || c == ')' || c == '"').unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        } else if !in_code && c == '<' && !rest.starts_with("<http") {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 impl quote::ToTokens for Doc {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         for line in self.0.lines() {
-            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+            let line = if line.is_empty() { String::new() } else { format!(" {}", rustdoc_line(line)) };
             tokens.extend(quote!(#[doc = #line]));
         }
     }
@@ -96,4 +122,18 @@ pub fn opt_str(value: &Option<String>) -> TokenStream {
 /// `&["a", "b"]`.
 pub fn str_slice(values: &[String]) -> TokenStream {
     quote!(&[#(#values),*])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rustdoc_line;
+
+    #[test]
+    fn prose_is_made_safe_for_rustdoc() {
+        assert_eq!(rustdoc_line("<number>_<name> as `<kept>`"), "\\<number>_\\<name> as `<kept>`");
+        assert_eq!(rustdoc_line("see https://example.com/a?b=1."), "see <https://example.com/a?b=1>.");
+        assert_eq!(rustdoc_line("(https://x.example)"), "(<https://x.example>)");
+        assert_eq!(rustdoc_line("already <https://x.example>"), "already <https://x.example>");
+        assert_eq!(rustdoc_line("`https://x.example` stays"), "`https://x.example` stays");
+    }
 }

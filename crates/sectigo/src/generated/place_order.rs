@@ -513,7 +513,7 @@ impl PlaceOrder {
 /// One item of the order.
 ///
 /// Each product in the order is an item numbered from 1 with no gaps; its parameters are sent as
-/// <number>_<name> (1_PPP, 2_ID). A leading underscore (_1_PPP) is accepted, for JavaScript, which
+/// \<number>_\<name> (1_PPP, 2_ID). A leading underscore (_1_PPP) is accepted, for JavaScript, which
 /// cannot name a variable starting with a digit. Every item names its product by ID or PPP. The
 /// table is a sample: products may take further item parameters of their own (the document's form
 /// example sends 1_MACAddress), so other item parameter names pass through as given.

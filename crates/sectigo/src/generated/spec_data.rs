@@ -4,9 +4,9 @@ use ::sectigo::meta::*;
 /// The hosts the documents name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Host {
-    /// Host named by the current generation of the documents; the client's default. (https://secure.trust-provider.com)
+    /// Host named by the current generation of the documents; the client's default. (<https://secure.trust-provider.com>)
     Current,
-    /// Host named by the legacy documents (initCustomerSession 1.00). (https://secure.sectigo.com)
+    /// Host named by the legacy documents (initCustomerSession 1.00). (<https://secure.sectigo.com>)
     Legacy,
 }
 impl Host {

@@ -169,7 +169,7 @@ impl Tier2PartnerSignup {
         self.enable_auto_apply = Some(value);
         self
     }
-    /// Y leaves the "Hosted/Provided by <PartnerName>" text out of certificates. Defaults to N.
+    /// Y leaves the "Hosted/Provided by \<PartnerName>" text out of certificates. Defaults to N.
     ///
     /// Wire name `omitXXXByString`; char; optional; at most 1 character; server default `N`; `true` is sent as `Y`, `false` as `N`; since document version 1.07.
     pub fn omit_xxx_by_string(mut self, value: bool) -> Self {
