@@ -24,6 +24,14 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A secret serializes as `"<redacted>"`: never in clear.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(crate::validate::REDACTED)
+    }
+}
+
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Secret(value)

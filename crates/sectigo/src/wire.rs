@@ -20,6 +20,7 @@ pub struct RawResponse {
 
 /// Something the decoder tolerated that the documents say should not happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Quirk {
     /// No `errorCode`, but the fields of a success were there: read as success.
@@ -38,6 +39,43 @@ impl Quirk {
             Quirk::MessageInErrorItem => "message_in_error_item",
             Quirk::Redirect => "redirect",
         }
+    }
+}
+
+/// A response as data: the endpoint by its id (`place_order`), the code, the fields in the
+/// order they came, the raw body and the quirks.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename = "Response")]
+struct ResponseData {
+    endpoint: String,
+    code: i64,
+    fields: Vec<(String, String)>,
+    raw: String,
+    quirks: Vec<Quirk>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ResponseData {
+            endpoint: self.endpoint.id.to_owned(),
+            code: self.code,
+            fields: self.fields.clone(),
+            raw: self.raw.clone(),
+            quirks: self.quirks.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Response {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let data = ResponseData::deserialize(deserializer)?;
+        let endpoint = crate::dynamic::endpoint(&data.endpoint)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown endpoint {:?}", data.endpoint)))?;
+        Ok(Response { endpoint, code: data.code, fields: data.fields, raw: data.raw, quirks: data.quirks })
     }
 }
 

@@ -19,7 +19,11 @@ pub fn emit(ir: &Ir, e: &ir::Endpoint) -> TokenStream {
     let fields = e.params.iter().map(|p| {
         let f = format_ident!("{}", p.field);
         let t = value_type(p);
-        quote!(#f: Option<#t>)
+        let wire = &p.wire;
+        quote! {
+            #[cfg_attr(feature = "serde", serde(rename = #wire, skip_serializing_if = "Option::is_none"))]
+            #f: Option<#t>
+        }
     });
     let setters = e.params.iter().map(setter);
     let pushes = e.params.iter().map(push_param);
@@ -27,7 +31,10 @@ pub fn emit(ir: &Ir, e: &ir::Endpoint) -> TokenStream {
         Some(it) => {
             let t = format_ident!("{}", it.rust_type);
             (
-                quote!(items: Vec<#t>,),
+                quote! {
+                    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+                    items: Vec<#t>,
+                },
                 quote! {
                     /// Adds an item (numbered in the order added, from 1).
                     pub fn item(mut self, item: #t) -> Self {
@@ -78,6 +85,7 @@ pub fn emit(ir: &Ir, e: &ir::Endpoint) -> TokenStream {
 
         #request_doc
         #[derive(Debug, Clone, Default)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize))]
         pub struct #request {
             #(#fields,)*
             #items_field
@@ -214,8 +222,9 @@ fn enum_type(p: &ir::Param) -> Option<TokenStream> {
     Some(quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
         pub enum #t {
-            #( #docs #variants, )*
+            #( #docs #[cfg_attr(feature = "serde", serde(rename = #values))] #variants, )*
         }
 
         impl #t {
@@ -246,7 +255,11 @@ fn item_type(it: &ir::Items) -> TokenStream {
     let fields = it.params.iter().map(|p| {
         let f = format_ident!("{}", p.field);
         let ty = value_type(p);
-        quote!(#f: Option<#ty>)
+        let wire = &p.wire;
+        quote! {
+            #[cfg_attr(feature = "serde", serde(rename = #wire, skip_serializing_if = "Option::is_none"))]
+            #f: Option<#ty>
+        }
     });
     let setters = it.params.iter().map(|p| {
         let f = format_ident!("{}", p.field);
@@ -274,7 +287,10 @@ fn item_type(it: &ir::Items) -> TokenStream {
     });
     let (extra_field, extra_method, extra_push) = if it.open {
         (
-            quote!(extra: Vec<(String, String)>,),
+            quote! {
+                #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+                extra: Vec<(String, String)>,
+            },
             quote! {
                 /// A product-specific item parameter the spec does not list (such as `MACAddress`),
                 /// sent as `<number>_<name>`. The name must be letters and digits.
@@ -296,6 +312,7 @@ fn item_type(it: &ir::Items) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, Default)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize))]
         pub struct #t {
             #(#fields,)*
             #extra_field
@@ -388,6 +405,7 @@ fn response_type(e: &ir::Endpoint, response: &proc_macro2::Ident) -> TokenStream
     quote! {
         #doc
         #[derive(Clone)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
         #[non_exhaustive]
         pub struct #response {
             #(#decls,)*

@@ -26,6 +26,19 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     setup::system(setup::TEST_NEEDS)?;
     crate::codegen::run(root, true)?;
     shown("Rust tests", Command::new(cargo()).current_dir(root).env("INSTA_UPDATE", "no").args(["test", "--workspace", "--locked"]))?;
+    shown(
+        "Rust tests with the serde feature",
+        Command::new(cargo()).current_dir(root).env("INSTA_UPDATE", "no").args([
+            "test",
+            "--locked",
+            "-p",
+            "sectigo",
+            "-p",
+            "snapshot-compile",
+            "--features",
+            "sectigo/serde,snapshot-compile/serde",
+        ]),
+    )?;
     for example in EXAMPLES {
         shown(
             &format!("example {example}"),
@@ -54,7 +67,7 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     python::test(root, &dist, &prefix, &work)?;
     shown(
         "clippy",
-        Command::new(cargo()).current_dir(root).args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
+        Command::new(cargo()).current_dir(root).args(["clippy", "--workspace", "--all-targets", "--all-features", "--locked", "--", "-D", "warnings"]),
     )?;
     println!("cargo xtask test: all steps passed");
     Ok(())

@@ -8,11 +8,32 @@
 ///
 /// This call changes state on the server: it is never resent automatically, and when its answer is lost it fails with `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
 pub struct AutoAuthorize {
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "loginName", skip_serializing_if = "Option::is_none")
+    )]
     login_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "loginPassword", skip_serializing_if = "Option::is_none")
+    )]
     login_password: Option<::sectigo::Secret>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orderNumber", skip_serializing_if = "Option::is_none")
+    )]
     order_number: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "test", skip_serializing_if = "Option::is_none")
+    )]
     test: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "disableSWP", skip_serializing_if = "Option::is_none")
+    )]
     disable_swp: Option<bool>,
 }
 impl AutoAuthorize {
@@ -100,6 +121,7 @@ impl AutoAuthorize {
 }
 /// Successful answer of `!AutoAuthorize`.
 #[derive(Clone)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AutoAuthorizeResponse {
     /// SiteLock user ID; sent only when a SiteLock licence is the order's only product. The document gives no type; kept as text.

@@ -2,10 +2,13 @@
 
 /// Allowed values of `responseFormat`: Shape of the answer: lines (0, the default) or URL-encoded pairs (1). The SDK reads either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum ResponseFormat {
     /// `0`: One value per line (text/plain).
+    #[cfg_attr(feature = "serde", serde(rename = "0"))]
     NewlineDelimited,
     /// `1`: name=value pairs joined by & (application/x-www-form-urlencoded).
+    #[cfg_attr(feature = "serde", serde(rename = "1"))]
     UrlEncoded,
 }
 impl ResponseFormat {
@@ -37,10 +40,27 @@ impl ::std::fmt::Display for ResponseFormat {
 /// page (SASP Post Payment page on the legacy host, Validation Manager page on the current host).
 /// On the current host the answer also names the order's most recent replacement, if any.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
 pub struct InitCustomerSession {
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "loginName", skip_serializing_if = "Option::is_none")
+    )]
     login_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "loginPassword", skip_serializing_if = "Option::is_none")
+    )]
     login_password: Option<::sectigo::Secret>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orderNumber", skip_serializing_if = "Option::is_none")
+    )]
     order_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "responseFormat", skip_serializing_if = "Option::is_none")
+    )]
     response_format: Option<ResponseFormat>,
 }
 impl InitCustomerSession {
@@ -119,6 +139,7 @@ impl InitCustomerSession {
 }
 /// Successful answer of `!initCustomerSession`.
 #[derive(Clone)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct InitCustomerSessionResponse {
     /// Handle of the customer session that was opened. Left out of `Debug` output.

@@ -2,14 +2,19 @@
 
 /// Allowed values of `offerCode`: Special-pricing or add-on offer that applies to the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum OfferCode {
     /// `FREE_EV_UPGRADE`: Free upgrade to EV.
+    #[cfg_attr(feature = "serde", serde(rename = "FREE_EV_UPGRADE"))]
     FreeEvUpgrade,
     /// `FREE_EV_UPGRADE_REQUIRED`: Free upgrade to EV, required by the order.
+    #[cfg_attr(feature = "serde", serde(rename = "FREE_EV_UPGRADE_REQUIRED"))]
     FreeEvUpgradeRequired,
     /// `EVSSLPREREGISTRATIONOFFER`: EV SSL pre-registration offer.
+    #[cfg_attr(feature = "serde", serde(rename = "EVSSLPREREGISTRATIONOFFER"))]
     EvSslPreregistrationOffer,
     /// `FREE_HP_UPGRADE`: Free HP upgrade.
+    #[cfg_attr(feature = "serde", serde(rename = "FREE_HP_UPGRADE"))]
     FreeHpUpgrade,
 }
 impl OfferCode {
@@ -41,12 +46,16 @@ impl ::std::fmt::Display for OfferCode {
 }
 /// Allowed values of `BusinessCategory`: Legal kind of organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum BusinessCategory {
     /// `b`: Private organization.
+    #[cfg_attr(feature = "serde", serde(rename = "b"))]
     Private,
     /// `c`: Government entity.
+    #[cfg_attr(feature = "serde", serde(rename = "c"))]
     Government,
     /// `d`: Business entity.
+    #[cfg_attr(feature = "serde", serde(rename = "d"))]
     BusinessEntity,
 }
 impl BusinessCategory {
@@ -76,10 +85,13 @@ impl ::std::fmt::Display for BusinessCategory {
 }
 /// Allowed values of `visibility`: Whether the product shows in the control panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum Visibility {
     /// `-1`: Shown in the control panel (the default).
+    #[cfg_attr(feature = "serde", serde(rename = "-1"))]
     Visible,
     /// `0`: Hidden from the control panel.
+    #[cfg_attr(feature = "serde", serde(rename = "0"))]
     Invisible,
 }
 impl Visibility {
@@ -120,38 +132,164 @@ impl ::std::fmt::Display for Visibility {
 ///
 /// This call changes state on the server: it is never resent automatically, and when its answer is lost it fails with `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
 pub struct PlaceOrder {
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ap", skip_serializing_if = "Option::is_none")
+    )]
     ap: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "reseller", skip_serializing_if = "Option::is_none")
+    )]
     reseller: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "errorURL", skip_serializing_if = "Option::is_none")
+    )]
     error_url: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "successURL", skip_serializing_if = "Option::is_none")
+    )]
     success_url: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "region", skip_serializing_if = "Option::is_none")
+    )]
     region: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "isReturningCustomer", skip_serializing_if = "Option::is_none")
+    )]
     is_returning_customer: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "product", skip_serializing_if = "Option::is_none")
+    )]
     product: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "offerCode", skip_serializing_if = "Option::is_none")
+    )]
     offer_code: Option<OfferCode>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "organizationName", skip_serializing_if = "Option::is_none")
+    )]
     organization_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "organizationalUnitName", skip_serializing_if = "Option::is_none")
+    )]
     organizational_unit_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "postOfficeBox", skip_serializing_if = "Option::is_none")
+    )]
     post_office_box: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "streetAddress1", skip_serializing_if = "Option::is_none")
+    )]
     street_address1: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "streetAddress2", skip_serializing_if = "Option::is_none")
+    )]
     street_address2: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "streetAddress3", skip_serializing_if = "Option::is_none")
+    )]
     street_address3: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "localityName", skip_serializing_if = "Option::is_none")
+    )]
     locality_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "stateOrProvinceName", skip_serializing_if = "Option::is_none")
+    )]
     state_or_province_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "postalCode", skip_serializing_if = "Option::is_none")
+    )]
     postal_code: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "countryName", skip_serializing_if = "Option::is_none")
+    )]
     country_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "dunsNumber", skip_serializing_if = "Option::is_none")
+    )]
     duns_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "companyNumber", skip_serializing_if = "Option::is_none")
+    )]
     company_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "BusinessCategory", skip_serializing_if = "Option::is_none")
+    )]
     business_category: Option<BusinessCategory>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "title", skip_serializing_if = "Option::is_none")
+    )]
     title: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "name", skip_serializing_if = "Option::is_none")
+    )]
     name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "foreName", skip_serializing_if = "Option::is_none")
+    )]
     fore_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "surName", skip_serializing_if = "Option::is_none")
+    )]
     sur_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "emailAddress", skip_serializing_if = "Option::is_none")
+    )]
     email_address: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "telephoneNumber", skip_serializing_if = "Option::is_none")
+    )]
     telephone_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")
+    )]
     fax_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "loginName", skip_serializing_if = "Option::is_none")
+    )]
     login_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "loginPassword", skip_serializing_if = "Option::is_none")
+    )]
     login_password: Option<::sectigo::Secret>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "licenceCode", skip_serializing_if = "Option::is_none")
+    )]
     licence_code: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     items: Vec<PlaceOrderItem>,
 }
 impl PlaceOrder {
@@ -518,16 +656,54 @@ impl PlaceOrder {
 /// table is a sample: products may take further item parameters of their own (the document's form
 /// example sends 1_MACAddress), so other item parameter names pass through as given.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
 pub struct PlaceOrderItem {
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ID", skip_serializing_if = "Option::is_none")
+    )]
     id: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PPP", skip_serializing_if = "Option::is_none")
+    )]
     ppp: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "visibility", skip_serializing_if = "Option::is_none")
+    )]
     visibility: Option<Visibility>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "days", skip_serializing_if = "Option::is_none")
+    )]
     days: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "seats", skip_serializing_if = "Option::is_none")
+    )]
     seats: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "users", skip_serializing_if = "Option::is_none")
+    )]
     users: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "servers", skip_serializing_if = "Option::is_none")
+    )]
     servers: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "quantity", skip_serializing_if = "Option::is_none")
+    )]
     quantity: Option<i64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "zones", skip_serializing_if = "Option::is_none")
+    )]
     zones: Option<i64>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     extra: Vec<(String, String)>,
 }
 impl PlaceOrderItem {
@@ -657,6 +833,7 @@ impl PlaceOrderItem {
 }
 /// Successful answer of `!PlaceOrder`.
 #[derive(Clone)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PlaceOrderResponse {
     /// Number of the order just placed.

@@ -2,12 +2,16 @@
 
 /// Allowed values of `partnerType`: Kind of Tier 2 partner account to create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PartnerType {
     /// `29`: Reseller.
+    #[cfg_attr(feature = "serde", serde(rename = "29"))]
     Reseller,
     /// `30`: Web host reseller.
+    #[cfg_attr(feature = "serde", serde(rename = "30"))]
     WebHostReseller,
     /// `32`: E-PKI.
+    #[cfg_attr(feature = "serde", serde(rename = "32"))]
     EPki,
 }
 impl PartnerType {
@@ -55,85 +59,429 @@ impl ::std::fmt::Display for PartnerType {
 ///
 /// The endpoint's path is not known (The document sends the request to "the above URL", but no URL is in its text; version 1.01 changed that URL.) Configure it with `ClientBuilder::endpoint_path("tier2_partner_signup", ...)` before sending.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
 pub struct Tier2PartnerSignup {
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ap", skip_serializing_if = "Option::is_none")
+    )]
     ap: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "partnerType", skip_serializing_if = "Option::is_none")
+    )]
     partner_type: Option<PartnerType>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "pricingBandName", skip_serializing_if = "Option::is_none")
+    )]
     pricing_band_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "enableAutoApply", skip_serializing_if = "Option::is_none")
+    )]
     enable_auto_apply: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "omitXXXByString", skip_serializing_if = "Option::is_none")
+    )]
     omit_xxx_by_string: Option<bool>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "brandName", skip_serializing_if = "Option::is_none")
+    )]
     brand_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "companyWebsite", skip_serializing_if = "Option::is_none")
+    )]
     company_website: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "organizationName", skip_serializing_if = "Option::is_none")
+    )]
     organization_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "organizationalUnitName", skip_serializing_if = "Option::is_none")
+    )]
     organizational_unit_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "postOfficeBox", skip_serializing_if = "Option::is_none")
+    )]
     post_office_box: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "streetAddress1", skip_serializing_if = "Option::is_none")
+    )]
     street_address1: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "streetAddress2", skip_serializing_if = "Option::is_none")
+    )]
     street_address2: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "streetAddress3", skip_serializing_if = "Option::is_none")
+    )]
     street_address3: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "localityName", skip_serializing_if = "Option::is_none")
+    )]
     locality_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "stateOrProvinceName", skip_serializing_if = "Option::is_none")
+    )]
     state_or_province_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "postalCode", skip_serializing_if = "Option::is_none")
+    )]
     postal_code: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "countryName", skip_serializing_if = "Option::is_none")
+    )]
     country_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "dunsNumber", skip_serializing_if = "Option::is_none")
+    )]
     duns_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "companyNumber", skip_serializing_if = "Option::is_none")
+    )]
     company_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminTitle", skip_serializing_if = "Option::is_none")
+    )]
     admin_title: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminForename", skip_serializing_if = "Option::is_none")
+    )]
     admin_forename: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminSurname", skip_serializing_if = "Option::is_none")
+    )]
     admin_surname: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminEmailAddress", skip_serializing_if = "Option::is_none")
+    )]
     admin_email_address: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminTelephoneNumber", skip_serializing_if = "Option::is_none")
+    )]
     admin_telephone_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminFaxNumber", skip_serializing_if = "Option::is_none")
+    )]
     admin_fax_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminLoginName", skip_serializing_if = "Option::is_none")
+    )]
     admin_login_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminLoginPassword", skip_serializing_if = "Option::is_none")
+    )]
     admin_login_password: Option<::sectigo::Secret>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminOrganizationName", skip_serializing_if = "Option::is_none")
+    )]
     admin_organization_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "adminOrganizationalUnitName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     admin_organizational_unit_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminPostOfficeBox", skip_serializing_if = "Option::is_none")
+    )]
     admin_post_office_box: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminStreetAddress1", skip_serializing_if = "Option::is_none")
+    )]
     admin_street_address1: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminStreetAddress2", skip_serializing_if = "Option::is_none")
+    )]
     admin_street_address2: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminStreetAddress3", skip_serializing_if = "Option::is_none")
+    )]
     admin_street_address3: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminLocalityName", skip_serializing_if = "Option::is_none")
+    )]
     admin_locality_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "adminStateOrProvinceName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     admin_state_or_province_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminPostalCode", skip_serializing_if = "Option::is_none")
+    )]
     admin_postal_code: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "adminCountryName", skip_serializing_if = "Option::is_none")
+    )]
     admin_country_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingTitle", skip_serializing_if = "Option::is_none")
+    )]
     billing_title: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingForename", skip_serializing_if = "Option::is_none")
+    )]
     billing_forename: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingSurname", skip_serializing_if = "Option::is_none")
+    )]
     billing_surname: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingEmailAddress", skip_serializing_if = "Option::is_none")
+    )]
     billing_email_address: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingTelephoneNumber", skip_serializing_if = "Option::is_none")
+    )]
     billing_telephone_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingFaxNumber", skip_serializing_if = "Option::is_none")
+    )]
     billing_fax_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "billingOrganizationName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     billing_organization_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "billingOrganizationalUnitName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     billing_organizational_unit_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingPostOfficeBox", skip_serializing_if = "Option::is_none")
+    )]
     billing_post_office_box: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingStreetAddress1", skip_serializing_if = "Option::is_none")
+    )]
     billing_street_address1: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingStreetAddress2", skip_serializing_if = "Option::is_none")
+    )]
     billing_street_address2: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingStreetAddress3", skip_serializing_if = "Option::is_none")
+    )]
     billing_street_address3: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingLocalityName", skip_serializing_if = "Option::is_none")
+    )]
     billing_locality_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "billingStateOrProvinceName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     billing_state_or_province_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingPostalCode", skip_serializing_if = "Option::is_none")
+    )]
     billing_postal_code: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "billingCountryName", skip_serializing_if = "Option::is_none")
+    )]
     billing_country_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgTitle", skip_serializing_if = "Option::is_none")
+    )]
     org_title: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgForename", skip_serializing_if = "Option::is_none")
+    )]
     org_forename: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgSurname", skip_serializing_if = "Option::is_none")
+    )]
     org_surname: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgEmailAddress", skip_serializing_if = "Option::is_none")
+    )]
     org_email_address: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgTelephoneNumber", skip_serializing_if = "Option::is_none")
+    )]
     org_telephone_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgFaxNumber", skip_serializing_if = "Option::is_none")
+    )]
     org_fax_number: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgOrganizationName", skip_serializing_if = "Option::is_none")
+    )]
     org_organization_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "orgOrganizationalUnitName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     org_organizational_unit_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgPostOfficeBox", skip_serializing_if = "Option::is_none")
+    )]
     org_post_office_box: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgStreetAddress1", skip_serializing_if = "Option::is_none")
+    )]
     org_street_address1: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgStreetAddress2", skip_serializing_if = "Option::is_none")
+    )]
     org_street_address2: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgStreetAddress3", skip_serializing_if = "Option::is_none")
+    )]
     org_street_address3: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgLocalityName", skip_serializing_if = "Option::is_none")
+    )]
     org_locality_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgStateOrProvinceName", skip_serializing_if = "Option::is_none")
+    )]
     org_state_or_province_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgPostalCode", skip_serializing_if = "Option::is_none")
+    )]
     org_postal_code: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "orgCountryName", skip_serializing_if = "Option::is_none")
+    )]
     org_country_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "tradingOrganizationName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     trading_organization_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "tradingOrganizationalUnitName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     trading_organizational_unit_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingPostOfficeBox", skip_serializing_if = "Option::is_none")
+    )]
     trading_post_office_box: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingStreetAddress1", skip_serializing_if = "Option::is_none")
+    )]
     trading_street_address1: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingStreetAddress2", skip_serializing_if = "Option::is_none")
+    )]
     trading_street_address2: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingStreetAddress3", skip_serializing_if = "Option::is_none")
+    )]
     trading_street_address3: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingLocalityName", skip_serializing_if = "Option::is_none")
+    )]
     trading_locality_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "tradingStateOrProvinceName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     trading_state_or_province_name: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingPostalCode", skip_serializing_if = "Option::is_none")
+    )]
     trading_postal_code: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tradingCountryName", skip_serializing_if = "Option::is_none")
+    )]
     trading_country_name: Option<String>,
 }
 impl Tier2PartnerSignup {
@@ -965,6 +1313,7 @@ impl Tier2PartnerSignup {
 }
 /// Successful answer of `Tier 2 partner signup`.
 #[derive(Clone)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Tier2PartnerSignupResponse {
     /// Account ID of the new Tier 2 account.
