@@ -27,7 +27,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Literal, Optional
+from typing import Any, Dict, Iterator, List, Literal, Optional, Tuple
 
 from ._client import Client
 from ._native import NativeSandbox
@@ -117,7 +117,7 @@ class Sandbox:
         is no API answer. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
         ``count`` to that many calls.
         """
-        fields = [("kind", kind)]
+        fields: List[Tuple[str, str]] = [("kind", kind)]
         for name, value in (("ms", ms), ("status", status), ("endpoint", endpoint), ("count", count)):
             if value is not None:
                 fields.append((name, str(value)))
