@@ -30,11 +30,10 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Literal, Optional, Tuple
 
 from ._client import Client
-from ._native import NativeSandbox
+from ._errors import raise_native
+from ._native import NativeError, NativeSandbox
 
-__all__ = ["Account", "Counters", "FaultKind", "Sandbox", "sandbox"]
-
-FaultKind = Literal["delay", "close", "status", "garbage"]
+__all__ = ["Account", "Counters", "Sandbox", "sandbox"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ class Sandbox:
 
     def inject_fault(
         self,
-        kind: FaultKind,
+        kind: Literal["delay", "close", "status", "garbage"],
         *,
         ms: Optional[int] = None,
         status: Optional[int] = None,
@@ -121,7 +120,10 @@ class Sandbox:
         for name, value in (("ms", ms), ("status", status), ("endpoint", endpoint), ("count", count)):
             if value is not None:
                 fields.append((name, str(value)))
-        self._native.fault(fields)
+        try:
+            self._native.fault(fields)
+        except NativeError as e:
+            raise_native(e.args)
 
     def clear_faults(self) -> None:
         """Removes every fault rule."""
@@ -159,14 +161,17 @@ def sandbox(
     ``signup_path`` and ``seed`` (TOML text, the shape ``python -m sectigo.sandbox --print-seed``
     prints) are the command's flags.
     """
-    native = NativeSandbox(
-        rate_limit=rate_limit,
-        legacy=legacy,
-        quirks=quirks,
-        accept_plain_http=accept_plain_http,
-        signup_path=signup_path,
-        seed=seed,
-    )
+    try:
+        native = NativeSandbox(
+            rate_limit=rate_limit,
+            legacy=legacy,
+            quirks=quirks,
+            accept_plain_http=accept_plain_http,
+            signup_path=signup_path,
+            seed=seed,
+        )
+    except NativeError as e:
+        raise_native(e.args)
     folder = tempfile.mkdtemp(prefix="sectigo-sandbox-")
     try:
         ca_file = Path(folder) / "ca.pem"

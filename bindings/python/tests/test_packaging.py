@@ -7,12 +7,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import urllib.request
 
 import pytest
 
 import sectigo
 from sectigo.testing import Sandbox, sandbox as run_sandbox
+
+# Away from the source folder, whose `sectigo` (without its native module) `-m` would import.
+ELSEWHERE = tempfile.gettempdir()
 
 READY_KEYS = {"event", "https_url", "http_url", "port", "http_port", "signup_path", "accounts", "ca_file"}
 
@@ -24,6 +28,7 @@ def start_module(*args: str) -> "subprocess.Popen[str]":
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=ELSEWHERE,
     )
 
 
@@ -53,7 +58,7 @@ def test_python_m_sectigo_sandbox_prints_the_ready_line_and_serves(tmp_path: "os
 
 def test_python_m_sectigo_sandbox_takes_the_binarys_flags() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sectigo.sandbox", "--help"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "sectigo.sandbox", "--help"], capture_output=True, text=True, timeout=30, cwd=ELSEWHERE
     )
     assert done.returncode == 0
     flags = sorted(w for w in done.stdout.split() if w.startswith("--"))
@@ -63,11 +68,11 @@ def test_python_m_sectigo_sandbox_takes_the_binarys_flags() -> None:
         assert flags == sorted(w for w in native.stdout.split() if w.startswith("--"))
     assert {"--port", "--http-port", "--rate-limit", "--seed", "--exit-with-stdin", "--legacy"} <= set(flags)
     bad = subprocess.run(
-        [sys.executable, "-m", "sectigo.sandbox", "--rate-limit", "x"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "sectigo.sandbox", "--rate-limit", "x"], capture_output=True, text=True, timeout=30, cwd=ELSEWHERE
     )
     assert bad.returncode == 1 and "--rate-limit" in bad.stderr
     seed = subprocess.run(
-        [sys.executable, "-m", "sectigo.sandbox", "--print-seed"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "sectigo.sandbox", "--print-seed"], capture_output=True, text=True, timeout=30, cwd=ELSEWHERE
     )
     assert seed.returncode == 0 and "[[account]]" in seed.stdout
 
@@ -104,5 +109,6 @@ def test_testing_sandbox_options() -> None:
             pass
 
 
-def test_fixture_shape(sandbox: Sandbox) -> None:
+def test_the_installed_package_is_under_test(sandbox: Sandbox) -> None:
     assert isinstance(sandbox, Sandbox)
+    assert "site-packages" in (sectigo.__file__ or ""), sectigo.__file__

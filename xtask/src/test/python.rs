@@ -67,11 +67,13 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     println!("mypy --strict (package and the README's examples): {}", last_line(&out));
     let out = capture(
         "pytest",
-        Command::new(&py)
+        // The `pytest` script, not `python -m pytest`, which would put the source folder's
+        // `sectigo` (without its native module) ahead of the installed one.
+        Command::new(bin.join("pytest"))
             .current_dir(&python_dir)
             .env("PATH", &path)
             .env("SECTIGO_SANDBOX_BIN", prefix.join("bin/sectigo-sandbox"))
-            .args(["-m", "pytest", "-p", "no:cacheprovider", "-s", "-W", "error"]),
+            .args(["-p", "no:cacheprovider", "-s", "-W", "error"]),
     )?;
     for line in out.lines().filter(|l| l.contains("8 threads") || l.contains(" passed")) {
         println!("{}", line.trim_matches(|c: char| c == '=' || c == ' ' || c == '.'));
