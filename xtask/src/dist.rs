@@ -297,23 +297,29 @@ fn only_file(dir: &Path, suffix: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// The abi3 manylinux2014 wheel, its tag confirmed by auditwheel.
-fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
-    println!("==> wheel (maturin, zig, manylinux2014)");
+/// `maturin ARGS --out DIST` in the Python package's folder, with the build tools on PATH.
+fn maturin(root: &Path, tools: &Path, args: &[&str], dist: &Path) -> Result<String, String> {
     capture(
-        "maturin build",
+        &format!("maturin {}", args[0]),
         Command::new(tools.join("maturin"))
             .current_dir(root.join("bindings/python"))
             .env("PATH", setup::path_with(tools))
-            .args(["build", "--release", "--locked", "--zig", "--target", TARGET])
-            .args(["--compatibility", "manylinux2014", "--out"])
+            .args(args)
+            .arg("--out")
             .arg(dist),
-    )?;
+    )
+}
+
+/// The abi3 manylinux2014 wheel, its tag confirmed by auditwheel.
+fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
+    println!("==> wheel (maturin, zig, manylinux2014)");
+    let build = ["build", "--release", "--locked", "--zig", "--target", TARGET, "--compatibility", "manylinux2014"];
+    maturin(root, tools, &build, dist)?;
     let wheel = only_file(dist, ".whl")?;
     let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(&wheel))?;
     let tag = shown
         .split('"')
-        .find(|w| w.starts_with("manylinux_") || w.starts_with("manylinux"))
+        .find(|w| w.starts_with("manylinux"))
         .ok_or_else(|| format!("auditwheel names no manylinux tag:\n{shown}"))?
         .to_owned();
     let glibc = tag
@@ -331,14 +337,7 @@ fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
 
 fn sdist(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
     println!("==> sdist (maturin)");
-    capture(
-        "maturin sdist",
-        Command::new(tools.join("maturin"))
-            .current_dir(root.join("bindings/python"))
-            .env("PATH", setup::path_with(tools))
-            .args(["sdist", "--out"])
-            .arg(dist),
-    )?;
+    maturin(root, tools, &["sdist"], dist)?;
     let path = dist.join(format!("sectigo-{VERSION}.tar.gz"));
     if path.exists() { Ok(path) } else { Err(format!("maturin sdist made no {}", path.display())) }
 }
