@@ -15,7 +15,7 @@ pub struct Need {
     pub why: &'static str,
 }
 
-/// Everything `cargo xtask test` runs beyond cargo and python3.
+/// What `cargo xtask test` runs beyond cargo, python3 and [`DIST_NEEDS`].
 pub const TEST_NEEDS: &[Need] = &[
     Need { program: "cc", package: "gcc", why: "C tests" },
     Need { program: "c++", package: "g++", why: "the header compiled as C++" },
@@ -23,10 +23,6 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "valgrind", package: "valgrind", why: "C tests under valgrind" },
     Need { program: "php", package: "php-cli", why: "PHP tests (FFI)" },
     Need { program: "phpunit", package: "phpunit", why: "PHP tests" },
-    Need { program: "tar", package: "tar", why: "the release archive" },
-    Need { program: "gzip", package: "gzip", why: "the release archive" },
-    Need { program: "objdump", package: "binutils", why: "checking the library's exports and glibc versions" },
-    Need { program: "strip", package: "binutils", why: "stripping the static library" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.

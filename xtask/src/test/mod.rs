@@ -23,7 +23,8 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     if !args.is_empty() {
         return Err(format!("test takes no arguments (got {args:?})"));
     }
-    setup::system(setup::TEST_NEEDS)?;
+    // Everything at once, so a machine that lacks several tools hears of all of them up front.
+    setup::system(&[setup::TEST_NEEDS, setup::DIST_NEEDS].concat())?;
     crate::codegen::run(root, true)?;
     shown("Rust tests", Command::new(cargo()).current_dir(root).env("INSTA_UPDATE", "no").args(["test", "--workspace", "--locked"]))?;
     shown(
