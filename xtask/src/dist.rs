@@ -20,7 +20,7 @@ pub const TARGET: &str = "x86_64-unknown-linux-gnu";
 /// The oldest glibc the artefacts run on (manylinux2014).
 pub const GLIBC: (u32, u32) = (2, 17);
 /// Every artefact has the workspace's version.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use xtask::{VERSION, abi_version};
 
 /// What `dist` made.
 #[derive(Debug)]
@@ -30,17 +30,6 @@ pub struct Dist {
     pub wheel: PathBuf,
     pub sdist: PathBuf,
     pub krate: PathBuf,
-}
-
-/// The ABI version in the SONAME: the major number, or `0.<minor>` before 1.0 (as in
-/// crates/sectigo-ffi/build.rs).
-pub fn abi_version(version: &str) -> String {
-    let mut parts = version.split('.');
-    match (parts.next(), parts.next()) {
-        (Some("0"), Some(minor)) => format!("0.{minor}"),
-        (Some(major), _) => major.to_owned(),
-        _ => version.to_owned(),
-    }
 }
 
 pub fn archive_name() -> String {
@@ -236,7 +225,16 @@ fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
     }
 
     // The PHP package (what a panel needs: no tests).
-    copy_tree(&root.join("bindings/php"), &stage.join("share/php/sectigo"), &["tests", "phpunit.xml", "vendor"])?;
+    let php = stage.join("share/php/sectigo");
+    copy_tree(&root.join("bindings/php"), &php, &["tests", "phpunit.xml", "vendor"])?;
+    // Its composer.json carries the release's version (a path repository needs one; in the
+    // repository, Composer takes it from the tag).
+    let manifest = std::fs::read_to_string(php.join("composer.json")).map_err(|e| e.to_string())?;
+    let versioned = manifest.replacen("\"type\": \"library\",", &format!("\"type\": \"library\",\n    \"version\": \"{VERSION}\","), 1);
+    if versioned == manifest {
+        return Err("bindings/php/composer.json has no \"type\": \"library\" line to put the version after".to_owned());
+    }
+    write(&php.join("composer.json"), versioned.as_bytes())?;
 
     // Licences, the README and the checksums of everything else.
     let doc = stage.join("share/doc/sectigo");

@@ -17,6 +17,25 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
+/// The workspace's version: every artefact's.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The ABI version in the C library's SONAME: the major number, or `0.<minor>` before 1.0 (an
+/// ABI break may come with any 0.x minor release), as `crates/sectigo-ffi/build.rs` sets it.
+pub fn abi_version(version: &str) -> String {
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        _ => version.to_owned(),
+    }
+}
+
+/// `libsectigo.so.<ABI version>`.
+pub fn soname(version: &str) -> String {
+    format!("libsectigo.so.{}", abi_version(version))
+}
+
 /// Where the core crate's generated files go, relative to the root.
 pub const RUST_OUT: &str = "crates/sectigo/src/generated";
 
@@ -30,7 +49,13 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         PathBuf::from("bindings/c/include/sectigo.h"),
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"))?,
     ));
-    files.push((PathBuf::from("bindings/php/src/generated/Endpoints.php"), emit::php::endpoints(&ir)));
+    files.push((
+        PathBuf::from("bindings/php/sectigo.ffi.h"),
+        emit::c::ffi_header(&root.join("crates/sectigo-ffi/src/lib.rs"), &soname(VERSION))?,
+    ));
+    for (name, text) in emit::php::files(&ir, VERSION, &soname(VERSION)) {
+        files.push((Path::new("bindings/php/src/generated").join(name), text));
+    }
     files.push((PathBuf::from("bindings/python/sectigo/generated/__init__.py"), emit::python::module(&ir)));
     files.push((PathBuf::from("bindings/python/sectigo/generated/__init__.pyi"), emit::python::stub(&ir)));
     let vectors = load_vectors(&root.join("tests/vectors"))?;

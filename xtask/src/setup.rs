@@ -23,6 +23,11 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "valgrind", package: "valgrind", why: "C tests under valgrind" },
     Need { program: "php", package: "php-cli", why: "PHP tests (FFI)" },
     Need { program: "phpunit", package: "phpunit", why: "PHP tests" },
+    // Debian 12's PHP is 8.2; its php-fpm binary carries the version.
+    Need { program: "php-fpm8.2", package: "php-fpm", why: "PHP under php-fpm" },
+    Need { program: "cgi-fcgi", package: "libfcgi-bin", why: "FastCGI requests to php-fpm" },
+    Need { program: "composer", package: "composer", why: "the PHP package under Composer" },
+    Need { program: "curl", package: "curl", why: "requests to php -S and the sandbox's admin endpoints" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.
@@ -33,9 +38,10 @@ pub const DIST_NEEDS: &[Need] = &[
     Need { program: "strip", package: "binutils", why: "stripping the static library" },
 ];
 
-fn on_path(program: &str) -> bool {
-    let Some(path) = std::env::var_os("PATH") else { return false };
-    std::env::split_paths(&path).any(|dir| {
+/// On PATH, or in /usr/sbin (where Debian puts php-fpm, and which a non-root PATH may lack).
+pub fn on_path(program: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).chain([PathBuf::from("/usr/sbin")]).any(|dir| {
         let file = dir.join(program);
         std::fs::metadata(&file).is_ok_and(|m| m.is_file() && std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0)
     })

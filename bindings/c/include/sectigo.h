@@ -406,7 +406,8 @@ typedef struct sectigo_client sectigo_client;
 typedef struct sectigo_error sectigo_error;
 
 /*
- Settings of a client, filled by `sectigo_options_set`.
+ Settings of a client, filled by `sectigo_options_set`: the (name, value) pairs as set, each
+ checked when set.
  */
 typedef struct sectigo_options sectigo_options;
 
@@ -459,7 +460,10 @@ enum sectigo_result sectigo_options_set(struct sectigo_options *options,
 void sectigo_options_free(struct sectigo_options *options);
 
 /*
- Makes a client from settings (which are not consumed: free them when done).
+ Makes a client from settings (which are not consumed: free them when done). Clients made
+ with the same settings in one process share one connection pool, which outlives them: a
+ client per task or per PHP request costs no new TLS handshake. A CA file is read when the
+ first client with its settings is made.
  */
 enum sectigo_result sectigo_client_new(const struct sectigo_options *options,
                                        struct sectigo_client **client_out,

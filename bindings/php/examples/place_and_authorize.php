@@ -4,7 +4,8 @@
 // SECTIGO_BASE_URL and SECTIGO_CA_FILE point it elsewhere (the sandbox, for instance).
 declare(strict_types=1);
 
-require __DIR__ . '/../src/autoload.php';
+// Composer's autoloader in an application; the package's own one in its examples folder.
+require is_file(__DIR__ . '/vendor/autoload.php') ? __DIR__ . '/vendor/autoload.php' : __DIR__ . '/../src/autoload.php';
 
 use Sectigo\ApiException;
 use Sectigo\Client;
@@ -31,7 +32,7 @@ try {
         'emailAddress' => 'jane@example.com',
         'items' => [['PPP' => 9974]], // Web DNS Pro, 1 year
     ]);
-    $number = $order->get('orderNumber');
+    $number = $order->orderNumber;
     echo "placed order $number\n";
     $client->autoAuthorize(['orderNumber' => $number]);
     echo "authorized order $number\n";

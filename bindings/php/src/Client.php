@@ -11,27 +11,30 @@ use FFI;
  *
  * Options: `login_name`, `login_password`, `base_url`, `host` (`current`|`legacy`), `timeout_ms`,
  * `connect_timeout_ms`, `ca_file`, `allow_http`, `user_agent`, `paths` (endpoint id => path, e.g.
- * `['tier2_partner_signup' => '/products/...']`), `library` (path of libsectigo.so; default the
- * SECTIGO_LIBRARY environment variable, then the release archive's lib/ when this package is
- * unpacked there, then `libsectigo.so` from the system's search path), `header` (path of
- * sectigo.h; default SECTIGO_HEADER, then the archive's include/, then the source tree's).
+ * `['tier2_partner_signup' => '/products/...']`), and, on the command line only, `library`.
+ *
+ * Under php-fpm or Apache the library comes in through php.ini (`ffi.preload` with
+ * sectigo.ffi.h, `opcache.preload` with preload.php): see the README. On the command line it is
+ * loaded on first use from `library`, the SECTIGO_LIBRARY environment variable, the release
+ * archive's lib/ when this package is unpacked there, or the dynamic loader's search path.
+ * Clients made with the same options in one process share their connections.
  */
 final class Client
 {
-    use Generated\Endpoints;
+    use Endpoints;
 
     private static ?FFI $ffi = null;
     private FFI\CData $client;
 
     /** @param array<string, mixed> $options */
-    public function __construct(array $options = [])
+    public function __construct(#[\SensitiveParameter] array $options = [])
     {
-        $ffi = self::ffi($options['library'] ?? null, $options['header'] ?? null);
+        $ffi = self::ffi($options['library'] ?? null);
         $opts = $ffi->new('sectigo_options*');
         self::check($ffi, $ffi->sectigo_options_new(FFI::addr($opts)), null);
         try {
             foreach ($options as $name => $value) {
-                if (in_array($name, ['library', 'header'], true)) {
+                if ($name === 'library') {
                     continue;
                 }
                 if ($name === 'paths') {
@@ -64,7 +67,7 @@ final class Client
         return ['client' => 'sectigo_client (credentials redacted)'];
     }
 
-    private function set(FFI $ffi, FFI\CData $opts, string $name, string $value): void
+    private function set(FFI $ffi, FFI\CData $opts, string $name, #[\SensitiveParameter] string $value): void
     {
         $error = $ffi->new('sectigo_error*');
         self::check($ffi, $ffi->sectigo_options_set($opts, $name, $value, FFI::addr($error)), $error);
@@ -76,7 +79,7 @@ final class Client
      * @param array<string, mixed> $params
      * @throws Exception
      */
-    public function call(string $endpoint, array $params): Response
+    public function call(string $endpoint, #[\SensitiveParameter] array $params): Response
     {
         $ffi = self::$ffi;
         $request = self::request($ffi, $endpoint, $params);
@@ -96,9 +99,9 @@ final class Client
      * @param array<string, mixed> $params
      * @throws Exception
      */
-    public static function prepare(string $endpoint, array $params, array $options = []): string
+    public static function prepare(string $endpoint, #[\SensitiveParameter] array $params, array $options = []): string
     {
-        $ffi = self::ffi($options['library'] ?? null, $options['header'] ?? null);
+        $ffi = self::ffi($options['library'] ?? null);
         $request = self::request($ffi, $endpoint, $params);
         try {
             $body = $ffi->new('char*');
@@ -119,9 +122,9 @@ final class Client
      * @param array<string, mixed> $params
      * @throws Exception
      */
-    public static function decode(string $endpoint, array $params, int $status, ?string $location, string $body, array $options = []): Response
+    public static function decode(string $endpoint, #[\SensitiveParameter] array $params, int $status, ?string $location, string $body, array $options = []): Response
     {
-        $ffi = self::ffi($options['library'] ?? null, $options['header'] ?? null);
+        $ffi = self::ffi($options['library'] ?? null);
         $request = self::request($ffi, $endpoint, $params);
         try {
             $length = strlen($body);
@@ -141,7 +144,7 @@ final class Client
     }
 
     /** @param array<string, mixed> $params */
-    private static function request(FFI $ffi, string $endpoint, array $params): FFI\CData
+    private static function request(FFI $ffi, string $endpoint, #[\SensitiveParameter] array $params): FFI\CData
     {
         $request = $ffi->new('sectigo_request*');
         $error = $ffi->new('sectigo_error*');
@@ -165,7 +168,7 @@ final class Client
      * @param array<string|int, mixed> $params
      * @return list<array{0: string, 1: string}>
      */
-    private static function flatten(array $params): array
+    private static function flatten(#[\SensitiveParameter] array $params): array
     {
         $pairs = [];
         foreach ($params as $name => $value) {
@@ -188,7 +191,7 @@ final class Client
         return $pairs;
     }
 
-    private static function text(mixed $value): string
+    private static function text(#[\SensitiveParameter] mixed $value): string
     {
         return match (true) {
             is_bool($value) => $value ? 'Y' : 'N',
@@ -293,35 +296,58 @@ final class Client
         return null;
     }
 
-    /** Loads the C library once, declaring it from sectigo.h (preprocessor lines and comments removed). */
-    private static function ffi(?string $library, ?string $header): FFI
+    /**
+     * The library's functions: the declarations that `ffi.preload` loaded (the production path
+     * under php-fpm and Apache), else, on the command line, sectigo.ffi.h read here with the
+     * library found by `library`, SECTIGO_LIBRARY, the release archive's lib/ or the SONAME.
+     */
+    private static function ffi(?string $library): FFI
     {
         if (self::$ffi !== null) {
             return self::$ffi;
         }
         if (!extension_loaded('ffi')) {
-            throw new ConfigException('the PHP FFI extension is not loaded');
+            throw new ConfigException('the PHP FFI extension is not loaded: ' . self::setup());
         }
-        // Unpacked from the release archive, this file is PREFIX/share/php/sectigo/src/Client.php,
-        // next to PREFIX/lib and PREFIX/include; in the source tree, the header is ../../c/include.
-        $prefix = dirname(__DIR__, 4);
-        $library ??= getenv('SECTIGO_LIBRARY') ?: self::firstFile(glob("$prefix/lib/libsectigo.so.*") ?: []) ?? 'libsectigo.so';
-        $header ??= getenv('SECTIGO_HEADER')
-            ?: self::firstFile(["$prefix/include/sectigo.h", __DIR__ . '/../../c/include/sectigo.h'])
-            ?? __DIR__ . '/../../c/include/sectigo.h';
+        try {
+            $ffi = FFI::scope('SECTIGO');
+        } catch (\FFI\Exception) {
+            $ffi = self::cdef($library);
+        }
+        $version = self::string($ffi->sectigo_version());
+        if ($version !== Version::VERSION) {
+            throw new ConfigException("the sectigo C library is version $version, this PHP package " . Version::VERSION . ': install both from one release');
+        }
+        return self::$ffi = $ffi;
+    }
+
+    private static function cdef(?string $library): FFI
+    {
+        $header = dirname(__DIR__) . '/sectigo.ffi.h';
         $text = @file_get_contents($header);
         if ($text === false) {
-            throw new ConfigException("cannot read the C header $header (option 'header' or SECTIGO_HEADER)");
+            throw new ConfigException("cannot read $header, which ships with this package");
         }
-        $text = preg_replace('/#ifdef __cplusplus.*?#endif[^\n]*\n/s', '', $text);
-        $text = preg_replace('~/\*.*?\*/~s', '', $text);
-        $text = preg_replace('~//[^\n]*~', '', $text);
-        $text = preg_replace('/^\s*#[^\n]*$/m', '', $text);
+        // FFI::cdef takes declarations only: drop the comment and the FFI_SCOPE/FFI_LIB lines.
+        $text = preg_replace(['~/\*.*?\*/~s', '/^\s*#[^\n]*$/m'], '', $text);
+        $library ??= getenv('SECTIGO_LIBRARY') ?: self::firstFile(glob(dirname(__DIR__, 4) . '/lib/libsectigo.so.*') ?: []) ?? Version::SONAME;
         try {
-            self::$ffi = FFI::cdef($text, $library);
+            return FFI::cdef($text, $library);
         } catch (\FFI\Exception $e) {
-            throw new ConfigException("cannot load the sectigo C library $library: " . $e->getMessage());
+            throw new ConfigException("cannot load the sectigo C library $library under " . PHP_SAPI . ': ' . $e->getMessage() . '. ' . self::setup());
         }
-        return self::$ffi;
+    }
+
+    /** The php.ini lines that load the library the production way. */
+    private static function setup(): string
+    {
+        $dir = dirname(__DIR__);
+        return "under php-fpm or Apache, add to php.ini and restart:\n"
+            . "    ffi.enable=preload\n"
+            . "    ffi.preload=$dir/sectigo.ffi.h\n"
+            . "    opcache.enable=1\n"
+            . "    opcache.preload=$dir/preload.php\n"
+            . "    opcache.preload_user=www-data\n"
+            . '(and let the dynamic loader find ' . Version::SONAME . ', e.g. with ldconfig)';
     }
 }

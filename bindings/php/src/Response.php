@@ -30,6 +30,44 @@ final class Response
         return null;
     }
 
+    /**
+     * A field that a successful answer must carry.
+     *
+     * @throws DecodeException when it is missing
+     */
+    public function required(string $name): string
+    {
+        return $this->get($name) ?? throw new DecodeException("the answer has no $name field", 'missing_field', $this->raw);
+    }
+
+    /**
+     * An integer field, or null when it is missing.
+     *
+     * @throws DecodeException when it is there but not an integer
+     */
+    public function int(string $name): ?int
+    {
+        $value = $this->get($name);
+        if ($value === null) {
+            return null;
+        }
+        $number = filter_var(trim($value), FILTER_VALIDATE_INT);
+        if ($number === false) {
+            throw new DecodeException("the answer's $name field is not an integer", 'not_an_integer', $this->raw);
+        }
+        return $number;
+    }
+
+    /**
+     * An integer field that a successful answer must carry.
+     *
+     * @throws DecodeException when it is missing or not an integer
+     */
+    public function requiredInt(string $name): int
+    {
+        return $this->int($name) ?? throw new DecodeException("the answer has no $name field", 'missing_field', $this->raw);
+    }
+
     /** @return array<string, string> */
     public function toArray(): array
     {

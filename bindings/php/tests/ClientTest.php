@@ -23,17 +23,20 @@ final class ClientTest extends TestCase
     {
         $client = sandbox_client();
         $placed = $client->placeOrder($this->order());
-        $number = $placed->get('orderNumber');
+        $this->assertInstanceOf(Sectigo\PlaceOrderResult::class, $placed);
+        $number = $placed->orderNumber;
         $this->assertMatchesRegularExpression('/^\d+$/', $number);
-        $this->assertSame(0, $placed->code);
+        $this->assertSame(0, $placed->response->code);
+        $this->assertStringContainsString($number, $placed->response->raw, 'the raw answer stays reachable');
 
         $authorized = $client->autoAuthorize(['orderNumber' => $number, 'test' => false]);
-        $this->assertSame(0, $authorized->code);
+        $this->assertInstanceOf(Sectigo\AutoAuthorizeResult::class, $authorized);
+        $this->assertSame(0, $authorized->response->code);
 
         $session = $client->initCustomerSession(['orderNumber' => '1000001']);
-        $this->assertSame(16, strlen($session->get('SID')));
-        $this->assertSame('1000003', $session->get('orderNumber'), 'the latest replacement');
-        $this->assertStringNotContainsString($session->get('SID'), print_r($session, true));
+        $this->assertSame(16, strlen($session->sid));
+        $this->assertSame('1000003', $session->orderNumber, 'the latest replacement');
+        $this->assertStringNotContainsString($session->sid, print_r($session, true));
 
         $signup = $client->tier2PartnerSignup([
             'ap' => 'sandboxbrand', 'partnerType' => 29, 'brandName' => 'php-brand-' . getmypid(),
@@ -43,7 +46,7 @@ final class ClientTest extends TestCase
             'countryName' => 'GB', 'adminEmailAddress' => 'a@php.example', 'adminTelephoneNumber' => '1',
             'adminLoginName' => 'php_admin_' . getmypid(), 'adminLoginPassword' => 'pw',
         ]);
-        $this->assertGreaterThan(0, (int) $signup->get('accountID'));
+        $this->assertGreaterThan(0, $signup->accountId);
     }
 
     public function testSiteLockOrderByIdAndGenericCall(): void
@@ -52,8 +55,8 @@ final class ClientTest extends TestCase
         $placed = $client->call('place_order', ['ap' => 'sandboxbrand', 'reseller' => 'y', 'foreName' => 'Ann',
             'emailAddress' => 'ann@example.com', '1_ID' => 7001]);
         $done = $client->autoAuthorize(['orderNumber' => $placed->get('orderNumber')]);
-        $this->assertNotNull($done->get('slUserID'));
-        $this->assertNotNull($done->get('slSiteID'));
+        $this->assertNotNull($done->slUserId);
+        $this->assertNotNull($done->slSiteId);
     }
 
     public function testValidationListsEveryViolation(): void
@@ -155,5 +158,76 @@ final class ClientTest extends TestCase
         $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
         $this->assertSame(0, proc_close($process), $out);
         $this->assertMatchesRegularExpression('/placed order \d+\nauthorized order \d+/', $out);
+    }
+
+    /** With traces that record arguments, no frame shows a password (#[\SensitiveParameter]). */
+    public function testTracesNeverShowAPassword(): void
+    {
+        $before = ini_set('zend.exception_ignore_args', '0');
+        try {
+            $canary = 'php-trace-canary-77e';
+            $caught = [];
+            try {
+                new Client(['login_password' => $canary, 'colour' => 'red']);
+            } catch (Sectigo\ConfigException $e) {
+                $caught[] = $e;
+            }
+            try {
+                sandbox_client(['login_password' => $canary])->initCustomerSession(['orderNumber' => '1000003']);
+            } catch (Sectigo\ApiException $e) {
+                $caught[] = $e;
+            }
+            try {
+                sandbox_client()->placeOrder(['loginPassword' => $canary, 'ap' => 'x', 'items' => []]);
+            } catch (Sectigo\ValidationException $e) {
+                $caught[] = $e;
+            }
+            try {
+                Client::prepare('!AutoAuthorize', ['loginPassword' => $canary, 'orderNumber' => 'not a number']);
+            } catch (Sectigo\ValidationException $e) {
+                $caught[] = $e;
+            }
+            $this->assertCount(4, $caught);
+            foreach ($caught as $e) {
+                $shown = (string) $e . $e->getTraceAsString() . print_r($e->getTrace(), true) . var_export($e->getTrace(), true);
+                $this->assertStringNotContainsString($canary, $shown);
+                $this->assertStringContainsString('SensitiveParameterValue', $shown, 'the arguments were recorded');
+            }
+        } finally {
+            ini_set('zend.exception_ignore_args', (string) $before);
+        }
+    }
+
+    public function testResultsAreTypedAndTheVersionIsTheLibrarys(): void
+    {
+        $client = sandbox_client();
+        $session = $client->initCustomerSession(['orderNumber' => '1000001']);
+        $this->assertInstanceOf(Sectigo\InitCustomerSessionResult::class, $session);
+        $this->assertIsString($session->sid);
+        $this->assertSame($session->sid, $session->response->get('SID'));
+        $property = new ReflectionProperty(Sectigo\Tier2PartnerSignupResult::class, 'accountId');
+        $this->assertSame('int', (string) $property->getType());
+        $this->assertStringContainsString('accountID', (string) (new ReflectionMethod(Sectigo\Tier2PartnerSignupResult::class, '__construct'))->getDocComment() . file_get_contents((new ReflectionClass(Sectigo\Tier2PartnerSignupResult::class))->getFileName()));
+        $shape = (string) (new ReflectionMethod(Client::class, 'autoAuthorize'))->getDocComment();
+        $this->assertStringContainsString("@param array{loginName?: string, loginPassword?: string, orderNumber: int|string, test?: 'Y'|'N'|bool", $shape);
+        $this->assertMatchesRegularExpression('/^\d+\.\d+\.\d+/', Sectigo\Version::VERSION);
+        $ffi = FFI::cdef('const char *sectigo_version(void);', getenv('SECTIGO_LIBRARY'));
+        $this->assertSame(Sectigo\Version::VERSION, $ffi->sectigo_version());
+    }
+
+    public function testEveryClassLoadsThroughThePreloadScript(): void
+    {
+        $code = 'require $argv[1]; echo implode(",", array_filter(get_declared_classes(), fn ($c) => str_starts_with($c, "Sectigo"))), PHP_EOL;';
+        $php = [PHP_BINARY, '-d', 'ffi.enable=preload', '-r', $code, __DIR__ . '/../preload.php'];
+        $process = proc_open($php, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+        $this->assertSame(0, proc_close($process), $out);
+        $classes = explode(',', trim($out));
+        foreach (array_merge(glob(__DIR__ . '/../src/*.php'), glob(__DIR__ . '/../src/generated/*.php')) as $file) {
+            $class = 'Sectigo\\' . basename($file, '.php');
+            if ($class !== 'Sectigo\\autoload' && $class !== 'Sectigo\\Endpoints') {
+                $this->assertContains($class, $classes, "preload.php loads $class");
+            }
+        }
     }
 }

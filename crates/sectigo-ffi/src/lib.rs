@@ -74,10 +74,17 @@ pub enum sectigo_error_kind {
 
 use sectigo_error_kind::*;
 
-/// Settings of a client, filled by `sectigo_options_set`.
-#[derive(Debug)]
+/// Settings of a client, filled by `sectigo_options_set`: the (name, value) pairs as set, each
+/// checked when set.
 pub struct sectigo_options {
-    builder: ClientBuilder,
+    settings: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for sectigo_options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.settings.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("sectigo_options").field("settings", &names).finish()
+    }
 }
 
 /// A client: one connection pool. Thread-safe.
@@ -302,7 +309,7 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
     guard(ptr::null_mut(), || {
         check_out(options_out, "options_out")?;
         // SAFETY: checked above.
-        unsafe { put(options_out, boxed(sectigo_options { builder: Client::builder() })) };
+        unsafe { put(options_out, boxed(sectigo_options { settings: Vec::new() })) };
         Ok(())
     })
 }
@@ -330,48 +337,72 @@ pub unsafe extern "C" fn sectigo_options_set(
         // SAFETY: arguments as documented.
         let (options, name, value) =
             unsafe { (handle_mut(options, "options")?, text(name, "name")?, text(value, "value")?) };
-        let b = std::mem::take(&mut options.builder);
-        let millis = |v: &str| -> Result<Duration, Fail> {
-            v.parse::<u64>()
-                .ok()
-                .filter(|ms| *ms > 0)
-                .map(Duration::from_millis)
-                .ok_or_else(|| Fail::config(format!("option {name}: {v:?} is not a positive whole number of milliseconds")))
-        };
-        let result = match name {
-            "login_name" => Ok(b.login_name(value)),
-            "login_password" => Ok(b.login_password(value)),
-            "base_url" => Ok(b.base_url(value)),
-            "host" => match value {
-                "current" => Ok(b.host(sectigo::Host::Current)),
-                "legacy" => Ok(b.host(sectigo::Host::Legacy)),
-                _ => Err(Fail::config(format!("option host: {value:?} is not current or legacy"))),
-            },
-            "timeout_ms" => millis(value).map(|d| b.timeout(d)),
-            "connect_timeout_ms" => millis(value).map(|d| b.connect_timeout(d)),
-            "ca_file" => Ok(b.add_root_certificates_file(value)),
-            "allow_http" => match value {
-                "1" | "true" => Ok(b.allow_http(true)),
-                "0" | "false" => Ok(b.allow_http(false)),
-                _ => Err(Fail::config(format!("option allow_http: {value:?} is not 1 or 0"))),
-            },
-            "user_agent" => Ok(b.user_agent(value)),
-            _ => match name.strip_prefix("path:") {
-                Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
-                None => Err(Fail::config(format!(
-                    "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
-                     connect_timeout_ms, ca_file, allow_http, user_agent, path:<endpoint>)"
-                ))),
-            },
-        };
-        match result {
-            Ok(b) => {
-                options.builder = b;
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
+        // Checked now, so a bad setting is reported where it is made (and the others stay).
+        apply(Client::builder(), name, value)?;
+        options.settings.push((name.to_owned(), value.to_owned()));
+        Ok(())
     })
+}
+
+/// One setting applied to a builder.
+fn apply(b: ClientBuilder, name: &str, value: &str) -> Result<ClientBuilder, Fail> {
+    let millis = |v: &str| -> Result<Duration, Fail> {
+        v.parse::<u64>()
+            .ok()
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis)
+            .ok_or_else(|| Fail::config(format!("option {name}: {v:?} is not a positive whole number of milliseconds")))
+    };
+    match name {
+        "login_name" => Ok(b.login_name(value)),
+        "login_password" => Ok(b.login_password(value)),
+        "base_url" => Ok(b.base_url(value)),
+        "host" => match value {
+            "current" => Ok(b.host(sectigo::Host::Current)),
+            "legacy" => Ok(b.host(sectigo::Host::Legacy)),
+            _ => Err(Fail::config(format!("option host: {value:?} is not current or legacy"))),
+        },
+        "timeout_ms" => Ok(b.timeout(millis(value)?)),
+        "connect_timeout_ms" => Ok(b.connect_timeout(millis(value)?)),
+        "ca_file" => Ok(b.add_root_certificates_file(value)),
+        "allow_http" => match value {
+            "1" | "true" => Ok(b.allow_http(true)),
+            "0" | "false" => Ok(b.allow_http(false)),
+            _ => Err(Fail::config(format!("option allow_http: {value:?} is not 1 or 0"))),
+        },
+        "user_agent" => Ok(b.user_agent(value)),
+        _ => match name.strip_prefix("path:") {
+            Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
+            None => Err(Fail::config(format!(
+                "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
+                 connect_timeout_ms, ca_file, allow_http, user_agent, path:<endpoint>)"
+            ))),
+        },
+    }
+}
+
+/// Clients already made in this process, by their settings: a client made again with the same
+/// settings shares the first one's connection pool, so a program (or a PHP worker, whose
+/// objects die with each request) that makes a client per task pays no new TLS handshake.
+/// The oldest entries give way past [`SHARED_CLIENTS`].
+static CLIENTS: std::sync::Mutex<Vec<(Vec<(String, String)>, Client)>> = std::sync::Mutex::new(Vec::new());
+const SHARED_CLIENTS: usize = 16;
+
+fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
+    let mut clients = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, client)) = clients.iter().find(|(s, _)| s.as_slice() == settings) {
+        return Ok(client.clone());
+    }
+    let mut b = Client::builder();
+    for (name, value) in settings {
+        b = apply(b, name, value)?;
+    }
+    let client = b.build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
+    if clients.len() >= SHARED_CLIENTS {
+        clients.remove(0);
+    }
+    clients.push((settings.to_vec(), client.clone()));
+    Ok(client)
 }
 
 /// Frees settings (NULL is allowed). A client made from them stays valid.
@@ -380,7 +411,10 @@ pub unsafe extern "C" fn sectigo_options_free(options: *mut sectigo_options) {
     quietly((), || unsafe { free(options) })
 }
 
-/// Makes a client from settings (which are not consumed: free them when done).
+/// Makes a client from settings (which are not consumed: free them when done). Clients made
+/// with the same settings in one process share one connection pool, which outlives them: a
+/// client per task or per PHP request costs no new TLS handshake. A CA file is read when the
+/// first client with its settings is made.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_client_new(
     options: *const sectigo_options,
@@ -391,7 +425,7 @@ pub unsafe extern "C" fn sectigo_client_new(
         // SAFETY: arguments as documented.
         let options = unsafe { handle(options, "options")? };
         check_out(client_out, "client_out")?;
-        let client = options.builder.clone().build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
+        let client = shared_client(&options.settings)?;
         unsafe { put(client_out, boxed(sectigo_client { client })) };
         Ok(())
     })

@@ -3,19 +3,20 @@
 
 declare(strict_types=1);
 
-namespace Sectigo\Generated;
+namespace Sectigo;
 
 /**
  * One method per endpoint of the spec. Parameters go by their wire names (case-insensitive);
  * `true`/`false` stand for `Y`/`N`, integers are sent in decimal, and `items` takes a list of
- * items (`[['PPP' => 9974]]`) sent as `1_PPP`, ...
+ * items (`[['PPP' => 9974]]`) sent as `1_PPP`, ... Each returns its own result class; every
+ * parameter array may hold a password, so none ever shows in a stack trace.
  */
 trait Endpoints
 {
     /**
      * @param array<string, mixed> $params
      */
-    abstract public function call(string $endpoint, array $params): \Sectigo\Response;
+    abstract public function call(string $endpoint, #[\SensitiveParameter] array $params): Response;
 
     /**
      * `!AutoAuthorize`: Authorize an order that awaits authorization, paying for it from the account.
@@ -34,18 +35,12 @@ trait Endpoints
      *   - `test` ('Y'|'N'|bool): Y runs the authorization as a test that authorizes nothing; N (the default) authorizes for real. [optional; max 1 chars; Y = Test only: the certificate is not authorized; N = The certificate is authorized; server default N]
      *   - `disableSWP` ('Y'|'N'|bool): Y keeps free Sectigo Web Platform products out of this SSL order; N (the default) adds them where they apply. [optional; max 1 chars; Y = No free web products are added to the order; N = Free web products are added when applicable; server default N]
      *
-     * Answer fields:
-     *   - `errorCode`: 0 on success, negative on failure (see the error table).
-     *   - `errorMessage`: Text of the error.
-     *   - `slUserID`: SiteLock user ID; sent only when a SiteLock licence is the order's only product. The document gives no type; kept as text.
-     *   - `slSiteID`: SiteLock site ID; sent only when a SiteLock licence is the order's only product.
-     *
-     * @param array<string, mixed> $params
-     * @throws \Sectigo\Exception
+     * @param array{loginName?: string, loginPassword?: string, orderNumber: int|string, test?: 'Y'|'N'|bool, disableSWP?: 'Y'|'N'|bool} $params
+     * @throws Exception
      */
-    public function autoAuthorize(array $params): \Sectigo\Response
+    public function autoAuthorize(#[\SensitiveParameter] array $params): AutoAuthorizeResult
     {
-        return $this->call('!AutoAuthorize', $params);
+        return AutoAuthorizeResult::fromResponse($this->call('!AutoAuthorize', $params));
     }
 
     /**
@@ -61,18 +56,12 @@ trait Endpoints
      *   - `orderNumber` (string): Order number of the certificate whose page the session is for. [required; max 64 chars]
      *   - `responseFormat` ('0'|'1'): Shape of the answer: lines (0, the default) or URL-encoded pairs (1). The SDK reads either. [optional; max 1 chars; 0 = One value per line (text/plain); 1 = name=value pairs joined by & (application/x-www-form-urlencoded); server default 0]
      *
-     * Answer fields:
-     *   - `errorCode`: 0 on success, negative on failure (see the error table).
-     *   - `errorMessage`: Text of the error; absent on success.
-     *   - `SID`: Handle of the customer session that was opened.
-     *   - `orderNumber`: Order number the session's page is for: the most recent replacement of the requested order if it was replaced. Only the current host sends it, and its URL-encoded sample leaves it out.
-     *
-     * @param array<string, mixed> $params
-     * @throws \Sectigo\Exception
+     * @param array{loginName?: string, loginPassword?: string, orderNumber: string, responseFormat?: '0'|'1'} $params
+     * @throws Exception
      */
-    public function initCustomerSession(array $params): \Sectigo\Response
+    public function initCustomerSession(#[\SensitiveParameter] array $params): InitCustomerSessionResult
     {
-        return $this->call('!initCustomerSession', $params);
+        return InitCustomerSessionResult::fromResponse($this->call('!initCustomerSession', $params));
     }
 
     /**
@@ -120,7 +109,7 @@ trait Endpoints
      *   - `items` (list of arrays): each item's parameters, sent as `<n>_<name>`:
      *       - `ID` (int|string): Product ID; some products are ordered by ID rather than by pricing code. [conditional]
      *       - `PPP` (int|string): Product pricing code (see the catalogue); some products are ordered by PPP rather than by ID. [conditional]
-     *       - `visibility` ('-1'|'0'): Whether the product shows in the control panel. [optional; -1 = Shown in the control panel (the default); 0 = Hidden from the control panel; server default -1]
+     *       - `visibility` ('-1'|'0'|-1|0): Whether the product shows in the control panel. [optional; -1 = Shown in the control panel (the default); 0 = Hidden from the control panel; server default -1]
      *       - `days` (int|string): Number of days; whether it is needed depends on the product. [conditional]
      *       - `seats` (int|string): Quantity that affects the price, for products that count seats. [required]
      *       - `users` (int|string): Quantity that affects the price, for products that count users. [required]
@@ -128,18 +117,12 @@ trait Endpoints
      *       - `quantity` (int|string): Quantity that affects the price, for products that count units. [required]
      *       - `zones` (int|string): A second quantity that affects the price, for products that count zones. [required]
      *
-     * Answer fields:
-     *   - `errorCode`: 0 on success, negative on failure. Documented as always present, yet the sample success answer omits it (the SDK reads that as success).
-     *   - `orderNumber`: Number of the order just placed.
-     *   - `errorMessage`: Explanation of the error. The sample error answer carries it in errorItem instead.
-     *   - `errorItem`: Name of the request parameter that caused the error, when there is one.
-     *
-     * @param array<string, mixed> $params
-     * @throws \Sectigo\Exception
+     * @param array{ap: string, reseller: 'Y'|'N'|bool, errorURL?: string, successURL?: string, region?: string, isReturningCustomer?: 'Y'|'N'|bool, product?: string, offerCode?: 'FREE_EV_UPGRADE'|'FREE_EV_UPGRADE_REQUIRED'|'EVSSLPREREGISTRATIONOFFER'|'FREE_HP_UPGRADE', organizationName?: string, organizationalUnitName?: string, postOfficeBox?: string, streetAddress1?: string, streetAddress2?: string, streetAddress3?: string, localityName?: string, stateOrProvinceName?: string, postalCode?: string, countryName?: string, country?: string, dunsNumber?: string, companyNumber?: string, BusinessCategory?: 'b'|'c'|'d', title?: string, name?: string, foreName?: string, surName?: string, emailAddress: string, telephoneNumber?: string, faxNumber?: string, loginName?: string, loginPassword?: string, licenceCode?: string, items: non-empty-list<array{ID?: int|string, PPP?: int|string, visibility?: '-1'|'0'|-1|0, days?: int|string, seats?: int|string, users?: int|string, servers?: int|string, quantity?: int|string, zones?: int|string, ...}>} $params
+     * @throws Exception
      */
-    public function placeOrder(array $params): \Sectigo\Response
+    public function placeOrder(#[\SensitiveParameter] array $params): PlaceOrderResult
     {
-        return $this->call('!PlaceOrder', $params);
+        return PlaceOrderResult::fromResponse($this->call('!PlaceOrder', $params));
     }
 
     /**
@@ -157,7 +140,7 @@ trait Endpoints
      *
      * Parameters:
      *   - `ap` (string): Name of the Tier 1 alliance partner (your brand) the new account signs up under. [required; max 64 chars]
-     *   - `partnerType` ('29'|'30'|'32'): Kind of Tier 2 partner account to create. [required; 29 = Reseller; 30 = Web host reseller; 32 = E-PKI]
+     *   - `partnerType` ('29'|'30'|'32'|29|30|32): Kind of Tier 2 partner account to create. [required; 29 = Reseller; 30 = Web host reseller; 32 = E-PKI]
      *   - `pricingBandName` (string): Tier 1 pricing band to put the new account in. When left out, or when no band has this name, the server picks one of the available bands. [optional; max 40 chars]
      *   - `enableAutoApply` ('Y'|'N'|bool): Y enables !AutoApplySSL for the new account; only for partnerType 30. Defaults to N. [optional; max 1 chars; Y = !AutoApplySSL is enabled; N = !AutoApplySSL stays disabled; server default N]
      *   - `omitXXXByString` ('Y'|'N'|bool): Y leaves the "Hosted/Provided by <PartnerName>" text out of certificates. Defaults to N. [optional; max 1 chars; Y = The text is left out of certificates; N = The text stays in certificates; server default N]
@@ -236,19 +219,11 @@ trait Endpoints
      *   - `tradingPostalCode` (string): Postal code of the trading address. [conditional; max 40 chars]
      *   - `tradingCountryName` (string): Country, as a two-letter ISO 3166 code of the trading address. [conditional; max 2 chars]
      *
-     * Answer fields:
-     *   - `errorCode`: 0 on success, negative on failure (see the error table).
-     *   - `errorMessage`: Explanation of the error.
-     *   - `accountID`: Account ID of the new Tier 2 account.
-     *   - `adminUserID`: User ID of the new account's admin user.
-     *   - `saspSessionID`: ID of a customer (SASP) login session for the new admin user.
-     *   - `orderNumber`: Order number of this signup.
-     *
-     * @param array<string, mixed> $params
-     * @throws \Sectigo\Exception
+     * @param array{ap: string, partnerType: '29'|'30'|'32'|29|30|32, pricingBandName?: string, enableAutoApply?: 'Y'|'N'|bool, omitXXXByString?: 'Y'|'N'|bool, brandName?: string, companyWebsite: string, organizationName: string, organizationalUnitName?: string, postOfficeBox?: string, streetAddress1: string, streetAddress2: string, streetAddress3: string, localityName: string, stateOrProvinceName: string, postalCode: string, countryName: string, dunsNumber?: string, companyNumber?: string, adminTitle?: string, adminForename?: string, adminSurname?: string, adminEmailAddress: string, adminTelephoneNumber: string, adminFaxNumber?: string, adminLoginName: string, adminLoginPassword: string, adminOrganizationName?: string, adminOrganizationalUnitName?: string, adminPostOfficeBox?: string, adminStreetAddress1?: string, adminStreetAddress2?: string, adminStreetAddress3?: string, adminLocalityName?: string, adminStateOrProvinceName?: string, adminPostalCode?: string, adminCountryName?: string, billingTitle?: string, billingForename?: string, billingSurname?: string, billingEmailAddress?: string, billingTelephoneNumber?: string, billingFaxNumber?: string, billingOrganizationName?: string, billingOrganizationalUnitName?: string, billingPostOfficeBox?: string, billingStreetAddress1?: string, billingStreetAddress2?: string, billingStreetAddress3?: string, billingLocalityName?: string, billingStateOrProvinceName?: string, billingPostalCode?: string, billingCountryName?: string, orgTitle?: string, orgForename?: string, orgSurname?: string, orgEmailAddress?: string, orgTelephoneNumber?: string, orgFaxNumber?: string, orgOrganizationName?: string, orgOrganizationalUnitName?: string, orgPostOfficeBox?: string, orgStreetAddress1?: string, orgStreetAddress2?: string, orgStreetAddress3?: string, orgLocalityName?: string, orgStateOrProvinceName?: string, orgPostalCode?: string, orgCountryName?: string, tradingOrganizationName?: string, tradingOrganizationalUnitName?: string, tradingPostOfficeBox?: string, tradingStreetAddress1?: string, tradingStreetAddress2?: string, tradingStreetAddress3?: string, tradingLocalityName?: string, tradingStateOrProvinceName?: string, tradingPostalCode?: string, tradingCountryName?: string} $params
+     * @throws Exception
      */
-    public function tier2PartnerSignup(array $params): \Sectigo\Response
+    public function tier2PartnerSignup(#[\SensitiveParameter] array $params): Tier2PartnerSignupResult
     {
-        return $this->call('tier2_partner_signup', $params);
+        return Tier2PartnerSignupResult::fromResponse($this->call('tier2_partner_signup', $params));
     }
 }
