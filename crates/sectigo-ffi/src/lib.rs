@@ -385,7 +385,9 @@ fn apply(b: ClientBuilder, name: &str, value: &str) -> Result<ClientBuilder, Fai
 /// settings shares the first one's connection pool, so a program (or a PHP worker, whose
 /// objects die with each request) that makes a client per task pays no new TLS handshake.
 /// The oldest entries give way past [`SHARED_CLIENTS`].
-static CLIENTS: std::sync::Mutex<Vec<(Vec<(String, String)>, Client)>> = std::sync::Mutex::new(Vec::new());
+static CLIENTS: std::sync::Mutex<Vec<SharedClient>> = std::sync::Mutex::new(Vec::new());
+/// A client, by the settings it was made with.
+type SharedClient = (Vec<(String, String)>, Client);
 const SHARED_CLIENTS: usize = 16;
 
 fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
