@@ -25,6 +25,8 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "phpunit", package: "phpunit", why: "PHP tests" },
     // Debian 12's PHP is 8.2; its php-fpm binary carries the version.
     Need { program: "php-fpm8.2", package: "php-fpm", why: "PHP under php-fpm" },
+    Need { program: "apache2", package: "apache2", why: "PHP under Apache (mod_php)" },
+    Need { program: "/usr/lib/apache2/modules/libphp8.2.so", package: "libapache2-mod-php", why: "PHP under Apache (mod_php)" },
     Need { program: "cgi-fcgi", package: "libfcgi-bin", why: "FastCGI requests to php-fpm" },
     Need { program: "composer", package: "composer", why: "the PHP package under Composer" },
     Need { program: "curl", package: "curl", why: "requests to php -S and the sandbox's admin endpoints" },
@@ -43,7 +45,9 @@ pub fn on_path(program: &str) -> bool {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path).chain([PathBuf::from("/usr/sbin")]).any(|dir| {
         let file = dir.join(program);
-        std::fs::metadata(&file).is_ok_and(|m| m.is_file() && std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0)
+        // A program must be executable; a module named by its absolute path need only be there.
+        let executable = |m: &std::fs::Metadata| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0;
+        std::fs::metadata(&file).is_ok_and(|m| m.is_file() && (program.starts_with('/') || executable(&m)))
     })
 }
 

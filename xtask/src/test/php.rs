@@ -4,6 +4,7 @@
 //!   README's php.ini lines (ffi.preload, opcache.preload), requests sent over FastCGI
 //!   (`cgi-fcgi`): every endpoint, the exceptions, 1000 requests over the worker pool with the
 //!   sandbox's connection counter and the workers' memory watched;
+//! - the same under Debian's Apache with mod_php;
 //! - the same pages under `php -S` with the same settings;
 //! - the package as Composer installs it, from a copy outside the repository.
 
@@ -39,6 +40,7 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
 
     let web = Web::new(root, prefix, work, &sandbox)?;
     fpm(&web)?;
+    apache(&web)?;
     cli_server(&web)?;
     composer(root, prefix, work, &sandbox)
 }
@@ -205,13 +207,51 @@ fn fpm(web: &Web) -> Result<(), String> {
         )?;
         answer(&out).map_err(|e| format!("php-fpm, action={action}: {e}\n{}", fpm_log()))
     };
-    // A panel's traffic on freshly started workers: a new Sectigo\Client per request.
+    traffic(web, "php-fpm", &get, REQUESTS)?;
+    web.pages("php-fpm", &get)?;
+    drop(server);
+    Ok(())
+}
+
+/// `php -S` on a free port with Debian's CLI settings and, when `ours`, the README's lines.
+fn start_cli_server(web: &Web, ours: bool, log: &Path) -> Result<(Server, u16), String> {
+    let port = free_port()?;
+    let docroot = web.page.parent().expect("the page is in a folder");
+    let log_file = std::fs::File::create(log).map_err(|e| e.to_string())?;
+    let scan_dir = if ours { web.scan_dir("cli") } else { "/etc/php/8.2/cli/conf.d".to_owned() };
+    let server = Server(
+        Command::new("php")
+            .args(["-S", &format!("127.0.0.1:{port}"), "-t"])
+            .arg(docroot)
+            .env("PHP_INI_SCAN_DIR", scan_dir)
+            .envs(web.env.iter().cloned())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .map_err(|e| format!("cannot start php -S: {e}"))?,
+    );
+    wait_for("php -S", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok())?;
+    Ok((server, port))
+}
+
+fn http_get(port: u16, action: &str, log: &Path) -> Result<serde_json::Value, String> {
+    let out = capture(
+        &format!("curl (action={action})"),
+        Command::new("curl").args(["-sS", "--max-time", "30"]).arg(format!("http://127.0.0.1:{port}/index.php?action={action}")),
+    )?;
+    answer(&out).map_err(|e| format!("action={action}: {e}\n{}", std::fs::read_to_string(log).unwrap_or_default()))
+}
+
+/// A panel's traffic on freshly started workers, a new `Sectigo\Client` per request: at most
+/// one connection per worker at the sandbox, and no worker's memory growing by more than 5%
+/// from request 100 to the last.
+fn traffic(web: &Web, server: &str, get: &dyn Fn(&str) -> Result<serde_json::Value, String>, requests: usize) -> Result<(), String> {
     web.admin("reset-counters", &[])?;
     let mut rss: BTreeMap<u64, (u64, u64)> = BTreeMap::new(); // pid -> (RSS at request 100, last RSS)
     let started = Instant::now();
-    for i in 1..=REQUESTS {
+    for i in 1..=requests {
         let a = get("session")?;
-        expect(&a, "php-fpm", "session", |a| a["session"] == true)?;
+        expect(&a, server, "session", |a| a["session"] == true)?;
         let (pid, kb) = (a["pid"].as_u64().unwrap_or(0), a["rss_kb"].as_u64().unwrap_or(0));
         let entry = rss.entry(pid).or_insert((0, 0));
         if i <= 100 {
@@ -223,55 +263,92 @@ fn fpm(web: &Web) -> Result<(), String> {
     let connections = web.connections()?;
     if rss.len() > WORKERS || connections > WORKERS as u64 {
         return Err(format!(
-            "php-fpm: {REQUESTS} requests over {} workers opened {connections} connections (at most {WORKERS} allowed)",
+            "{server}: {requests} requests over {} workers opened {connections} connections (at most {WORKERS} allowed)",
             rss.len()
         ));
     }
     for (pid, (at100, last)) in &rss {
         if *at100 == 0 || *last as f64 > *at100 as f64 * 1.05 {
-            return Err(format!("php-fpm worker {pid}: RSS {at100} kB at request 100, {last} kB at request {REQUESTS}"));
+            return Err(format!("{server} worker {pid}: RSS {at100} kB at request 100, {last} kB at request {requests}"));
         }
     }
     let growth: Vec<String> = rss.iter().map(|(pid, (a, b))| format!("worker {pid}: {a} -> {b} kB")).collect();
     println!(
-        "php-fpm: {REQUESTS} requests in {:.1} s over {} workers: {connections} connections to the sandbox; RSS from request 100 to {REQUESTS}: {}",
+        "{server}: {requests} requests in {:.1} s over {} workers: {connections} connections to the sandbox; RSS from request 100 to {requests}: {}",
         elapsed.as_secs_f64(),
         rss.len(),
         growth.join(", ")
     );
-    web.pages("php-fpm", &get)?;
-    drop(server);
     Ok(())
 }
 
-/// PHP's built-in web server (`php -S`, the cli-server SAPI) with the same settings.
-fn cli_server(web: &Web) -> Result<(), String> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+/// Debian's Apache with mod_php (prefork, two children as www-data), Debian's php.ini for it
+/// plus the README's lines.
+fn apache(web: &Web) -> Result<(), String> {
+    let port = free_port()?;
     let docroot = web.page.parent().expect("the page is in a folder");
-    let log = web.work.join("php-S.log");
-    let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+    let config = web.work.join("httpd.conf");
+    let log = web.work.join("apache-error.log");
+    let modules = "/usr/lib/apache2/modules";
+    std::fs::write(
+        &config,
+        format!(
+            "LoadModule mpm_prefork_module {modules}/mod_mpm_prefork.so\n\
+             LoadModule authz_core_module {modules}/mod_authz_core.so\n\
+             LoadModule env_module {modules}/mod_env.so\n\
+             LoadModule php_module {modules}/libphp8.2.so\n\
+             Listen 127.0.0.1:{port}\nServerName localhost\nPidFile {}\nErrorLog {}\n\
+             User www-data\nGroup www-data\n\
+             StartServers {WORKERS}\nMinSpareServers {WORKERS}\nMaxSpareServers {WORKERS}\nMaxRequestWorkers {WORKERS}\n\
+             DocumentRoot {docroot}\n<Directory {docroot}>\n    Require all granted\n</Directory>\n\
+             <FilesMatch \"\\.php$\">\n    SetHandler application/x-httpd-php\n</FilesMatch>\n\
+             PassEnv {}\n",
+            web.work.join("apache.pid").display(),
+            log.display(),
+            web.env.iter().map(|(k, _)| k.as_str()).filter(|k| *k != "LD_LIBRARY_PATH").collect::<Vec<_>>().join(" "),
+            docroot = docroot.display(),
+        ),
+    )
+    .map_err(|e| e.to_string())?;
     let _server = Server(
-        Command::new("php")
-            .args(["-S", &format!("127.0.0.1:{port}"), "-t"])
-            .arg(docroot)
-            .env("PHP_INI_SCAN_DIR", web.scan_dir("cli"))
+        Command::new("/usr/sbin/apache2")
+            .args(["-DFOREGROUND", "-f"])
+            .arg(&config)
+            .env("PHP_INI_SCAN_DIR", web.scan_dir("apache2"))
             .envs(web.env.iter().cloned())
             .stdout(Stdio::null())
-            .stderr(log_file)
+            .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| format!("cannot start php -S: {e}"))?,
+            .map_err(|e| format!("cannot start apache2: {e}"))?,
     );
-    wait_for("php -S", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok())?;
-    let get = |action: &str| -> Result<serde_json::Value, String> {
-        let out = capture(
-            &format!("curl (php -S, action={action})"),
-            Command::new("curl").args(["-sS", "--max-time", "30"]).arg(format!("http://127.0.0.1:{port}/index.php?action={action}")),
-        )?;
-        answer(&out).map_err(|e| format!("php -S, action={action}: {e}\n{}", std::fs::read_to_string(&log).unwrap_or_default()))
-    };
+    wait_for("apache2", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok())?;
+    let get = |action: &str| http_get(port, action, &log);
+    traffic(web, "Apache (mod_php)", &get, 300)?;
+    web.pages("Apache (mod_php)", &get)
+}
+
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// PHP's built-in web server (`php -S`, the cli-server SAPI) with the same settings; and,
+/// without them, the error that tells what to add.
+fn cli_server(web: &Web) -> Result<(), String> {
+    let log = web.work.join("php-S-bare.log");
+    let (bare, port) = start_cli_server(web, false, &log)?;
+    let refused = http_get(port, "session", &log)?;
+    let message = refused["message"].as_str().unwrap_or_default();
+    if refused["exception"] != "Sectigo\\ConfigException"
+        || !["ffi.enable=preload", "ffi.preload=", "opcache.preload=", "opcache.preload_user="].iter().all(|l| message.contains(l))
+    {
+        return Err(format!("php -S without the php.ini lines answered {refused}"));
+    }
+    drop(bare);
+    println!("php -S without the php.ini lines: ConfigException naming them");
+
+    let log = web.work.join("php-S.log");
+    let (_server, port) = start_cli_server(web, true, &log)?;
+    let get = |action: &str| http_get(port, action, &log);
     web.admin("reset-counters", &[])?;
     for _ in 0..100 {
         get("session")?;
