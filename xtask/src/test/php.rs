@@ -9,6 +9,7 @@
 //! - the package as Composer installs it, from a copy outside the repository.
 
 use std::collections::BTreeMap;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -312,6 +313,8 @@ fn apache(web: &Web) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let _server = Server(
         Command::new("/usr/sbin/apache2")
+            // Its own process group: stopping, Apache signals its whole group.
+            .process_group(0)
             .args(["-DFOREGROUND", "-f"])
             .arg(&config)
             .env("PHP_INI_SCAN_DIR", web.scan_dir("apache2"))
