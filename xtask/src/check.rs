@@ -102,6 +102,7 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     endpoint_files.sort();
 
     let hosts = lower_hosts(&mut ctx, &root.join("api.toml").display().to_string(), &api);
+    let positive = lower_outcome(&mut ctx, &root.join("api.toml").display().to_string(), &api);
     let pages = lower_pages(&mut ctx, &root.join("api.toml").display().to_string(), &api);
     let errors_file = root.join("errors.toml").display().to_string();
     check_error_catalogue(&mut ctx, &errors_file, &errors);
@@ -110,7 +111,7 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     for path in &endpoint_files {
         if let Some(def) = read::<spec::EndpointFile>(&mut ctx, path, true) {
             let file = path.display().to_string();
-            endpoints.push(lower_endpoint(&mut ctx, &file, def, &hosts, &pages, &errors, &errors_file));
+            endpoints.push(lower_endpoint(&mut ctx, &file, def, &hosts, &pages, &errors, &errors_file, positive));
         }
     }
     let mut seen = BTreeMap::new();
@@ -135,6 +136,22 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
         Ok(Ir { hosts, pages, catalogue, endpoints })
     } else {
         Err(SpecErrors(ctx.errors))
+    }
+}
+
+/// `[outcome]`: what a positive `errorCode` means (an error, when the spec does not say).
+fn lower_outcome(ctx: &mut Ctx, file: &str, api: &spec::ApiFile) -> ir::Positive {
+    let Some(outcome) = &api.outcome else { return ir::Positive::Error };
+    if outcome.description.trim().is_empty() {
+        ctx.err(file, "outcome.description", "must say in words what the rule is");
+    }
+    match outcome.positive.as_str() {
+        "success_with_fields" => ir::Positive::SuccessWithFields,
+        "error" => ir::Positive::Error,
+        other => {
+            ctx.err(file, "outcome.positive", format!("{other:?} is not success_with_fields or error"));
+            ir::Positive::Error
+        }
     }
 }
 
@@ -398,6 +415,7 @@ fn lower_endpoint(
     pages: &[ir::Page],
     catalogue: &BTreeMap<String, spec::ErrorDef>,
     errors_file: &str,
+    positive: ir::Positive,
 ) -> ir::Endpoint {
     let e = def.endpoint;
     if !is_ident(&e.id) {
@@ -755,7 +773,7 @@ fn lower_endpoint(
         hosts: e.hosts,
         methods: e.methods,
         write,
-        response: ir::Response { format, success_code: r.success_code, success_message: r.success_message },
+        response: ir::Response { format, success_code: r.success_code, success_message: r.success_message, positive },
         summary: e.summary,
         description: e.description,
         notes: e.notes,

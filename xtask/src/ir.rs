@@ -122,6 +122,17 @@ pub struct Response {
     pub format: Format,
     pub success_code: i64,
     pub success_message: Option<String>,
+    pub positive: Positive,
+}
+
+/// What an `errorCode` above zero means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Positive {
+    /// An error, like a negative code.
+    Error,
+    /// A success that exposes its code when the success fields are there; otherwise the outcome
+    /// is unknown (write calls) or the answer unreadable (read calls).
+    SuccessWithFields,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

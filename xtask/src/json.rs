@@ -67,6 +67,10 @@ pub fn spec_json(ir: &Ir) -> Value {
                 "history": e.history.iter().map(|(v, c)| json!({"version": v, "changes": c})).collect::<Vec<_>>(),
                 "response_format": format,
                 "success_code": e.response.success_code,
+                "positive_codes": match e.response.positive {
+                    crate::ir::Positive::Error => "error",
+                    crate::ir::Positive::SuccessWithFields => "success_with_fields",
+                },
                 "success_message": e.response.success_message,
                 "params": e.params.iter().map(|p| param(p, p.wire.clone())).collect::<Vec<_>>(),
                 "items": e.items.as_ref().map(|it| json!({

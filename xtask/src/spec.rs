@@ -12,6 +12,17 @@ pub struct ApiFile {
     pub hosts: BTreeMap<String, HostDef>,
     #[serde(default)]
     pub page: Vec<PageDef>,
+    /// How every endpoint's `errorCode` is read beyond its success code.
+    pub outcome: Option<OutcomeDef>,
+}
+
+/// `[outcome]` of api.toml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDef {
+    /// What a code above zero means: `success_with_fields` or `error`.
+    pub positive: String,
+    pub description: String,
 }
 
 #[derive(Debug, Deserialize)]

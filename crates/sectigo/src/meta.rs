@@ -27,6 +27,8 @@ pub struct Endpoint {
     pub response: ResponseFormat,
     /// `errorCode` of a successful call.
     pub success_code: i64,
+    /// What an `errorCode` above zero means (negative codes are errors).
+    pub positive_codes: PositiveCodes,
     /// One-line summary.
     pub summary: &'static str,
     /// Parameters, in the order of the documents' tables (also the order on the wire).
@@ -41,6 +43,17 @@ pub struct Endpoint {
     pub fields: &'static [Field],
     /// The endpoint's error table.
     pub errors: &'static [ErrorRow],
+}
+
+/// What an `errorCode` above zero means. The documents call a negative code an error and 0 a
+/// success; a positive code is neither, and must never make a placed order look failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositiveCodes {
+    /// An error, like a negative code.
+    Error,
+    /// A success that exposes its code, when the answer carries the success fields; without them
+    /// the outcome of a state-changing call is unknown, and a read call's answer unreadable.
+    SuccessWithFields,
 }
 
 /// Whether a call only reads or changes something on the server.

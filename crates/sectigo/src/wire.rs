@@ -101,8 +101,12 @@ impl Response {
     }
 
     /// Whether the call succeeded.
+    ///
+    /// The endpoint's success code is a success, a negative code an error; a code above zero
+    /// is a success too (one that exposes its code) where the spec says so, because decoding
+    /// only lets such an answer through when it carries the success fields.
     pub fn is_success(&self) -> bool {
-        self.code == self.endpoint.success_code
+        reads_as_success(self.endpoint, self.code)
     }
 
     /// A field by name (case-insensitive), as sent.
@@ -227,6 +231,9 @@ pub enum DecodeErrorKind {
     RedirectWithoutLocation,
     /// An HTTP status that carries no API answer.
     UnexpectedStatus,
+    /// A code above zero (no error) without the fields of a success: for a call that changes
+    /// state, its outcome is unknown.
+    PositiveCodeWithoutFields,
 }
 
 impl DecodeErrorKind {
@@ -243,6 +250,7 @@ impl DecodeErrorKind {
             DecodeErrorKind::NotAnInteger(_) => "not_an_integer",
             DecodeErrorKind::RedirectWithoutLocation => "redirect_without_location",
             DecodeErrorKind::UnexpectedStatus => "unexpected_status",
+            DecodeErrorKind::PositiveCodeWithoutFields => "positive_code_without_fields",
         }
     }
 }
@@ -260,6 +268,9 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::NotAnInteger(name) => write!(f, "the answer's `{name}` is not a whole number"),
             DecodeErrorKind::RedirectWithoutLocation => write!(f, "a redirect (HTTP {}) without a Location", self.status),
             DecodeErrorKind::UnexpectedStatus => write!(f, "unexpected HTTP status {} without an API answer", self.status),
+            DecodeErrorKind::PositiveCodeWithoutFields => {
+                write!(f, "the answer's errorCode is above zero (no error) but it lacks the fields of a success")
+            }
         }?;
         write!(f, "; raw answer: {:?}", shorten(&self.raw))?;
         if self.may_have_taken_effect {
@@ -308,6 +319,11 @@ pub fn expects_redirect(endpoint: &Endpoint, request: &[(String, String)]) -> bo
     }
 }
 
+/// Whether an answer with `code` is read as a success (given its success fields).
+fn reads_as_success(endpoint: &Endpoint, code: i64) -> bool {
+    code == endpoint.success_code || (code > 0 && endpoint.positive_codes == crate::meta::PositiveCodes::SuccessWithFields)
+}
+
 /// Whether a call to the endpoint may change state on the server.
 fn changes_state(endpoint: &Endpoint) -> bool {
     endpoint.effect == crate::meta::Effect::Write
@@ -340,7 +356,7 @@ pub fn decode(
         let query = query.split_once('#').map_or(query, |(q, _)| q).to_owned();
         let mut response = decode_url_encoded(endpoint, &query, location.clone(), status)?;
         response.quirks.push(Quirk::Redirect);
-        return check_fields(response);
+        return check_fields(response, status);
     }
 
     let text = body_text(&raw.body);
@@ -349,15 +365,26 @@ pub fn decode(
         WireFormat::UrlEncoded => decode_url_encoded(endpoint, text.trim(), text.clone(), status),
     };
     match decoded {
-        Ok(response) => check_fields(response),
+        Ok(response) => check_fields(response, status),
         Err(e) if !(200..300).contains(&status) => Err(DecodeError { kind: DecodeErrorKind::UnexpectedStatus, ..e }),
         Err(e) => Err(e),
     }
 }
 
 /// A success must carry every field the spec promises, and number fields must hold numbers.
-fn check_fields(response: Response) -> Result<Response, DecodeError> {
+fn check_fields(response: Response, status: u16) -> Result<Response, DecodeError> {
     let endpoint = response.endpoint;
+    if response.code != endpoint.success_code && response.is_success() {
+        let missing = endpoint.fields.iter().any(|f| f.when == When::Success && !f.optional && response.get(f.name).is_none());
+        if missing {
+            return Err(DecodeError {
+                kind: DecodeErrorKind::PositiveCodeWithoutFields,
+                status,
+                raw: response.raw,
+                may_have_taken_effect: changes_state(endpoint),
+            });
+        }
+    }
     for f in endpoint.fields {
         let expected = match f.when {
             When::Always => true,
@@ -401,7 +428,7 @@ pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> R
         Err(_) if looks_like_html(text) => return Err(err(DecodeErrorKind::Html)),
         Err(_) => return Err(err(DecodeErrorKind::NotNumeric)),
     };
-    let success = code == endpoint.success_code;
+    let success = reads_as_success(endpoint, code);
     let mut fields = vec![("errorCode".to_owned(), head.to_owned())];
     for (i, line) in lines.iter().enumerate().skip(1) {
         let n = i + 1;
@@ -458,7 +485,7 @@ pub fn decode_url_encoded(
         }
     };
     let get = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
-    if code != endpoint.success_code
+    if !reads_as_success(endpoint, code)
         && get("errorMessage").is_none()
         && get("errorItem").is_some_and(|item| !looks_like_parameter_name(item))
     {

@@ -368,6 +368,31 @@ fn place_order_success_without_error_code() {
 }
 
 #[test]
+fn a_positive_error_code_is_never_reported_as_a_failed_order() {
+    // With the order number: a success that exposes its code.
+    let server = Server::start(|_| reply("errorCode=1&orderNumber=9597653"));
+    let client = server.client().build().unwrap();
+    let placed = dns_pro().send(&client).unwrap();
+    assert_eq!((placed.order_number.as_str(), placed.response.code()), ("9597653", 1));
+    assert_eq!(server.seen().len(), 1);
+
+    // Without it: neither success nor failure. The order may exist: outcome unknown, not resent.
+    let server = Server::start(|_| reply("errorCode=2&errorMessage=Queued"));
+    let client = server.client().build().unwrap();
+    let err = dns_pro().send(&client).unwrap_err();
+    let Error::OutcomeUnknown(lost) = &err else { panic!("{err:?}") };
+    assert_eq!(lost.body.as_deref(), Some("errorCode=2&errorMessage=Queued"));
+    assert_eq!(server.seen().len(), 1);
+    // The same answer to a read call is an unreadable answer, its body kept.
+    let server = Server::start(|_| reply("errorCode=2&errorMessage=Queued"));
+    let client = server.client().build().unwrap();
+    match InitCustomerSession::new().order_number("1").response_format(sectigo::ResponseFormat::UrlEncoded).send(&client).unwrap_err() {
+        Error::Decode(d) => assert_eq!((d.kind.as_str(), d.raw.as_str()), ("positive_code_without_fields", "errorCode=2&errorMessage=Queued")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn signup_goes_to_the_configured_path() {
     let server = Server::start(|_| reply("errorCode=0&accountID=1&adminUserID=2&saspSessionID=s&orderNumber=3"));
     let client = server.client().endpoint_path("tier2_partner_signup", "/products/!T2Signup").build().unwrap();

@@ -114,6 +114,10 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
         }
     };
     let success_code = e.response.success_code;
+    let positive = match e.response.positive {
+        crate::ir::Positive::Error => quote!(::sectigo::meta::PositiveCodes::Error),
+        crate::ir::Positive::SuccessWithFields => quote!(::sectigo::meta::PositiveCodes::SuccessWithFields),
+    };
     let params = e.params.iter().map(param);
     let items = match &e.items {
         None => quote!(None),
@@ -201,6 +205,7 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
             effect: #effect,
             response: #response,
             success_code: #success_code,
+            positive_codes: #positive,
             summary: #summary,
             params: &[#(#params),*],
             items: #items,

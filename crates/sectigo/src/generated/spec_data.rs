@@ -59,6 +59,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
     effect: Effect::Write,
     response: ResponseFormat::Newline,
     success_code: 0i64,
+    positive_codes: ::sectigo::meta::PositiveCodes::SuccessWithFields,
     summary: "Authorize an order that awaits authorization, paying for it from the account.",
     params: &[
         Param {
@@ -385,6 +386,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
         formats: &[("0", WireFormat::Newline), ("1", WireFormat::UrlEncoded)],
     },
     success_code: 0i64,
+    positive_codes: ::sectigo::meta::PositiveCodes::SuccessWithFields,
     summary: "Open a customer session for an order and get its session handle (SID).",
     params: &[
         Param {
@@ -631,6 +633,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
         redirect_params: &["successURL", "errorURL"],
     },
     success_code: 0i64,
+    positive_codes: ::sectigo::meta::PositiveCodes::SuccessWithFields,
     summary: "Place an order for one or more web products.",
     params: &[
         Param {
@@ -1690,6 +1693,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
         redirect_params: &[],
     },
     success_code: 0i64,
+    positive_codes: ::sectigo::meta::PositiveCodes::SuccessWithFields,
     summary: "Sign up a Tier 2 partner account (reseller, web host reseller or E-PKI) under your brand.",
     params: &[
         Param {
