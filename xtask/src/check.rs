@@ -214,6 +214,9 @@ fn check_error_catalogue(ctx: &mut Ctx, file: &str, errors: &BTreeMap<String, sp
             ctx.err(file, key, "the variant name Unknown is reserved for undocumented codes");
         }
         check_error_text(ctx, file, key, e.message.as_deref(), e.placeholder.as_deref());
+        if e.retry.as_deref().is_some_and(|r| r != "backoff") {
+            ctx.err(file, format!("{key}.retry"), "the only retry rule is \"backoff\"");
+        }
         match (&e.message, e.free_text) {
             (None, false) => ctx.err(file, key, "needs a message (or free_text = true)"),
             (Some(_), true) => ctx.err(file, key, "free_text errors have no fixed message"),
@@ -501,8 +504,31 @@ fn lower_endpoint(
             free_text: base.free_text,
             applies_to,
             since: over.as_ref().and_then(|o| o.since.clone()),
+            general: false,
+            retry_after_backoff: base.retry.is_some(),
             meaning: over.as_ref().and_then(|o| o.meaning.clone()).unwrap_or_else(|| base.meaning.clone()),
         });
+    }
+    // The documents' general list applies to every endpoint: rows its own table lacks join it.
+    for (id, base) in catalogue.iter().filter(|(_, b)| b.general) {
+        if codes.insert(base.code) {
+            errors.push(ir::ErrorRow {
+                code: base.code,
+                variant: upper_camel(id),
+                id: id.clone(),
+                alternatives: base.alternatives.clone(),
+                names: base.names.clone(),
+                placeholder: base.placeholder.clone(),
+                message: base.message.clone(),
+                details_may_follow: base.details_may_follow,
+                free_text: base.free_text,
+                applies_to: Vec::new(),
+                since: None,
+                general: true,
+                retry_after_backoff: base.retry.is_some(),
+                meaning: base.meaning.clone(),
+            });
+        }
     }
 
     // Rules.

@@ -278,5 +278,9 @@ pub struct ErrorRow {
     pub free_text: bool,
     pub applies_to: Vec<String>,
     pub since: Option<String>,
+    /// Not in the endpoint's own table: from the documents' general list.
+    pub general: bool,
+    /// Safe to send again after a wait (-42).
+    pub retry_after_backoff: bool,
     pub meaning: String,
 }

@@ -98,6 +98,11 @@ pub struct ErrorDef {
     pub details_may_follow: bool,
     #[serde(default)]
     pub free_text: bool,
+    /// In the documents' general list: recognised on every endpoint.
+    #[serde(default)]
+    pub general: bool,
+    /// `backoff`: the server refused the call for now; trying again after a wait is safe.
+    pub retry: Option<String>,
     pub meaning: String,
 }
 

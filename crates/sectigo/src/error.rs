@@ -52,6 +52,14 @@ impl<E> Error<E> {
         }
     }
 
+    /// Whether the call may have taken effect on the server: the same as
+    /// [`Error::outcome_unknown`]. An API error means the server refused the call; a transport
+    /// error on a call that changes state means it never reached the server (otherwise the
+    /// error is [`Error::OutcomeUnknown`]).
+    pub fn may_have_taken_effect(&self) -> bool {
+        self.outcome_unknown()
+    }
+
     /// Short, stable name of the variant (`validation`, `api`, `transport`, `decode`,
     /// `outcome_unknown`, `config`), for bindings and scripts.
     pub fn kind(&self) -> &'static str {
@@ -63,6 +71,33 @@ impl<E> Error<E> {
             Error::OutcomeUnknown(_) => "outcome_unknown",
             Error::Config(_) => "config",
         }
+    }
+}
+
+impl<E: AsApiError> Error<E> {
+    /// Whether the server refused the call for now (-42, "Call limit reached!", which any
+    /// endpoint may answer): sending it again after a wait is safe.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Api(e) if e.as_api_error().is_rate_limited())
+    }
+
+    /// Whether sending the same call again is provably safe: the server refused it for now
+    /// ([`Error::is_rate_limited`]), or the connection was never established, so nothing was
+    /// sent. Never true for a call that may have taken effect.
+    pub fn retry_safe(&self) -> bool {
+        self.is_rate_limited() || matches!(self, Error::Transport(t) if t.kind == TransportErrorKind::Connect)
+    }
+}
+
+/// An endpoint's typed API error, or [`ApiError`] itself: the answer behind it.
+pub trait AsApiError {
+    /// The answer: code, message, `errorItem`, raw body.
+    fn as_api_error(&self) -> &ApiError;
+}
+
+impl AsApiError for ApiError {
+    fn as_api_error(&self) -> &ApiError {
+        self
     }
 }
 
@@ -117,6 +152,12 @@ impl ApiError {
     pub fn argument(&self) -> Option<&str> {
         let row = self.row?;
         self.message().and_then(|m| row.extract(m))
+    }
+
+    /// Whether the server refused the call for now (its row says so: -42): sending it again
+    /// after a wait is safe.
+    pub fn is_rate_limited(&self) -> bool {
+        self.row.is_some_and(|r| r.retry_after_backoff)
     }
 
     /// The documented error-table row, or `None` for an undocumented code.

@@ -50,7 +50,7 @@ pub struct ReadmeDoctests;
 pub struct CrateReadmeDoctests;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
+pub use error::{ApiError, AsApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 pub use generated::*;
 pub use secret::{Credentials, Secret};
 pub use validate::{Form, Violation, ViolationKind, Violations};

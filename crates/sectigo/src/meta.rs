@@ -332,6 +332,11 @@ pub struct ErrorRow {
     pub applies_to: &'static [&'static str],
     /// Document version that added it, when stated.
     pub since: Option<&'static str>,
+    /// Not in the endpoint's own table, but in the documents' general list, which every
+    /// endpoint may answer with.
+    pub general: bool,
+    /// The server refused the call for now (-42): sending it again after a wait is safe.
+    pub retry_after_backoff: bool,
     /// What it means.
     pub meaning: &'static str,
 }

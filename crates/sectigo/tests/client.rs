@@ -404,3 +404,39 @@ fn signup_goes_to_the_configured_path() {
     assert_eq!(server.seen()[0].target, "/products/!T2Signup");
     assert!(!server.seen()[0].body.contains("loginName"));
 }
+
+#[test]
+fn the_general_codes_are_known_on_every_endpoint_and_call_limit_is_retry_safe() {
+    let server = Server::start(|r| {
+        if r.target.ends_with("!AutoAuthorize") {
+            reply("-42\nCall limit reached! Please try again later.\n")
+        } else if r.target.ends_with("!PlaceOrder") {
+            reply("errorCode=-42&errorMessage=Call%20limit%20reached!%20Please%20try%20again%20later.")
+        } else {
+            reply("errorCode=-14&errorMessage=An%20unknown%20error%20occurred!")
+        }
+    });
+    let client = server.client().endpoint_path("tier2_partner_signup", "/products/!signup").build().unwrap();
+    // -42 is not in !PlaceOrder's own table, yet it is read as the call limit, as everywhere.
+    let err = dns_pro().send(&client).unwrap_err();
+    assert!(matches!(&err, Error::Api(sectigo::PlaceOrderError::CallLimitReached(_))), "{err:?}");
+    assert!(err.is_rate_limited() && err.retry_safe() && !err.may_have_taken_effect());
+    let err = aa_order().send(&client).unwrap_err();
+    assert!(matches!(&err, Error::Api(sectigo::AutoAuthorizeError::CallLimitReached(_))), "{err:?}");
+    assert!(err.is_rate_limited() && err.retry_safe());
+    // -14 from the general list on the signup, whose own table lacks it.
+    let err = common::minimal_signup().partner_type(sectigo::PartnerType::EPki).send(&client).unwrap_err();
+    assert!(matches!(&err, Error::Api(sectigo::Tier2PartnerSignupError::UnknownError(_))), "{err:?}");
+    assert!(!err.is_rate_limited() && !err.retry_safe() && !err.may_have_taken_effect());
+    // The name-keyed interface reads it the same way.
+    let err = client.call(sectigo::dynamic::endpoint("!PlaceOrder").unwrap(), dns_pro().to_params()).unwrap_err();
+    assert!(err.is_rate_limited() && err.retry_safe());
+    // A connection never established: nothing was sent, so a retry is safe, even for an order.
+    let nowhere = Client::builder().base_url("http://127.0.0.1:1").allow_http(true).credentials("l", "p").build().unwrap();
+    let err = dns_pro().send(&nowhere).unwrap_err();
+    assert!(err.retry_safe() && !err.may_have_taken_effect(), "{err:?}");
+    // An order whose answer was lost: never safe to resend.
+    let lost = Server::start(|_| Action::Close);
+    let err = dns_pro().send(&lost.client().build().unwrap()).unwrap_err();
+    assert!(!err.retry_safe() && err.may_have_taken_effect(), "{err:?}");
+}

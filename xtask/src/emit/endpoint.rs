@@ -450,6 +450,12 @@ fn error_type(e: &ir::Endpoint, error: &proc_macro2::Ident) -> TokenStream {
                 d.push_str(", possibly followed by details");
             }
             d.push_str(&format!(". {}", r.meaning));
+            if r.general {
+                d.push_str(" (From the documents' general list, which every endpoint may answer with.)");
+            }
+            if r.retry_after_backoff {
+                d.push_str(" Safe to send again after a wait: see `Error::is_rate_limited`.");
+            }
             Doc(d)
         })
         .collect();
@@ -464,7 +470,7 @@ fn error_type(e: &ir::Endpoint, error: &proc_macro2::Ident) -> TokenStream {
         }
     };
     let doc = Doc::from(format!(
-        "Error answers of `{}`, one variant per row of its error table, and `Unknown` for codes the documents do not list.",
+        "Error answers of `{}`, one variant per row of its error table and of the documents' general list, and `Unknown` for codes the documents do not list.",
         e.title
     ));
     quote! {
@@ -503,6 +509,12 @@ fn error_type(e: &ir::Endpoint, error: &proc_macro2::Ident) -> TokenStream {
             /// The body as received.
             pub fn raw(&self) -> &str {
                 self.api().raw()
+            }
+        }
+
+        impl ::sectigo::AsApiError for #error {
+            fn as_api_error(&self) -> &::sectigo::ApiError {
+                self.api()
             }
         }
 

@@ -187,9 +187,11 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
         let details = r.details_may_follow;
         let applies_to = str_slice(&r.applies_to);
         let since = opt_str(&r.since);
+        let (general, backoff) = (r.general, r.retry_after_backoff);
         quote!(ErrorRow {
             code: #code, id: #id, message: #message, alternatives: #alternatives, placeholder: #placeholder,
-            names: #names, details_may_follow: #details, applies_to: #applies_to, since: #since, meaning: #meaning,
+            names: #names, details_may_follow: #details, applies_to: #applies_to, since: #since,
+            general: #general, retry_after_backoff: #backoff, meaning: #meaning,
         })
     });
     quote! {

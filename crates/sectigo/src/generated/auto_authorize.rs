@@ -152,7 +152,7 @@ impl AutoAuthorizeResponse {
         })
     }
 }
-/// Error answers of `!AutoAuthorize`, one variant per row of its error table, and `Unknown` for codes the documents do not list.
+/// Error answers of `!AutoAuthorize`, one variant per row of its error table and of the documents' general list, and `Unknown` for codes the documents do not list.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AutoAuthorizeError {
@@ -180,6 +180,8 @@ pub enum AutoAuthorizeError {
     NoPriceFound(::sectigo::ApiError),
     /// -122: (no fixed message). Synchronising with SiteLock failed; the message carries SiteLock's own error text.
     SitelockSyncFailed(::sectigo::ApiError),
+    /// -42: "Call limit reached! Please try again later.". Too many calls in a short time; wait before calling again. (From the documents' general list, which every endpoint may answer with.) Safe to send again after a wait: see `Error::is_rate_limited`.
+    CallLimitReached(::sectigo::ApiError),
     /// A code the error table does not list.
     Unknown(::sectigo::ApiError),
 }
@@ -199,6 +201,7 @@ impl AutoAuthorizeError {
             | AutoAuthorizeError::DurationOrPppNotFound(e)
             | AutoAuthorizeError::NoPriceFound(e)
             | AutoAuthorizeError::SitelockSyncFailed(e)
+            | AutoAuthorizeError::CallLimitReached(e)
             | AutoAuthorizeError::Unknown(e) => e,
         }
     }
@@ -219,6 +222,11 @@ impl AutoAuthorizeError {
         self.api().raw()
     }
 }
+impl ::sectigo::AsApiError for AutoAuthorizeError {
+    fn as_api_error(&self) -> &::sectigo::ApiError {
+        self.api()
+    }
+}
 impl From<::sectigo::ApiError> for AutoAuthorizeError {
     fn from(e: ::sectigo::ApiError) -> Self {
         match e.code() {
@@ -234,6 +242,7 @@ impl From<::sectigo::ApiError> for AutoAuthorizeError {
             -114i64 => AutoAuthorizeError::DurationOrPppNotFound(e),
             -115i64 => AutoAuthorizeError::NoPriceFound(e),
             -122i64 => AutoAuthorizeError::SitelockSyncFailed(e),
+            -42i64 => AutoAuthorizeError::CallLimitReached(e),
             _ => AutoAuthorizeError::Unknown(e),
         }
     }

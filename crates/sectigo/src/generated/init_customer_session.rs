@@ -171,7 +171,7 @@ impl InitCustomerSessionResponse {
         })
     }
 }
-/// Error answers of `!initCustomerSession`, one variant per row of its error table, and `Unknown` for codes the documents do not list.
+/// Error answers of `!initCustomerSession`, one variant per row of its error table and of the documents' general list, and `Unknown` for codes the documents do not list.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum InitCustomerSessionError {
@@ -189,7 +189,7 @@ pub enum InitCustomerSessionError {
     AuthenticationFailed(::sectigo::ApiError),
     /// -17: "Request used GET rather than POST!". The endpoint takes POST only.
     GetNotAllowed(::sectigo::ApiError),
-    /// -42: "Call limit reached! Please try again later.". Too many calls in a short time; wait before calling again.
+    /// -42: "Call limit reached! Please try again later.". Too many calls in a short time; wait before calling again. Safe to send again after a wait: see `Error::is_rate_limited`.
     CallLimitReached(::sectigo::ApiError),
     /// A code the error table does not list.
     Unknown(::sectigo::ApiError),
@@ -224,6 +224,11 @@ impl InitCustomerSessionError {
     /// The body as received.
     pub fn raw(&self) -> &str {
         self.api().raw()
+    }
+}
+impl ::sectigo::AsApiError for InitCustomerSessionError {
+    fn as_api_error(&self) -> &::sectigo::ApiError {
+        self.api()
     }
 }
 impl From<::sectigo::ApiError> for InitCustomerSessionError {

@@ -860,7 +860,7 @@ impl PlaceOrderResponse {
         })
     }
 }
-/// Error answers of `!PlaceOrder`, one variant per row of its error table, and `Unknown` for codes the documents do not list.
+/// Error answers of `!PlaceOrder`, one variant per row of its error table and of the documents' general list, and `Unknown` for codes the documents do not list.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PlaceOrderError {
@@ -902,6 +902,10 @@ pub enum PlaceOrderError {
     PermissionDeniedContext(::sectigo::ApiError),
     /// -97: "Session is expired". The session used by the call has expired.
     SessionExpired(::sectigo::ApiError),
+    /// -42: "Call limit reached! Please try again later.". Too many calls in a short time; wait before calling again. (From the documents' general list, which every endpoint may answer with.) Safe to send again after a wait: see `Error::is_rate_limited`.
+    CallLimitReached(::sectigo::ApiError),
+    /// -17: "Request used GET rather than POST!". The endpoint takes POST only. (From the documents' general list, which every endpoint may answer with.)
+    GetNotAllowed(::sectigo::ApiError),
     /// A code the error table does not list.
     Unknown(::sectigo::ApiError),
 }
@@ -928,6 +932,8 @@ impl PlaceOrderError {
             | PlaceOrderError::NotApplicable(e)
             | PlaceOrderError::PermissionDeniedContext(e)
             | PlaceOrderError::SessionExpired(e)
+            | PlaceOrderError::CallLimitReached(e)
+            | PlaceOrderError::GetNotAllowed(e)
             | PlaceOrderError::Unknown(e) => e,
         }
     }
@@ -946,6 +952,11 @@ impl PlaceOrderError {
     /// The body as received.
     pub fn raw(&self) -> &str {
         self.api().raw()
+    }
+}
+impl ::sectigo::AsApiError for PlaceOrderError {
+    fn as_api_error(&self) -> &::sectigo::ApiError {
+        self.api()
     }
 }
 impl From<::sectigo::ApiError> for PlaceOrderError {
@@ -970,6 +981,8 @@ impl From<::sectigo::ApiError> for PlaceOrderError {
             -83i64 => PlaceOrderError::NotApplicable(e),
             -91i64 => PlaceOrderError::PermissionDeniedContext(e),
             -97i64 => PlaceOrderError::SessionExpired(e),
+            -42i64 => PlaceOrderError::CallLimitReached(e),
+            -17i64 => PlaceOrderError::GetNotAllowed(e),
             _ => PlaceOrderError::Unknown(e),
         }
     }

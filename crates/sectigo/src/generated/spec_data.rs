@@ -230,6 +230,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The call did not use HTTPS; the API answers only HTTPS requests.",
         },
         ErrorRow {
@@ -242,6 +244,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The request carried a parameter the endpoint does not know.",
         },
         ErrorRow {
@@ -254,6 +258,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter the endpoint needs was not sent.",
         },
         ErrorRow {
@@ -266,6 +272,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter's value broke a length, type or allowed-value rule.",
         },
         ErrorRow {
@@ -278,6 +286,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The server failed for a reason it does not describe.",
         },
         ErrorRow {
@@ -290,6 +300,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The account's funds do not cover the action.",
         },
         ErrorRow {
@@ -304,6 +316,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The credentials were refused: wrong login or password, a locked account, an expired password or a blocked source address.",
         },
         ErrorRow {
@@ -316,6 +330,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The endpoint takes POST only.",
         },
         ErrorRow {
@@ -330,6 +346,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The order is in a state that cannot be authorized or rejected (already authorized, for example).",
         },
         ErrorRow {
@@ -342,6 +360,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: true,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The term or the product pricing code of the order could not be resolved; the server may add the product ID, term and similar details.",
         },
         ErrorRow {
@@ -354,6 +374,8 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: true,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "No price exists for the product; the server may add the product ID or name, pricing band and similar details.",
         },
         ErrorRow {
@@ -366,7 +388,23 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "Synchronising with SiteLock failed; the message carries SiteLock's own error text.",
+        },
+        ErrorRow {
+            code: -42i64,
+            id: "call_limit_reached",
+            message: Some("Call limit reached! Please try again later."),
+            alternatives: &[],
+            placeholder: None,
+            names: None,
+            details_may_follow: false,
+            applies_to: &[],
+            since: None,
+            general: true,
+            retry_after_backoff: true,
+            meaning: "Too many calls in a short time; wait before calling again.",
         },
     ],
 };
@@ -531,6 +569,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The call did not use HTTPS; the API answers only HTTPS requests.",
         },
         ErrorRow {
@@ -543,6 +583,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The request carried a parameter the endpoint does not know.",
         },
         ErrorRow {
@@ -555,6 +597,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter the endpoint needs was not sent.",
         },
         ErrorRow {
@@ -567,6 +611,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter's value broke a length, type or allowed-value rule.",
         },
         ErrorRow {
@@ -579,6 +625,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The server failed for a reason it does not describe.",
         },
         ErrorRow {
@@ -591,6 +639,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The account may not perform this action (the documents word it as a permission failure).",
         },
         ErrorRow {
@@ -603,6 +653,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The endpoint takes POST only.",
         },
         ErrorRow {
@@ -615,6 +667,8 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: true,
             meaning: "Too many calls in a short time; wait before calling again.",
         },
     ],
@@ -1451,6 +1505,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The call did not use HTTPS; the API answers only HTTPS requests.",
         },
         ErrorRow {
@@ -1463,6 +1519,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The request carried a parameter the endpoint does not know.",
         },
         ErrorRow {
@@ -1475,6 +1533,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter the endpoint needs was not sent.",
         },
         ErrorRow {
@@ -1487,6 +1547,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter's value broke a length, type or allowed-value rule.",
         },
         ErrorRow {
@@ -1499,6 +1561,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The server failed for a reason it does not describe.",
         },
         ErrorRow {
@@ -1513,6 +1577,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The credentials were refused: wrong login or password, a locked account, an expired password or a blocked source address.",
         },
         ErrorRow {
@@ -1527,6 +1593,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The account lacks details that must be validated before this product can be ordered; errorItem says which.",
         },
         ErrorRow {
@@ -1539,6 +1607,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The order named no product item.",
         },
         ErrorRow {
@@ -1551,6 +1621,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The public key given is not on the allowed list.",
         },
         ErrorRow {
@@ -1563,6 +1635,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The account already used this free offer.",
         },
         ErrorRow {
@@ -1575,6 +1649,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "An order may contain a single main licence.",
         },
         ErrorRow {
@@ -1589,6 +1665,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "Renewal is only possible within 30 days of the current licence's expiry.",
         },
         ErrorRow {
@@ -1601,6 +1679,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The product needs a company name and none was given.",
         },
         ErrorRow {
@@ -1613,6 +1693,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The server has no plan for the product ordered.",
         },
         ErrorRow {
@@ -1625,6 +1707,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "An email address was not accepted.",
         },
         ErrorRow {
@@ -1637,6 +1721,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The account already holds this Sectigo Web Platform (CodeGuard-related) product.",
         },
         ErrorRow {
@@ -1649,6 +1735,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter was given that does not apply to this order.",
         },
         ErrorRow {
@@ -1661,6 +1749,8 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The account may not act in the named context.",
         },
         ErrorRow {
@@ -1673,7 +1763,37 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The session used by the call has expired.",
+        },
+        ErrorRow {
+            code: -42i64,
+            id: "call_limit_reached",
+            message: Some("Call limit reached! Please try again later."),
+            alternatives: &[],
+            placeholder: None,
+            names: None,
+            details_may_follow: false,
+            applies_to: &[],
+            since: None,
+            general: true,
+            retry_after_backoff: true,
+            meaning: "Too many calls in a short time; wait before calling again.",
+        },
+        ErrorRow {
+            code: -17i64,
+            id: "get_not_allowed",
+            message: Some("Request used GET rather than POST!"),
+            alternatives: &[],
+            placeholder: None,
+            names: None,
+            details_may_follow: false,
+            applies_to: &[],
+            since: None,
+            general: true,
+            retry_after_backoff: false,
+            meaning: "The endpoint takes POST only.",
         },
     ],
 };
@@ -3336,6 +3456,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The call did not use HTTPS; the API answers only HTTPS requests.",
         },
         ErrorRow {
@@ -3348,6 +3470,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The request carried a parameter the endpoint does not know.",
         },
         ErrorRow {
@@ -3360,6 +3484,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter the endpoint needs was not sent.",
         },
         ErrorRow {
@@ -3372,6 +3498,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "A parameter's value broke a length, type or allowed-value rule.",
         },
         ErrorRow {
@@ -3384,6 +3512,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: Some("1.05"),
+            general: false,
+            retry_after_backoff: false,
             meaning: "A country parameter was not a two-letter ISO 3166 code the server knows.",
         },
         ErrorRow {
@@ -3396,6 +3526,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The server failed for a reason it does not describe.",
         },
         ErrorRow {
@@ -3408,6 +3540,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The Tier 1 partner may not perform this action (the document words it as a permission failure).",
         },
         ErrorRow {
@@ -3420,6 +3554,8 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &[],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The endpoint takes POST only.",
         },
         ErrorRow {
@@ -3432,7 +3568,23 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             details_may_follow: false,
             applies_to: &["adminLoginName", "brandName"],
             since: None,
+            general: false,
+            retry_after_backoff: false,
             meaning: "The chosen value is taken by another account.",
+        },
+        ErrorRow {
+            code: -42i64,
+            id: "call_limit_reached",
+            message: Some("Call limit reached! Please try again later."),
+            alternatives: &[],
+            placeholder: None,
+            names: None,
+            details_may_follow: false,
+            applies_to: &[],
+            since: None,
+            general: true,
+            retry_after_backoff: true,
+            meaning: "Too many calls in a short time; wait before calling again.",
         },
     ],
 };

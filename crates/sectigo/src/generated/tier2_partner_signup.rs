@@ -1352,7 +1352,7 @@ impl Tier2PartnerSignupResponse {
         })
     }
 }
-/// Error answers of `Tier 2 partner signup`, one variant per row of its error table, and `Unknown` for codes the documents do not list.
+/// Error answers of `Tier 2 partner signup`, one variant per row of its error table and of the documents' general list, and `Unknown` for codes the documents do not list.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Tier2PartnerSignupError {
@@ -1374,6 +1374,8 @@ pub enum Tier2PartnerSignupError {
     GetNotAllowed(::sectigo::ApiError),
     /// -28: "This 'xxxx' is already being used!". The chosen value is taken by another account.
     AlreadyUsed(::sectigo::ApiError),
+    /// -42: "Call limit reached! Please try again later.". Too many calls in a short time; wait before calling again. (From the documents' general list, which every endpoint may answer with.) Safe to send again after a wait: see `Error::is_rate_limited`.
+    CallLimitReached(::sectigo::ApiError),
     /// A code the error table does not list.
     Unknown(::sectigo::ApiError),
 }
@@ -1390,6 +1392,7 @@ impl Tier2PartnerSignupError {
             | Tier2PartnerSignupError::AuthenticationFailed(e)
             | Tier2PartnerSignupError::GetNotAllowed(e)
             | Tier2PartnerSignupError::AlreadyUsed(e)
+            | Tier2PartnerSignupError::CallLimitReached(e)
             | Tier2PartnerSignupError::Unknown(e) => e,
         }
     }
@@ -1410,6 +1413,11 @@ impl Tier2PartnerSignupError {
         self.api().raw()
     }
 }
+impl ::sectigo::AsApiError for Tier2PartnerSignupError {
+    fn as_api_error(&self) -> &::sectigo::ApiError {
+        self.api()
+    }
+}
 impl From<::sectigo::ApiError> for Tier2PartnerSignupError {
     fn from(e: ::sectigo::ApiError) -> Self {
         match e.code() {
@@ -1422,6 +1430,7 @@ impl From<::sectigo::ApiError> for Tier2PartnerSignupError {
             -16i64 => Tier2PartnerSignupError::AuthenticationFailed(e),
             -17i64 => Tier2PartnerSignupError::GetNotAllowed(e),
             -28i64 => Tier2PartnerSignupError::AlreadyUsed(e),
+            -42i64 => Tier2PartnerSignupError::CallLimitReached(e),
             _ => Tier2PartnerSignupError::Unknown(e),
         }
     }
