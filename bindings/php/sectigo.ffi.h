@@ -122,6 +122,8 @@ const char *sectigo_error_detail_kind(const struct sectigo_error *error);
 
 uint16_t sectigo_error_status(const struct sectigo_error *error);
 
+uint32_t sectigo_error_flags(const struct sectigo_error *error);
+
 size_t sectigo_error_violation_count(const struct sectigo_error *error);
 
 enum sectigo_result sectigo_error_violation_at(const struct sectigo_error *error,

@@ -396,6 +396,27 @@ typedef enum sectigo_error_kind {
 } sectigo_error_kind;
 
 /*
+ What an error says about trying again, as bits of `sectigo_error_flags`.
+ */
+typedef enum sectigo_error_flag {
+  /*
+   The server refused the call for now (-42, "Call limit reached!", on any endpoint):
+   wait, then send it again.
+   */
+  SECTIGO_ERROR_FLAG_RATE_LIMITED = 1,
+  /*
+   Sending the same call again is provably safe: rate limited, or the connection was never
+   established (nothing was sent).
+   */
+  SECTIGO_ERROR_FLAG_RETRY_SAFE = 2,
+  /*
+   The call may have taken effect on the server (an order may exist): never resend it
+   blindly; check the account.
+   */
+  SECTIGO_ERROR_FLAG_MAY_HAVE_TAKEN_EFFECT = 4,
+} sectigo_error_flag;
+
+/*
  A client: one connection pool. Thread-safe.
  */
 typedef struct sectigo_client sectigo_client;
@@ -633,6 +654,12 @@ const char *sectigo_error_detail_kind(const struct sectigo_error *error);
  The HTTP status that came with the failure, or 0.
  */
 uint16_t sectigo_error_status(const struct sectigo_error *error);
+
+/*
+ What the error says about trying again: a bit set of `sectigo_error_flag`
+ (`SECTIGO_ERROR_FLAG_RATE_LIMITED`, `..._RETRY_SAFE`, `..._MAY_HAVE_TAKEN_EFFECT`); 0 for NULL.
+ */
+uint32_t sectigo_error_flags(const struct sectigo_error *error);
 
 /*
  How many rules the request broke (validation errors; 0 otherwise).

@@ -114,6 +114,8 @@ static void test_every_error_kind(void) {
     CHECK(found == 1, "countryName/country_code violation");
     CHECK(sectigo_error_violation_at(e, n, &p, &rule, &message) == SECTIGO_RESULT_OUT_OF_RANGE, "past the end");
     CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_NOT_FOUND, "no API code on a validation error");
+    CHECK(sectigo_error_flags(e) == 0, "validation: no flag");
+    CHECK(sectigo_error_flags(NULL) == 0, "flags of NULL");
     sectigo_error_free(e);
 
     /* API error: code, server message, placeholder value, error-table key, raw body. */
@@ -124,6 +126,7 @@ static void test_every_error_kind(void) {
     CHECK(streq(sectigo_error_argument(e), "1000003"), "argument");
     CHECK(strstr(sectigo_error_server_message(e), "Awaiting Authorization") != NULL, "server message");
     CHECK(sectigo_error_raw(e) != NULL && sectigo_error_item(e) == NULL, "raw kept, no item");
+    CHECK(sectigo_error_flags(e) == 0, "a refused authorization: not retry-safe, no effect");
     sectigo_error_free(e);
 
     /* API error with errorItem (!PlaceOrder -70). */
@@ -140,6 +143,7 @@ static void test_every_error_kind(void) {
     e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN, "outcome unknown");
     CHECK(strstr(why(e), "check the account") != NULL, "says what to do: %s", why(e));
     CHECK(strstr(why(e), env("SECTIGO_SANDBOX_PASSWORD")) == NULL, "no password in the message");
+    CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_MAY_HAVE_TAKEN_EFFECT, "outcome unknown: may have taken effect, never retry-safe");
     sectigo_error_free(e);
 
     /* Decode: an HTML page where an answer was expected (read call). */
@@ -153,6 +157,7 @@ static void test_every_error_kind(void) {
     sectigo_client *nowhere = sandbox_client("https://127.0.0.1:1", "", 0);
     e = expect_error(nowhere, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "transport");
     CHECK(streq(sectigo_error_detail_kind(e), "connect"), "connect: %s", sectigo_error_detail_kind(e));
+    CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_RETRY_SAFE, "never connected: retry-safe");
     sectigo_error_free(e);
     sectigo_client_free(nowhere);
     CHECK(sandbox_admin("/_sandbox/faults", "kind=status&status=503&endpoint=!initCustomerSession&count=1") == 0, "fault");

@@ -97,6 +97,10 @@ static void run_response(const sv_response_case *c) {
         CHECK(same(c->item, sectigo_error_item(error)), "%s/%s: item", c->file, c->name);
         CHECK(same(c->argument, sectigo_error_argument(error)), "%s/%s: argument", c->file, c->name);
         CHECK(same(c->error, sectigo_error_id(error)), "%s/%s: error id", c->file, c->name);
+        /* -42, on any endpoint: rate limited, so a retry after a wait is safe; no other API error is. */
+        uint32_t limited = (uint32_t)SECTIGO_ERROR_FLAG_RATE_LIMITED | (uint32_t)SECTIGO_ERROR_FLAG_RETRY_SAFE;
+        CHECK(sectigo_error_flags(error) == (c->has_code && c->code == -42 ? limited : 0u), "%s/%s: flags %u", c->file,
+              c->name, (unsigned)sectigo_error_flags(error));
     } else {
         CHECK(r == SECTIGO_RESULT_ERROR && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_DECODE &&
                   streq(sectigo_error_detail_kind(error), c->kind), "%s/%s: expected decode error %s, got %s", c->file,

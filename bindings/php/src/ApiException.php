@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Sectigo;
 
 /** The API answered with an error code (`getCode()`). */
-final class ApiException extends Exception
+class ApiException extends Exception
 {
     public function __construct(
         string $message,

@@ -246,6 +246,7 @@ final class Client
             $detail = self::string($ffi->sectigo_error_detail_kind($error));
             $raw = self::string($ffi->sectigo_error_raw($error));
             $status = (int) $ffi->sectigo_error_status($error);
+            $flags = (int) $ffi->sectigo_error_flags($error);
             switch ($kind) {
                 case 1:
                     $violations = [];
@@ -256,11 +257,12 @@ final class Client
                         $ffi->sectigo_error_violation_at($error, $i, FFI::addr($p), FFI::addr($r), FFI::addr($m));
                         $violations[] = ['param' => (string) self::string($p), 'rule' => (string) self::string($r), 'message' => (string) self::string($m)];
                     }
-                    throw new ValidationException($message, $violations);
+                    throw (new ValidationException($message, $violations))->withFlags($flags);
                 case 2:
                     $code = $ffi->new('int64_t');
                     $ffi->sectigo_error_code($error, FFI::addr($code));
-                    throw new ApiException(
+                    $class = ($flags & 1) !== 0 ? RateLimitedException::class : ApiException::class;
+                    throw (new $class(
                         $message,
                         (int) $code->cdata,
                         self::string($ffi->sectigo_error_server_message($error)),
@@ -268,17 +270,17 @@ final class Client
                         self::string($ffi->sectigo_error_argument($error)),
                         self::string($ffi->sectigo_error_id($error)),
                         $raw,
-                    );
+                    ))->withFlags($flags);
                 case 3:
-                    throw new TransportException($message, $detail, $status);
+                    throw (new TransportException($message, $detail, $status))->withFlags($flags);
                 case 4:
-                    throw new DecodeException($message, $detail, $raw);
+                    throw (new DecodeException($message, $detail, $raw))->withFlags($flags);
                 case 5:
-                    throw new OutcomeUnknownException($message, $status, $raw);
+                    throw (new OutcomeUnknownException($message, $status, $raw))->withFlags($flags);
                 case 6:
-                    throw new ConfigException($message);
+                    throw (new ConfigException($message))->withFlags($flags);
                 default:
-                    throw new Exception($message);
+                    throw (new Exception($message))->withFlags($flags);
             }
         } finally {
             $ffi->sectigo_error_free($error);

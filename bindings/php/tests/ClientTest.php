@@ -112,6 +112,8 @@ final class ClientTest extends TestCase
         } catch (OutcomeUnknownException $e) {
             $this->assertStringContainsString('check the account', $e->getMessage());
             $this->assertStringNotContainsString(getenv('SECTIGO_SANDBOX_PASSWORD'), $e->getMessage());
+            $this->assertTrue($e->mayHaveTakenEffect());
+            $this->assertFalse($e->retrySafe());
         }
     }
 
@@ -122,6 +124,8 @@ final class ClientTest extends TestCase
             $this->fail('expected a TransportException');
         } catch (TransportException $e) {
             $this->assertSame('connect', $e->detail);
+            $this->assertTrue($e->retrySafe(), 'never connected: nothing was sent');
+            $this->assertFalse($e->mayHaveTakenEffect());
         }
         sandbox_admin('/_sandbox/faults', ['kind' => 'garbage', 'endpoint' => '!initCustomerSession', 'count' => 1]);
         try {

@@ -78,6 +78,12 @@ final class VectorsTest extends TestCase
         } catch (ApiException $e) {
             $this->assertSame('api_error', $expect['outcome'], $e->getMessage());
             $this->assertSame($expect['code'], $e->getCode());
+            // -42 on any endpoint: rate limited, safe to send again after a wait; no other code is.
+            $limited = $expect['code'] === -42;
+            $this->assertSame($limited, $e instanceof Sectigo\RateLimitedException);
+            $this->assertSame($limited, $e->isRateLimited());
+            $this->assertSame($limited, $e->retrySafe());
+            $this->assertFalse($e->mayHaveTakenEffect());
             foreach (['message' => $e->serverMessage(), 'item' => $e->item(), 'argument' => $e->argument(), 'error' => $e->errorId()] as $key => $got) {
                 if (array_key_exists($key, $expect)) {
                     $this->assertSame($none($expect[$key]), $got, $key);

@@ -6,7 +6,16 @@ from typing import Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple
 
 
 class Error(Exception):
-    """Root of every error this package raises. Messages never contain a password."""
+    """Root of every error this package raises. Messages never contain a password.
+
+    Every error says what trying again means: ``retry_safe`` (sending the same call again is
+    provably safe: the server refused it for now, -42, or the connection was never established)
+    and ``may_have_taken_effect`` (the call may have changed something, an order may exist:
+    never resend it blindly).
+    """
+
+    retry_safe: bool = False
+    may_have_taken_effect: bool = False
 
 
 class Violation(NamedTuple):
@@ -130,13 +139,19 @@ _API_CLASSES = {
 
 def raise_native(args: Tuple[Any, ...]) -> NoReturn:
     """Raises the package's exception for a ``NativeError``'s arguments (kind, message, details)."""
-    kind, message = str(args[0]), str(args[1])
     details: Dict[str, Any] = args[2] if len(args) > 2 and isinstance(args[2], dict) else {}
+    error = _error(str(args[0]), str(args[1]), details)
+    error.retry_safe = bool(details.get("retry_safe", False))
+    error.may_have_taken_effect = bool(details.get("may_have_taken_effect", False))
+    raise error
+
+
+def _error(kind: str, message: str, details: Dict[str, Any]) -> Error:
     if kind == "validation":
-        raise ValidationError(message, [Violation(*v) for v in details.get("violations", [])])
+        return ValidationError(message, [Violation(*v) for v in details.get("violations", [])])
     if kind == "api":
         cls = _API_CLASSES.get(int(details["code"]), ApiError)
-        raise cls(
+        return cls(
             message,
             int(details["code"]),
             details.get("server_message"),
@@ -146,11 +161,11 @@ def raise_native(args: Tuple[Any, ...]) -> NoReturn:
             details.get("raw"),
         )
     if kind == "transport":
-        raise TransportError(message, details.get("detail"), details.get("status"))
+        return TransportError(message, details.get("detail"), details.get("status"))
     if kind == "decode":
-        raise DecodeError(message, details.get("detail"), details.get("raw"))
+        return DecodeError(message, details.get("detail"), details.get("raw"))
     if kind == "outcome_unknown":
-        raise OutcomeUnknownError(message, details.get("status"), details.get("raw"), list(details.get("request", [])))
+        return OutcomeUnknownError(message, details.get("status"), details.get("raw"), list(details.get("request", [])))
     if kind == "config":
-        raise ConfigError(message)
-    raise Error(message)
+        return ConfigError(message)
+    return Error(message)

@@ -110,6 +110,13 @@ def test_rate_limited() -> None:
         with pytest.raises(sectigo.RateLimitedError) as limited:
             client.init_customer_session(order_number="1000003")
     assert limited.value.code == -42
+    assert limited.value.retry_safe and not limited.value.may_have_taken_effect
+    # -42 on an endpoint whose own table lacks it is the same error.
+    with run_sandbox(rate_limit="1/60") as box, client_for(box) as client:
+        client.init_customer_session(order_number="1000003")
+        with pytest.raises(sectigo.RateLimitedError) as order_limited:
+            client.place_order(**ORDER, items=[dns_pro()])
+        assert order_limited.value.retry_safe and len(box.state()["orders"]) == 4
 
 
 def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sandbox: Sandbox) -> None:
@@ -117,6 +124,7 @@ def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sand
         with pytest.raises(sectigo.TransportError) as transport:
             nowhere.init_customer_session(order_number="1")
     assert transport.value.kind == "connect"
+    assert transport.value.retry_safe and not transport.value.may_have_taken_effect
 
     sandbox.inject_fault("garbage", endpoint="!initCustomerSession", count=1)
     with pytest.raises(sectigo.DecodeError) as decode:
@@ -127,6 +135,7 @@ def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sand
     with pytest.raises(sectigo.OutcomeUnknownError) as lost:
         client.place_order(**ORDER, items=[dns_pro()])
     assert "check the account" in str(lost.value)
+    assert lost.value.may_have_taken_effect and not lost.value.retry_safe
     assert ("loginPassword", "<redacted>") in [tuple(p) for p in lost.value.request]
 
     with client_for(sandbox, paths={}) as no_path:

@@ -34,7 +34,7 @@ impl Narrator {
     }
 }
 
-fn fail<E: std::fmt::Display>(what: &str, e: Error<E>, json: bool) -> u8 {
+fn fail<E: std::fmt::Display + sectigo::AsApiError>(what: &str, e: Error<E>, json: bool) -> u8 {
     let code = crate::exit_status(&e);
     if json {
         println!("{}", json!({"ok": false, "step": what, "kind": e.kind(), "message": e.to_string()}));

@@ -26,11 +26,13 @@ pub mod status {
     pub const TRANSPORT: u8 = 4;
     pub const OUTCOME_UNKNOWN: u8 = 5;
     pub const CONFIG: u8 = 6;
+    pub const RATE_LIMITED: u8 = 7;
 }
 
 const EXIT_HELP: &str = "Exit status: 0 success, 1 the API answered with an error, 2 bad command line, \
 3 request refused by validation (nothing sent), 4 transport or unreadable answer, \
-5 outcome unknown (a state-changing call may have taken effect: check the account), 6 configuration.";
+5 outcome unknown (a state-changing call may have taken effect: check the account), 6 configuration, \
+7 rate limited (-42: nothing was done; trying again after a wait is safe).";
 
 /// `place_order` -> `place-order`: option and command names from the spec's snake_case names.
 fn kebab(snake: &str) -> String {
@@ -322,9 +324,10 @@ fn call(endpoint: &'static Endpoint, matches: &ArgMatches, sub: &ArgMatches, jso
 }
 
 /// The status for an error.
-pub fn exit_status<E>(e: &Error<E>) -> u8 {
+pub fn exit_status<E: sectigo::AsApiError>(e: &Error<E>) -> u8 {
     match e {
         Error::Validation(_) => status::VALIDATION,
+        Error::Api(_) if e.is_rate_limited() => status::RATE_LIMITED,
         Error::Api(_) => status::API_ERROR,
         Error::OutcomeUnknown(_) => status::OUTCOME_UNKNOWN,
         Error::Config(_) => status::CONFIG,

@@ -40,7 +40,15 @@ impl Output {
     pub fn error(&self, e: &Error) -> u8 {
         let code = crate::exit_status(e);
         if self.json {
-            let mut value = json!({"ok": false, "endpoint": self.endpoint.title, "kind": e.kind(), "message": e.to_string()});
+            let mut value = json!({
+                "ok": false,
+                "endpoint": self.endpoint.title,
+                "kind": e.kind(),
+                "message": e.to_string(),
+                "rate_limited": e.is_rate_limited(),
+                "retry_safe": e.retry_safe(),
+                "may_have_taken_effect": e.may_have_taken_effect(),
+            });
             match e {
                 Error::Validation(v) => {
                     value["violations"] = v

@@ -127,3 +127,28 @@ fn json_output_and_items() {
     let o = sectigo(&["--sandbox", "--json", "place-order", "--item", "PPP"], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+#[test]
+fn rate_limited_calls_exit_7_on_any_endpoint() {
+    let mut config = Config::default();
+    config.api.rate_limit = Some(sectigo_sandbox::RateLimit { calls: 1, per: std::time::Duration::from_secs(60) });
+    let sandbox = Sandbox::start(config).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-limit-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "sandbox-password")];
+    let base = ["--base-url".to_owned(), sandbox.https_url(), "--ca-file".to_owned(), ca.display().to_string(), "--json".to_owned()];
+    let run = |rest: &[&str]| {
+        let args: Vec<&str> = base.iter().map(String::as_str).chain(rest.iter().copied()).collect();
+        sectigo(&args, &env)
+    };
+    assert_eq!(run(&["init-customer-session", "--order-number", "1000003"]).status.code(), Some(0));
+    // Over the limit, !PlaceOrder (whose own table lacks -42) is refused: exit 7, safe to retry.
+    let o = run(&["place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N",
+                  "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year"]);
+    assert_eq!(o.status.code(), Some(7), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["code"].as_i64(), v["rate_limited"].as_bool(), v["retry_safe"].as_bool()), (Some(-42), Some(true), Some(true)), "{v}");
+    assert_eq!(v["may_have_taken_effect"].as_bool(), Some(false));
+    assert_eq!(sandbox.with_state(|s| s.orders.len()), 4, "no order was placed");
+    std::fs::remove_file(ca).ok();
+}

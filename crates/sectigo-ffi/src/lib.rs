@@ -74,6 +74,21 @@ pub enum sectigo_error_kind {
 
 use sectigo_error_kind::*;
 
+/// What an error says about trying again, as bits of `sectigo_error_flags`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sectigo_error_flag {
+    /// The server refused the call for now (-42, "Call limit reached!", on any endpoint):
+    /// wait, then send it again.
+    SECTIGO_ERROR_FLAG_RATE_LIMITED = 1,
+    /// Sending the same call again is provably safe: rate limited, or the connection was never
+    /// established (nothing was sent).
+    SECTIGO_ERROR_FLAG_RETRY_SAFE = 2,
+    /// The call may have taken effect on the server (an order may exist): never resend it
+    /// blindly; check the account.
+    SECTIGO_ERROR_FLAG_MAY_HAVE_TAKEN_EFFECT = 4,
+}
+
 /// Settings of a client, filled by `sectigo_options_set`: the (name, value) pairs as set, each
 /// checked when set.
 pub struct sectigo_options {
@@ -119,6 +134,7 @@ pub struct sectigo_error {
     raw: Option<CString>,
     detail_kind: Option<CString>,
     status: u16,
+    flags: u32,
     violations: Vec<[CString; 3]>,
 }
 
@@ -153,6 +169,7 @@ impl sectigo_error {
             raw: None,
             detail_kind: None,
             status: 0,
+            flags: 0,
             violations: Vec::new(),
         }
     }
@@ -167,6 +184,15 @@ impl sectigo_error {
             _ => SECTIGO_ERROR_KIND_CONFIG,
         };
         let mut out = sectigo_error::new(kind, &e.to_string());
+        for (set, flag) in [
+            (e.is_rate_limited(), sectigo_error_flag::SECTIGO_ERROR_FLAG_RATE_LIMITED),
+            (e.retry_safe(), sectigo_error_flag::SECTIGO_ERROR_FLAG_RETRY_SAFE),
+            (e.may_have_taken_effect(), sectigo_error_flag::SECTIGO_ERROR_FLAG_MAY_HAVE_TAKEN_EFFECT),
+        ] {
+            if set {
+                out.flags |= flag as u32;
+            }
+        }
         match e {
             Error::Validation(v) => {
                 out.violations = v.iter().map(|v| [c(&v.param), c(v.kind.rule()), c(&v.to_string())]).collect();
@@ -734,6 +760,13 @@ pub unsafe extern "C" fn sectigo_error_detail_kind(error: *const sectigo_error) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_error_status(error: *const sectigo_error) -> u16 {
     quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.status))
+}
+
+/// What the error says about trying again: a bit set of `sectigo_error_flag`
+/// (`SECTIGO_ERROR_FLAG_RATE_LIMITED`, `..._RETRY_SAFE`, `..._MAY_HAVE_TAKEN_EFFECT`); 0 for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_flags(error: *const sectigo_error) -> u32 {
+    quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.flags))
 }
 
 /// How many rules the request broke (validation errors; 0 otherwise).

@@ -53,6 +53,8 @@ fn native_error(py: Python<'_>, e: &Error) -> PyErr {
             }
             _ => {}
         }
+        details.set_item("retry_safe", e.retry_safe())?;
+        details.set_item("may_have_taken_effect", e.may_have_taken_effect())?;
         Ok(())
     })();
     if let Err(err) = filled {

@@ -116,6 +116,8 @@ pub fn header(ir: &Ir, ffi_src: &Path) -> Result<String, String> {
     };
     config.sys_includes = vec!["stddef.h".to_owned(), "stdint.h".to_owned()];
     config.no_includes = true;
+    // Named by no signature (`sectigo_error_flags` returns its bits), so listed.
+    config.export.include = vec!["sectigo_error_flag".to_owned()];
     generate(config, ffi_src)
 }
 

@@ -542,59 +542,59 @@ static const sv_pair SV_RES_0_FIELDS[] = {
     {"slUserID", "11111111"},
 };
 static const char *const SV_RES_1_ABSENT[] = {"slUserID", "slSiteID"};
-static const sv_pair SV_RES_7_FIELDS[] = {
-    {"SID", "ll**************"},
-    {"orderNumber", "1234567890"},
-};
-static const sv_pair SV_RES_8_PARAMS[] = {
-    {"responseFormat", "1"},
-};
 static const sv_pair SV_RES_8_FIELDS[] = {
     {"SID", "ll**************"},
+    {"orderNumber", "1234567890"},
 };
-static const char *const SV_RES_8_ABSENT[] = {"orderNumber"};
-static const sv_pair SV_RES_10_FIELDS[] = {
-    {"SID", "ABCDEF0123456789"},
-};
-static const char *const SV_RES_10_ABSENT[] = {"orderNumber"};
-static const sv_pair SV_RES_11_PARAMS[] = {
+static const sv_pair SV_RES_9_PARAMS[] = {
     {"responseFormat", "1"},
 };
-static const sv_pair SV_RES_12_FIELDS[] = {
+static const sv_pair SV_RES_9_FIELDS[] = {
+    {"SID", "ll**************"},
+};
+static const char *const SV_RES_9_ABSENT[] = {"orderNumber"};
+static const sv_pair SV_RES_11_FIELDS[] = {
+    {"SID", "ABCDEF0123456789"},
+};
+static const char *const SV_RES_11_ABSENT[] = {"orderNumber"};
+static const sv_pair SV_RES_12_PARAMS[] = {
+    {"responseFormat", "1"},
+};
+static const sv_pair SV_RES_13_FIELDS[] = {
     {"SID", "ll**************"},
     {"orderNumber", "1234567890"},
 };
-static const sv_pair SV_RES_20_FIELDS[] = {
+static const sv_pair SV_RES_21_FIELDS[] = {
     {"SID", "ll**************"},
     {"orderNumber", "1234567890"},
 };
-static const sv_pair SV_RES_22_FIELDS[] = {
+static const sv_pair SV_RES_23_FIELDS[] = {
     {"orderNumber", "9597652"},
 };
-static const char *const SV_RES_22_QUIRKS[] = {"error_code_missing"};
-static const char *const SV_RES_23_QUIRKS[] = {"message_in_error_item"};
-static const sv_pair SV_RES_24_FIELDS[] = {
+static const char *const SV_RES_23_QUIRKS[] = {"error_code_missing"};
+static const char *const SV_RES_24_QUIRKS[] = {"message_in_error_item"};
+static const sv_pair SV_RES_25_FIELDS[] = {
     {"orderNumber", "9597652"},
 };
-static const sv_pair SV_RES_29_PARAMS[] = {
+static const sv_pair SV_RES_30_PARAMS[] = {
     {"successURL", "http://www.mydomain.com/success_page.html"},
     {"errorURL", "http://www.mydomain.com/error_page.html"},
 };
-static const sv_pair SV_RES_29_FIELDS[] = {
+static const sv_pair SV_RES_30_FIELDS[] = {
     {"orderNumber", "9597652"},
-};
-static const char *const SV_RES_29_QUIRKS[] = {"redirect"};
-static const sv_pair SV_RES_30_PARAMS[] = {
-    {"errorURL", "http://www.mydomain.com/error_page.html\?cart=7"},
 };
 static const char *const SV_RES_30_QUIRKS[] = {"redirect"};
 static const sv_pair SV_RES_31_PARAMS[] = {
+    {"errorURL", "http://www.mydomain.com/error_page.html\?cart=7"},
+};
+static const char *const SV_RES_31_QUIRKS[] = {"redirect"};
+static const sv_pair SV_RES_32_PARAMS[] = {
     {"successURL", "http://www.mydomain.com/success_page.html"},
 };
-static const sv_pair SV_RES_36_FIELDS[] = {
+static const sv_pair SV_RES_37_FIELDS[] = {
     {"orderNumber", "9597653"},
 };
-static const sv_pair SV_RES_38_FIELDS[] = {
+static const sv_pair SV_RES_40_FIELDS[] = {
     {"accountID", "123456"},
     {"adminUserID", "654321"},
     {"orderNumber", "7654321"},
@@ -650,12 +650,13 @@ static const sv_response_case SV_RESPONSES[] = {
     {"auto_authorize.toml", "not-enough-credit", "!AutoAuthorize", 0, NULL, 200, NULL, "-15\012Not enough credit!", 22, "api_error", 1, -15LL, 0, NULL, 0, NULL, 0, 0, NULL, "Not enough credit!", NULL, NULL, "not_enough_credit", NULL},
     {"auto_authorize.toml", "ppp-not-found-with-details", "!AutoAuthorize", 0, NULL, 200, NULL, "-114\012PPP not found! productID=9999 duration=365", 47, "api_error", 1, -114LL, 0, NULL, 0, NULL, 0, 0, NULL, "PPP not found! productID=9999 duration=365", NULL, NULL, "duration_or_ppp_not_found", NULL},
     {"auto_authorize.toml", "error-without-message-line", "!AutoAuthorize", 0, NULL, 200, NULL, "-14", 3, "api_error", 1, -14LL, 0, NULL, 0, NULL, 0, 0, NULL, "", NULL, NULL, "unknown_error", NULL},
-    {"init_customer_session.toml", "doc-sample-success-format-0", "!initCustomerSession", 0, NULL, 200, NULL, "0\012ll**************\0121234567890", 29, "success", 1, 0LL, 2, SV_RES_7_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"init_customer_session.toml", "doc-sample-success-format-1-without-order-number", "!initCustomerSession", 1, SV_RES_8_PARAMS, 200, NULL, "errorCode=0&SID=ll**************", 32, "success", 1, 0LL, 1, SV_RES_8_FIELDS, 1, SV_RES_8_ABSENT, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"auto_authorize.toml", "unknown-error-from-the-general-list", "!AutoAuthorize", 0, NULL, 200, NULL, "-14\012An unknown error occurred!", 30, "api_error", 1, -14LL, 0, NULL, 0, NULL, 0, 0, NULL, "An unknown error occurred!", NULL, NULL, "unknown_error", NULL},
+    {"init_customer_session.toml", "doc-sample-success-format-0", "!initCustomerSession", 0, NULL, 200, NULL, "0\012ll**************\0121234567890", 29, "success", 1, 0LL, 2, SV_RES_8_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"init_customer_session.toml", "doc-sample-success-format-1-without-order-number", "!initCustomerSession", 1, SV_RES_9_PARAMS, 200, NULL, "errorCode=0&SID=ll**************", 32, "success", 1, 0LL, 1, SV_RES_9_FIELDS, 1, SV_RES_9_ABSENT, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     {"init_customer_session.toml", "doc-sample-error-get", "!initCustomerSession", 0, NULL, 200, NULL, "-17\012Request used GET rather than POST!", 38, "api_error", 1, -17LL, 0, NULL, 0, NULL, 0, 0, NULL, "Request used GET rather than POST!", "", NULL, "get_not_allowed", NULL},
-    {"init_customer_session.toml", "legacy-two-line-success", "!initCustomerSession", 0, NULL, 200, NULL, "0\012ABCDEF0123456789\012", 19, "success", 1, 0LL, 1, SV_RES_10_FIELDS, 1, SV_RES_10_ABSENT, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"init_customer_session.toml", "legacy-url-encoded-permission-denied", "!initCustomerSession", 1, SV_RES_11_PARAMS, 200, NULL, "errorCode=-16&errorMessage=Permission+denied%21", 47, "api_error", 1, -16LL, 0, NULL, 0, NULL, 0, 0, NULL, "Permission denied!", "", NULL, "authentication_failed", NULL},
-    {"init_customer_session.toml", "crlf-and-trailing-whitespace", "!initCustomerSession", 0, NULL, 200, NULL, "0 \015\012ll**************\011\015\0121234567890  \015\012\015\012", 39, "success", 1, 0LL, 2, SV_RES_12_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"init_customer_session.toml", "legacy-two-line-success", "!initCustomerSession", 0, NULL, 200, NULL, "0\012ABCDEF0123456789\012", 19, "success", 1, 0LL, 1, SV_RES_11_FIELDS, 1, SV_RES_11_ABSENT, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"init_customer_session.toml", "legacy-url-encoded-permission-denied", "!initCustomerSession", 1, SV_RES_12_PARAMS, 200, NULL, "errorCode=-16&errorMessage=Permission+denied%21", 47, "api_error", 1, -16LL, 0, NULL, 0, NULL, 0, 0, NULL, "Permission denied!", "", NULL, "authentication_failed", NULL},
+    {"init_customer_session.toml", "crlf-and-trailing-whitespace", "!initCustomerSession", 0, NULL, 200, NULL, "0 \015\012ll**************\011\015\0121234567890  \015\012\015\012", 39, "success", 1, 0LL, 2, SV_RES_13_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     {"init_customer_session.toml", "missing-argument-names-parameter", "!initCustomerSession", 0, NULL, 200, NULL, "-3\012The 'orderNumber' argument is missing!", 41, "api_error", 1, -3LL, 0, NULL, 0, NULL, 0, 0, NULL, "The 'orderNumber' argument is missing!", NULL, "orderNumber", "argument_missing", NULL},
     {"init_customer_session.toml", "call-limit", "!initCustomerSession", 0, NULL, 200, NULL, "-42\012Call limit reached! Please try again later.", 47, "api_error", 1, -42LL, 0, NULL, 0, NULL, 0, 0, NULL, "Call limit reached! Please try again later.", NULL, NULL, "call_limit_reached", NULL},
     {"init_customer_session.toml", "undocumented-code", "!initCustomerSession", 0, NULL, 200, NULL, "-999\012Something new", 18, "api_error", 1, -999LL, 0, NULL, 0, NULL, 0, 0, NULL, "Something new", NULL, NULL, "", NULL},
@@ -663,30 +664,31 @@ static const sv_response_case SV_RESPONSES[] = {
     {"init_customer_session.toml", "html-error-page", "!initCustomerSession", 0, NULL, 200, NULL, "<!DOCTYPE html>\012<html><body><h1>502 Bad Gateway</h1></body></html>", 66, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "html"},
     {"init_customer_session.toml", "empty-body", "!initCustomerSession", 0, NULL, 200, NULL, "", 0, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "empty"},
     {"init_customer_session.toml", "success-without-sid", "!initCustomerSession", 0, NULL, 200, NULL, "0", 1, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "missing_field"},
-    {"init_customer_session.toml", "positive-code-with-session-is-a-success", "!initCustomerSession", 0, NULL, 200, NULL, "2\012ll**************\0121234567890", 29, "success", 1, 2LL, 2, SV_RES_20_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"init_customer_session.toml", "positive-code-with-session-is-a-success", "!initCustomerSession", 0, NULL, 200, NULL, "2\012ll**************\0121234567890", 29, "success", 1, 2LL, 2, SV_RES_21_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     {"init_customer_session.toml", "positive-code-without-session-is-unreadable", "!initCustomerSession", 0, NULL, 200, NULL, "5\012", 2, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "positive_code_without_fields"},
-    {"place_order.toml", "doc-sample-success-without-error-code", "!PlaceOrder", 0, NULL, 200, NULL, "orderNumber=9597652", 19, "success", 1, 0LL, 1, SV_RES_22_FIELDS, 0, NULL, 1, 1, SV_RES_22_QUIRKS, NULL, NULL, NULL, NULL, NULL},
-    {"place_order.toml", "doc-sample-error-message-in-error-item", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-16&errorItem=Incorrect%20login%20details%2C%20account%20is%20locked%2C%20password%20has%20expired%20or%20your%20source%20IP%20is%20blocked.", 150, "api_error", 1, -16LL, 0, NULL, 0, NULL, 1, 1, SV_RES_23_QUIRKS, "Incorrect login details, account is locked, password has expired or your source IP is blocked.", "", NULL, "authentication_failed", NULL},
-    {"place_order.toml", "success-with-error-code", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=0&orderNumber=9597652\015\012", 33, "success", 1, 0LL, 1, SV_RES_24_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"place_order.toml", "doc-sample-success-without-error-code", "!PlaceOrder", 0, NULL, 200, NULL, "orderNumber=9597652", 19, "success", 1, 0LL, 1, SV_RES_23_FIELDS, 0, NULL, 1, 1, SV_RES_23_QUIRKS, NULL, NULL, NULL, NULL, NULL},
+    {"place_order.toml", "doc-sample-error-message-in-error-item", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-16&errorItem=Incorrect%20login%20details%2C%20account%20is%20locked%2C%20password%20has%20expired%20or%20your%20source%20IP%20is%20blocked.", 150, "api_error", 1, -16LL, 0, NULL, 0, NULL, 1, 1, SV_RES_24_QUIRKS, "Incorrect login details, account is locked, password has expired or your source IP is blocked.", "", NULL, "authentication_failed", NULL},
+    {"place_order.toml", "success-with-error-code", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=0&orderNumber=9597652\015\012", 33, "success", 1, 0LL, 1, SV_RES_25_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     {"place_order.toml", "error-item-names-parameter", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-4&errorMessage=The+value+of+the+%27countryName%27+argument+is+invalid%21&errorItem=countryName", 105, "api_error", 1, -4LL, 0, NULL, 0, NULL, 1, 0, NULL, "The value of the 'countryName' argument is invalid!", "countryName", "countryName", "argument_invalid", NULL},
     {"place_order.toml", "unrecognized-argument-named", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-2&errorMessage=%27colour%27+is+an+unrecognized+argument%21", 69, "api_error", 1, -2LL, 0, NULL, 0, NULL, 0, 0, NULL, "'colour' is an unrecognized argument!", NULL, "colour", "unrecognized_argument", NULL},
     {"place_order.toml", "account-details-missing", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-38&errorMessage=Certain+details+that+must+be+validated+for+%27organizationName%27+are+missing+from+this+Account%21&errorItem=organizationName", 152, "api_error", 1, -38LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, "organizationName", "organizationName", "account_details_missing", NULL},
     {"place_order.toml", "no-items-error", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-39&errorMessage=At+least+1+item+is+missing+from+this+order%21", 72, "api_error", 1, -39LL, 0, NULL, 0, NULL, 0, 0, NULL, "At least 1 item is missing from this order!", NULL, NULL, "no_items", NULL},
-    {"place_order.toml", "redirect-to-success-url", "!PlaceOrder", 2, SV_RES_29_PARAMS, 302, "http://www.mydomain.com/success_page.html\?errorCode=0&orderNumber=9597652", "", 0, "success", 1, 0LL, 1, SV_RES_29_FIELDS, 0, NULL, 1, 1, SV_RES_29_QUIRKS, NULL, NULL, NULL, NULL, NULL},
-    {"place_order.toml", "redirect-to-error-url", "!PlaceOrder", 1, SV_RES_30_PARAMS, 302, "http://www.mydomain.com/error_page.html\?cart=7&errorCode=-70&errorMessage=Invalid+Email+Address%21&errorItem=emailAddress#top", "", 0, "api_error", 1, -70LL, 0, NULL, 0, NULL, 1, 1, SV_RES_30_QUIRKS, "Invalid Email Address!", "emailAddress", NULL, "invalid_email", NULL},
-    {"place_order.toml", "redirect-without-location", "!PlaceOrder", 1, SV_RES_31_PARAMS, 302, NULL, "", 0, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "redirect_without_location"},
+    {"place_order.toml", "redirect-to-success-url", "!PlaceOrder", 2, SV_RES_30_PARAMS, 302, "http://www.mydomain.com/success_page.html\?errorCode=0&orderNumber=9597652", "", 0, "success", 1, 0LL, 1, SV_RES_30_FIELDS, 0, NULL, 1, 1, SV_RES_30_QUIRKS, NULL, NULL, NULL, NULL, NULL},
+    {"place_order.toml", "redirect-to-error-url", "!PlaceOrder", 1, SV_RES_31_PARAMS, 302, "http://www.mydomain.com/error_page.html\?cart=7&errorCode=-70&errorMessage=Invalid+Email+Address%21&errorItem=emailAddress#top", "", 0, "api_error", 1, -70LL, 0, NULL, 0, NULL, 1, 1, SV_RES_31_QUIRKS, "Invalid Email Address!", "emailAddress", NULL, "invalid_email", NULL},
+    {"place_order.toml", "redirect-without-location", "!PlaceOrder", 1, SV_RES_32_PARAMS, 302, NULL, "", 0, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "redirect_without_location"},
     {"place_order.toml", "no-error-code-no-order-number", "!PlaceOrder", 0, NULL, 200, NULL, "status=ok", 9, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "missing_error_code"},
     {"place_order.toml", "non-numeric-error-code", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=minus-one", 19, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "bad_error_code"},
     {"place_order.toml", "plain-text", "!PlaceOrder", 0, NULL, 200, NULL, "Service temporarily unavailable", 31, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "not_url_encoded"},
     {"place_order.toml", "html-page", "!PlaceOrder", 0, NULL, 200, NULL, "<html><head><title>Maintenance</title></head><body>Back soon</body></html>", 74, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "html"},
-    {"place_order.toml", "positive-code-with-order-number-is-a-success", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=1&orderNumber=9597653", 31, "success", 1, 1LL, 1, SV_RES_36_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"place_order.toml", "positive-code-with-order-number-is-a-success", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=1&orderNumber=9597653", 31, "success", 1, 1LL, 1, SV_RES_37_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     {"place_order.toml", "positive-code-without-order-number-is-unreadable", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=3&errorMessage=Something%20happened", 45, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "positive_code_without_fields"},
-    {"tier2_partner_signup.toml", "success", "tier2_partner_signup", 0, NULL, 200, NULL, "errorCode=0&accountID=123456&adminUserID=654321&saspSessionID=abcDEF123&orderNumber=7654321", 91, "success", 1, 0LL, 4, SV_RES_38_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"place_order.toml", "call-limit-on-place-order", "!PlaceOrder", 0, NULL, 200, NULL, "errorCode=-42&errorMessage=Call%20limit%20reached!%20Please%20try%20again%20later.", 82, "api_error", 1, -42LL, 0, NULL, 0, NULL, 0, 0, NULL, "Call limit reached! Please try again later.", NULL, NULL, "call_limit_reached", NULL},
+    {"tier2_partner_signup.toml", "success", "tier2_partner_signup", 0, NULL, 200, NULL, "errorCode=0&accountID=123456&adminUserID=654321&saspSessionID=abcDEF123&orderNumber=7654321", 91, "success", 1, 0LL, 4, SV_RES_40_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
     {"tier2_partner_signup.toml", "already-used", "tier2_partner_signup", 0, NULL, 200, NULL, "errorCode=-28&errorMessage=This+%27adminLoginName%27+is+already+being+used%21", 77, "api_error", 1, -28LL, 0, NULL, 0, NULL, 0, 0, NULL, "This 'adminLoginName' is already being used!", NULL, "adminLoginName", "already_used", NULL},
     {"tier2_partner_signup.toml", "bad-country", "tier2_partner_signup", 0, NULL, 200, NULL, "errorCode=-7&errorMessage=%27XX%27+is+not+a+valid+ISO-3166+country%21", 69, "api_error", 1, -7LL, 0, NULL, 0, NULL, 0, 0, NULL, "'XX' is not a valid ISO-3166 country!", NULL, "XX", "invalid_country", NULL},
     {"tier2_partner_signup.toml", "permission-denied", "tier2_partner_signup", 0, NULL, 200, NULL, "errorCode=-16&errorMessage=Permission+denied%21", 47, "api_error", 1, -16LL, 0, NULL, 0, NULL, 0, 0, NULL, "Permission denied!", NULL, NULL, "authentication_failed", NULL},
     {"tier2_partner_signup.toml", "success-with-non-numeric-account-id", "tier2_partner_signup", 0, NULL, 200, NULL, "errorCode=0&accountID=abc&adminUserID=1&saspSessionID=s&orderNumber=1", 69, "decode_error", 0, 0LL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, "not_an_integer"},
 };
-#define SV_RESPONSE_COUNT 43
+#define SV_RESPONSE_COUNT 45
 
 #endif
