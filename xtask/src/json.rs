@@ -91,7 +91,8 @@ pub fn spec_json(ir: &Ir) -> Value {
                 "errors": e.errors.iter().map(|r| json!({
                     "code": r.code, "id": r.id, "message": r.message, "alternatives": r.alternatives,
                     "placeholder": r.placeholder, "names": r.names, "details_may_follow": r.details_may_follow,
-                    "free_text": r.free_text, "applies_to": r.applies_to, "since": r.since, "meaning": r.meaning,
+                    "free_text": r.free_text, "applies_to": r.applies_to, "since": r.since,
+                    "general": r.general, "retry_after_backoff": r.retry_after_backoff, "meaning": r.meaning,
                 })).collect::<Vec<_>>(),
             })
         })
