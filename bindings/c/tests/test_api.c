@@ -163,6 +163,7 @@ static void test_every_error_kind(void) {
     CHECK(sandbox_admin("/_sandbox/faults", "kind=status&status=503&endpoint=!initCustomerSession&count=1") == 0, "fault");
     e = expect_error(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "503");
     CHECK(sectigo_error_status(e) == 503, "status 503");
+    CHECK(sectigo_error_raw(e) != NULL && strstr(sectigo_error_raw(e), "503") != NULL, "the raw answer is kept");
     sectigo_error_free(e);
 
     /* API -1 and -16: plain HTTP, a wrong password. */

@@ -272,7 +272,7 @@ final class Client
                         $raw,
                     ))->withFlags($flags);
                 case 3:
-                    throw (new TransportException($message, $detail, $status))->withFlags($flags);
+                    throw (new TransportException($message, $detail, $status, $raw))->withFlags($flags);
                 case 4:
                     throw (new DecodeException($message, $detail, $raw))->withFlags($flags);
                 case 5:

@@ -126,6 +126,15 @@ final class ClientTest extends TestCase
             $this->assertSame('connect', $e->detail);
             $this->assertTrue($e->retrySafe(), 'never connected: nothing was sent');
             $this->assertFalse($e->mayHaveTakenEffect());
+            $this->assertNull($e->raw);
+        }
+        sandbox_admin('/_sandbox/faults', ['kind' => 'status', 'status' => 503, 'endpoint' => '!initCustomerSession', 'count' => 1]);
+        try {
+            sandbox_client()->initCustomerSession(['orderNumber' => '1000003']);
+            $this->fail('expected a TransportException');
+        } catch (TransportException $e) {
+            $this->assertSame(503, $e->status);
+            $this->assertStringContainsString('503', (string) $e->raw, 'the raw answer is kept');
         }
         sandbox_admin('/_sandbox/faults', ['kind' => 'garbage', 'endpoint' => '!initCustomerSession', 'count' => 1]);
         try {

@@ -91,11 +91,13 @@ class ArgumentError(ApiError):
 class TransportError(Error):
     """The request did not get through (connection, TLS, timeout, HTTP status)."""
 
-    def __init__(self, message: str, kind: Optional[str], status: Optional[int]) -> None:
+    def __init__(self, message: str, kind: Optional[str], status: Optional[int], raw: Optional[str] = None) -> None:
         super().__init__(message)
         self.kind = kind
         """``connect``, ``tls``, ``timeout``, ``io``, ``status`` or ``other``."""
         self.status = status
+        self.raw = raw
+        """The body that came with the HTTP status (at most 64 KiB), or None."""
 
 
 class DecodeError(Error):
@@ -161,7 +163,7 @@ def _error(kind: str, message: str, details: Dict[str, Any]) -> Error:
             details.get("raw"),
         )
     if kind == "transport":
-        return TransportError(message, details.get("detail"), details.get("status"))
+        return TransportError(message, details.get("detail"), details.get("status"), details.get("raw"))
     if kind == "decode":
         return DecodeError(message, details.get("detail"), details.get("raw"))
     if kind == "outcome_unknown":

@@ -85,8 +85,9 @@ def test_testing_sandbox_gives_url_ca_accounts_faults_and_counters() -> None:
         with box.client() as client:
             client.init_customer_session(order_number="1000003")
             box.inject_fault("status", status=503, count=1)
-            with pytest.raises(sectigo.TransportError):
+            with pytest.raises(sectigo.TransportError) as unavailable:
                 client.init_customer_session(order_number="1000003")
+            assert unavailable.value.status == 503 and "503" in (unavailable.value.raw or "")
             box.inject_fault("delay", ms=1, endpoint="!AutoAuthorize")
             box.clear_faults()
             client.init_customer_session(order_number="1000003")

@@ -67,10 +67,12 @@ impl Output {
                 Error::Transport(t) => {
                     value["transport"] = json!(t.kind.as_str());
                     value["status"] = json!(t.status);
+                    value["raw"] = json!(t.body);
                 }
                 Error::OutcomeUnknown(o) => {
                     value["status"] = json!(o.status);
                     value["body"] = json!(o.body);
+                    value["raw"] = json!(o.body);
                     value["request"] = o.request.iter().map(|(n, v)| json!([n, v])).collect();
                 }
                 Error::Decode(d) => value["raw"] = json!(d.raw),

@@ -152,3 +152,22 @@ fn rate_limited_calls_exit_7_on_any_endpoint() {
     assert_eq!(sandbox.with_state(|s| s.orders.len()), 4, "no order was placed");
     std::fs::remove_file(ca).ok();
 }
+
+#[test]
+fn json_errors_keep_the_raw_answer() {
+    let sandbox = Sandbox::start(Config::default()).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-raw-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "sandbox-password")];
+    let url = sandbox.https_url();
+    let args = ["--base-url", &url, "--ca-file", ca.to_str().unwrap(), "--json", "init-customer-session", "--order-number", "1000003"];
+    sandbox.inject(FaultRule { fault: Fault::Status(503), endpoint: None, remaining: Some(1) });
+    let o = sectigo(&args, &env);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["raw"].as_str().is_some_and(|r| r.contains("503")), "{v}");
+    sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: None, remaining: Some(1) });
+    let v: serde_json::Value = serde_json::from_slice(&sectigo(&args, &env).stdout).unwrap();
+    assert!(v["raw"].as_str().is_some_and(|r| r.contains("sandbox garbage")), "{v}");
+    std::fs::remove_file(ca).ok();
+}

@@ -333,8 +333,13 @@ impl Client {
         self.send(&form)
     }
 
-    /// Sends a checked form. Never retries.
+    /// Sends a checked form. Never retries. A failure keeps at most
+    /// [`MAX_RAW`](crate::error::MAX_RAW) bytes of the answer.
     pub fn send(&self, form: &Form) -> Result<Response, Error> {
+        self.send_once(form).map_err(Error::bound_raw)
+    }
+
+    fn send_once(&self, form: &Form) -> Result<Response, Error> {
         let endpoint = form.endpoint();
         let url = self.url(endpoint).map_err(Error::Config)?;
         let write = endpoint.effect == Effect::Write;

@@ -74,6 +74,44 @@ impl<E> Error<E> {
     }
 }
 
+/// How much of an answer's body a transport, decode or outcome-unknown error keeps (64 KiB):
+/// enough to see what came back, bounded against a hostile or broken server.
+pub const MAX_RAW: usize = 64 * 1024;
+
+/// The first [`MAX_RAW`] bytes of `text` (cut at a character boundary).
+pub(crate) fn bounded(mut text: String) -> String {
+    if text.len() > MAX_RAW {
+        let mut end = MAX_RAW;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
+impl<E> Error<E> {
+    /// Keeps at most [`MAX_RAW`] bytes of the raw answer of a transport, decode or
+    /// outcome-unknown error.
+    pub(crate) fn bound_raw(self) -> Self {
+        match self {
+            Error::Transport(mut t) => {
+                t.body = t.body.map(bounded);
+                Error::Transport(t)
+            }
+            Error::Decode(mut d) => {
+                d.raw = bounded(d.raw);
+                Error::Decode(d)
+            }
+            Error::OutcomeUnknown(mut o) => {
+                o.body = o.body.map(bounded);
+                Error::OutcomeUnknown(o)
+            }
+            other => other,
+        }
+    }
+}
+
 impl<E: AsApiError> Error<E> {
     /// Whether the server refused the call for now (-42, "Call limit reached!", which any
     /// endpoint may answer): sending it again after a wait is safe.
@@ -253,7 +291,7 @@ pub struct TransportError {
     pub detail: String,
     /// HTTP status, for [`TransportErrorKind::Status`].
     pub status: Option<u16>,
-    /// Body received with that status.
+    /// Body received with that status (at most [`MAX_RAW`] bytes).
     pub body: Option<String>,
 }
 

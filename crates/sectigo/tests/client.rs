@@ -440,3 +440,29 @@ fn the_general_codes_are_known_on_every_endpoint_and_call_limit_is_retry_safe() 
     let err = dns_pro().send(&lost.client().build().unwrap()).unwrap_err();
     assert!(!err.retry_safe() && err.may_have_taken_effect(), "{err:?}");
 }
+
+#[test]
+fn raw_answers_are_kept_on_errors_and_bounded() {
+    let page = format!("<html>{}</html>", "é".repeat(60 * 1024));
+    let body = page.clone();
+    let server = Server::start(move |r| {
+        if r.target.ends_with("!PlaceOrder") {
+            Action::Reply { status: 502, headers: vec![], body: body.clone() }
+        } else {
+            Action::Reply { status: 500, headers: vec![], body: body.clone() }
+        }
+    });
+    let client = server.client().build().unwrap();
+    let Error::Transport(t) = InitCustomerSession::new().order_number("1").send(&client).unwrap_err() else { panic!() };
+    let kept = t.body.unwrap();
+    assert_eq!(kept.len(), sectigo::error::MAX_RAW, "64 KiB of a 120 KiB answer");
+    assert!(page.starts_with(&kept));
+    let Error::OutcomeUnknown(o) = dns_pro().send(&client).unwrap_err() else { panic!() };
+    assert_eq!(o.body.unwrap().len(), sectigo::error::MAX_RAW);
+    // A small answer is kept whole.
+    let server = Server::start(|_| Action::Reply { status: 503, headers: vec![], body: "busy".into() });
+    let Error::Transport(t) = InitCustomerSession::new().order_number("1").send(&server.client().build().unwrap()).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(t.body.as_deref(), Some("busy"));
+}
