@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 use crate::generated::spec_data::{self, Host};
 use crate::meta::{Effect, Endpoint};
+use crate::retry::{self, RetryPolicy};
 use crate::secret::{Credentials, Secret};
 use crate::validate::{self, Form};
 use crate::wire::{self, RawResponse, Response};
@@ -34,6 +35,8 @@ pub struct Client {
 
 struct Inner {
     agent: ureq::Agent,
+    retry: RetryPolicy,
+    timeout: Duration,
     base_url: String,
     credentials: Option<Credentials>,
     paths: Vec<(&'static str, String)>,
@@ -62,6 +65,7 @@ pub struct ClientBuilder {
     user_agent: String,
     allow_http: bool,
     paths: Vec<(String, String)>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -76,6 +80,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("allow_http", &self.allow_http)
             .field("paths", &self.paths)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -93,6 +98,7 @@ impl Default for ClientBuilder {
             user_agent: concat!("sectigo-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_http: false,
             paths: Vec::new(),
+            retry: RetryPolicy::standard(),
         }
     }
 }
@@ -113,6 +119,13 @@ impl ClientBuilder {
     /// The account's password alone (set the user name too).
     pub fn login_password(mut self, login_password: impl Into<Secret>) -> Self {
         self.login_password = Some(login_password.into());
+        self
+    }
+
+    /// When a failed call is sent again ([`RetryPolicy::standard`] by default; see
+    /// [`crate::retry`] for what is ever retried). [`RetryPolicy::none`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -256,7 +269,14 @@ impl ClientBuilder {
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
             .build();
         Ok(Client {
-            inner: Arc::new(Inner { agent: config.into(), base_url, credentials, paths }),
+            inner: Arc::new(Inner {
+                agent: config.into(),
+                retry: self.retry,
+                timeout: self.timeout,
+                base_url,
+                credentials,
+                paths,
+            }),
         })
     }
 }
@@ -292,6 +312,8 @@ impl Client {
         Client {
             inner: Arc::new(Inner {
                 agent: self.inner.agent.clone(),
+                retry: self.inner.retry,
+                timeout: self.inner.timeout,
                 base_url: self.inner.base_url.clone(),
                 credentials: Some(Credentials::new(login_name, login_password)),
                 paths: self.inner.paths.clone(),
@@ -335,11 +357,46 @@ impl Client {
 
     /// Sends a checked form. Never retries. A failure keeps at most
     /// [`MAX_RAW`](crate::error::MAX_RAW) bytes of the answer.
+    ///
+    /// A failed attempt is sent again only when that is provably safe (see [`crate::retry`]),
+    /// after a wait, within the client's timeout; each retry is logged (`log` target `sectigo`).
     pub fn send(&self, form: &Form) -> Result<Response, Error> {
-        self.send_once(form).map_err(Error::bound_raw)
+        let endpoint = form.endpoint();
+        let policy = self.inner.retry;
+        let deadline = std::time::Instant::now() + self.inner.timeout;
+        let mut retries = 0;
+        loop {
+            let remaining = deadline.saturating_duration_since(std::time::Instant::now());
+            let error = match self.send_once(form, remaining) {
+                Ok(mut response) => {
+                    response.set_retries(retries);
+                    return Ok(response);
+                }
+                Err(e) => e.bound_raw(),
+            };
+            let Some(reason) = retry::reason(endpoint, &error).filter(|_| retries < policy.max_retries) else {
+                return Err(error.with_retries(retries));
+            };
+            let wait = policy.delay(retries + 1);
+            // A retry must have time left to be worth making.
+            if std::time::Instant::now() + wait + Duration::from_millis(50) >= deadline {
+                log::warn!(target: "sectigo", "{}: not sent again ({}): the call's deadline is too near", endpoint.title, reason.as_str());
+                return Err(error.with_retries(retries));
+            }
+            retries += 1;
+            log::warn!(
+                target: "sectigo",
+                "{}: attempt {retries} failed ({}: {error}); sending it again in {} ms (retry {retries} of {})",
+                endpoint.title,
+                reason.as_str(),
+                wait.as_millis(),
+                policy.max_retries
+            );
+            std::thread::sleep(wait);
+        }
     }
 
-    fn send_once(&self, form: &Form) -> Result<Response, Error> {
+    fn send_once(&self, form: &Form, remaining: Duration) -> Result<Response, Error> {
         let endpoint = form.endpoint();
         let url = self.url(endpoint).map_err(Error::Config)?;
         let write = endpoint.effect == Effect::Write;
@@ -350,16 +407,20 @@ impl Client {
                 status,
                 body,
                 request: form.redacted(),
+                retries: 0,
             })
         };
         let transport = |kind, detail: String, status, body| {
-            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body })
+            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body, retries: 0 })
         };
 
         let result = self
             .inner
             .agent
             .post(&url)
+            .config()
+            .timeout_global(Some(remaining.max(Duration::from_millis(1))))
+            .build()
             .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
             .send(form.encode().as_str());
         let mut response = match result {

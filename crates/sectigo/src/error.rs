@@ -60,6 +60,20 @@ impl<E> Error<E> {
         self.outcome_unknown()
     }
 
+    /// How many times the call was sent again before this failure (see [`crate::RetryPolicy`]).
+    pub fn retries(&self) -> u32
+    where
+        E: AsApiError,
+    {
+        match self {
+            Error::Api(e) => e.as_api_error().response().retries(),
+            Error::Transport(t) => t.retries,
+            Error::Decode(d) => d.retries,
+            Error::OutcomeUnknown(o) => o.retries,
+            Error::Validation(_) | Error::Config(_) => 0,
+        }
+    }
+
     /// Short, stable name of the variant (`validation`, `api`, `transport`, `decode`,
     /// `outcome_unknown`, `config`), for bindings and scripts.
     pub fn kind(&self) -> &'static str {
@@ -125,6 +139,32 @@ impl<E: AsApiError> Error<E> {
     pub fn retry_safe(&self) -> bool {
         self.is_rate_limited() || matches!(self, Error::Transport(t) if t.kind == TransportErrorKind::Connect)
     }
+}
+
+impl Error {
+    /// Records how many times the call was sent again before this failure.
+    pub(crate) fn with_retries(self, n: u32) -> Self {
+        match self {
+            Error::Api(mut api) => {
+                api.set_retries(n);
+                Error::Api(api)
+            }
+            Error::Transport(mut t) => {
+                t.retries = n;
+                Error::Transport(t)
+            }
+            Error::Decode(mut d) => {
+                d.retries = n;
+                Error::Decode(d)
+            }
+            Error::OutcomeUnknown(mut o) => {
+                o.retries = n;
+                Error::OutcomeUnknown(o)
+            }
+            other => other,
+        }
+    }
+
 }
 
 /// An endpoint's typed API error, or [`ApiError`] itself: the answer behind it.
@@ -196,6 +236,10 @@ impl ApiError {
     /// after a wait is safe.
     pub fn is_rate_limited(&self) -> bool {
         self.row.is_some_and(|r| r.retry_after_backoff)
+    }
+
+    pub(crate) fn set_retries(&mut self, n: u32) {
+        self.response.set_retries(n);
     }
 
     /// The documented error-table row, or `None` for an undocumented code.
@@ -293,6 +337,8 @@ pub struct TransportError {
     pub status: Option<u16>,
     /// Body received with that status (at most [`MAX_RAW`] bytes).
     pub body: Option<String>,
+    /// How many times the call was sent again before this failure.
+    pub retries: u32,
 }
 
 impl fmt::Display for TransportError {
@@ -316,6 +362,9 @@ pub struct OutcomeUnknown {
     pub body: Option<String>,
     /// The request as sent, with passwords redacted, so it can be matched against the account.
     pub request: Vec<(String, String)>,
+    /// How many times the call was sent again before this failure (only ever before an
+    /// attempt that nothing proves was not acted on).
+    pub retries: u32,
 }
 
 impl fmt::Display for OutcomeUnknown {

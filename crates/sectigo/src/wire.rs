@@ -53,6 +53,8 @@ struct ResponseData {
     fields: Vec<(String, String)>,
     raw: String,
     quirks: Vec<Quirk>,
+    #[serde(default)]
+    retries: u32,
 }
 
 #[cfg(feature = "serde")]
@@ -64,6 +66,7 @@ impl serde::Serialize for Response {
             fields: self.fields.clone(),
             raw: self.raw.clone(),
             quirks: self.quirks.clone(),
+            retries: self.retries,
         }
         .serialize(serializer)
     }
@@ -75,7 +78,7 @@ impl<'de> serde::Deserialize<'de> for Response {
         let data = ResponseData::deserialize(deserializer)?;
         let endpoint = crate::dynamic::endpoint(&data.endpoint)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown endpoint {:?}", data.endpoint)))?;
-        Ok(Response { endpoint, code: data.code, fields: data.fields, raw: data.raw, quirks: data.quirks })
+        Ok(Response { endpoint, code: data.code, fields: data.fields, raw: data.raw, quirks: data.quirks, retries: data.retries })
     }
 }
 
@@ -87,6 +90,7 @@ pub struct Response {
     fields: Vec<(String, String)>,
     raw: String,
     quirks: Vec<Quirk>,
+    retries: u32,
 }
 
 impl Response {
@@ -107,6 +111,15 @@ impl Response {
     /// only lets such an answer through when it carries the success fields.
     pub fn is_success(&self) -> bool {
         reads_as_success(self.endpoint, self.code)
+    }
+
+    /// How many times the call was sent again before this answer (see [`crate::RetryPolicy`]).
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    pub(crate) fn set_retries(&mut self, retries: u32) {
+        self.retries = retries;
     }
 
     /// A field by name (case-insensitive), as sent.
@@ -170,6 +183,7 @@ impl Response {
             status: 200,
             raw: self.raw.clone(),
             may_have_taken_effect: changes_state(self.endpoint),
+            retries: self.retries,
         }
     }
 }
@@ -205,6 +219,8 @@ pub struct DecodeError {
     /// The call changes state on the server, so it may have taken effect although its answer
     /// could not be read: check the account before trying again.
     pub may_have_taken_effect: bool,
+    /// How many times the call was sent again before this answer (see [`crate::RetryPolicy`]).
+    pub retries: u32,
 }
 
 /// Why an answer could not be read.
@@ -336,7 +352,7 @@ pub fn decode(
     raw: RawResponse,
 ) -> Result<Response, DecodeError> {
     let status = raw.status;
-    let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: changes_state(endpoint) };
+    let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: changes_state(endpoint), retries: 0 };
 
     if (300..400).contains(&status) {
         // An answer in a Location's query string is read even when no redirect was asked for.
@@ -382,6 +398,7 @@ fn check_fields(response: Response, status: u16) -> Result<Response, DecodeError
                 status,
                 raw: response.raw,
                 may_have_taken_effect: changes_state(endpoint),
+                retries: 0,
             });
         }
     }
@@ -414,7 +431,7 @@ fn looks_like_html(text: &str) -> bool {
 
 /// Decodes a newline-delimited answer: line 1 is `errorCode`, the others are named by the spec.
 pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> Result<Response, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: text.to_owned(), may_have_taken_effect: changes_state(endpoint) };
+    let err = |kind| DecodeError { kind, status, raw: text.to_owned(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
     let mut lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
     while lines.last() == Some(&"") {
         lines.pop();
@@ -443,7 +460,7 @@ pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> R
         let name = named.map_or_else(|| format!("line{n}"), |f| f.name.to_owned());
         fields.push((name, (*line).to_owned()));
     }
-    Ok(Response { endpoint, code, fields, raw: text.to_owned(), quirks: Vec::new() })
+    Ok(Response { endpoint, code, fields, raw: text.to_owned(), quirks: Vec::new(), retries: 0 })
 }
 
 /// Decodes a URL-encoded answer (`errorCode=0&SID=...`).
@@ -453,7 +470,7 @@ pub fn decode_url_encoded(
     raw: String,
     status: u16,
 ) -> Result<Response, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: raw.clone(), may_have_taken_effect: changes_state(endpoint) };
+    let err = |kind| DecodeError { kind, status, raw: raw.clone(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
     if text.is_empty() {
         return Err(err(DecodeErrorKind::Empty));
     }
@@ -491,7 +508,7 @@ pub fn decode_url_encoded(
     {
         quirks.push(Quirk::MessageInErrorItem);
     }
-    Ok(Response { endpoint, code, fields, raw, quirks })
+    Ok(Response { endpoint, code, fields, raw, quirks, retries: 0 })
 }
 
 /// Parameter names are short runs of letters, digits and underscores; messages are not.
