@@ -100,6 +100,8 @@ const char *sectigo_response_quirk_at(const struct sectigo_response *response, s
 
 const char *sectigo_response_raw(const struct sectigo_response *response);
 
+uint32_t sectigo_response_retries(const struct sectigo_response *response);
+
 void sectigo_response_free(struct sectigo_response *response);
 
 enum sectigo_error_kind sectigo_error_get_kind(const struct sectigo_error *error);
@@ -123,6 +125,8 @@ const char *sectigo_error_detail_kind(const struct sectigo_error *error);
 uint16_t sectigo_error_status(const struct sectigo_error *error);
 
 uint32_t sectigo_error_flags(const struct sectigo_error *error);
+
+uint32_t sectigo_error_retries(const struct sectigo_error *error);
 
 size_t sectigo_error_violation_count(const struct sectigo_error *error);
 

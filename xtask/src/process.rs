@@ -44,6 +44,8 @@ pub fn fresh_dir(dir: &Path) -> Result<(), String> {
 #[derive(Debug)]
 pub struct SandboxProcess {
     child: Child,
+    /// Its standard error: the summary, then one line per API call (`--log`).
+    log: PathBuf,
     /// The ready line.
     pub info: serde_json::Value,
     /// `SECTIGO_SANDBOX_*` variables for the language suites.
@@ -51,18 +53,21 @@ pub struct SandboxProcess {
 }
 
 impl SandboxProcess {
-    /// Starts `program args... --port 0 --http-port 0 --exit-with-stdin --ca-out work/NAME-ca.pem`
-    /// and reads its ready line.
+    /// Starts `program args... --port 0 --http-port 0 --exit-with-stdin --log --ca-out
+    /// work/sandbox-ca-PID.pem`, its standard error going to `work/sandbox-PID.log`, and reads its
+    /// ready line.
     pub fn start(program: impl AsRef<OsStr>, args: &[&str], work: &Path) -> Result<SandboxProcess, String> {
         let program = program.as_ref();
         let ca: PathBuf = work.join(format!("sandbox-ca-{}.pem", std::process::id()));
+        let log = work.join(format!("sandbox-{}.log", std::process::id()));
+        let log_file = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let mut child = Command::new(program)
             .args(args)
-            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin", "--ca-out"])
+            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin", "--log", "--ca-out"])
             .arg(&ca)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log_file)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", program.to_string_lossy()))?;
         let mut line = String::new();
@@ -79,10 +84,35 @@ impl SandboxProcess {
             ("SECTIGO_SANDBOX_LOGIN".to_owned(), s(&info["accounts"][0]["login_name"])),
             ("SECTIGO_SANDBOX_PASSWORD".to_owned(), s(&info["accounts"][0]["login_password"])),
             ("SECTIGO_SANDBOX_SIGNUP_PATH".to_owned(), s(&info["signup_path"])),
+            ("SECTIGO_CANARY".to_owned(), CANARY.to_owned()),
         ];
-        Ok(SandboxProcess { child, info, env })
+        Ok(SandboxProcess { child, log, info, env })
+    }
+
+    /// Checks the sandbox's log of the calls it served: there are some, their passwords show as
+    /// `<redacted>`, and no canary (`SECTIGO_CANARY`, which the suites use as a password, and
+    /// `others`) appears anywhere in it. Returns how many calls were logged.
+    pub fn check_log(&self, others: &[&str]) -> Result<usize, String> {
+        let text = std::fs::read_to_string(&self.log).map_err(|e| format!("reading {}: {e}", self.log.display()))?;
+        let account_password = self.info["accounts"][0]["login_password"].as_str().unwrap_or("sandbox-password");
+        let calls: Vec<&str> = text.lines().filter(|l| l.contains(" -> ")).collect();
+        if !calls.iter().any(|l| l.contains("loginPassword=<redacted>")) {
+            return Err(format!("{}: no logged call shows a redacted loginPassword", self.log.display()));
+        }
+        if let Some(line) = calls.iter().find(|l| l.contains(account_password)) {
+            return Err(format!("{}: a logged call shows the account's password: {line}", self.log.display()));
+        }
+        for canary in std::iter::once(CANARY).chain(others.iter().copied()) {
+            if text.contains(canary) {
+                return Err(format!("{}: the sandbox's log shows the password canary {canary}", self.log.display()));
+            }
+        }
+        Ok(calls.len())
     }
 }
+
+/// A password the language suites use where it must never show (`SECTIGO_CANARY`).
+pub const CANARY: &str = "suite-canary-pw-8e2f";
 
 impl Drop for SandboxProcess {
     fn drop(&mut self) {

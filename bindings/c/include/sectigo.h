@@ -465,6 +465,11 @@ enum sectigo_result sectigo_options_new(struct sectigo_options **options_out);
  - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
  - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
  - `user_agent`;
+ - `max_retries`: how many times a failed call may be sent again, `0` to never (default 3;
+   only what is provably safe is ever resent: a -42 answer, a connection never
+   established, a call that changes nothing whose connection broke);
+ - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
+   and the largest bound (default 8000); each wait is random up to its bound, which doubles;
  - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
    documents do not give.
 
@@ -532,8 +537,11 @@ enum sectigo_result sectigo_request_prepare(const struct sectigo_request *reques
 void sectigo_string_free(char *string);
 
 /*
- Validates and sends a request with the client's credentials. Never resends. On success
- writes the answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error.
+ Validates and sends a request with the client's credentials. On success writes the
+ answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error. A failed call is
+ sent again only when that is provably safe (see the `max_retries` option): never a call
+ that may have taken effect. `sectigo_response_retries` and `sectigo_error_retries` tell
+ how many times it was.
  Blocks until the answer or a time limit. The client may be shared between threads.
  */
 enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
@@ -598,6 +606,11 @@ const char *sectigo_response_quirk_at(const struct sectigo_response *response, s
 const char *sectigo_response_raw(const struct sectigo_response *response);
 
 /*
+ How many times the call was sent again before this answer (0 for a decoded answer).
+ */
+uint32_t sectigo_response_retries(const struct sectigo_response *response);
+
+/*
  Frees an answer (NULL is allowed); strings borrowed from it become invalid.
  */
 void sectigo_response_free(struct sectigo_response *response);
@@ -660,6 +673,11 @@ uint16_t sectigo_error_status(const struct sectigo_error *error);
  (`SECTIGO_ERROR_FLAG_RATE_LIMITED`, `..._RETRY_SAFE`, `..._MAY_HAVE_TAKEN_EFFECT`); 0 for NULL.
  */
 uint32_t sectigo_error_flags(const struct sectigo_error *error);
+
+/*
+ How many times the call was sent again before it failed for good (0 for NULL).
+ */
+uint32_t sectigo_error_retries(const struct sectigo_error *error);
 
 /*
  How many rules the request broke (validation errors; 0 otherwise).

@@ -158,6 +158,7 @@ static void test_every_error_kind(void) {
     e = expect_error(nowhere, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "transport");
     CHECK(streq(sectigo_error_detail_kind(e), "connect"), "connect: %s", sectigo_error_detail_kind(e));
     CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_RETRY_SAFE, "never connected: retry-safe");
+    CHECK(sectigo_error_retries(e) == 3, "the default policy retried 3 times: %u", sectigo_error_retries(e));
     sectigo_error_free(e);
     sectigo_client_free(nowhere);
     CHECK(sandbox_admin("/_sandbox/faults", "kind=status&status=503&endpoint=!initCustomerSession&count=1") == 0, "fault");
@@ -184,6 +185,190 @@ static void test_every_error_kind(void) {
     sectigo_error_free(e);
     sectigo_client_free(stranger);
     sectigo_client_free(client);
+}
+
+/* A sandbox client with retry settings (waits of a few milliseconds, to keep the test quick). */
+static sectigo_client *retry_client(const char *base_url, const char *max_retries) {
+    sectigo_options *options = NULL;
+    sectigo_client *client = NULL;
+    sectigo_error *error = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    const char *settings[][2] = {
+        {"base_url", base_url},
+        {"ca_file", env("SECTIGO_SANDBOX_CA")},
+        {"login_name", env("SECTIGO_SANDBOX_LOGIN")},
+        {"login_password", env("SECTIGO_SANDBOX_PASSWORD")},
+        {"max_retries", max_retries},
+        {"retry_base_ms", "2"},
+        {"retry_max_ms", "10"},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        CHECK(sectigo_options_set(options, settings[i][0], settings[i][1], &error) == SECTIGO_RESULT_OK, "option %s: %s",
+              settings[i][0], why(error));
+    }
+    CHECK(sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK, "client: %s", why(error));
+    sectigo_options_free(options);
+    return client;
+}
+
+static void test_retries(void) {
+    const char *session[] = {"orderNumber", "1000003", NULL};
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "n@example.com",
+                           "1_PPP", "9974", NULL};
+    sectigo_client *client = retry_client(env("SECTIGO_SANDBOX_URL"), "3");
+    sectigo_response *response = NULL;
+    sectigo_error *e = NULL;
+    int64_t code = 0;
+
+    /* -42 twice, then an answer: sent again after a wait, and the answer says so. */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=rate_limited&endpoint=!initCustomerSession&count=2") == 0, "fault");
+    CHECK(call(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &e) == SECTIGO_RESULT_OK,
+          "rate limited twice, then served: %s", why(e));
+    CHECK(sectigo_response_retries(response) == 2, "two retries: %u", sectigo_response_retries(response));
+    sectigo_response_free(response);
+    response = NULL;
+
+    /* -42 on a write call is retried too (nothing was done), up to the limit. */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=rate_limited&endpoint=!PlaceOrder&count=4") == 0, "fault");
+    e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_API, "rate limited 4 times");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -42, "code -42");
+    CHECK(sectigo_error_retries(e) == 3, "gave up after 3 retries: %u", sectigo_error_retries(e));
+    CHECK(sectigo_error_flags(e) == (SECTIGO_ERROR_FLAG_RATE_LIMITED | SECTIGO_ERROR_FLAG_RETRY_SAFE), "flags %u",
+          sectigo_error_flags(e));
+    sectigo_error_free(e);
+
+    /* An answer lost after the order was placed is never sent again. */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=close&endpoint=!PlaceOrder&count=1") == 0, "fault");
+    e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN, "close");
+    CHECK(sectigo_error_retries(e) == 0, "a call that may have taken effect is never resent");
+    sectigo_error_free(e);
+    sectigo_client_free(client);
+
+    /* max_retries=0 turns retries off. */
+    sectigo_client *once = retry_client(env("SECTIGO_SANDBOX_URL"), "0");
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=rate_limited&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    e = expect_error(once, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_API, "no retries");
+    CHECK(sectigo_error_retries(e) == 0 && (sectigo_error_flags(e) & SECTIGO_ERROR_FLAG_RATE_LIMITED), "not retried");
+    sectigo_error_free(e);
+    sectigo_client_free(once);
+
+    /* A connection never established is retried: nothing was sent. */
+    sectigo_client *nowhere = retry_client("https://127.0.0.1:1", "2");
+    e = expect_error(nowhere, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_TRANSPORT, "refused");
+    CHECK(sectigo_error_retries(e) == 2, "connect retried: %u", sectigo_error_retries(e));
+    sectigo_error_free(e);
+    sectigo_client_free(nowhere);
+
+    /* Bad retry settings are refused where they are set, naming the option. */
+    sectigo_options *options = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    CHECK(sectigo_options_set(options, "max_retries", "-1", &e) == SECTIGO_RESULT_ERROR, "max_retries=-1 refused");
+    CHECK(strstr(why(e), "max_retries") != NULL, "names the option: %s", why(e));
+    sectigo_error_free(e);
+    CHECK(sectigo_options_set(options, "retry_base_ms", "soon", &e) == SECTIGO_RESULT_ERROR, "retry_base_ms refused");
+    sectigo_error_free(e);
+    sectigo_options_free(options);
+    CHECK(sectigo_response_retries(NULL) == 0 && sectigo_error_retries(NULL) == 0, "NULL reads as 0");
+}
+
+/* Fails when any string of the error holds the canary. */
+static void no_canary(const sectigo_error *e, const char *canary, const char *what) {
+    const char *texts[] = {sectigo_error_message(e), sectigo_error_server_message(e), sectigo_error_item(e),
+                           sectigo_error_argument(e), sectigo_error_id(e), sectigo_error_raw(e),
+                           sectigo_error_detail_kind(e)};
+    CHECK(texts[0] != NULL, "%s: a message", what);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        CHECK(texts[i] == NULL || strstr(texts[i], canary) == NULL, "%s: string %zu shows the password: %s", what, i,
+              texts[i]);
+    }
+    for (size_t i = 0; i < sectigo_error_violation_count(e); i++) {
+        const char *p = NULL;
+        const char *r = NULL;
+        const char *m = NULL;
+        CHECK(sectigo_error_violation_at(e, i, &p, &r, &m) == SECTIGO_RESULT_OK, "%s: violation %zu", what, i);
+        CHECK(strstr(p, canary) == NULL && strstr(r, canary) == NULL && strstr(m, canary) == NULL,
+              "%s: violation shows the password: %s", what, m);
+    }
+}
+
+/* A password canary shows in no error string, whatever went wrong. */
+static void test_canary(void) {
+    const char *canary = env("SECTIGO_CANARY");
+    const char *session[] = {"orderNumber", "1000003", NULL};
+    sectigo_error *e = NULL;
+
+    sectigo_client *wrong = sandbox_client(env("SECTIGO_SANDBOX_URL"), canary, 1);
+    e = expect_error(wrong, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_API, "canary -16");
+    no_canary(e, canary, "-16");
+    sectigo_error_free(e);
+
+    /* Outcome unknown: a signup carrying the canary as the new admin's password, answer lost. */
+    char admin[64];
+    snprintf(admin, sizeof admin, "c_canary_%ld", (long)getpid());
+    const char *signup[] = {"ap", "sandboxbrand", "partnerType", "32", "companyWebsite", "https://pki.example",
+                            "organizationName", "Example PKI", "streetAddress1", "1", "streetAddress2", "2",
+                            "streetAddress3", "3", "localityName", "Leeds", "stateOrProvinceName", "Yorkshire",
+                            "postalCode", "LS1", "countryName", "GB", "adminEmailAddress", "a@pki.example",
+                            "adminTelephoneNumber", "1", "adminLoginName", admin, "adminLoginPassword", canary, NULL};
+    sectigo_client *client = sandbox_client(env("SECTIGO_SANDBOX_URL"), "", 1);
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=close&endpoint=!Tier2PartnerSignup&count=1") == 0, "fault");
+    e = expect_error(client, SECTIGO_ENDPOINT_TIER2_PARTNER_SIGNUP, signup, SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN,
+                     "canary outcome unknown");
+    no_canary(e, canary, "outcome unknown");
+    sectigo_error_free(e);
+
+    /* Validation: the canary, far too long for a password. */
+    char long_password[400] = {0};
+    while (strlen(long_password) + strlen(canary) < sizeof long_password) {
+        strcat(long_password, canary);
+    }
+    signup[sizeof signup / sizeof signup[0] - 2] = long_password;
+    e = expect_error(client, SECTIGO_ENDPOINT_TIER2_PARTNER_SIGNUP, signup, SECTIGO_ERROR_KIND_VALIDATION,
+                     "canary validation");
+    CHECK(sectigo_error_violation_count(e) >= 1, "the length is reported");
+    no_canary(e, canary, "validation");
+    sectigo_error_free(e);
+    sectigo_client_free(client);
+
+    /* Decode and HTTP status errors of a client whose password is the canary: the admin made
+       above (its signup was carried out before the answer was lost). */
+    sectigo_options *options = NULL;
+    sectigo_client *admin_client = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    const char *settings[][2] = {{"base_url", env("SECTIGO_SANDBOX_URL")}, {"ca_file", env("SECTIGO_SANDBOX_CA")},
+                                 {"login_name", admin}, {"login_password", canary}};
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        CHECK(sectigo_options_set(options, settings[i][0], settings[i][1], &e) == SECTIGO_RESULT_OK, "option: %s", why(e));
+    }
+    CHECK(sectigo_client_new(options, &admin_client, &e) == SECTIGO_RESULT_OK, "client: %s", why(e));
+    sectigo_options_free(options);
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=garbage&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    e = expect_error(admin_client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_DECODE, "canary decode");
+    no_canary(e, canary, "decode");
+    sectigo_error_free(e);
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=status&status=500&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    e = expect_error(admin_client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "canary 500");
+    no_canary(e, canary, "HTTP 500");
+    sectigo_error_free(e);
+    /* Logged in with the canary: the sandbox refuses the order it does not own (-3/-16...). */
+    sectigo_response *response = NULL;
+    if (call(admin_client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &e) == SECTIGO_RESULT_OK) {
+        CHECK(strstr(sectigo_response_raw(response), canary) == NULL, "answer");
+        sectigo_response_free(response);
+    } else {
+        CHECK(sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_API, "an API answer: %s", why(e));
+        no_canary(e, canary, "admin's call");
+        sectigo_error_free(e);
+    }
+    sectigo_client_free(admin_client);
+
+    /* Transport: nothing listens. */
+    sectigo_client *nowhere = retry_client("https://127.0.0.1:1", "0");
+    e = expect_error(nowhere, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_TRANSPORT, "canary connect");
+    no_canary(e, canary, "connect");
+    sectigo_error_free(e);
+    sectigo_client_free(nowhere);
+    sectigo_client_free(wrong);
 }
 
 static void test_misuse(void) {
@@ -302,6 +487,8 @@ static void test_two_threads_share_a_client(void) {
 int main(void) {
     test_every_endpoint();
     test_every_error_kind();
+    test_retries();
+    test_canary();
     test_misuse();
     test_two_threads_share_a_client();
     return finish();

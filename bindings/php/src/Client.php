@@ -10,8 +10,14 @@ use FFI;
  * A client for Sectigo's reseller API over the C library (PHP's FFI extension).
  *
  * Options: `login_name`, `login_password`, `base_url`, `host` (`current`|`legacy`), `timeout_ms`,
- * `connect_timeout_ms`, `ca_file`, `allow_http`, `user_agent`, `paths` (endpoint id => path, e.g.
+ * `connect_timeout_ms`, `ca_file`, `allow_http`, `user_agent`, `max_retries` (default 3, `0` turns
+ * retries off), `retry_base_ms` and `retry_max_ms` (the first and the largest bound of the random
+ * wait before a retry, default 250 and 8000), `paths` (endpoint id => path, e.g.
  * `['tier2_partner_signup' => '/products/...']`), and, on the command line only, `library`.
+ *
+ * A failed call is sent again only when that is provably safe: a -42 answer, a connection never
+ * established, a call that changes nothing whose connection broke. Never a call that may have
+ * placed or paid for an order. `Response::$retries` and `Exception::retries()` count the resends.
  *
  * Under php-fpm or Apache the library comes in through php.ini (`ffi.preload` with
  * sectigo.ffi.h, `opcache.preload` with preload.php): see the README. On the command line it is
@@ -216,7 +222,13 @@ final class Client
             for ($i = 0; $i < $ffi->sectigo_response_quirk_count($response); $i++) {
                 $quirks[] = (string) self::string($ffi->sectigo_response_quirk_at($response, $i));
             }
-            return new Response((int) $ffi->sectigo_response_code($response), $fields, (string) self::string($ffi->sectigo_response_raw($response)), $quirks);
+            return new Response(
+                (int) $ffi->sectigo_response_code($response),
+                $fields,
+                (string) self::string($ffi->sectigo_response_raw($response)),
+                $quirks,
+                (int) $ffi->sectigo_response_retries($response),
+            );
         } finally {
             $ffi->sectigo_response_free($response);
         }
@@ -247,6 +259,7 @@ final class Client
             $raw = self::string($ffi->sectigo_error_raw($error));
             $status = (int) $ffi->sectigo_error_status($error);
             $flags = (int) $ffi->sectigo_error_flags($error);
+            $retries = (int) $ffi->sectigo_error_retries($error);
             switch ($kind) {
                 case 1:
                     $violations = [];
@@ -257,7 +270,7 @@ final class Client
                         $ffi->sectigo_error_violation_at($error, $i, FFI::addr($p), FFI::addr($r), FFI::addr($m));
                         $violations[] = ['param' => (string) self::string($p), 'rule' => (string) self::string($r), 'message' => (string) self::string($m)];
                     }
-                    throw (new ValidationException($message, $violations))->withFlags($flags);
+                    throw (new ValidationException($message, $violations))->withFlags($flags, $retries);
                 case 2:
                     $code = $ffi->new('int64_t');
                     $ffi->sectigo_error_code($error, FFI::addr($code));
@@ -270,17 +283,17 @@ final class Client
                         self::string($ffi->sectigo_error_argument($error)),
                         self::string($ffi->sectigo_error_id($error)),
                         $raw,
-                    ))->withFlags($flags);
+                    ))->withFlags($flags, $retries);
                 case 3:
-                    throw (new TransportException($message, $detail, $status, $raw))->withFlags($flags);
+                    throw (new TransportException($message, $detail, $status, $raw))->withFlags($flags, $retries);
                 case 4:
-                    throw (new DecodeException($message, $detail, $raw))->withFlags($flags);
+                    throw (new DecodeException($message, $detail, $raw))->withFlags($flags, $retries);
                 case 5:
-                    throw (new OutcomeUnknownException($message, $status, $raw))->withFlags($flags);
+                    throw (new OutcomeUnknownException($message, $status, $raw))->withFlags($flags, $retries);
                 case 6:
-                    throw (new ConfigException($message))->withFlags($flags);
+                    throw (new ConfigException($message))->withFlags($flags, $retries);
                 default:
-                    throw (new Exception($message))->withFlags($flags);
+                    throw (new Exception($message))->withFlags($flags, $retries);
             }
         } finally {
             $ffi->sectigo_error_free($error);

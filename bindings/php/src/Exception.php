@@ -13,6 +13,7 @@ class Exception extends \RuntimeException
     private const MAY_HAVE_TAKEN_EFFECT = 4;
 
     private int $flags = 0;
+    private int $retries = 0;
 
     /** The library's description (never contains a password). */
     public function __construct(string $message, int $code = 0)
@@ -21,10 +22,17 @@ class Exception extends \RuntimeException
     }
 
     /** @internal set by the client from the library's error */
-    public function withFlags(int $flags): static
+    public function withFlags(int $flags, int $retries = 0): static
     {
         $this->flags = $flags;
+        $this->retries = $retries;
         return $this;
+    }
+
+    /** How many times the call was sent again before it failed for good. */
+    public function retries(): int
+    {
+        return $this->retries;
     }
 
     /** The server refused the call for now (-42, on any endpoint): wait, then send it again. */

@@ -10,12 +10,14 @@ final class Response
     /**
      * @param array<string, string> $fields every field, in the order received
      * @param list<string> $quirks leniencies the decoder applied (`error_code_missing`, ...)
+     * @param int $retries how many times the call was sent again before this answer
      */
     public function __construct(
         public readonly int $code,
         public readonly array $fields,
         public readonly string $raw,
         public readonly array $quirks,
+        public readonly int $retries = 0,
     ) {
     }
 
@@ -83,6 +85,6 @@ final class Response
                 $fields[$secret] = '<redacted>';
             }
         }
-        return ['code' => $this->code, 'fields' => $fields, 'quirks' => $this->quirks];
+        return ['code' => $this->code, 'fields' => $fields, 'quirks' => $this->quirks, 'retries' => $this->retries];
     }
 }

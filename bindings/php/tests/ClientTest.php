@@ -8,6 +8,7 @@ use Sectigo\Client;
 use Sectigo\ConfigException;
 use Sectigo\DecodeException;
 use Sectigo\OutcomeUnknownException;
+use Sectigo\RateLimitedException;
 use Sectigo\TransportException;
 use Sectigo\ValidationException;
 
@@ -117,6 +118,54 @@ final class ClientTest extends TestCase
         }
     }
 
+    public function testRetriesAreSafeCountedAndConfigurable(): void
+    {
+        $fast = ['retry_base_ms' => 2, 'retry_max_ms' => 10];
+        sandbox_admin('/_sandbox/faults', ['kind' => 'rate_limited', 'endpoint' => '!initCustomerSession', 'count' => 2]);
+        $session = sandbox_client($fast)->initCustomerSession(['orderNumber' => '1000003']);
+        $this->assertSame(2, $session->response->retries, 'refused twice with -42, then served');
+
+        sandbox_admin('/_sandbox/faults', ['kind' => 'rate_limited', 'endpoint' => '!PlaceOrder', 'count' => 3]);
+        try {
+            sandbox_client($fast + ['max_retries' => 2])->placeOrder($this->order());
+            $this->fail('expected a RateLimitedException');
+        } catch (RateLimitedException $e) {
+            $this->assertSame(-42, $e->getCode());
+            $this->assertSame(2, $e->retries(), 'gave up after max_retries');
+            $this->assertTrue($e->isRateLimited() && $e->retrySafe());
+        }
+
+        sandbox_admin('/_sandbox/faults', ['kind' => 'rate_limited', 'endpoint' => '!initCustomerSession', 'count' => 1]);
+        try {
+            sandbox_client(['max_retries' => 0])->initCustomerSession(['orderNumber' => '1000003']);
+            $this->fail('expected a RateLimitedException');
+        } catch (RateLimitedException $e) {
+            $this->assertSame(0, $e->retries(), 'max_retries 0 turns retries off');
+        }
+
+        sandbox_admin('/_sandbox/faults', ['kind' => 'close', 'endpoint' => '!PlaceOrder', 'count' => 1]);
+        try {
+            sandbox_client($fast)->placeOrder($this->order());
+            $this->fail('expected an OutcomeUnknownException');
+        } catch (OutcomeUnknownException $e) {
+            $this->assertSame(0, $e->retries(), 'an order that may exist is never sent again');
+        }
+
+        try {
+            sandbox_client($fast + ['base_url' => 'https://127.0.0.1:1', 'max_retries' => 1])->placeOrder($this->order());
+            $this->fail('expected a TransportException');
+        } catch (TransportException $e) {
+            $this->assertSame(1, $e->retries(), 'never connected: sent again');
+        }
+
+        try {
+            sandbox_client(['max_retries' => 'many']);
+            $this->fail('expected a ConfigException');
+        } catch (ConfigException $e) {
+            $this->assertStringContainsString('max_retries', $e->getMessage());
+        }
+    }
+
     public function testTransportDecodeAndConfigErrors(): void
     {
         try {
@@ -173,42 +222,83 @@ final class ClientTest extends TestCase
         $this->assertMatchesRegularExpression('/placed order \d+\nauthorized order \d+/', $out);
     }
 
-    /** With traces that record arguments, no frame shows a password (#[\SensitiveParameter]). */
+    /**
+     * With traces that record arguments, no frame, message or dump of any kind of error shows a
+     * password (#[\SensitiveParameter]); nor does a dump of the client or an answer.
+     */
     public function testTracesNeverShowAPassword(): void
     {
         $before = ini_set('zend.exception_ignore_args', '0');
         try {
-            $canary = 'php-trace-canary-77e';
+            $canary = (string) getenv('SECTIGO_CANARY');
+            $this->assertNotSame('', $canary);
+            $fast = ['retry_base_ms' => 1, 'retry_max_ms' => 5, 'max_retries' => 1];
             $caught = [];
-            try {
-                new Client(['login_password' => $canary, 'colour' => 'red']);
-            } catch (Sectigo\ConfigException $e) {
-                $caught[] = $e;
-            }
-            try {
-                sandbox_client(['login_password' => $canary])->initCustomerSession(['orderNumber' => '1000003']);
-            } catch (Sectigo\ApiException $e) {
-                $caught[] = $e;
-            }
-            try {
-                sandbox_client()->placeOrder(['loginPassword' => $canary, 'ap' => 'x', 'items' => []]);
-            } catch (Sectigo\ValidationException $e) {
-                $caught[] = $e;
-            }
+            $attempt = function (callable $call) use (&$caught): void {
+                try {
+                    $call();
+                    $this->fail('expected an exception');
+                } catch (Sectigo\Exception $e) {
+                    $caught[get_class($e)] = $e;
+                }
+            };
+            // The closures read the canary when they run: captured, it would show in dumps of the
+            // trace's Closure objects, which are the test's, not the SDK's.
+            $attempt(static fn () => new Client(['login_password' => self::canary(), 'colour' => 'red']));
+            $attempt(static fn () => sandbox_client(['login_password' => self::canary()])->initCustomerSession(['orderNumber' => '1000003']));
+            $attempt(static fn () => sandbox_client()->placeOrder(['loginPassword' => self::canary(), 'ap' => 'x', 'items' => []]));
+            $attempt(static fn () => sandbox_client($fast + ['base_url' => 'https://127.0.0.1:1', 'login_password' => self::canary()])
+                ->initCustomerSession(['orderNumber' => '1']));
+            sandbox_admin('/_sandbox/faults', ['kind' => 'garbage', 'endpoint' => '!initCustomerSession', 'count' => 1]);
+            $attempt(static fn () => sandbox_client(['login_password' => self::canary()])->initCustomerSession(['orderNumber' => '1']));
+            sandbox_admin('/_sandbox/faults', ['kind' => 'rate_limited', 'endpoint' => '!initCustomerSession', 'count' => 2]);
+            $attempt(static fn () => sandbox_client($fast + ['login_password' => self::canary()])->initCustomerSession(['orderNumber' => '1']));
+            sandbox_admin('/_sandbox/faults', ['kind' => 'close', 'endpoint' => '!Tier2PartnerSignup', 'count' => 1]);
+            $attempt(static fn () => sandbox_client()->tier2PartnerSignup(self::signup('php_canary_' . getmypid(), self::canary())));
+            $this->assertSame(
+                ['ApiException', 'ConfigException', 'DecodeException', 'OutcomeUnknownException', 'RateLimitedException',
+                 'TransportException', 'ValidationException'],
+                self::sorted(array_map(fn ($c) => substr($c, strlen('Sectigo\\')), array_keys($caught))),
+            );
             try {
                 Client::prepare('!AutoAuthorize', ['loginPassword' => $canary, 'orderNumber' => 'not a number']);
             } catch (Sectigo\ValidationException $e) {
                 $caught[] = $e;
             }
-            $this->assertCount(4, $caught);
+            $this->assertCount(8, $caught);
+            $client = sandbox_client(['login_password' => $canary]);
+            $this->assertStringNotContainsString($canary, print_r($client, true) . var_export($client, true));
             foreach ($caught as $e) {
-                $shown = (string) $e . $e->getTraceAsString() . print_r($e->getTrace(), true) . var_export($e->getTrace(), true);
+                $shown = (string) $e . $e->getMessage() . $e->getTraceAsString() . print_r($e->getTrace(), true)
+                    . var_export($e->getTrace(), true) . print_r($e, true);
                 $this->assertStringNotContainsString($canary, $shown);
                 $this->assertStringContainsString('SensitiveParameterValue', $shown, 'the arguments were recorded');
             }
         } finally {
             ini_set('zend.exception_ignore_args', (string) $before);
         }
+    }
+
+    /** @return list<string> */
+    private static function sorted(array $names): array
+    {
+        sort($names);
+        return $names;
+    }
+
+    private static function canary(): string
+    {
+        return (string) getenv('SECTIGO_CANARY');
+    }
+
+    /** A Tier 2 signup for a new admin. */
+    private static function signup(string $admin, #[\SensitiveParameter] string $password): array
+    {
+        return ['ap' => 'sandboxbrand', 'partnerType' => 32, 'companyWebsite' => 'https://pki.example',
+            'organizationName' => 'Example PKI', 'streetAddress1' => '1', 'streetAddress2' => '2', 'streetAddress3' => '3',
+            'localityName' => 'Leeds', 'stateOrProvinceName' => 'Yorkshire', 'postalCode' => 'LS1', 'countryName' => 'GB',
+            'adminEmailAddress' => 'a@pki.example', 'adminTelephoneNumber' => '1', 'adminLoginName' => $admin,
+            'adminLoginPassword' => $password];
     }
 
     public function testResultsAreTypedAndTheVersionIsTheLibrarys(): void

@@ -15,7 +15,7 @@ foreach (['SECTIGO_LIBRARY', 'SECTIGO_SANDBOX_URL', 'SECTIGO_SANDBOX_HTTP_URL', 
 }
 
 /** A client for the sandbox. */
-function sandbox_client(array $overrides = []): Sectigo\Client
+function sandbox_client(#[\SensitiveParameter] array $overrides = []): Sectigo\Client
 {
     return new Sectigo\Client($overrides + [
         'base_url' => getenv('SECTIGO_SANDBOX_URL'),

@@ -17,7 +17,14 @@ class Client(Endpoints):
 
     Every call validates its parameters against the spec before anything is sent, always POSTs a
     form body over HTTPS, releases the GIL while waiting, and never resends a call that changes
-    state (placing an order, signing up a partner, authorizing an order).
+    state (placing an order, signing up a partner, authorizing an order) once any of it may have
+    reached the server.
+
+    A failed call is sent again only when that is provably safe: a -42 "Call limit reached!"
+    answer, a connection that was never established, and, for calls that change nothing, a
+    connection that broke before the answer. Waits are random, grow exponentially up to a cap and
+    stay inside ``timeout``. Each retry is logged as a warning on the ``logging`` logger
+    ``sectigo``; ``Response.retries`` and ``Error.retries`` count them.
 
     Args:
         login_name: the account's user name (sent as ``loginName``).
@@ -31,6 +38,11 @@ class Client(Endpoints):
         user_agent: the ``User-Agent`` header.
         paths: endpoint id to path, e.g. ``{"tier2_partner_signup": "/products/..."}`` (the
             documents do not give the signup's path).
+        max_retries: how many times a failed call may be sent again (default 3; 0 turns
+            retries off).
+        retry_base_delay: seconds, the bound of the first wait before a retry (default 0.25);
+            each later bound doubles.
+        retry_max_delay: seconds, the largest bound of a wait (default 8).
     """
 
     def __init__(
@@ -46,6 +58,9 @@ class Client(Endpoints):
         allow_http: bool = False,
         user_agent: Optional[str] = None,
         paths: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
     ) -> None:
         files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
         self._login_name = login_name
@@ -61,6 +76,9 @@ class Client(Endpoints):
                 allow_http=allow_http,
                 user_agent=user_agent,
                 paths=list((paths or {}).items()),
+                max_retries=max_retries,
+                retry_base_delay=retry_base_delay,
+                retry_max_delay=retry_max_delay,
             )
         except _native.NativeError as e:
             raise_native(e.args)
@@ -95,10 +113,10 @@ class Client(Endpoints):
         if native is None:
             raise ConfigError("the client is closed")
         try:
-            code, fields, raw, quirks = native.call(endpoint, params)
+            code, fields, raw, quirks, retries = native.call(endpoint, params)
         except _native.NativeError as e:
             raise_native(e.args)
-        return Response(code, fields, raw, quirks)
+        return Response(code, fields, raw, quirks, retries)
 
 
 def _pairs(params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> Params:
@@ -126,8 +144,8 @@ def decode(
 ) -> Response:
     """Reads an answer offline: the parameters it answers, the HTTP status, Location and body."""
     try:
-        code, fields, raw, quirks = _native.decode(endpoint, list(params), status, location, body)
+        code, fields, raw, quirks, retries = _native.decode(endpoint, list(params), status, location, body)
     except _native.NativeError as e:
         raise_native(e.args)
-    return Response(code, fields, raw, quirks)
+    return Response(code, fields, raw, quirks, retries)
 

@@ -11,11 +11,13 @@ class Error(Exception):
     Every error says what trying again means: ``retry_safe`` (sending the same call again is
     provably safe: the server refused it for now, -42, or the connection was never established)
     and ``may_have_taken_effect`` (the call may have changed something, an order may exist:
-    never resend it blindly).
+    never resend it blindly). ``retries`` counts how many times the call was sent again before it
+    failed for good.
     """
 
     retry_safe: bool = False
     may_have_taken_effect: bool = False
+    retries: int = 0
 
 
 class Violation(NamedTuple):
@@ -145,6 +147,7 @@ def raise_native(args: Tuple[Any, ...]) -> NoReturn:
     error = _error(str(args[0]), str(args[1]), details)
     error.retry_safe = bool(details.get("retry_safe", False))
     error.may_have_taken_effect = bool(details.get("may_have_taken_effect", False))
+    error.retries = int(details.get("retries", 0))
     raise error
 
 

@@ -7,7 +7,7 @@ __all__ = ["NativeClient", "NativeSandbox", "prepare", "decode", "sandbox_main",
 
 __version__: str
 
-_Answer = Tuple[int, list[Tuple[str, str]], str, list[str]]
+_Answer = Tuple[int, list[Tuple[str, str]], str, list[str], int]
 
 class NativeError(Exception): ...
 
@@ -26,6 +26,9 @@ class NativeClient:
         allow_http: bool = False,
         user_agent: Optional[str] = None,
         paths: Optional[Sequence[Tuple[str, str]]] = None,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
     ) -> NativeClient: ...
     def call(self, endpoint: str, params: Sequence[Tuple[str, str]]) -> _Answer: ...
 
@@ -45,6 +48,7 @@ class NativeSandbox:
         accept_plain_http: bool = False,
         signup_path: Optional[str] = None,
         seed: Optional[str] = None,
+        log: bool = False,
     ) -> NativeSandbox: ...
     def info(self) -> str: ...
     def ca_pem(self) -> str: ...

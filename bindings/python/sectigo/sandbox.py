@@ -12,6 +12,7 @@ In a Python test suite, :func:`sectigo.testing.sandbox` runs it in-process inste
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Optional, Sequence
 
@@ -23,6 +24,14 @@ __all__ = ["main"]
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs the sandbox command with ``argv`` (default: this process's arguments)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "--log" in args:
+        # The calls are logged through Python's logging here: print them like the binary does.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("sectigo-sandbox: %(message)s"))
+        logger = logging.getLogger("sectigo_sandbox")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     sys.stdout.flush()
     try:
         return sandbox_main(["sectigo-sandbox", *args])

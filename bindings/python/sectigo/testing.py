@@ -101,7 +101,7 @@ class Sandbox:
 
     def inject_fault(
         self,
-        kind: Literal["delay", "close", "status", "garbage"],
+        kind: Literal["delay", "close", "status", "garbage", "rate_limited"],
         *,
         ms: Optional[int] = None,
         status: Optional[int] = None,
@@ -113,7 +113,8 @@ class Sandbox:
         ``delay`` waits ``ms`` milliseconds, then answers; ``close`` carries the call out and
         closes the connection without answering (the answer is lost); ``status`` answers with
         HTTP ``status`` without carrying the call out; ``garbage`` answers 200 with a body that
-        is no API answer. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
+        is no API answer; ``rate_limited`` refuses the call with -42 ("Call limit reached!") in
+        the call's own answer format, without carrying it out. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
         ``count`` to that many calls.
         """
         fields: List[Tuple[str, str]] = [("kind", kind)]
@@ -153,13 +154,16 @@ def sandbox(
     accept_plain_http: bool = False,
     signup_path: Optional[str] = None,
     seed: Optional[str] = None,
+    log: bool = False,
 ) -> Iterator[Sandbox]:
     """Runs a sandbox in this process for the ``with`` block, and yields it.
 
     ``rate_limit`` (``"10/1"``: ten calls a second per account, then -42), ``legacy`` (answer
     like the legacy host), ``quirks`` (answer like the documents' samples), ``accept_plain_http``,
     ``signup_path`` and ``seed`` (TOML text, the shape ``python -m sectigo.sandbox --print-seed``
-    prints) are the command's flags.
+    prints) are the command's flags. ``log`` records every API call on the ``logging`` logger
+    ``sectigo_sandbox`` (level INFO): method, path, parameters with passwords redacted, HTTP status
+    and ``errorCode``.
     """
     try:
         native = NativeSandbox(
@@ -169,6 +173,7 @@ def sandbox(
             accept_plain_http=accept_plain_http,
             signup_path=signup_path,
             seed=seed,
+            log=log,
         )
     except NativeError as e:
         raise_native(e.args)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from typing import Any, Dict, List
+import traceback
+from typing import Any, Callable, Dict, List
 
 import pytest
 
@@ -103,24 +105,67 @@ def test_api_error_classes(client: sectigo.Client, sandbox: Sandbox) -> None:
     assert type(email.value) is sectigo.ApiError and email.value.item == "emailAddress"
 
 
+FAST = {"retry_base_delay": 0.002, "retry_max_delay": 0.01}
+
+
 def test_rate_limited() -> None:
-    with run_sandbox(rate_limit="2/60") as box, client_for(box) as client:
+    with run_sandbox(rate_limit="2/60") as box, client_for(box, **FAST) as client:
         client.init_customer_session(order_number="1000003")
         client.init_customer_session(order_number="1000003")
         with pytest.raises(sectigo.RateLimitedError) as limited:
             client.init_customer_session(order_number="1000003")
-    assert limited.value.code == -42
+    assert limited.value.code == -42 and limited.value.retries == 3
     assert limited.value.retry_safe and not limited.value.may_have_taken_effect
     # -42 on an endpoint whose own table lacks it is the same error.
-    with run_sandbox(rate_limit="1/60") as box, client_for(box) as client:
+    with run_sandbox(rate_limit="1/60") as box, client_for(box, **FAST) as client:
         client.init_customer_session(order_number="1000003")
         with pytest.raises(sectigo.RateLimitedError) as order_limited:
             client.place_order(**ORDER, items=[dns_pro()])
         assert order_limited.value.retry_safe and len(box.state()["orders"]) == 4
 
 
+def test_retries_are_safe_counted_configurable_and_logged(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="sectigo")
+    password = "py-retry-canary-51d"
+    sandbox.inject_fault("rate_limited", endpoint="!initCustomerSession", count=2)
+    with client_for(sandbox, **FAST) as client:
+        session = client.init_customer_session(order_number="1000003")
+    assert session.response.retries == 2
+    records = [r for r in caplog.records if r.name == "sectigo"]
+    assert len(records) == 2 and all(r.levelno == logging.WARNING for r in records), records
+    assert "rate_limited" in records[0].getMessage() and "!initCustomerSession" in records[0].getMessage()
+
+    sandbox.inject_fault("rate_limited", endpoint="!initCustomerSession", count=1)
+    with client_for(sandbox, max_retries=0) as once:
+        with pytest.raises(sectigo.RateLimitedError) as limited:
+            once.init_customer_session(order_number="1000003")
+    assert limited.value.retries == 0
+
+    # An order whose answer was lost is never sent again: exactly one more order exists.
+    before = len(sandbox.state()["orders"])
+    sandbox.inject_fault("close", endpoint="!PlaceOrder", count=1)
+    with client_for(sandbox, **FAST) as client:
+        with pytest.raises(sectigo.OutcomeUnknownError) as lost:
+            client.place_order(**ORDER, items=[dns_pro()])
+    assert lost.value.retries == 0 and len(sandbox.state()["orders"]) == before + 1
+
+    caplog.clear()
+    with client_for(sandbox, base_url="https://127.0.0.1:1", login_password=password, max_retries=1, **FAST) as nowhere:
+        with pytest.raises(sectigo.TransportError) as refused:
+            nowhere.place_order(**ORDER, items=[dns_pro()])
+    assert refused.value.retries == 1 and refused.value.retry_safe
+    assert [r.getMessage() for r in caplog.records if r.name == "sectigo"] != []
+    assert all(password not in r.getMessage() for r in caplog.records)
+
+    for bad in ({"max_retries": -1}, {"retry_base_delay": -1.0}):
+        with pytest.raises(sectigo.ConfigError, match=next(iter(bad))):
+            client_for(sandbox, **bad)
+
+
 def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sandbox: Sandbox) -> None:
-    with client_for(sandbox, base_url="https://127.0.0.1:1") as nowhere:
+    with client_for(sandbox, base_url="https://127.0.0.1:1", **FAST) as nowhere:
         with pytest.raises(sectigo.TransportError) as transport:
             nowhere.init_customer_session(order_number="1")
     assert transport.value.kind == "connect"
@@ -176,3 +221,62 @@ def test_threads_proceed_in_parallel(client: sectigo.Client, sandbox: Sandbox) -
     print(f"8 threads x 100 ms delay: {elapsed * 1000:.0f} ms")
     assert not errors
     assert elapsed < 0.4, f"8 calls of 100 ms took {elapsed:.3f} s: the GIL is not released"
+
+
+def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="sectigo")
+    caplog.set_level(logging.INFO, logger="sectigo_sandbox")
+    canary = "py-canary-pw-3b9e"
+    shown: List[str] = []
+    caught: Dict[str, sectigo.Error] = {}
+
+    def attempt(call: Callable[[], object]) -> None:
+        try:
+            call()
+        except sectigo.Error as e:
+            kinds = (sectigo.RateLimitedError, sectigo.ApiError, sectigo.ValidationError, sectigo.TransportError,
+                     sectigo.DecodeError, sectigo.OutcomeUnknownError, sectigo.ConfigError)
+            caught[next(k.__name__ for k in kinds if isinstance(e, k))] = e
+        else:  # pragma: no cover - reported below
+            pytest.fail("expected an error")
+
+    with run_sandbox(log=True) as box:
+        admin = f"py_canary_{time.time_ns()}"
+        with client_for(box, **FAST) as client:
+            signup = client.tier2_partner_signup(
+                ap="sandboxbrand", partner_type=32, company_website="https://py.example",
+                organization_name="Py PKI", street_address1="1", street_address2="2", street_address3="3",
+                locality_name="Leeds", state_or_province_name="Yorkshire", postal_code="LS1", country_name="GB",
+                admin_email_address="a@py.example", admin_telephone_number="1",
+                admin_login_name=admin, admin_login_password=canary,
+            )
+            shown += [repr(signup), repr(signup.response)]
+        with client_for(box, login_name=admin, login_password=canary, max_retries=1, **FAST) as mine:
+            shown += [repr(mine), repr(mine._native)]
+            attempt(lambda: mine.init_customer_session(order_number="1000003"))
+            box.inject_fault("garbage", endpoint="!initCustomerSession", count=1)
+            attempt(lambda: mine.init_customer_session(order_number="1"))
+            box.inject_fault("rate_limited", endpoint="!initCustomerSession", count=2)
+            attempt(lambda: mine.init_customer_session(order_number="1"))
+            attempt(lambda: mine.place_order(**ORDER, items=[]))
+            box.inject_fault("close", endpoint="!PlaceOrder", count=1)
+            attempt(lambda: mine.place_order(**ORDER, items=[dns_pro()]))
+        with client_for(box, base_url="https://127.0.0.1:1", login_password=canary, **FAST) as nowhere:
+            attempt(lambda: nowhere.init_customer_session(order_number="1"))
+        attempt(lambda: sectigo.Client(login_password=canary, base_url="ftp://nowhere"))
+        attempt(lambda: client_for(box, login_password=canary * 10).init_customer_session(order_number="1"))
+    assert sorted(caught) == [
+        "ApiError", "ConfigError", "DecodeError", "OutcomeUnknownError", "RateLimitedError", "TransportError",
+        "ValidationError",
+    ], sorted(caught)
+    for error in caught.values():
+        shown += [repr(error), str(error), "".join(traceback.format_exception(type(error), error, error.__traceback__))]
+        shown.append(repr(vars(error)))
+    records = [r for r in caplog.records if r.name in ("sectigo", "sectigo_sandbox")]
+    served = [r.getMessage() for r in records if r.name == "sectigo_sandbox"]
+    assert any("adminLoginPassword=<redacted>" in m for m in served), served
+    assert any("loginPassword=<redacted>" in m and "errorCode -42" in m for m in served), served
+    assert any(r.name == "sectigo" for r in records), "retries were logged"
+    shown += [r.getMessage() for r in records]
+    leaks = [text for text in shown if canary in text]
+    assert leaks == []

@@ -143,6 +143,10 @@ fn cli() -> Command {
             .help("Allow a plain http:// base URL (local testing only)"))
         .arg(Arg::new("timeout").long("timeout").global(true).value_name("SECONDS").value_parser(value_parser!(f64))
             .help("Time allowed for a whole call (default 60)"))
+        .arg(Arg::new("max-retries").long("max-retries").global(true).value_name("N").value_parser(value_parser!(u32))
+            .help("Send a failed call again at most N times, only when that is provably safe: a -42 answer, a \
+                   connection never established, a read call whose connection broke; never an order that may \
+                   exist (default 3; 0 turns retries off). Each retry is reported on standard error"))
         .arg(Arg::new("signup-path").long("signup-path").global(true).value_name("PATH")
             .help("Path of the Tier 2 partner signup, which Sectigo's documents do not give"))
         .arg(Arg::new("sandbox").long("sandbox").global(true).action(ArgAction::SetTrue)
@@ -170,7 +174,27 @@ fn cli() -> Command {
     cmd
 }
 
+/// Prints the SDK's log records (each retry) on standard error.
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target() == "sectigo" && metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            eprintln!("sectigo: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
 fn main() -> ExitCode {
+    if log::set_logger(&StderrLog).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
     let matches = cli().get_matches();
     let json = matches.get_flag("json");
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
@@ -280,6 +304,9 @@ fn client(
     }
     if let Some(path) = matches.get_one::<String>("signup-path") {
         b = b.endpoint_path("tier2_partner_signup", path);
+    }
+    if let Some(n) = matches.get_one::<u32>("max-retries") {
+        b = b.retry_policy(sectigo::RetryPolicy { max_retries: *n, ..sectigo::RetryPolicy::standard() });
     }
     if let Some(s) = sandbox {
         b = b.base_url(s.https_url()).add_root_certificates_pem(s.ca_pem());

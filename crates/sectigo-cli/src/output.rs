@@ -24,7 +24,7 @@ impl Output {
             let quirks: Vec<&str> = response.quirks().iter().map(|q| q.as_str()).collect();
             self.print_json(json!({
                 "ok": true, "endpoint": self.endpoint.title, "code": response.code(),
-                "fields": fields, "quirks": quirks,
+                "fields": fields, "quirks": quirks, "retries": response.retries(),
             }));
         } else {
             println!("{}: success", self.endpoint.title);
@@ -48,6 +48,7 @@ impl Output {
                 "rate_limited": e.is_rate_limited(),
                 "retry_safe": e.retry_safe(),
                 "may_have_taken_effect": e.may_have_taken_effect(),
+                "retries": e.retries(),
             });
             match e {
                 Error::Validation(v) => {
@@ -101,6 +102,9 @@ impl Output {
                     }
                 }
                 _ => eprintln!("{e}"),
+            }
+            if e.retries() > 0 {
+                eprintln!("  (given up after {} retries)", e.retries());
             }
         }
         code

@@ -143,12 +143,12 @@ fn rate_limited_calls_exit_7_on_any_endpoint() {
     };
     assert_eq!(run(&["init-customer-session", "--order-number", "1000003"]).status.code(), Some(0));
     // Over the limit, !PlaceOrder (whose own table lacks -42) is refused: exit 7, safe to retry.
-    let o = run(&["place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N",
+    let o = run(&["--max-retries", "0", "place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N",
                   "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year"]);
     assert_eq!(o.status.code(), Some(7), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!((v["code"].as_i64(), v["rate_limited"].as_bool(), v["retry_safe"].as_bool()), (Some(-42), Some(true), Some(true)), "{v}");
-    assert_eq!(v["may_have_taken_effect"].as_bool(), Some(false));
+    assert_eq!((v["may_have_taken_effect"].as_bool(), v["retries"].as_u64()), (Some(false), Some(0)), "{v}");
     assert_eq!(sandbox.with_state(|s| s.orders.len()), 4, "no order was placed");
     std::fs::remove_file(ca).ok();
 }
@@ -169,5 +169,81 @@ fn json_errors_keep_the_raw_answer() {
     sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: None, remaining: Some(1) });
     let v: serde_json::Value = serde_json::from_slice(&sectigo(&args, &env).stdout).unwrap();
     assert!(v["raw"].as_str().is_some_and(|r| r.contains("sandbox garbage")), "{v}");
+    std::fs::remove_file(ca).ok();
+}
+
+#[test]
+fn retries_are_reported_and_can_be_turned_off() {
+    let sandbox = Sandbox::start(Config::default()).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-retry-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "sandbox-password")];
+    let url = sandbox.https_url();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--base-url", &url, "--ca-file", ca.to_str().unwrap(), "--json"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["init-customer-session", "--order-number", "1000003"]);
+        sectigo(&args, &env)
+    };
+    let limited = || FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(2) };
+    sandbox.inject(limited());
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["retries"].as_u64(), Some(2), "{v}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(stderr.matches("sending it again").count(), 2, "each retry is reported: {stderr}");
+    assert!(!stderr.contains("sandbox-password"), "{stderr}");
+
+    sandbox.inject(limited());
+    let o = run(&["--max-retries", "0"]);
+    assert_eq!(o.status.code(), Some(7), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["retries"].as_u64(), Some(0), "{v}");
+    assert!(o.stderr.is_empty(), "{}", text(&o));
+    sandbox.clear_faults();
+    std::fs::remove_file(ca).ok();
+}
+
+/// The password never shows, whatever goes wrong, in text or `--json` output, nor in the retry
+/// reports on standard error.
+#[test]
+fn no_error_shows_the_password_in_text_or_json() {
+    let sandbox = Sandbox::start(Config::default()).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-canary-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let canary = "cli-canary-pw-2d7a";
+    sandbox.with_state(|s| s.accounts[0].login_password = canary.to_owned());
+    let too_long = canary.repeat(10);
+    let url = sandbox.https_url();
+    let session = ["init-customer-session", "--order-number", "1000003"];
+    let limited = || FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(2) };
+    type Setup<'a> = (&'a str, &'a str, Option<Box<dyn Fn() + 'a>>, u8);
+    let cases: Vec<Setup> = vec![
+        (url.as_str(), canary, None, 0),
+        (url.as_str(), "cli-canary-wrong-4b1", None, 1),
+        (url.as_str(), too_long.as_str(), None, 3),
+        ("https://127.0.0.1:1", canary, None, 4),
+        (url.as_str(), canary, Some(Box::new(|| sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: None, remaining: Some(1) }))), 4),
+        (url.as_str(), canary, Some(Box::new(|| sandbox.inject(limited()))), 7),
+    ];
+    for (base, password, setup, status) in &cases {
+        for json in [false, true] {
+            if let Some(setup) = setup {
+                setup();
+            }
+            let mut args = vec!["--base-url", base, "--ca-file", ca.to_str().unwrap(), "--max-retries", "1"];
+            if json {
+                args.push("--json");
+            }
+            args.extend_from_slice(&session);
+            let o = sectigo(&args, &[("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", password)]);
+            let out = text(&o);
+            assert_eq!(o.status.code(), Some(i32::from(*status)), "{out}");
+            for secret in [canary, "cli-canary-wrong-4b1"] {
+                assert!(!out.contains(secret), "{secret} shown:\n{out}");
+            }
+        }
+    }
     std::fs::remove_file(ca).ok();
 }

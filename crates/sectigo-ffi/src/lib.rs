@@ -25,7 +25,7 @@ use std::time::Duration;
 use sectigo::dynamic;
 use sectigo::meta::Endpoint;
 use sectigo::wire::{RawResponse, Response};
-use sectigo::{ApiError, Client, ClientBuilder, Error};
+use sectigo::{ApiError, Client, ClientBuilder, Error, RetryPolicy};
 
 /// What a function did.
 #[repr(C)]
@@ -135,6 +135,7 @@ pub struct sectigo_error {
     detail_kind: Option<CString>,
     status: u16,
     flags: u32,
+    retries: u32,
     violations: Vec<[CString; 3]>,
 }
 
@@ -170,6 +171,7 @@ impl sectigo_error {
             detail_kind: None,
             status: 0,
             flags: 0,
+            retries: 0,
             violations: Vec::new(),
         }
     }
@@ -184,6 +186,7 @@ impl sectigo_error {
             _ => SECTIGO_ERROR_KIND_CONFIG,
         };
         let mut out = sectigo_error::new(kind, &e.to_string());
+        out.retries = e.retries();
         for (set, flag) in [
             (e.is_rate_limited(), sectigo_error_flag::SECTIGO_ERROR_FLAG_RATE_LIMITED),
             (e.retry_safe(), sectigo_error_flag::SECTIGO_ERROR_FLAG_RETRY_SAFE),
@@ -348,6 +351,11 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
 /// - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
 /// - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
 /// - `user_agent`;
+/// - `max_retries`: how many times a failed call may be sent again, `0` to never (default 3;
+///   only what is provably safe is ever resent: a -42 answer, a connection never
+///   established, a call that changes nothing whose connection broke);
+/// - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
+///   and the largest bound (default 8000); each wait is random up to its bound, which doubles;
 /// - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
 ///   documents do not give.
 ///
@@ -364,20 +372,24 @@ pub unsafe extern "C" fn sectigo_options_set(
         let (options, name, value) =
             unsafe { (handle_mut(options, "options")?, text(name, "name")?, text(value, "value")?) };
         // Checked now, so a bad setting is reported where it is made (and the others stay).
-        apply(Client::builder(), name, value)?;
+        apply(Client::builder(), &mut RetryPolicy::standard(), name, value)?;
         options.settings.push((name.to_owned(), value.to_owned()));
         Ok(())
     })
 }
 
-/// One setting applied to a builder.
-fn apply(b: ClientBuilder, name: &str, value: &str) -> Result<ClientBuilder, Fail> {
+/// One setting applied to a builder (the retry settings to `retry`, which the builder takes
+/// once all are read).
+fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value: &str) -> Result<ClientBuilder, Fail> {
     let millis = |v: &str| -> Result<Duration, Fail> {
         v.parse::<u64>()
             .ok()
             .filter(|ms| *ms > 0)
             .map(Duration::from_millis)
             .ok_or_else(|| Fail::config(format!("option {name}: {v:?} is not a positive whole number of milliseconds")))
+    };
+    let whole = |v: &str| -> Result<u32, Fail> {
+        v.parse::<u32>().map_err(|_| Fail::config(format!("option {name}: {v:?} is not a whole number from 0")))
     };
     match name {
         "login_name" => Ok(b.login_name(value)),
@@ -397,11 +409,24 @@ fn apply(b: ClientBuilder, name: &str, value: &str) -> Result<ClientBuilder, Fai
             _ => Err(Fail::config(format!("option allow_http: {value:?} is not 1 or 0"))),
         },
         "user_agent" => Ok(b.user_agent(value)),
+        "max_retries" => {
+            retry.max_retries = whole(value)?;
+            Ok(b)
+        }
+        "retry_base_ms" => {
+            retry.base_delay = Duration::from_millis(whole(value)?.into());
+            Ok(b)
+        }
+        "retry_max_ms" => {
+            retry.max_delay = Duration::from_millis(whole(value)?.into());
+            Ok(b)
+        }
         _ => match name.strip_prefix("path:") {
             Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
             None => Err(Fail::config(format!(
                 "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
-                 connect_timeout_ms, ca_file, allow_http, user_agent, path:<endpoint>)"
+                 connect_timeout_ms, ca_file, allow_http, user_agent, max_retries, retry_base_ms, retry_max_ms, \
+                 path:<endpoint>)"
             ))),
         },
     }
@@ -422,10 +447,11 @@ fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
         return Ok(client.clone());
     }
     let mut b = Client::builder();
+    let mut retry = RetryPolicy::standard();
     for (name, value) in settings {
-        b = apply(b, name, value)?;
+        b = apply(b, &mut retry, name, value)?;
     }
-    let client = b.build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
+    let client = b.retry_policy(retry).build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
     if clients.len() >= SHARED_CLIENTS {
         clients.remove(0);
     }
@@ -546,8 +572,11 @@ fn response(response: Response) -> sectigo_response {
     }
 }
 
-/// Validates and sends a request with the client's credentials. Never resends. On success
-/// writes the answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error.
+/// Validates and sends a request with the client's credentials. On success writes the
+/// answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error. A failed call is
+/// sent again only when that is provably safe (see the `max_retries` option): never a call
+/// that may have taken effect. `sectigo_response_retries` and `sectigo_error_retries` tell
+/// how many times it was.
 /// Blocks until the answer or a time limit. The client may be shared between threads.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_client_call(
@@ -678,6 +707,12 @@ pub unsafe extern "C" fn sectigo_response_raw(response: *const sectigo_response)
     quietly(ptr::null(), || unsafe { response.as_ref() }.map_or(ptr::null(), |r| r.raw.as_ptr()))
 }
 
+/// How many times the call was sent again before this answer (0 for a decoded answer).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_retries(response: *const sectigo_response) -> u32 {
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.response.retries()))
+}
+
 /// Frees an answer (NULL is allowed); strings borrowed from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_response_free(response: *mut sectigo_response) {
@@ -767,6 +802,12 @@ pub unsafe extern "C" fn sectigo_error_status(error: *const sectigo_error) -> u1
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_error_flags(error: *const sectigo_error) -> u32 {
     quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.flags))
+}
+
+/// How many times the call was sent again before it failed for good (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_retries(error: *const sectigo_error) -> u32 {
+    quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.retries))
 }
 
 /// How many rules the request broke (validation errors; 0 otherwise).

@@ -14,15 +14,21 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use sectigo::wire::{RawResponse, Response};
-use sectigo::{ApiError, Client, Error};
+use sectigo::{ApiError, Client, Error, RetryPolicy};
 
 create_exception!(_native, NativeError, PyException, "A failure of the native layer: (kind, message, details).");
 
-/// (code, fields, raw body, quirks) of a successful answer.
-type Answer = (i64, Vec<(String, String)>, String, Vec<String>);
+/// (code, fields, raw body, quirks, retries) of a successful answer.
+type Answer = (i64, Vec<(String, String)>, String, Vec<String>, u32);
 
 fn answer(r: &Response) -> Answer {
-    (r.code(), r.fields().to_vec(), r.raw().to_owned(), r.quirks().iter().map(|q| q.as_str().to_owned()).collect())
+    (
+        r.code(),
+        r.fields().to_vec(),
+        r.raw().to_owned(),
+        r.quirks().iter().map(|q| q.as_str().to_owned()).collect(),
+        r.retries(),
+    )
 }
 
 fn native_error(py: Python<'_>, e: &Error) -> PyErr {
@@ -55,6 +61,7 @@ fn native_error(py: Python<'_>, e: &Error) -> PyErr {
         }
         details.set_item("retry_safe", e.retry_safe())?;
         details.set_item("may_have_taken_effect", e.may_have_taken_effect())?;
+        details.set_item("retries", e.retries())?;
         Ok(())
     })();
     if let Err(err) = filled {
@@ -91,7 +98,8 @@ struct NativeClient {
 impl NativeClient {
     #[new]
     #[pyo3(signature = (*, login_name=None, login_password=None, base_url=None, host=None, timeout=None,
-                        connect_timeout=None, ca_file=None, allow_http=false, user_agent=None, paths=None))]
+                        connect_timeout=None, ca_file=None, allow_http=false, user_agent=None, paths=None,
+                        max_retries=None, retry_base_delay=None, retry_max_delay=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         login_name: Option<String>,
@@ -104,6 +112,9 @@ impl NativeClient {
         allow_http: bool,
         user_agent: Option<String>,
         paths: Option<Vec<(String, String)>>,
+        max_retries: Option<i64>,
+        retry_base_delay: Option<f64>,
+        retry_max_delay: Option<f64>,
     ) -> PyResult<Self> {
         let seconds = |what: &str, v: f64| {
             Duration::try_from_secs_f64(v)
@@ -111,7 +122,22 @@ impl NativeClient {
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| config_error(format!("{what} must be a positive number of seconds")))
         };
-        let mut b = Client::builder().allow_http(allow_http);
+        let wait = |what: &str, v: f64| {
+            Duration::try_from_secs_f64(v)
+                .map_err(|_| config_error(format!("{what} must be a number of seconds from 0")))
+        };
+        let mut retry = RetryPolicy::standard();
+        if let Some(n) = max_retries {
+            retry.max_retries =
+                u32::try_from(n).map_err(|_| config_error(format!("max_retries must be a whole number from 0, not {n}")))?;
+        }
+        if let Some(d) = retry_base_delay {
+            retry.base_delay = wait("retry_base_delay", d)?;
+        }
+        if let Some(d) = retry_max_delay {
+            retry.max_delay = wait("retry_max_delay", d)?;
+        }
+        let mut b = Client::builder().allow_http(allow_http).retry_policy(retry);
         if let Some(name) = &login_name {
             b = b.login_name(name.clone());
         }
@@ -208,7 +234,8 @@ impl NativeSandbox {
 #[pymethods]
 impl NativeSandbox {
     #[new]
-    #[pyo3(signature = (*, rate_limit=None, legacy=false, quirks=false, accept_plain_http=false, signup_path=None, seed=None))]
+    #[pyo3(signature = (*, rate_limit=None, legacy=false, quirks=false, accept_plain_http=false, signup_path=None, seed=None, log=false))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         rate_limit: Option<String>,
@@ -217,8 +244,9 @@ impl NativeSandbox {
         accept_plain_http: bool,
         signup_path: Option<String>,
         seed: Option<String>,
+        log: bool,
     ) -> PyResult<Self> {
-        let mut config = sectigo_sandbox::Config { http_port: Some(0), ..Default::default() };
+        let mut config = sectigo_sandbox::Config { http_port: Some(0), log, ..Default::default() };
         config.api.quirks = quirks;
         config.api.accept_plain_http = accept_plain_http;
         if legacy {
@@ -315,6 +343,13 @@ fn sandbox_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The SDK's log records (retries, warnings) go to Python's `logging`, logger `sectigo`, and
+    // an in-process sandbox's (`log=True`) to `sectigo_sandbox`. Levels are asked of `logging`
+    // on each record, so configuring it after the import works.
+    let _ = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::Nothing)?
+        .filter(log::LevelFilter::Warn)
+        .filter_target("sectigo_sandbox".to_owned(), log::LevelFilter::Info)
+        .install();
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeSandbox>()?;
     m.add_function(wrap_pyfunction!(sandbox_main, m)?)?;

@@ -111,6 +111,10 @@ fn fail(code: i64, message: impl Into<String>, item: Option<&str>) -> Failure {
     Failure { code, message: message.into(), item: item.map(str::to_owned) }
 }
 
+fn rate_limited() -> Failure {
+    fail(-42, "Call limit reached! Please try again later.", None)
+}
+
 fn missing(name: &str) -> Failure {
     fail(-3, format!("The '{name}' argument is missing!"), Some(name))
 }
@@ -297,6 +301,17 @@ impl Api {
 
     /// Answers a call.
     pub fn handle(&self, call: &Call) -> Answer {
+        self.answer(call, self.run(call))
+    }
+
+    /// Refuses a call with -42 ("Call limit reached!"), in the format the call asked for,
+    /// without carrying it out.
+    pub fn refuse_rate_limited(&self, call: &Call) -> Answer {
+        self.answer(call, Err(rate_limited()))
+    }
+
+    /// The answer to a call, in the format the call asked for.
+    fn answer(&self, call: &Call, result: Result<Vec<(String, String)>, Failure>) -> Answer {
         let endpoint = call.endpoint;
         let url_encoded = match endpoint {
             Endpoint::InitCustomerSession => call
@@ -312,7 +327,6 @@ impl Api {
                 .flatten()
                 .filter(|v| !v.is_empty())
         };
-        let result = self.run(call);
         let quirks = self.config.quirks;
         let (pairs, target) = match result {
             Ok(fields) => {
@@ -389,7 +403,7 @@ impl Api {
             times.pop_front();
         }
         if times.len() >= limit.calls as usize {
-            return Err(fail(-42, "Call limit reached! Please try again later.", None));
+            return Err(rate_limited());
         }
         times.push_back(now);
         Ok(())

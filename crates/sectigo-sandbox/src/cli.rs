@@ -35,6 +35,14 @@ pub fn command(name: &'static str) -> Command {
             .help("Print the default seed as TOML and exit"))
         .arg(Arg::new("ca-out").long("ca-out").value_name("FILE").value_parser(value_parser!(PathBuf))
             .help("Write the generated CA certificate (PEM) here (default: a file in the temporary folder)"))
+        .arg(Arg::new("max-connections").long("max-connections").value_name("N").value_parser(value_parser!(usize))
+            .default_value(crate::DEFAULT_MAX_CONNECTIONS.to_string())
+            .help("Serve at most N connections at once; one more is answered 503 and closed"))
+        .arg(Arg::new("idle-timeout").long("idle-timeout").value_name("SECONDS").value_parser(value_parser!(f64))
+            .default_value(crate::DEFAULT_IDLE_TIMEOUT.as_secs().to_string())
+            .help("Close a connection that sends no request for this long"))
+        .arg(Arg::new("log").long("log").action(ArgAction::SetTrue)
+            .help("Print every API call on standard error: method, path, parameters (passwords redacted), HTTP status, errorCode"))
         .arg(Arg::new("exit-with-stdin").long("exit-with-stdin").action(ArgAction::SetTrue)
             .help("Stop when standard input closes (so a harness that dies takes the sandbox with it)"))
 }
@@ -79,6 +87,22 @@ pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Re
         config.api.generation = Generation::Legacy;
     }
     config.api.signup_path = args.get_one::<String>("signup-path").expect("has a default").clone();
+    config.max_connections = *args.get_one::<usize>("max-connections").expect("has a default");
+    if config.max_connections == 0 {
+        return Err("--max-connections must be at least 1".to_owned());
+    }
+    let idle = *args.get_one::<f64>("idle-timeout").expect("has a default");
+    config.idle_timeout = Duration::try_from_secs_f64(idle)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or("--idle-timeout must be a positive number of seconds")?;
+    if args.get_flag("log") {
+        config.log = true;
+        // A process with a logger already (Python's, say) keeps it: the records go there.
+        if log::set_logger(&StderrLog).is_ok() {
+            log::set_max_level(log::LevelFilter::Info);
+        }
+    }
     if let Some(limit) = args.get_one::<String>("rate-limit") {
         config.api.rate_limit = Some(parse_rate_limit(limit)?);
     }
@@ -125,4 +149,21 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
         .filter(|d| !d.is_zero())
         .ok_or("--rate-limit: SECONDS must be a positive number")?;
     Ok(RateLimit { calls, per })
+}
+
+/// Prints the sandbox's log records on standard error.
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target() == "sectigo_sandbox" && metadata.level() <= log::Level::Info
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            eprintln!("sectigo-sandbox: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
 }

@@ -12,8 +12,6 @@ use serde::Serialize;
 
 use crate::api::{Api, Call, Endpoint};
 
-/// How long an idle connection stays open.
-const IDLE: Duration = Duration::from_secs(60);
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -28,6 +26,8 @@ pub enum Fault {
     Status(u16),
     /// Answer 200 with a body that is no API answer, without carrying out the call.
     Garbage,
+    /// Refuse the call with -42 ("Call limit reached!"), without carrying it out.
+    RateLimited,
 }
 
 /// A fault, for one endpoint or all, for a number of calls or until cleared.
@@ -43,6 +43,10 @@ pub struct FaultRule {
 pub struct Counters {
     /// TCP connections accepted (both listeners).
     pub connections: u64,
+    /// Connections open now.
+    pub open_connections: u64,
+    /// Connections refused because [`crate::Config::max_connections`] were open.
+    pub refused_connections: u64,
     /// API requests per endpoint label (`!PlaceOrder`...).
     pub requests: BTreeMap<String, u64>,
 }
@@ -52,14 +56,41 @@ pub struct Counters {
 pub struct Shared {
     pub api: Api,
     pub connections: AtomicU64,
+    /// Connections being served.
+    pub open: AtomicU64,
+    pub refused: AtomicU64,
     pub requests: Mutex<BTreeMap<String, u64>>,
     pub faults: Mutex<Vec<FaultRule>>,
+    /// Log every API call (see [`crate::Config::log`]).
+    pub log: bool,
+    /// See [`crate::Config::max_connections`].
+    pub max_connections: u64,
+    /// See [`crate::Config::idle_timeout`].
+    pub idle_timeout: Duration,
 }
 
 impl Shared {
+    /// What a sandbox with `config` serves from, without listeners: [`serve`] answers any
+    /// stream from it (a fuzzer's, say).
+    pub fn new(config: crate::Config) -> Result<Shared, String> {
+        Ok(Shared {
+            api: Api::new(config.api, crate::State::new(config.seed)?),
+            connections: AtomicU64::new(0),
+            open: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            requests: Mutex::new(Default::default()),
+            faults: Mutex::new(Vec::new()),
+            log: config.log,
+            max_connections: config.max_connections as u64,
+            idle_timeout: config.idle_timeout,
+        })
+    }
+
     pub fn counters(&self) -> Counters {
         Counters {
             connections: self.connections.load(Ordering::SeqCst),
+            open_connections: self.open.load(Ordering::SeqCst),
+            refused_connections: self.refused.load(Ordering::SeqCst),
             requests: self.requests.lock().unwrap().clone(),
         }
     }
@@ -67,6 +98,7 @@ impl Shared {
     /// Sets the counters back to zero.
     pub fn reset_counters(&self) {
         self.connections.store(0, Ordering::SeqCst);
+        self.refused.store(0, Ordering::SeqCst);
         self.requests.lock().unwrap().clear();
     }
 
@@ -208,7 +240,11 @@ fn write_reply<W: Write>(out: &mut W, reply: &Reply) -> std::io::Result<()> {
         reply.body.len()
     );
     if let Some(location) = &reply.location {
-        head.push_str(&format!("Location: {location}\r\n"));
+        // The target comes from the request (successURL, errorURL): a header holds visible
+        // ASCII only, so a CR or LF in it cannot end the header (or the head) early.
+        const NOT_VISIBLE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+        let visible = percent_encoding::utf8_percent_encode(location, NOT_VISIBLE);
+        head.push_str(&format!("Location: {visible}\r\n"));
     }
     if reply.close {
         head.push_str("Connection: close\r\n");
@@ -230,8 +266,51 @@ fn json(value: &impl Serialize) -> Reply {
     Reply::new(200, "application/json", serde_json::to_vec_pretty(value).unwrap_or_default())
 }
 
-/// Answers a request; `None`: close the connection without answering.
+/// Answers a request; `None`: close the connection without answering. API calls are logged
+/// when the sandbox was asked to.
 fn dispatch(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
+    let reply = answer(request, secure, shared);
+    if shared.log && !request.target.starts_with("/_sandbox/") {
+        log_call(request, reply.as_ref());
+    }
+    reply
+}
+
+/// One log record for an API call: method, path, parameters (every password redacted), HTTP
+/// status and `errorCode`.
+fn log_call(request: &Request, reply: Option<&Reply>) {
+    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    let params = if request.method == "GET" { form(query.as_bytes()) } else { form(&request.body) };
+    let shown: Vec<String> = params
+        .iter()
+        .map(|(n, v)| if n.to_ascii_lowercase().contains("password") { format!("{n}=<redacted>") } else { format!("{n}={v}") })
+        .collect();
+    let outcome = match reply {
+        None => "no answer (connection closed by a fault)".to_owned(),
+        Some(r) => {
+            let code = answer_code(r).map(|c| format!(", errorCode {c}")).unwrap_or_default();
+            format!("HTTP {}{code}", r.status)
+        }
+    };
+    log::info!(target: "sectigo_sandbox", "{} {path} [{}] -> {outcome}", request.method, shown.join("&"));
+}
+
+/// The `errorCode` of an API answer: a field of a form (in the body or a redirect's query), or
+/// the first line of a text answer.
+fn answer_code(reply: &Reply) -> Option<String> {
+    let from_form = |bytes: &[u8]| form(bytes).into_iter().find(|(n, _)| n == "errorCode").map(|(_, v)| v);
+    if let Some(location) = &reply.location {
+        return location.split_once('?').and_then(|(_, q)| from_form(q.as_bytes()));
+    }
+    match reply.content_type {
+        "application/x-www-form-urlencoded" => from_form(&reply.body),
+        "text/plain" => std::str::from_utf8(&reply.body).ok()?.lines().next().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Answers a request; `None`: close the connection without answering.
+fn answer(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
     let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     if let Some(admin) = path.strip_prefix("/_sandbox/") {
         return Some(admin_endpoint(admin, &request.method, &request.body, shared));
@@ -257,6 +336,16 @@ fn dispatch(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
         }
         Some(Fault::Garbage) => {
             return Some(Reply::new(200, "text/plain", b"\x00\x01 sandbox garbage \xff\xfe<html>".to_vec()));
+        }
+        Some(Fault::RateLimited) => {
+            let answer = shared.api.refuse_rate_limited(&call);
+            return Some(Reply {
+                status: answer.status,
+                content_type: answer.content_type,
+                location: answer.location,
+                body: answer.body.into_bytes(),
+                close: false,
+            });
         }
         Some(Fault::Delay(d)) => std::thread::sleep(d),
         Some(Fault::Close) | None => {}
@@ -297,7 +386,7 @@ fn admin_endpoint(what: &str, method: &str, body: &[u8], shared: &Shared) -> Rep
             404,
             "text/plain",
             "admin endpoints: GET /_sandbox/counters, POST /_sandbox/reset-counters, GET /_sandbox/state, \
-             POST /_sandbox/faults (kind=delay&ms=..|close|status&status=..|garbage|clear, endpoint=.., count=..)\n",
+             POST /_sandbox/faults (kind=delay&ms=..|close|status&status=..|garbage|rate_limited|clear, endpoint=.., count=..)\n",
         ),
     }
 }
@@ -314,7 +403,10 @@ pub fn parse_fault(params: &[(String, String)]) -> Result<Option<FaultRule>, Str
         "close" => Fault::Close,
         "status" => Fault::Status(u16::try_from(number("status")?).map_err(|_| "status is too large")?),
         "garbage" => Fault::Garbage,
-        other => return Err(format!("unknown fault kind {other:?} (delay, close, status, garbage, clear)")),
+        "rate_limited" => Fault::RateLimited,
+        other => {
+            return Err(format!("unknown fault kind {other:?} (delay, close, status, garbage, rate_limited, clear)"));
+        }
     };
     let endpoint = match get("endpoint") {
         None | Some("") => None,
@@ -327,17 +419,44 @@ pub fn parse_fault(params: &[(String, String)]) -> Result<Option<FaultRule>, Str
     Ok(Some(FaultRule { fault, endpoint, remaining }))
 }
 
-/// Serves a TLS connection.
+/// Serves a TLS connection; one idle past [`Shared::idle_timeout`] is closed.
 pub fn serve_tls(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared) {
-    let _ = tcp.set_read_timeout(Some(IDLE));
+    let _ = tcp.set_read_timeout(Some(shared.idle_timeout));
     let _ = tcp.set_nodelay(true);
     let Ok(conn) = rustls::ServerConnection::new(config) else { return };
     serve(rustls::StreamOwned::new(conn, tcp), true, shared);
 }
 
-/// Serves a plain TCP connection.
+/// Serves a plain TCP connection; one idle past [`Shared::idle_timeout`] is closed.
 pub fn serve_plain(tcp: TcpStream, shared: &Shared) {
-    let _ = tcp.set_read_timeout(Some(IDLE));
+    let _ = tcp.set_read_timeout(Some(shared.idle_timeout));
     let _ = tcp.set_nodelay(true);
     serve(tcp, false, shared);
+}
+
+/// Answers a connection over the cap with 503 and closes it (over TLS for the HTTPS listener),
+/// spending at most a second on it.
+pub fn refuse<S: Read + Write>(mut stream: S, shared: &Shared) {
+    let mut reply = Reply::new(
+        503,
+        "text/plain",
+        format!(
+            "sectigo-sandbox: {} connections are open, the most it serves at once (--max-connections); \
+             try again when one closes\n",
+            shared.max_connections
+        ),
+    );
+    reply.close = true;
+    let _ = write_reply(&mut stream, &reply);
+}
+
+/// [`refuse`] for the HTTPS listener.
+pub fn refuse_tls(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(1)));
+    let _ = tcp.set_write_timeout(Some(Duration::from_secs(1)));
+    let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    refuse(&mut tls, shared);
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
 }

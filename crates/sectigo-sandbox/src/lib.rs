@@ -20,8 +20,8 @@ pub mod tables;
 mod tls;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -46,7 +46,19 @@ pub struct Config {
     pub api: ApiConfig,
     /// Initial state.
     pub seed: Seed,
+    /// Log every API call through the `log` crate (target `sectigo_sandbox`, level info): the
+    /// method, path, parameters with every password redacted, HTTP status and `errorCode`.
+    pub log: bool,
+    /// Most connections served at once (both listeners); one more is answered 503 and closed.
+    pub max_connections: usize,
+    /// A connection with no request for this long is closed.
+    pub idle_timeout: Duration,
 }
+
+/// Default of [`Config::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// Default of [`Config::idle_timeout`].
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Default for Config {
     fn default() -> Self {
@@ -62,6 +74,9 @@ impl Default for Config {
                 rate_limit: None,
             },
             seed: Seed::defaults(),
+            log: false,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -79,32 +94,33 @@ pub struct Sandbox {
 impl Sandbox {
     /// Generates the CA, binds the listeners and starts serving in background threads.
     pub fn start(config: Config) -> Result<Sandbox, String> {
-        let state = State::new(config.seed)?;
+        let (bind, port, http_port) = (config.bind, config.port, config.http_port);
+        let shared = Arc::new(http::Shared::new(config)?);
         let tls = tls::generate()?;
-        let shared = Arc::new(http::Shared {
-            api: api::Api::new(config.api, state),
-            connections: AtomicU64::new(0),
-            requests: Mutex::new(Default::default()),
-            faults: Mutex::new(Vec::new()),
-        });
         let stop = Arc::new(AtomicBool::new(false));
-        let bind = |port: u16| {
-            TcpListener::bind((config.bind, port)).map_err(|e| format!("cannot listen on {}:{port}: {e}", config.bind))
-        };
-        let https_listener = bind(config.port)?;
+        let bind = |port: u16| TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"));
+        let https_listener = bind(port)?;
         let https = https_listener.local_addr().map_err(|e| e.to_string())?;
         {
             let (shared, stop, tls_config) = (shared.clone(), stop.clone(), tls.config.clone());
-            accept_loop(https_listener, stop, shared, move |tcp, shared| {
-                http::serve_tls(tcp, tls_config.clone(), shared)
-            });
+            let refuse_config = tls_config.clone();
+            accept_loop(
+                https_listener,
+                stop,
+                shared,
+                move |tcp, shared| http::serve_tls(tcp, tls_config.clone(), shared),
+                move |tcp, shared| http::refuse_tls(tcp, refuse_config.clone(), shared),
+            );
         }
-        let http = match config.http_port {
+        let http = match http_port {
             None => None,
             Some(port) => {
                 let listener = bind(port)?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                accept_loop(listener, stop.clone(), shared.clone(), http::serve_plain);
+                accept_loop(listener, stop.clone(), shared.clone(), http::serve_plain, |tcp, shared| {
+                    let _ = tcp.set_write_timeout(Some(Duration::from_secs(1)));
+                    http::refuse(tcp, shared)
+                });
                 Some(addr)
             }
         };
@@ -210,6 +226,7 @@ fn accept_loop(
     stop: Arc<AtomicBool>,
     shared: Arc<http::Shared>,
     serve: impl Fn(TcpStream, &http::Shared) + Send + Sync + Clone + 'static,
+    refuse: impl Fn(TcpStream, &http::Shared) + Send + 'static,
 ) {
     thread::spawn(move || {
         for tcp in listener.incoming() {
@@ -218,8 +235,18 @@ fn accept_loop(
             }
             let Ok(tcp) = tcp else { continue };
             shared.connections.fetch_add(1, Ordering::SeqCst);
+            // One thread per connection, up to the cap; the next one hears why it is refused.
+            if shared.open.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
+                shared.open.fetch_sub(1, Ordering::SeqCst);
+                shared.refused.fetch_add(1, Ordering::SeqCst);
+                refuse(tcp, &shared);
+                continue;
+            }
             let (shared, serve) = (shared.clone(), serve.clone());
-            thread::spawn(move || serve(tcp, &shared));
+            thread::spawn(move || {
+                serve(tcp, &shared);
+                shared.open.fetch_sub(1, Ordering::SeqCst);
+            });
         }
     });
 }

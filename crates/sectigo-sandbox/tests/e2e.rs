@@ -459,3 +459,28 @@ fn the_binary_takes_a_seed_file() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown account nobody"));
     std::fs::remove_file(path).unwrap();
 }
+
+/// Found by fuzzing (`cargo xtask fuzz`, target sandbox_request): a redirect target with CR LF
+/// in it once ended the `Location` header early, so the rest of it became headers and body of
+/// its own. Header values now hold visible ASCII only.
+#[test]
+fn a_redirect_target_cannot_inject_headers() {
+    let sandbox = start(|c| {
+        c.http_port = Some(0);
+        c.api.accept_plain_http = true;
+    });
+    let error_url = "http://panel.example/error\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK";
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("loginName", LOGIN)
+        .append_pair("loginPassword", "wrong")
+        .append_pair("errorURL", error_url)
+        .finish();
+    let (status, answer) = raw(&sandbox, &post("/products/!PlaceOrder", &form));
+    assert_eq!(status, 302, "{answer}");
+    let (head, rest) = answer.split_once("\r\n\r\n").unwrap();
+    assert_eq!(rest, "", "nothing after the head: {answer:?}");
+    let location = head.lines().find_map(|l| l.strip_prefix("Location: ")).unwrap();
+    assert!(location.starts_with("http://panel.example/error%0D%0AContent-Length:%200"), "{location}");
+    assert!(location.bytes().all(|b| b.is_ascii_graphic()), "{location:?}");
+    assert_eq!(head.lines().filter(|l| l.starts_with("Content-Length:")).count(), 1, "{head}");
+}

@@ -95,5 +95,7 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
             .collect();
         println!("valgrind {}: {}", bin.file_name().unwrap_or_default().to_string_lossy(), summary.join(" | "));
     }
+    let calls = sandbox.check_log(&[])?;
+    println!("sandbox log: {calls} calls, passwords redacted, no canary");
     Ok(())
 }

@@ -43,7 +43,10 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
     fpm(&web)?;
     apache(&web)?;
     cli_server(&web)?;
-    composer(root, prefix, work, &sandbox)
+    composer(root, prefix, work, &sandbox)?;
+    let calls = sandbox.check_log(&[CANARY])?;
+    println!("sandbox log: {calls} calls, passwords redacted, no canary");
+    Ok(())
 }
 
 /// What the web tests share: the php.ini lines, the pages, the environment.
