@@ -2,6 +2,7 @@
 
 mod codegen;
 mod dist;
+mod fuzz;
 mod process;
 mod setup;
 mod spec_json;
@@ -14,6 +15,9 @@ const USAGE: &str = "usage: cargo xtask COMMAND
   spec --json         print the checked spec as JSON
   dist                build the release artefacts into dist/: the C and PHP archive, the
                       Python wheel and sdist, the Rust crate, SHA256SUMS
+  fuzz [--seconds N] [TARGET...]
+                      coverage-guided fuzzing of the parsers (decode, prepare, ffi,
+                      sandbox_request), N seconds each (default 60); report in target/fuzz/
   test                every test, with its own set-up: codegen --check, Rust tests, examples
                       and docs, dist, then C, PHP and Python on the artefacts, clippy";
 
@@ -25,6 +29,7 @@ fn main() -> ExitCode {
         Some((&"codegen", rest)) => codegen::command(&root, rest),
         Some((&"spec", rest)) => spec_json::command(&root, rest),
         Some((&"dist", rest)) => dist::command(&root, rest),
+        Some((&"fuzz", rest)) => fuzz::command(&root, rest),
         Some((&"test", rest)) => test::command(&root, rest),
         _ => Err(USAGE.to_owned()),
     };

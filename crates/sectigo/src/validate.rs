@@ -243,6 +243,7 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &self.param;
         match &self.kind {
+            ViolationKind::Unknown if p.is_empty() => write!(f, "a parameter has an empty name"),
             ViolationKind::Unknown => write!(f, "`{p}` is not a parameter of this endpoint"),
             ViolationKind::Duplicate => write!(f, "`{p}` is given more than once"),
             ViolationKind::Missing { credential: false } => write!(f, "`{p}` is required"),

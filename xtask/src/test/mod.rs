@@ -2,8 +2,9 @@
 //!
 //! Installs what the machine lacks (Debian packages as root, Python tools into virtual
 //! environments of its own) or stops at once naming it, then: codegen --check, the Rust tests
-//! and examples, the crate's docs with warnings denied, `cargo xtask dist`, and the C, PHP and
-//! Python suites on the release artefacts as users install them, then clippy.
+//! and examples, the crate's docs with warnings denied, a short fuzzing pass, `cargo xtask
+//! dist`, and the C, PHP and Python suites on the release artefacts as users install them,
+//! then clippy.
 
 mod c;
 mod php;
@@ -18,6 +19,8 @@ use crate::setup;
 
 /// The crate's examples that run on their own (against an in-process sandbox).
 const EXAMPLES: &[&str] = &["sandbox_order", "prepare_order"];
+/// Seconds of fuzzing per target in a test run (`cargo xtask fuzz` runs longer).
+const FUZZ_SECONDS: u64 = 15;
 
 pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     if !args.is_empty() {
@@ -53,6 +56,13 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
             .env("RUSTDOCFLAGS", "-D warnings")
             .args(["doc", "--locked", "--no-deps", "-p", "sectigo", "--all-features"]),
     )?;
+    let findings: Vec<String> = crate::fuzz::run(root, crate::fuzz::TARGETS, FUZZ_SECONDS)?
+        .into_iter()
+        .flat_map(|r| r.failures)
+        .collect();
+    if !findings.is_empty() {
+        return Err(format!("fuzzing found failures; replay each with its target: {findings:?}"));
+    }
     let dist = crate::dist::run(root)?;
 
     let work = root.join("target/release-tests");

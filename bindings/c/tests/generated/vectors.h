@@ -67,44 +67,53 @@ static const sv_violation SV_REQ_4_VIOLATIONS[] = {
 static const sv_pair SV_REQ_5_PARAMS[] = {
     {"loginName", "login_name"},
     {"loginPassword", "login_password"},
-    {"orderNumber", "order_number"},
+    {"orderNumber", "1"},
+    {"", "4"},
+};
+static const sv_violation SV_REQ_5_VIOLATIONS[] = {
+    {"", "unknown"},
 };
 static const sv_pair SV_REQ_6_PARAMS[] = {
+    {"loginName", "login_name"},
+    {"loginPassword", "login_password"},
+    {"orderNumber", "order_number"},
+};
+static const sv_pair SV_REQ_7_PARAMS[] = {
     {"RESPONSEFORMAT", "1"},
     {"ordernumber", "A-1 b/2"},
     {"LOGINNAME", "me"},
     {"loginpassword", "p&ss=w\303\266rd"},
 };
-static const sv_violation SV_REQ_7_VIOLATIONS[] = {
+static const sv_violation SV_REQ_8_VIOLATIONS[] = {
     {"loginName", "required"},
     {"loginPassword", "required"},
     {"orderNumber", "required"},
 };
-static const sv_pair SV_REQ_8_PARAMS[] = {
+static const sv_pair SV_REQ_9_PARAMS[] = {
     {"loginName", "a"},
     {"loginPassword", "b"},
     {"orderNumber", "1"},
     {"responseFormat", "2"},
     {"SID", "x"},
 };
-static const sv_violation SV_REQ_8_VIOLATIONS[] = {
+static const sv_violation SV_REQ_9_VIOLATIONS[] = {
     {"responseFormat", "allowed_values"},
     {"SID", "unknown"},
 };
-static const sv_pair SV_REQ_9_PARAMS[] = {
+static const sv_pair SV_REQ_10_PARAMS[] = {
     {"loginName", "\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251"},
     {"loginPassword", "p"},
     {"orderNumber", "1"},
 };
-static const sv_pair SV_REQ_10_PARAMS[] = {
+static const sv_pair SV_REQ_11_PARAMS[] = {
     {"loginName", "\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251"},
     {"loginPassword", "p"},
     {"orderNumber", "1"},
 };
-static const sv_violation SV_REQ_10_VIOLATIONS[] = {
+static const sv_violation SV_REQ_11_VIOLATIONS[] = {
     {"loginName", "max_length"},
 };
-static const sv_pair SV_REQ_11_PARAMS[] = {
+static const sv_pair SV_REQ_12_PARAMS[] = {
     {"loginName", "login_name"},
     {"loginPassword", "login_password"},
     {"1_PPP", "9974"},
@@ -114,21 +123,6 @@ static const sv_pair SV_REQ_11_PARAMS[] = {
     {"surname", "Doe"},
     {"reseller", "Y"},
     {"ap", "reseller_brand_name"},
-};
-static const sv_pair SV_REQ_12_PARAMS[] = {
-    {"ap", "myresellerbrand"},
-    {"reseller", "y"},
-    {"errorURL", "http://www.mydomain.com/error_page.html"},
-    {"successURL", "http://www.mydomain.com/success_page.html"},
-    {"emailAddress", "customer@example.com"},
-    {"name", "Fred Bloggs"},
-    {"organizationName", "Example Ltd"},
-    {"1_PPP", "9974"},
-    {"1_MACAddress", "00:11:22:33:44:55"},
-};
-static const sv_violation SV_REQ_12_VIOLATIONS[] = {
-    {"loginName", "required"},
-    {"loginPassword", "required"},
 };
 static const sv_pair SV_REQ_13_PARAMS[] = {
     {"ap", "myresellerbrand"},
@@ -140,10 +134,25 @@ static const sv_pair SV_REQ_13_PARAMS[] = {
     {"organizationName", "Example Ltd"},
     {"1_PPP", "9974"},
     {"1_MACAddress", "00:11:22:33:44:55"},
+};
+static const sv_violation SV_REQ_13_VIOLATIONS[] = {
+    {"loginName", "required"},
+    {"loginPassword", "required"},
+};
+static const sv_pair SV_REQ_14_PARAMS[] = {
+    {"ap", "myresellerbrand"},
+    {"reseller", "y"},
+    {"errorURL", "http://www.mydomain.com/error_page.html"},
+    {"successURL", "http://www.mydomain.com/success_page.html"},
+    {"emailAddress", "customer@example.com"},
+    {"name", "Fred Bloggs"},
+    {"organizationName", "Example Ltd"},
+    {"1_PPP", "9974"},
+    {"1_MACAddress", "00:11:22:33:44:55"},
     {"loginName", "login_name"},
     {"loginPassword", "login_password"},
 };
-static const sv_pair SV_REQ_14_PARAMS[] = {
+static const sv_pair SV_REQ_15_PARAMS[] = {
     {"ap", "resellerbrand"},
     {"reseller", "y"},
     {"emailAddress", "[email protected]"},
@@ -153,10 +162,10 @@ static const sv_pair SV_REQ_14_PARAMS[] = {
     {"loginPassword", "login_password"},
     {"name", "Fred"},
 };
-static const sv_violation SV_REQ_14_VIOLATIONS[] = {
+static const sv_violation SV_REQ_15_VIOLATIONS[] = {
     {"name", "duplicate"},
 };
-static const sv_pair SV_REQ_15_PARAMS[] = {
+static const sv_pair SV_REQ_16_PARAMS[] = {
     {"_2_PPP", "9600"},
     {"_2_visibility", "0"},
     {"_1_days", "30"},
@@ -169,7 +178,7 @@ static const sv_pair SV_REQ_15_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_pair SV_REQ_16_PARAMS[] = {
+static const sv_pair SV_REQ_17_PARAMS[] = {
     {"1_ID", "123"},
     {"ap", "b"},
     {"reseller", "Y"},
@@ -179,7 +188,7 @@ static const sv_pair SV_REQ_16_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_pair SV_REQ_17_PARAMS[] = {
+static const sv_pair SV_REQ_18_PARAMS[] = {
     {"ap", "b"},
     {"reseller", "Y"},
     {"name", "n"},
@@ -187,10 +196,10 @@ static const sv_pair SV_REQ_17_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_17_VIOLATIONS[] = {
+static const sv_violation SV_REQ_18_VIOLATIONS[] = {
     {"items", "min_items"},
 };
-static const sv_pair SV_REQ_18_PARAMS[] = {
+static const sv_pair SV_REQ_19_PARAMS[] = {
     {"1_PPP", "9974"},
     {"3_PPP", "9600"},
     {"ap", "b"},
@@ -200,10 +209,10 @@ static const sv_pair SV_REQ_18_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_18_VIOLATIONS[] = {
+static const sv_violation SV_REQ_19_VIOLATIONS[] = {
     {"3_*", "item_numbering"},
 };
-static const sv_pair SV_REQ_19_PARAMS[] = {
+static const sv_pair SV_REQ_20_PARAMS[] = {
     {"1_days", "30"},
     {"ap", "b"},
     {"reseller", "Y"},
@@ -212,10 +221,10 @@ static const sv_pair SV_REQ_19_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_19_VIOLATIONS[] = {
+static const sv_violation SV_REQ_20_VIOLATIONS[] = {
     {"1_ID|1_PPP", "item_one_of"},
 };
-static const sv_pair SV_REQ_20_PARAMS[] = {
+static const sv_pair SV_REQ_21_PARAMS[] = {
     {"1_PPP", "ninety"},
     {"1_visibility", "1"},
     {"ap", "b"},
@@ -225,11 +234,11 @@ static const sv_pair SV_REQ_20_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_20_VIOLATIONS[] = {
+static const sv_violation SV_REQ_21_VIOLATIONS[] = {
     {"1_PPP", "integer"},
     {"1_visibility", "allowed_values"},
 };
-static const sv_pair SV_REQ_21_PARAMS[] = {
+static const sv_pair SV_REQ_22_PARAMS[] = {
     {"foreName", "John"},
     {"1_PPP", "9974"},
     {"ap", "b"},
@@ -238,7 +247,7 @@ static const sv_pair SV_REQ_21_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_pair SV_REQ_22_PARAMS[] = {
+static const sv_pair SV_REQ_23_PARAMS[] = {
     {"title", "Dr"},
     {"1_PPP", "9974"},
     {"ap", "b"},
@@ -247,10 +256,10 @@ static const sv_pair SV_REQ_22_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_22_VIOLATIONS[] = {
+static const sv_violation SV_REQ_23_VIOLATIONS[] = {
     {"name|foreName|surName", "one_of"},
 };
-static const sv_pair SV_REQ_23_PARAMS[] = {
+static const sv_pair SV_REQ_24_PARAMS[] = {
     {"country", "GB"},
     {"offercode", "free_ev_upgrade"},
     {"businesscategory", "d"},
@@ -262,7 +271,7 @@ static const sv_pair SV_REQ_23_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_pair SV_REQ_24_PARAMS[] = {
+static const sv_pair SV_REQ_25_PARAMS[] = {
     {"countryName", "USA"},
     {"offerCode", "HALF_PRICE"},
     {"reseller", "maybe"},
@@ -273,13 +282,13 @@ static const sv_pair SV_REQ_24_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_24_VIOLATIONS[] = {
+static const sv_violation SV_REQ_25_VIOLATIONS[] = {
     {"countryName", "max_length"},
     {"countryName", "country_code"},
     {"offerCode", "allowed_values"},
     {"reseller", "allowed_values"},
 };
-static const sv_pair SV_REQ_25_PARAMS[] = {
+static const sv_pair SV_REQ_26_PARAMS[] = {
     {"countryName", "GB"},
     {"country", "US"},
     {"1_PPP", "9974"},
@@ -290,10 +299,10 @@ static const sv_pair SV_REQ_25_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_25_VIOLATIONS[] = {
+static const sv_violation SV_REQ_26_VIOLATIONS[] = {
     {"countryName", "duplicate"},
 };
-static const sv_pair SV_REQ_26_PARAMS[] = {
+static const sv_pair SV_REQ_27_PARAMS[] = {
     {"successURL", "https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
     {"errorURL", "https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
     {"1_PPP", "9974"},
@@ -304,10 +313,10 @@ static const sv_pair SV_REQ_26_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_26_VIOLATIONS[] = {
+static const sv_violation SV_REQ_27_VIOLATIONS[] = {
     {"errorURL", "max_length"},
 };
-static const sv_pair SV_REQ_27_PARAMS[] = {
+static const sv_pair SV_REQ_28_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "30"},
     {"companyWebsite", "https://hosting.example"},
@@ -325,7 +334,7 @@ static const sv_pair SV_REQ_27_PARAMS[] = {
     {"adminLoginPassword", "s3cret!"},
     {"enableAutoApply", "Y"},
 };
-static const sv_pair SV_REQ_28_PARAMS[] = {
+static const sv_pair SV_REQ_29_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "29"},
     {"companyWebsite", "https://hosting.example"},
@@ -343,11 +352,11 @@ static const sv_pair SV_REQ_28_PARAMS[] = {
     {"adminLoginPassword", "s3cret!"},
     {"enableAutoApply", "Y"},
 };
-static const sv_violation SV_REQ_28_VIOLATIONS[] = {
+static const sv_violation SV_REQ_29_VIOLATIONS[] = {
     {"brandName", "required_when"},
     {"enableAutoApply", "only_when"},
 };
-static const sv_pair SV_REQ_29_PARAMS[] = {
+static const sv_pair SV_REQ_30_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"enableAutoApply", "N"},
@@ -365,7 +374,7 @@ static const sv_pair SV_REQ_29_PARAMS[] = {
     {"adminLoginName", "pki"},
     {"adminLoginPassword", "pw"},
 };
-static const sv_pair SV_REQ_30_PARAMS[] = {
+static const sv_pair SV_REQ_31_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"brandName", "Example"},
@@ -383,10 +392,10 @@ static const sv_pair SV_REQ_30_PARAMS[] = {
     {"adminLoginName", "example_admin"},
     {"adminLoginPassword", "s3cret!"},
 };
-static const sv_violation SV_REQ_30_VIOLATIONS[] = {
+static const sv_violation SV_REQ_31_VIOLATIONS[] = {
     {"brandName", "only_when"},
 };
-static const sv_pair SV_REQ_31_PARAMS[] = {
+static const sv_pair SV_REQ_32_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "29"},
     {"brandName", "Example"},
@@ -406,7 +415,7 @@ static const sv_pair SV_REQ_31_PARAMS[] = {
     {"billingTitle", "Ms"},
     {"billingPostalCode", "10001"},
 };
-static const sv_violation SV_REQ_31_VIOLATIONS[] = {
+static const sv_violation SV_REQ_32_VIOLATIONS[] = {
     {"billingEmailAddress", "group"},
     {"billingTelephoneNumber", "group"},
     {"billingOrganizationName", "group"},
@@ -415,7 +424,7 @@ static const sv_violation SV_REQ_31_VIOLATIONS[] = {
     {"billingStateOrProvinceName", "group"},
     {"billingCountryName", "group"},
 };
-static const sv_pair SV_REQ_32_PARAMS[] = {
+static const sv_pair SV_REQ_33_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"companyWebsite", "https://pki.example"},
@@ -438,7 +447,7 @@ static const sv_pair SV_REQ_32_PARAMS[] = {
     {"tradingPostalCode", "YO1 1AA"},
     {"tradingCountryName", "GB"},
 };
-static const sv_pair SV_REQ_33_PARAMS[] = {
+static const sv_pair SV_REQ_34_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "31"},
     {"companyWebsite", "https://hosting.example"},
@@ -457,12 +466,12 @@ static const sv_pair SV_REQ_33_PARAMS[] = {
     {"companyNumber", "12345678901234567890123456"},
     {"dunsNumber", "123456789012345678901"},
 };
-static const sv_violation SV_REQ_33_VIOLATIONS[] = {
+static const sv_violation SV_REQ_34_VIOLATIONS[] = {
     {"partnerType", "allowed_values"},
     {"companyNumber", "max_length"},
     {"dunsNumber", "max_length"},
 };
-static const sv_pair SV_REQ_34_PARAMS[] = {
+static const sv_pair SV_REQ_35_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "30"},
     {"companyWebsite", "https://hosting.example"},
@@ -480,10 +489,10 @@ static const sv_pair SV_REQ_34_PARAMS[] = {
     {"adminLoginPassword", "s3cret!"},
     {"loginName", "x"},
 };
-static const sv_violation SV_REQ_34_VIOLATIONS[] = {
+static const sv_violation SV_REQ_35_VIOLATIONS[] = {
     {"loginName", "unknown"},
 };
-static const sv_pair SV_REQ_35_PARAMS[] = {
+static const sv_pair SV_REQ_36_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"companyWebsite", "https://pki.example"},
@@ -502,14 +511,14 @@ static const sv_pair SV_REQ_35_PARAMS[] = {
     {"adminPostOfficeBox", "PO 1"},
     {"adminCountryName", "GB"},
 };
-static const sv_violation SV_REQ_35_VIOLATIONS[] = {
+static const sv_violation SV_REQ_36_VIOLATIONS[] = {
     {"adminOrganizationName", "group"},
     {"adminStreetAddress1", "group"},
     {"adminLocalityName", "group"},
     {"adminStateOrProvinceName", "group"},
     {"adminPostalCode", "group"},
 };
-static const sv_pair SV_REQ_36_PARAMS[] = {
+static const sv_pair SV_REQ_37_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"companyWebsite", "https://pki.example"},
@@ -528,7 +537,7 @@ static const sv_pair SV_REQ_36_PARAMS[] = {
     {"orgEmailAddress", "org@pki.example"},
     {"orgStreetAddress2", "Unit 4"},
 };
-static const sv_violation SV_REQ_36_VIOLATIONS[] = {
+static const sv_violation SV_REQ_37_VIOLATIONS[] = {
     {"orgTelephoneNumber", "group"},
     {"orgOrganizationName", "group"},
     {"orgStreetAddress1", "group"},
@@ -607,40 +616,41 @@ static const sv_request_case SV_REQUESTS[] = {
     {"auto_authorize.toml", "test-and-disable-swp-lower-case", "!AutoAuthorize", 5, SV_REQ_2_PARAMS, "loginName=a&loginPassword=b&orderNumber=42&test=N&disableSWP=Y", 0, NULL},
     {"auto_authorize.toml", "bad-flag", "!AutoAuthorize", 4, SV_REQ_3_PARAMS, NULL, 1, SV_REQ_3_VIOLATIONS},
     {"auto_authorize.toml", "duplicate-in-another-case", "!AutoAuthorize", 4, SV_REQ_4_PARAMS, NULL, 1, SV_REQ_4_VIOLATIONS},
-    {"init_customer_session.toml", "doc-sample-request", "!initCustomerSession", 3, SV_REQ_5_PARAMS, "loginName=login_name&loginPassword=login_password&orderNumber=order_number", 0, NULL},
-    {"init_customer_session.toml", "url-encoded-format-and-case-insensitive-names", "initcustomersession", 4, SV_REQ_6_PARAMS, "loginName=me&loginPassword=p%26ss%3Dw%C3%B6rd&orderNumber=A-1+b%2F2&responseFormat=1", 0, NULL},
-    {"init_customer_session.toml", "missing-everything", "!initCustomerSession", 0, NULL, NULL, 3, SV_REQ_7_VIOLATIONS},
-    {"init_customer_session.toml", "bad-response-format-and-unknown-parameter", "!initCustomerSession", 5, SV_REQ_8_PARAMS, NULL, 2, SV_REQ_8_VIOLATIONS},
-    {"init_customer_session.toml", "login-name-64-multibyte-characters", "!initCustomerSession", 3, SV_REQ_9_PARAMS, "loginName=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9&loginPassword=p&orderNumber=1", 0, NULL},
-    {"init_customer_session.toml", "login-name-65-multibyte-characters", "!initCustomerSession", 3, SV_REQ_10_PARAMS, NULL, 1, SV_REQ_10_VIOLATIONS},
-    {"place_order.toml", "doc-sample-request", "!PlaceOrder", 9, SV_REQ_11_PARAMS, "ap=reseller_brand_name&reseller=Y&isReturningCustomer=N&foreName=John&surName=Doe&emailAddress=%5Bemail+protected%5D&loginName=login_name&loginPassword=login_password&1_PPP=9974", 0, NULL},
-    {"place_order.toml", "doc-html-form-as-is", "!PlaceOrder", 9, SV_REQ_12_PARAMS, NULL, 2, SV_REQ_12_VIOLATIONS},
-    {"place_order.toml", "doc-html-form-with-credentials", "!PlaceOrder", 11, SV_REQ_13_PARAMS, "ap=myresellerbrand&reseller=Y&errorURL=http%3A%2F%2Fwww.mydomain.com%2Ferror_page.html&successURL=http%3A%2F%2Fwww.mydomain.com%2Fsuccess_page.html&organizationName=Example+Ltd&name=Fred+Bloggs&emailAddress=customer%40example.com&loginName=login_name&loginPassword=login_password&1_PPP=9974&1_MACAddress=00%3A11%3A22%3A33%3A44%3A55", 0, NULL},
-    {"place_order.toml", "doc-url-example-sends-name-twice", "!PlaceOrder", 8, SV_REQ_14_PARAMS, NULL, 1, SV_REQ_14_VIOLATIONS},
-    {"place_order.toml", "items-underscore-form-and-order", "!PlaceOrder", 11, SV_REQ_15_PARAMS, "ap=b&reseller=N&name=n&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9675&1_days=30&1_quantity=3&2_PPP=9600&2_visibility=0", 0, NULL},
-    {"place_order.toml", "items-by-id", "!PlaceOrder", 8, SV_REQ_16_PARAMS, "ap=b&reseller=Y&foreName=A&surName=B&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_ID=123", 0, NULL},
-    {"place_order.toml", "no-items", "!PlaceOrder", 6, SV_REQ_17_PARAMS, NULL, 1, SV_REQ_17_VIOLATIONS},
-    {"place_order.toml", "item-gap", "!PlaceOrder", 8, SV_REQ_18_PARAMS, NULL, 1, SV_REQ_18_VIOLATIONS},
-    {"place_order.toml", "item-without-id-or-ppp", "!PlaceOrder", 7, SV_REQ_19_PARAMS, NULL, 1, SV_REQ_19_VIOLATIONS},
-    {"place_order.toml", "item-values", "!PlaceOrder", 8, SV_REQ_20_PARAMS, NULL, 2, SV_REQ_20_VIOLATIONS},
-    {"place_order.toml", "forename-alone-replaces-name", "!PlaceOrder", 7, SV_REQ_21_PARAMS, "ap=b&reseller=Y&foreName=John&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
-    {"place_order.toml", "no-name-at-all", "!PlaceOrder", 7, SV_REQ_22_PARAMS, NULL, 1, SV_REQ_22_VIOLATIONS},
-    {"place_order.toml", "country-alias-offer-code-and-category", "!PlaceOrder", 10, SV_REQ_23_PARAMS, "ap=b&reseller=Y&offerCode=FREE_EV_UPGRADE&countryName=GB&BusinessCategory=d&name=n&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
-    {"place_order.toml", "bad-country-offer-and-reseller", "!PlaceOrder", 9, SV_REQ_24_PARAMS, NULL, 4, SV_REQ_24_VIOLATIONS},
-    {"place_order.toml", "country-and-alias-together", "!PlaceOrder", 9, SV_REQ_25_PARAMS, NULL, 1, SV_REQ_25_VIOLATIONS},
-    {"place_order.toml", "url-lengths-at-and-over-255", "!PlaceOrder", 9, SV_REQ_26_PARAMS, NULL, 1, SV_REQ_26_VIOLATIONS},
-    {"tier2_partner_signup.toml", "web-host-reseller-minimal", "tier2_partner_signup", 16, SV_REQ_27_PARAMS, "ap=tier1brand&partnerType=30&enableAutoApply=Y&companyWebsite=https%3A%2F%2Fhosting.example&organizationName=Example+Hosting&streetAddress1=1+Main+St&streetAddress2=Suite+2&streetAddress3=Floor+3&localityName=Springfield&stateOrProvinceName=IL&postalCode=62701&countryName=US&adminEmailAddress=admin%40hosting.example&adminTelephoneNumber=%2B1+555+0100&adminLoginName=example_admin&adminLoginPassword=s3cret%21", 0, NULL},
-    {"tier2_partner_signup.toml", "reseller-needs-brand-name", "tier2_partner_signup", 16, SV_REQ_28_PARAMS, NULL, 2, SV_REQ_28_VIOLATIONS},
-    {"tier2_partner_signup.toml", "auto-apply-default-is-harmless", "tier2_partner_signup", 16, SV_REQ_29_PARAMS, "ap=tier1brand&partnerType=32&enableAutoApply=N&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1&streetAddress2=2&streetAddress3=3&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1&countryName=GB&adminEmailAddress=a%40pki.example&adminTelephoneNumber=1&adminLoginName=pki&adminLoginPassword=pw", 0, NULL},
-    {"tier2_partner_signup.toml", "brand-name-only-for-resellers", "tier2_partner_signup", 16, SV_REQ_30_PARAMS, NULL, 1, SV_REQ_30_VIOLATIONS},
-    {"tier2_partner_signup.toml", "partial-billing-contact-and-address", "tier2_partner_signup", 18, SV_REQ_31_PARAMS, NULL, 7, SV_REQ_31_VIOLATIONS},
-    {"tier2_partner_signup.toml", "complete-trading-address", "tier2_partner_signup", 21, SV_REQ_32_PARAMS, "ap=tier1brand&partnerType=32&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1+Main+St&streetAddress2=-&streetAddress3=-&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1+1AA&countryName=GB&adminEmailAddress=admin%40pki.example&adminTelephoneNumber=%2B44+113+000&adminLoginName=pki_admin&adminLoginPassword=pw&tradingOrganizationName=Example+Trading&tradingStreetAddress1=2+High+St&tradingLocalityName=York&tradingStateOrProvinceName=North+Yorkshire&tradingPostalCode=YO1+1AA&tradingCountryName=GB", 0, NULL},
-    {"tier2_partner_signup.toml", "partner-type-and-lengths", "tier2_partner_signup", 17, SV_REQ_33_PARAMS, NULL, 3, SV_REQ_33_VIOLATIONS},
-    {"tier2_partner_signup.toml", "no-login-fields-since-1-04", "tier2_partner_signup", 16, SV_REQ_34_PARAMS, NULL, 1, SV_REQ_34_VIOLATIONS},
-    {"tier2_partner_signup.toml", "partial-admin-address", "tier2_partner_signup", 17, SV_REQ_35_PARAMS, NULL, 5, SV_REQ_35_VIOLATIONS},
-    {"tier2_partner_signup.toml", "partial-org-contact-and-address", "tier2_partner_signup", 17, SV_REQ_36_PARAMS, NULL, 7, SV_REQ_36_VIOLATIONS},
+    {"auto_authorize.toml", "fuzz-empty-parameter-name", "!AutoAuthorize", 4, SV_REQ_5_PARAMS, NULL, 1, SV_REQ_5_VIOLATIONS},
+    {"init_customer_session.toml", "doc-sample-request", "!initCustomerSession", 3, SV_REQ_6_PARAMS, "loginName=login_name&loginPassword=login_password&orderNumber=order_number", 0, NULL},
+    {"init_customer_session.toml", "url-encoded-format-and-case-insensitive-names", "initcustomersession", 4, SV_REQ_7_PARAMS, "loginName=me&loginPassword=p%26ss%3Dw%C3%B6rd&orderNumber=A-1+b%2F2&responseFormat=1", 0, NULL},
+    {"init_customer_session.toml", "missing-everything", "!initCustomerSession", 0, NULL, NULL, 3, SV_REQ_8_VIOLATIONS},
+    {"init_customer_session.toml", "bad-response-format-and-unknown-parameter", "!initCustomerSession", 5, SV_REQ_9_PARAMS, NULL, 2, SV_REQ_9_VIOLATIONS},
+    {"init_customer_session.toml", "login-name-64-multibyte-characters", "!initCustomerSession", 3, SV_REQ_10_PARAMS, "loginName=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9&loginPassword=p&orderNumber=1", 0, NULL},
+    {"init_customer_session.toml", "login-name-65-multibyte-characters", "!initCustomerSession", 3, SV_REQ_11_PARAMS, NULL, 1, SV_REQ_11_VIOLATIONS},
+    {"place_order.toml", "doc-sample-request", "!PlaceOrder", 9, SV_REQ_12_PARAMS, "ap=reseller_brand_name&reseller=Y&isReturningCustomer=N&foreName=John&surName=Doe&emailAddress=%5Bemail+protected%5D&loginName=login_name&loginPassword=login_password&1_PPP=9974", 0, NULL},
+    {"place_order.toml", "doc-html-form-as-is", "!PlaceOrder", 9, SV_REQ_13_PARAMS, NULL, 2, SV_REQ_13_VIOLATIONS},
+    {"place_order.toml", "doc-html-form-with-credentials", "!PlaceOrder", 11, SV_REQ_14_PARAMS, "ap=myresellerbrand&reseller=Y&errorURL=http%3A%2F%2Fwww.mydomain.com%2Ferror_page.html&successURL=http%3A%2F%2Fwww.mydomain.com%2Fsuccess_page.html&organizationName=Example+Ltd&name=Fred+Bloggs&emailAddress=customer%40example.com&loginName=login_name&loginPassword=login_password&1_PPP=9974&1_MACAddress=00%3A11%3A22%3A33%3A44%3A55", 0, NULL},
+    {"place_order.toml", "doc-url-example-sends-name-twice", "!PlaceOrder", 8, SV_REQ_15_PARAMS, NULL, 1, SV_REQ_15_VIOLATIONS},
+    {"place_order.toml", "items-underscore-form-and-order", "!PlaceOrder", 11, SV_REQ_16_PARAMS, "ap=b&reseller=N&name=n&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9675&1_days=30&1_quantity=3&2_PPP=9600&2_visibility=0", 0, NULL},
+    {"place_order.toml", "items-by-id", "!PlaceOrder", 8, SV_REQ_17_PARAMS, "ap=b&reseller=Y&foreName=A&surName=B&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_ID=123", 0, NULL},
+    {"place_order.toml", "no-items", "!PlaceOrder", 6, SV_REQ_18_PARAMS, NULL, 1, SV_REQ_18_VIOLATIONS},
+    {"place_order.toml", "item-gap", "!PlaceOrder", 8, SV_REQ_19_PARAMS, NULL, 1, SV_REQ_19_VIOLATIONS},
+    {"place_order.toml", "item-without-id-or-ppp", "!PlaceOrder", 7, SV_REQ_20_PARAMS, NULL, 1, SV_REQ_20_VIOLATIONS},
+    {"place_order.toml", "item-values", "!PlaceOrder", 8, SV_REQ_21_PARAMS, NULL, 2, SV_REQ_21_VIOLATIONS},
+    {"place_order.toml", "forename-alone-replaces-name", "!PlaceOrder", 7, SV_REQ_22_PARAMS, "ap=b&reseller=Y&foreName=John&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
+    {"place_order.toml", "no-name-at-all", "!PlaceOrder", 7, SV_REQ_23_PARAMS, NULL, 1, SV_REQ_23_VIOLATIONS},
+    {"place_order.toml", "country-alias-offer-code-and-category", "!PlaceOrder", 10, SV_REQ_24_PARAMS, "ap=b&reseller=Y&offerCode=FREE_EV_UPGRADE&countryName=GB&BusinessCategory=d&name=n&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
+    {"place_order.toml", "bad-country-offer-and-reseller", "!PlaceOrder", 9, SV_REQ_25_PARAMS, NULL, 4, SV_REQ_25_VIOLATIONS},
+    {"place_order.toml", "country-and-alias-together", "!PlaceOrder", 9, SV_REQ_26_PARAMS, NULL, 1, SV_REQ_26_VIOLATIONS},
+    {"place_order.toml", "url-lengths-at-and-over-255", "!PlaceOrder", 9, SV_REQ_27_PARAMS, NULL, 1, SV_REQ_27_VIOLATIONS},
+    {"tier2_partner_signup.toml", "web-host-reseller-minimal", "tier2_partner_signup", 16, SV_REQ_28_PARAMS, "ap=tier1brand&partnerType=30&enableAutoApply=Y&companyWebsite=https%3A%2F%2Fhosting.example&organizationName=Example+Hosting&streetAddress1=1+Main+St&streetAddress2=Suite+2&streetAddress3=Floor+3&localityName=Springfield&stateOrProvinceName=IL&postalCode=62701&countryName=US&adminEmailAddress=admin%40hosting.example&adminTelephoneNumber=%2B1+555+0100&adminLoginName=example_admin&adminLoginPassword=s3cret%21", 0, NULL},
+    {"tier2_partner_signup.toml", "reseller-needs-brand-name", "tier2_partner_signup", 16, SV_REQ_29_PARAMS, NULL, 2, SV_REQ_29_VIOLATIONS},
+    {"tier2_partner_signup.toml", "auto-apply-default-is-harmless", "tier2_partner_signup", 16, SV_REQ_30_PARAMS, "ap=tier1brand&partnerType=32&enableAutoApply=N&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1&streetAddress2=2&streetAddress3=3&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1&countryName=GB&adminEmailAddress=a%40pki.example&adminTelephoneNumber=1&adminLoginName=pki&adminLoginPassword=pw", 0, NULL},
+    {"tier2_partner_signup.toml", "brand-name-only-for-resellers", "tier2_partner_signup", 16, SV_REQ_31_PARAMS, NULL, 1, SV_REQ_31_VIOLATIONS},
+    {"tier2_partner_signup.toml", "partial-billing-contact-and-address", "tier2_partner_signup", 18, SV_REQ_32_PARAMS, NULL, 7, SV_REQ_32_VIOLATIONS},
+    {"tier2_partner_signup.toml", "complete-trading-address", "tier2_partner_signup", 21, SV_REQ_33_PARAMS, "ap=tier1brand&partnerType=32&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1+Main+St&streetAddress2=-&streetAddress3=-&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1+1AA&countryName=GB&adminEmailAddress=admin%40pki.example&adminTelephoneNumber=%2B44+113+000&adminLoginName=pki_admin&adminLoginPassword=pw&tradingOrganizationName=Example+Trading&tradingStreetAddress1=2+High+St&tradingLocalityName=York&tradingStateOrProvinceName=North+Yorkshire&tradingPostalCode=YO1+1AA&tradingCountryName=GB", 0, NULL},
+    {"tier2_partner_signup.toml", "partner-type-and-lengths", "tier2_partner_signup", 17, SV_REQ_34_PARAMS, NULL, 3, SV_REQ_34_VIOLATIONS},
+    {"tier2_partner_signup.toml", "no-login-fields-since-1-04", "tier2_partner_signup", 16, SV_REQ_35_PARAMS, NULL, 1, SV_REQ_35_VIOLATIONS},
+    {"tier2_partner_signup.toml", "partial-admin-address", "tier2_partner_signup", 17, SV_REQ_36_PARAMS, NULL, 5, SV_REQ_36_VIOLATIONS},
+    {"tier2_partner_signup.toml", "partial-org-contact-and-address", "tier2_partner_signup", 17, SV_REQ_37_PARAMS, NULL, 7, SV_REQ_37_VIOLATIONS},
 };
-#define SV_REQUEST_COUNT 37
+#define SV_REQUEST_COUNT 38
 
 static const sv_response_case SV_RESPONSES[] = {
     {"auto_authorize.toml", "doc-sample-success-sitelock", "!AutoAuthorize", 0, NULL, 200, NULL, "0\01211111111\01222222222", 19, "success", 1, 0LL, 2, SV_RES_0_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},
