@@ -5,7 +5,7 @@
 //! (LLVM's sancov passes, which stable rustc runs; no sanitizer) and run one after the other
 //! for N seconds each (default 60), each on its corpus in `target/fuzz/corpus/TARGET` plus seeds
 //! written here from the test vectors. A panic, an input slower than 10 s (a hang) or memory
-//! past 2 GiB fails the run and leaves the input in `target/fuzz/artifacts/TARGET/`;
+//! past 512 MiB (a leak, say) fails the run and leaves the input in `target/fuzz/artifacts/TARGET/`;
 //! replay it with `target/fuzz/build/HOST-TRIPLE/release/TARGET FILE`. The report (inputs run per target,
 //! coverage, failures) is printed and written to `target/fuzz/report.json`.
 
@@ -98,7 +98,7 @@ pub fn run(root: &Path, targets: &[&str], seconds: u64) -> Result<Vec<Report>, S
         println!("==> fuzz {target} for {seconds} s");
         let out = Command::new(bin.join(target))
             .arg(format!("-max_total_time={seconds}"))
-            .args(["-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=1", "-max_len=8192"])
+            .args(["-timeout=10", "-rss_limit_mb=512", "-print_final_stats=1", "-max_len=8192"])
             .arg(format!("-artifact_prefix={}/", artifacts.display()))
             .arg(&corpus)
             .arg(dir.join("seeds").join(target))

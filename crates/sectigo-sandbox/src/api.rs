@@ -535,8 +535,8 @@ impl Api {
 
     fn signup(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
         let (table, groups) = tables::signup();
-        let p = check(call.endpoint, &table, &[], false, &call.params)?;
-        for group in &groups {
+        let p = check(call.endpoint, table, &[], false, &call.params)?;
+        for group in groups {
             if group.members.iter().any(|m| p.get(m).is_some())
                 && let Some(m) = group.starred.iter().find(|m| p.get(m).is_none())
             {

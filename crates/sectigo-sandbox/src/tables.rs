@@ -137,8 +137,14 @@ fn kind_of(suffix: &str, len: usize) -> Kind {
     if suffix == "CountryName" { Country } else { Text(len) }
 }
 
-/// The Tier 2 partner signup's parameters (document version 1.09) and its groups.
-pub fn signup() -> (Vec<P>, Vec<Group>) {
+/// The Tier 2 partner signup's parameters (document version 1.09) and its groups, built once:
+/// the group members' names are made at run time and live as long as the process.
+pub fn signup() -> &'static (Vec<P>, Vec<Group>) {
+    static TABLE: std::sync::OnceLock<(Vec<P>, Vec<Group>)> = std::sync::OnceLock::new();
+    TABLE.get_or_init(build_signup)
+}
+
+fn build_signup() -> (Vec<P>, Vec<Group>) {
     let mut params = vec![
         req("ap", Text(64)),
         req("partnerType", OneOf(&["29", "30", "32"])),
@@ -220,4 +226,14 @@ VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 /// Whether `code` is an ISO 3166-1 alpha-2 code (any case).
 pub fn is_country(code: &str) -> bool {
     code.len() == 2 && COUNTRIES.split(' ').any(|c| c.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Found by fuzzing (`cargo xtask fuzz`, target sandbox_request, out of memory after
+    /// 2.7 million inputs): each signup call built this table anew and leaked its names.
+    #[test]
+    fn the_signup_table_is_built_once() {
+        assert!(std::ptr::eq(super::signup(), super::signup()));
+    }
 }
