@@ -40,6 +40,8 @@ struct Inner {
     base_url: String,
     credentials: Option<Credentials>,
     paths: Vec<(&'static str, String)>,
+    /// Every endpoint's URL that is known (documented or configured), parsed once.
+    uris: Vec<(&'static str, ureq::http::Uri)>,
 }
 
 impl fmt::Debug for Client {
@@ -238,6 +240,16 @@ impl ClientBuilder {
             paths.retain(|(id, _)| *id != found.id);
             paths.push((found.id, path));
         }
+        let mut uris = Vec::new();
+        for endpoint in spec_data::ENDPOINTS {
+            let configured = paths.iter().find(|(id, _)| *id == endpoint.id).map(|(_, p)| p.as_str());
+            if let Some(path) = configured.or(endpoint.path) {
+                let uri = format!("{base_url}{path}")
+                    .parse()
+                    .map_err(|e| ConfigError::new(format!("the URL of {} is not valid: {e}", endpoint.title)))?;
+                uris.push((endpoint.id, uri));
+            }
+        }
 
         let mut roots = Vec::new();
         for path in &self.root_files {
@@ -268,14 +280,21 @@ impl ClientBuilder {
             .user_agent(self.user_agent.as_str())
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
             .build();
+        // ureq's transport, with a resolver that starts no thread per call.
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            crate::resolve::Resolve::default(),
+        );
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: config.into(),
+                agent,
                 retry: self.retry,
                 timeout: self.timeout,
                 base_url,
                 credentials,
                 paths,
+                uris,
             }),
         })
     }
@@ -317,6 +336,7 @@ impl Client {
                 base_url: self.inner.base_url.clone(),
                 credentials: Some(Credentials::new(login_name, login_password)),
                 paths: self.inner.paths.clone(),
+                uris: self.inner.uris.clone(),
             }),
         }
     }
@@ -355,8 +375,8 @@ impl Client {
         self.send(&form)
     }
 
-    /// Sends a checked form. Never retries. A failure keeps at most
-    /// [`MAX_RAW`](crate::error::MAX_RAW) bytes of the answer.
+    /// Sends a checked form. A failure keeps at most [`MAX_RAW`](crate::error::MAX_RAW) bytes
+    /// of the answer.
     ///
     /// A failed attempt is sent again only when that is provably safe (see [`crate::retry`]),
     /// after a wait, within the client's timeout; each retry is logged (`log` target `sectigo`).
@@ -366,7 +386,9 @@ impl Client {
         let deadline = std::time::Instant::now() + self.inner.timeout;
         let mut retries = 0;
         loop {
-            let remaining = deadline.saturating_duration_since(std::time::Instant::now());
+            // The first attempt has the whole timeout, which the agent enforces as configured; a
+            // retry gets what is left of it.
+            let remaining = (retries > 0).then(|| deadline.saturating_duration_since(std::time::Instant::now()));
             let error = match self.send_once(form, remaining) {
                 Ok(mut response) => {
                     response.set_retries(retries);
@@ -396,9 +418,12 @@ impl Client {
         }
     }
 
-    fn send_once(&self, form: &Form, remaining: Duration) -> Result<Response, Error> {
+    /// One attempt; `remaining` shortens the agent's timeout (for a retry).
+    fn send_once(&self, form: &Form, remaining: Option<Duration>) -> Result<Response, Error> {
         let endpoint = form.endpoint();
-        let url = self.url(endpoint).map_err(Error::Config)?;
+        let Some((_, uri)) = self.inner.uris.iter().find(|(id, _)| *id == endpoint.id) else {
+            return Err(Error::Config(self.url(endpoint).err().unwrap_or_else(|| ConfigError::new("no URL"))));
+        };
         let write = endpoint.effect == Effect::Write;
         let lost = |detail: String, status: Option<u16>, body: Option<String>| {
             Error::OutcomeUnknown(OutcomeUnknown {
@@ -414,15 +439,12 @@ impl Client {
             Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body, retries: 0 })
         };
 
-        let result = self
-            .inner
-            .agent
-            .post(&url)
-            .config()
-            .timeout_global(Some(remaining.max(Duration::from_millis(1))))
-            .build()
-            .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-            .send(form.encode().as_str());
+        let mut request = self.inner.agent.post(uri.clone());
+        if let Some(remaining) = remaining {
+            request = request.config().timeout_global(Some(remaining.max(Duration::from_millis(1)))).build();
+        }
+        let result =
+            request.header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8").send(form.encode().as_str());
         let mut response = match result {
             Ok(response) => response,
             Err(e) => {

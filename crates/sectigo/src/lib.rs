@@ -33,6 +33,7 @@ pub mod dynamic;
 pub mod error;
 pub mod meta;
 pub mod pages;
+mod resolve;
 pub mod retry;
 pub mod secret;
 pub mod validate;

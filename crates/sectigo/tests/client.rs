@@ -466,3 +466,34 @@ fn raw_answers_are_kept_on_errors_and_bounded() {
     };
     assert_eq!(t.body.as_deref(), Some("busy"));
 }
+
+/// The connect timeout holds without the resolver's thread: a loopback listener that never
+/// accepts, its backlog full, so the kernel drops the next handshake and `connect` waits.
+#[test]
+fn connect_timeout_against_a_full_backlog() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+        held.push(stream);
+        assert!(held.len() < 100_000, "the backlog never filled");
+    }
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .allow_http(true)
+        .credentials("login", "password")
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(20))
+        .retry_policy(sectigo::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = InitCustomerSession::new().order_number("1").send(&client).unwrap_err();
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(250) && waited < Duration::from_secs(5), "gave up after {waited:?}");
+    match &err {
+        Error::Transport(t) => assert_eq!(t.kind, TransportErrorKind::Timeout, "{t}"),
+        other => panic!("expected a connect timeout, got {other:?}"),
+    }
+    drop(listener);
+}
