@@ -1,5 +1,6 @@
 //! The project's tasks, one module per command: `cargo xtask COMMAND`.
 
+mod bench;
 mod codegen;
 mod dist;
 mod fuzz;
@@ -11,6 +12,9 @@ mod test;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask COMMAND
+  bench               the SDK side by side with the alternatives in Rust, C, Python and PHP
+                      (per call, threads, connections, memory, cold costs, sizes): a table
+                      and target/bench/report.json
   codegen [--check]   regenerate everything from spec/ (--check: fail if anything is stale)
   spec --json         print the checked spec as JSON
   dist                build the release artefacts into dist/: the C and PHP archive, the
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let root = xtask::root();
     let result = match args.split_first() {
+        Some((&"bench", rest)) => bench::command(&root, rest),
         Some((&"codegen", rest)) => codegen::command(&root, rest),
         Some((&"spec", rest)) => spec_json::command(&root, rest),
         Some((&"dist", rest)) => dist::command(&root, rest),

@@ -54,16 +54,25 @@ pub struct SandboxProcess {
 
 impl SandboxProcess {
     /// Starts `program args... --port 0 --http-port 0 --exit-with-stdin --log --ca-out
-    /// work/sandbox-ca-PID.pem`, its standard error going to `work/sandbox-PID.log`, and reads its
+    /// work/sandbox-ca-PID-N.pem`, its standard error going to `work/sandbox-PID-N.log`, and reads its
     /// ready line.
     pub fn start(program: impl AsRef<OsStr>, args: &[&str], work: &Path) -> Result<SandboxProcess, String> {
+        Self::start_with(program, args, work, true)
+    }
+
+    /// [`SandboxProcess::start`], with `--log` only when `with_log` (a benchmark wants none).
+    pub fn start_with(program: impl AsRef<OsStr>, args: &[&str], work: &Path, with_log: bool) -> Result<SandboxProcess, String> {
         let program = program.as_ref();
-        let ca: PathBuf = work.join(format!("sandbox-ca-{}.pem", std::process::id()));
-        let log = work.join(format!("sandbox-{}.log", std::process::id()));
+        // One name per sandbox: several may run at once.
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let ca: PathBuf = work.join(format!("sandbox-ca-{}-{n}.pem", std::process::id()));
+        let log = work.join(format!("sandbox-{}-{n}.log", std::process::id()));
         let log_file = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let mut child = Command::new(program)
             .args(args)
-            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin", "--log", "--ca-out"])
+            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin", "--ca-out"])
+            .args(with_log.then_some("--log"))
             .arg(&ca)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -154,7 +154,7 @@ impl std::fmt::Debug for sectigo_response {
 
 /// Makes a C string of any text: NUL bytes, which C strings cannot hold, become U+FFFD.
 fn c(text: &str) -> CString {
-    CString::new(text.replace('\0', "\u{FFFD}")).expect("NUL bytes were replaced")
+    CString::new(text).unwrap_or_else(|_| CString::new(text.replace('\0', "\u{FFFD}")).expect("NUL bytes were replaced"))
 }
 
 impl sectigo_error {

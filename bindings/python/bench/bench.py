@@ -1,0 +1,146 @@
+"""The Python side of ``cargo xtask bench``; prints one JSON object.
+
+The SDK's ``init_customer_session`` (``responseFormat=1``) against the same POST through a
+``requests.Session`` and an ``httpx.Client`` (same body, same CA file), in interleaved blocks;
+1, 2 and 8 threads sharing one client; connections per 1000 calls; resident memory over
+100 000 calls. Reads SECTIGO_BENCH_URL, _ADMIN_URL, _CA, _LOGIN, _PASSWORD, _BLOCKS, _CALLS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import threading
+import time
+import urllib.request
+from typing import Callable, Dict, List
+
+import httpx
+import requests
+
+import sectigo
+
+URL = os.environ["SECTIGO_BENCH_URL"]
+ADMIN = os.environ["SECTIGO_BENCH_ADMIN_URL"]
+CA = os.environ["SECTIGO_BENCH_CA"]
+LOGIN = os.environ["SECTIGO_BENCH_LOGIN"]
+PASSWORD = os.environ["SECTIGO_BENCH_PASSWORD"]
+BLOCKS = int(os.environ.get("SECTIGO_BENCH_BLOCKS", "15"))
+CALLS = int(os.environ.get("SECTIGO_BENCH_CALLS", "300"))
+ENDPOINT = f"{URL}/products/!initCustomerSession"
+BODY = {"loginName": LOGIN, "loginPassword": PASSWORD, "orderNumber": "1000003", "responseFormat": "1"}
+HEADERS = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+
+
+def admin(method: str, what: str) -> Dict[str, object]:
+    with urllib.request.urlopen(urllib.request.Request(f"{ADMIN}/_sandbox/{what}", method=method, data=b"" if method == "POST" else None)) as r:
+        return json.loads(r.read())  # type: ignore[no-any-return]
+
+
+def rss_kb() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def latency() -> Dict[str, object]:
+    client = sectigo.Client(login_name=LOGIN, login_password=PASSWORD, base_url=URL, ca_file=CA, max_retries=0)
+    session = requests.Session()
+    hx = httpx.Client(verify=CA)
+
+    def sdk() -> None:
+        assert client.init_customer_session(order_number="1000003", response_format="1").sid
+
+    def with_requests() -> None:
+        r = session.post(ENDPOINT, data=BODY, headers=HEADERS, verify=CA)
+        assert r.text.startswith("errorCode=0"), r.text
+
+    def with_httpx() -> None:
+        r = hx.post(ENDPOINT, data=BODY, headers=HEADERS)
+        assert r.text.startswith("errorCode=0"), r.text
+
+    variants: Dict[str, Callable[[], None]] = {"sdk": sdk, "requests": with_requests, "httpx": with_httpx}
+    times: Dict[str, List[float]] = {name: [] for name in variants}
+    for f in variants.values():
+        for _ in range(CALLS // 4):
+            f()
+    for _ in range(BLOCKS):
+        for name, f in variants.items():
+            started = time.perf_counter()
+            for _ in range(CALLS):
+                f()
+            times[name].append((time.perf_counter() - started) * 1e6 / CALLS)
+    per_call = {name: statistics.median(t) for name, t in times.items()}
+
+    # Connections (each a TLS handshake) per 1000 sequential calls of fresh clients; the request
+    # reading the counters counts its own connection, which is taken off.
+    client = sectigo.Client(login_name=LOGIN, login_password=PASSWORD, base_url=URL, ca_file=CA, max_retries=0)
+    session = requests.Session()
+    hx = httpx.Client(verify=CA)
+    connections = {}
+    for name, f in variants.items():
+        admin("POST", "reset-counters")
+        for _ in range(1000):
+            f()
+        connections[name] = int(str(admin("GET", "counters")["connections"])) - 1
+    return {
+        "per_call_us": per_call,
+        "ratio_sdk_to_requests": per_call["sdk"] / per_call["requests"],
+        "ratio_sdk_to_httpx": per_call["sdk"] / per_call["httpx"],
+        "blocks": BLOCKS,
+        "calls_per_block": CALLS,
+        "connections_per_1000_calls": connections,
+        "versions": {"requests": requests.__version__, "httpx": httpx.__version__, "sectigo": sectigo.__version__},
+    }
+
+
+def scaling() -> Dict[str, object]:
+    client = sectigo.Client(login_name=LOGIN, login_password=PASSWORD, base_url=URL, ca_file=CA, max_retries=0)
+
+    def sdk() -> None:
+        assert client.init_customer_session(order_number="1000003", response_format="1").sid
+
+    def shared(threads: int, calls: int) -> float:
+        barrier = threading.Barrier(threads + 1)
+
+        def work() -> None:
+            barrier.wait()
+            for _ in range(calls):
+                sdk()
+
+        pool = [threading.Thread(target=work) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for t in pool:
+            t.join()
+        return threads * calls / (time.perf_counter() - started)
+
+    rates = {str(n): shared(n, 3000 // n) for n in (1, 2, 8)}
+
+    rss = [[0, rss_kb()]]
+    for i in range(1, 100_001):
+        sdk()
+        if i % 10_000 == 0:
+            rss.append([i, rss_kb()])
+
+    return {"threads_calls_per_s": rates, "scaling_8_to_1": rates["8"] / rates["1"], "rss_kb": rss}
+
+
+def main() -> None:
+    # SECTIGO_BENCH_PHASE: "latency" (best on one CPU with the sandbox), "scaling", or both.
+    phase = os.environ.get("SECTIGO_BENCH_PHASE", "")
+    report: Dict[str, object] = {}
+    if phase != "scaling":
+        report.update(latency())
+    if phase != "latency":
+        report.update(scaling())
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
