@@ -71,8 +71,9 @@ impl SandboxProcess {
         let log_file = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let mut child = Command::new(program)
             .args(args)
-            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin", "--ca-out"])
+            .args(["--port", "0", "--http-port", "0", "--exit-with-stdin"])
             .args(with_log.then_some("--log"))
+            .arg("--ca-out")
             .arg(&ca)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
