@@ -2,6 +2,11 @@
 //! test vectors seed them (`cargo xtask fuzz` writes the seeds in these shapes) and so that the
 //! mutations stay close to real traffic.
 
+/// The documentation-page reader of `cargo xtask import-doc`, compiled here on its own (the
+/// generator around it is not needed to read pages).
+#[path = "../../xtask/src/page/mod.rs"]
+pub mod page;
+
 use sectigo::meta::Endpoint;
 use sectigo::wire::RawResponse;
 

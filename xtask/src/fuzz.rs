@@ -15,7 +15,7 @@ use std::process::Command;
 use crate::process::{cargo, fresh_dir, shown};
 
 /// Every target, in the order they run.
-pub const TARGETS: &[&str] = &["decode", "prepare", "ffi", "sandbox_request"];
+pub const TARGETS: &[&str] = &["decode", "prepare", "ffi", "sandbox_request", "import_doc"];
 
 /// libFuzzer's coverage instrumentation, as stable rustc takes it.
 const RUSTFLAGS: &str = "-Cpasses=sancov-module \
@@ -229,6 +229,18 @@ fn write_seeds(root: &Path, seeds: &Path) -> Result<(), String> {
             fields.push(pair[1].as_str().unwrap_or_default().as_bytes().to_vec());
         }
         write(&ffi, name, &fields.join(&0xFF))?;
+    }
+    // The source documents and the import drills.
+    let pages = folder("import_doc")?;
+    for sub in ["seeds", "drills"] {
+        let dir = root.join("tests/import").join(sub);
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let name = format!("{sub}-{}", path.file_name().unwrap_or_default().to_string_lossy());
+                std::fs::copy(&path, pages.join(name)).map_err(|e| format!("copying {}: {e}", path.display()))?;
+            }
+        }
     }
     Ok(())
 }

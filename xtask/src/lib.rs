@@ -8,6 +8,7 @@ pub mod emit;
 pub mod ir;
 pub mod json;
 pub mod naming;
+pub mod page;
 pub mod spec;
 
 use std::path::{Path, PathBuf};

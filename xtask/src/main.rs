@@ -4,6 +4,7 @@ mod bench;
 mod codegen;
 mod dist;
 mod fuzz;
+mod import_doc;
 mod process;
 mod setup;
 mod spec_json;
@@ -16,12 +17,16 @@ const USAGE: &str = "usage: cargo xtask COMMAND
                       (per call, threads, connections, memory, cold costs, sizes): a table
                       and target/bench/report.json
   codegen [--check]   regenerate everything from spec/ (--check: fail if anything is stale)
+  import-doc PAGE... [--endpoint ID]
+                      read saved pages of Sectigo's documents and list how their facts differ
+                      from spec/ (exit 0: none, 1: some, 2: a page could not be read)
   spec --json         print the checked spec as JSON
   dist                build the release artefacts into dist/: the C and PHP archive, the
                       Python wheel and sdist, the Rust crate, SHA256SUMS
   fuzz [--seconds N] [TARGET...]
                       coverage-guided fuzzing of the parsers (decode, prepare, ffi,
-                      sandbox_request), N seconds each (default 60); report in target/fuzz/
+                      sandbox_request, import_doc), N seconds each (default 60); report in
+                      target/fuzz/
   test                every test, with its own set-up: codegen --check, Rust tests, examples
                       and docs, dist, then C, PHP and Python on the artefacts, clippy";
 
@@ -29,6 +34,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let root = xtask::root();
+    if let Some((&"import-doc", rest)) = args.split_first() {
+        return import_doc::command(&root, rest);
+    }
     let result = match args.split_first() {
         Some((&"bench", rest)) => bench::command(&root, rest),
         Some((&"codegen", rest)) => codegen::command(&root, rest),

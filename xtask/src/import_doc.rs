@@ -1,0 +1,75 @@
+//! `cargo xtask import-doc PAGE... [--endpoint ID]`: reads saved pages of Sectigo's documents
+//! (either generation; see `xtask::page`) and reports, fact by fact, how they differ from
+//! `spec/`: parameters added or removed, lengths, requirements, types, values and defaults that
+//! changed, error codes new, gone or reworded, products new or gone, new version-history
+//! entries. Facts the spec holds beyond a page are listed as spec-only, not as changes.
+//!
+//! Exit status: 0 when no page differs from the spec, 1 when one does, 2 when a page cannot be
+//! read or matched to an endpoint (the message names what is missing), so a scheduled job can
+//! tell "the documents changed" from "the import failed".
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use xtask::page::{self, compare};
+
+const USAGE: &str = "usage: cargo xtask import-doc PAGE... [--endpoint ID]";
+
+pub fn command(root: &Path, args: &[&str]) -> ExitCode {
+    match run(root, args) {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("import-doc: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Compares every page; `Ok(true)` when any differs from the spec.
+fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
+    let mut pages = Vec::new();
+    let mut endpoint = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--endpoint" => endpoint = Some(*args.next().ok_or("--endpoint takes an endpoint id")?),
+            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
+            file => pages.push(file),
+        }
+    }
+    if pages.is_empty() {
+        return Err(USAGE.to_owned());
+    }
+    let ir = xtask::check::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
+    let spec = xtask::json::spec_json(&ir);
+    let mut changed = false;
+    for file in pages {
+        let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text"))?;
+        let page = page::read(&text).map_err(|e| format!("{file}: {e}"))?;
+        let e = compare::endpoint(&page, &spec, endpoint).map_err(|e| format!("{file}: {e}"))?;
+        let report = compare::compare(&page, &spec, e);
+        println!(
+            "{file}: {} ({} parameters, {} item parameters, {} answer fields, {} error codes, {} products, {} versions read)",
+            report.endpoint,
+            page.params.len(),
+            page.items.len(),
+            page.fields.len(),
+            page.errors.len(),
+            page.products.len(),
+            page.history.len()
+        );
+        if report.changes.is_empty() {
+            println!("  no change from spec/");
+        }
+        for change in &report.changes {
+            println!("  {change}");
+        }
+        for fact in &report.spec_only {
+            println!("  = spec-only: {fact}");
+        }
+        changed |= !report.changes.is_empty();
+    }
+    Ok(changed)
+}

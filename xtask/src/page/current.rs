@@ -1,0 +1,213 @@
+//! The current docs site's pages: "Endpoint: !Name", blocks of Parameter / Requirement / Type /
+//! Max.Length / Description (one cell per line), error-code tables, product tables.
+
+use super::{Generation, Page, PageError, Param, default_in, is_name, length, urls};
+
+const PARAM_HEADER: &str = "Parameter Requirement Type Max.Length Description";
+const FIELD_HEADER: &str = "Parameter Description";
+const ERROR_HEADER: &str = "Error Code Error Message Description";
+const REQUIREMENTS: &[&str] = &["required", "optional", "conditional"];
+const TYPES: &[&str] = &["string", "char", "integer", "int", "number", "boolean", "date"];
+/// Lines that end a parameter table.
+const TABLE_ENDS: &[&str] =
+    &["Sample request", "Response", PARAM_HEADER, "Product-specific parameters", "Sample success response", "Error codes"];
+
+pub fn looks_like(text: &str) -> bool {
+    text.lines().any(|l| l.trim() == PARAM_HEADER || l.trim() == ERROR_HEADER || l.trim().starts_with("Endpoint: !"))
+}
+
+pub fn read(text: &str) -> Result<Page, PageError> {
+    // The cells, one per line; blank lines carry nothing.
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let endpoint = lines.iter().find_map(|l| l.strip_prefix("Endpoint:")).map(|e| e.trim().to_owned());
+    let found = urls(text);
+    let mut hosts: Vec<String> = Vec::new();
+    for (host, _) in &found {
+        if !hosts.contains(host) {
+            hosts.push(host.clone());
+        }
+    }
+    let path = endpoint
+        .as_ref()
+        .and_then(|e| found.iter().find(|(_, p)| p.ends_with(e.as_str())))
+        .map(|(_, p)| p.clone());
+    let mut methods = Vec::new();
+    if text.contains("For GET requests") || text.contains("GET or POST") {
+        methods.push("GET".to_owned());
+    }
+    if text.contains("Use the POST method") || text.contains("For POST requests") || text.contains("GET or POST") {
+        methods.push("POST".to_owned());
+    }
+
+    // Parameter tables: the request's, the items' (x_ names), and, after "Response
+    // parameters", the answer's fields in the same shape.
+    let mut params = Vec::new();
+    let mut items = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let answer_starts = lines.iter().position(|l| *l == "Response parameters").unwrap_or(lines.len());
+    for start in positions(&lines, PARAM_HEADER) {
+        let table = &lines[start + 1..];
+        if !table.iter().any(|l| TABLE_ENDS.contains(l)) {
+            let last = param_blocks(table).last().map(|p| format!(" after parameter {}", p.name)).unwrap_or_default();
+            return Err(PageError(format!(
+                "the page ends inside a parameter table{last} (truncated?): no sample request, response or \
+                 further table follows it"
+            )));
+        }
+        for p in param_blocks(table) {
+            if start > answer_starts {
+                fields.push(p.name);
+                continue;
+            }
+            match p.name.strip_prefix("x_") {
+                Some(item) => items.push(Param { name: item.to_owned(), ..p }),
+                None => params.push(p),
+            }
+        }
+    }
+    for start in positions(&lines, FIELD_HEADER) {
+        let names = lines[start + 1..].iter().take_while(|l| !l.starts_with("Sample ") && **l != "Error codes");
+        fields.extend(names.filter(|l| is_name(l)).map(|l| (*l).to_owned()));
+    }
+    let errors = positions(&lines, ERROR_HEADER).into_iter().flat_map(|start| error_rows(&lines[start + 1..])).collect();
+    let products = positions(&lines, "Product-specific parameters")
+        .into_iter()
+        .flat_map(|start| product_rows(&lines[start + 1..]))
+        .collect();
+    Ok(Page {
+        generation: Generation::Current,
+        endpoint,
+        hosts,
+        path,
+        methods,
+        params,
+        items,
+        fields,
+        errors,
+        products,
+        history: Vec::new(),
+    })
+}
+
+fn positions(lines: &[&str], wanted: &str) -> Vec<usize> {
+    lines.iter().enumerate().filter(|(_, l)| **l == wanted).map(|(i, _)| i).collect()
+}
+
+/// A parameter's name and its aliases.
+type Names = Vec<(String, Vec<String>)>;
+
+/// The names a block starts with, when `lines[i]` starts one (names, then a requirement):
+/// "x_seats, x_users" names several parameters, "countryName or country" one with an alias.
+fn block_start(lines: &[&str], i: usize) -> Option<Names> {
+    let names: Names = lines[i]
+        .split(',')
+        .map(|n| {
+            let mut spellings = n.split(" or ").map(|s| s.trim().to_owned());
+            (spellings.next().unwrap_or_default(), spellings.collect())
+        })
+        .collect();
+    let next = lines.get(i + 1)?;
+    let named = names.iter().all(|(n, aliases)| is_name(n) && aliases.iter().all(|a| is_name(a)));
+    (named && REQUIREMENTS.contains(&next.to_ascii_lowercase().as_str())).then_some(names)
+}
+
+/// The parameter blocks of a table, up to where it ends.
+fn param_blocks(lines: &[&str]) -> Vec<Param> {
+    let end = lines.iter().position(|l| TABLE_ENDS.contains(l)).unwrap_or(lines.len());
+    let lines = &lines[..end];
+    let starts: Vec<(usize, Names)> = (0..lines.len()).filter_map(|i| block_start(lines, i).map(|n| (i, n))).collect();
+    let mut out = Vec::new();
+    for (k, (i, names)) in starts.iter().enumerate() {
+        let stop = starts.get(k + 1).map_or(lines.len(), |(j, _)| *j);
+        let mut cells = lines[i + 1..stop].iter().copied();
+        let requirement = cells.next().map(str::to_ascii_lowercase);
+        let mut rest: Vec<&str> = cells.collect();
+        let ty = rest.first().filter(|t| TYPES.contains(&t.to_ascii_lowercase().as_str())).map(|t| t.to_ascii_lowercase());
+        if ty.is_some() {
+            rest.remove(0);
+        }
+        let max_length = rest.first().and_then(|c| length(c));
+        if max_length.is_some() {
+            rest.remove(0);
+        }
+        let (allowed, mut default) = allowed_values(&rest);
+        if default.is_none() {
+            default = rest.iter().find_map(|l| default_in(l));
+        }
+        for (name, aliases) in names {
+            out.push(Param {
+                name: name.clone(),
+                aliases: aliases.clone(),
+                requirement: requirement.clone(),
+                ty: ty.clone(),
+                max_length,
+                allowed: allowed.clone(),
+                default: default.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// "• Y — meaning" lines: (value, meaning), and the one marked "(default)".
+fn allowed_values(lines: &[&str]) -> (Vec<(String, String)>, Option<String>) {
+    let mut allowed = Vec::new();
+    let mut default = None;
+    for line in lines {
+        let Some(item) = line.strip_prefix('•') else { continue };
+        let item = item.trim();
+        // "Y — meaning", the dash between thin spaces on the site.
+        let (value, meaning) = item.split_once('—').map_or((item, ""), |(v, m)| (v.trim(), m.trim()));
+        let (value, marked) = match value.strip_suffix("(default)") {
+            Some(v) => (v.trim(), true),
+            None => (value, meaning.contains("(default)")),
+        };
+        if value.is_empty() || value.contains(' ') {
+            continue;
+        }
+        if marked {
+            default = Some(value.to_owned());
+        }
+        let meaning = meaning.replace("(default)", "").replace(" .", ".").trim().to_owned();
+        allowed.push((value.to_owned(), meaning));
+    }
+    (allowed, default)
+}
+
+/// (code, message) rows: a code line, then its message.
+fn error_rows(lines: &[&str]) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if let (Ok(code), Some(message)) = (line.parse::<i64>(), lines.get(i + 1))
+            && code <= 0
+            && message.parse::<i64>().is_err()
+        {
+            out.push((code, (*message).to_owned()));
+        }
+    }
+    out
+}
+
+/// (product, term, PPP) from a product table: a product's name, then term labels each
+/// followed by `x_PPP=code`.
+fn product_rows(lines: &[&str]) -> Vec<(String, String, u32)> {
+    let is_term = |l: &str| {
+        l.split_once('-').is_some_and(|(n, unit)| n.parse::<u32>().is_ok() && matches!(unit, "day" | "year"))
+    };
+    let mut out = Vec::new();
+    let (mut product, mut term): (Option<String>, Option<String>) = (None, None);
+    for line in lines {
+        if let Some(code) = line.strip_prefix("x_PPP=") {
+            if let (Some(p), Some(t), Ok(code)) = (&product, term.take(), code.trim().parse()) {
+                out.push((p.clone(), t, code));
+            }
+        } else if is_term(line) {
+            term = Some((*line).to_owned());
+        } else if line.starts_with("All ") || line.starts_with("Product Name") || line.starts_with("The following") {
+            continue;
+        } else {
+            product = Some((*line).to_owned());
+        }
+    }
+    out
+}

@@ -1,0 +1,199 @@
+//! The legacy reference's pages: "# !Name", "## Version History", tab-separated tables whose
+//! variable names are `<b>`old (required) or `<i>`talic (optional), `*` for "required
+//! (sometimes)", and error codes as "-N = message" or in an errorCode / errorMessage table.
+
+use super::{Generation, Page, Param, default_in, is_name, length, plain, urls};
+
+const PARAM_HEADER: &str = "Variable Name (case insensitive)";
+
+pub fn looks_like(text: &str) -> bool {
+    text.contains("## Version History") || text.lines().any(|l| l.starts_with(PARAM_HEADER))
+}
+
+pub fn read(text: &str) -> Page {
+    let endpoint = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| t.starts_with('!') && is_name(&t[1..]));
+    let found = urls(text);
+    let mut hosts: Vec<String> = Vec::new();
+    for (host, _) in &found {
+        if !hosts.contains(host) {
+            hosts.push(host.clone());
+        }
+    }
+    let path = endpoint
+        .as_ref()
+        .and_then(|e| found.iter().find(|(_, p)| p.ends_with(e.as_str())))
+        .map(|(_, p)| p.clone());
+    let mut methods = Vec::new();
+    if text.contains("POSTed") || text.contains("POST method") {
+        methods.push("POST".to_owned());
+    }
+
+    let mut params = Vec::new();
+    let mut fields = Vec::new();
+    let mut in_request = false;
+    let mut columns: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(section) = line.strip_prefix("## ").or_else(|| line.strip_prefix("### ")) {
+            in_request = section.contains("Request");
+            columns.clear();
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        if cells.len() < 2 {
+            continue;
+        }
+        if cells[0].starts_with(PARAM_HEADER) || plain(cells[0]) == "Name" {
+            columns = cells.iter().map(|c| plain(c)).collect();
+            continue;
+        }
+        if columns.is_empty() {
+            continue;
+        }
+        let raw_name = cells[0].trim();
+        let name = plain(raw_name).trim_end_matches('*').trim().to_owned();
+        if !is_name(&name) {
+            continue;
+        }
+        if in_request {
+            params.push(param(raw_name, &name, &columns, &cells));
+        } else {
+            fields.push(name);
+        }
+    }
+    // "Line 2: <i>SID</i>" rows of the newline format.
+    for line in text.lines() {
+        if let Some((_, cell)) = line.strip_prefix("Line ").and_then(|rest| rest.split_once(": ")) {
+            let name: String = plain(cell.split('\t').next().unwrap_or_default()).replace(' ', "");
+            if is_name(&name) && !fields.iter().any(|f: &String| f.eq_ignore_ascii_case(&name)) {
+                fields.push(name);
+            }
+        }
+    }
+    Page {
+        generation: Generation::Legacy,
+        endpoint,
+        hosts,
+        path,
+        methods,
+        params,
+        items: Vec::new(),
+        fields,
+        errors: errors(text),
+        products: Vec::new(),
+        history: history(text),
+    }
+}
+
+/// A request table's row.
+fn param(raw_name: &str, name: &str, columns: &[String], cells: &[&str]) -> Param {
+    let cell = |title: &str| columns.iter().position(|c| c.starts_with(title)).and_then(|i| cells.get(i)).map(|c| c.trim());
+    let requirement = if raw_name.trim_end().ends_with('*') {
+        "conditional"
+    } else if raw_name.contains("<b>") || raw_name.contains("**") {
+        "required"
+    } else {
+        "optional"
+    };
+    let allowed_cell = cell("Allowed Values").unwrap_or_default();
+    let description = cell("Description").unwrap_or_default();
+    let source = if allowed_cell.is_empty() { description } else { allowed_cell };
+    let (allowed, marked) = allowed_values(source);
+    Param {
+        name: name.to_owned(),
+        aliases: Vec::new(),
+        requirement: Some(requirement.to_owned()),
+        ty: cell("Type").filter(|t| !t.is_empty()).map(str::to_ascii_lowercase),
+        max_length: cell("Max. Length").and_then(length),
+        allowed,
+        default: marked.or_else(|| default_in(description)),
+    }
+}
+
+/// "<b>0</b> = meaning (default). <b>1</b> = meaning." -> values, meanings and the default.
+fn allowed_values(text: &str) -> (Vec<(String, String)>, Option<String>) {
+    let mut out = Vec::new();
+    let mut default = None;
+    let parts: Vec<&str> = text.split("<b>").skip(1).collect();
+    for part in parts {
+        let Some((value, rest)) = part.split_once("</b>") else { continue };
+        let Some(meaning) = rest.trim_start().strip_prefix('=') else { continue };
+        let value = value.trim();
+        if value.is_empty() || value.contains(' ') {
+            continue;
+        }
+        let meaning = meaning.trim();
+        if meaning.contains("(default)") {
+            default = Some(value.to_owned());
+        }
+        let meaning = meaning.replace("(default)", "").replace(" .", ".").trim().to_owned();
+        out.push((value.to_owned(), meaning));
+    }
+    (out, default)
+}
+
+/// Error codes: "-N = message" runs, and "-N<TAB>message" table rows.
+fn errors(text: &str) -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = Vec::new();
+    let mut add = |code: i64, message: &str| {
+        let message = plain(message);
+        if code < 0 && !message.is_empty() && !out.iter().any(|(c, _)| *c == code) {
+            out.push((code, message));
+        }
+    };
+    for line in text.lines() {
+        // A table row: "-7\t'xx' is not a valid ISO-3166 country!"
+        if let Some((code, message)) = line.split_once('\t')
+            && let Ok(code) = code.trim().parse::<i64>()
+        {
+            add(code, message);
+            continue;
+        }
+        // A run: "0 = Successful -1 = Request was not made over https! -2 = ..."
+        let tokens: Vec<&str> = line.split(' ').collect();
+        let mut starts: Vec<(usize, i64)> = Vec::new();
+        for (i, pair) in tokens.windows(2).enumerate() {
+            if pair[1] == "="
+                && let Ok(code) = pair[0].trim_start_matches(|c: char| !c.is_ascii_digit() && c != '-').parse::<i64>()
+            {
+                starts.push((i, code));
+            }
+        }
+        for (k, (i, code)) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).map_or(tokens.len(), |(j, _)| *j);
+            add(*code, &tokens[i + 2..end].join(" "));
+        }
+    }
+    out
+}
+
+/// "## Version History" entries: "1.00 Original version." or "- 1.05 Changed: ..." with
+/// continuation lines.
+fn history(text: &str) -> Vec<(String, String)> {
+    let Some(start) = text.find("## Version History") else { return Vec::new() };
+    let section = &text[start + "## Version History".len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in section.lines() {
+        let line = line.trim().trim_start_matches("- ").trim_end();
+        if line.is_empty() {
+            // An entry goes on over the lines right below it, not past a blank line.
+            open = false;
+            continue;
+        }
+        let (first, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let is_version = first.split('.').count() == 2 && first.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        if is_version {
+            out.push((first.to_owned(), rest.trim().to_owned()));
+            open = true;
+        } else if let Some((_, text)) = out.last_mut().filter(|_| open) {
+            text.push(' ');
+            text.push_str(line);
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! Sectigo's documentation pages, read into facts: what `cargo xtask import-doc` compares with
+//! `spec/`.
+//!
+//! Two generations of pages exist (see `../shared/seeds/README.md`): the legacy reference
+//! (version history, tab-separated tables, `<b>`/`<i>` marking required and optional
+//! variables, numbered sections) and the current docs site (blocks of Parameter / Requirement /
+//! Type / Max.Length / Description, error-code tables, curl samples). [`read`] takes the text
+//! of either, as saved, and never panics: what it cannot find, it names in its error.
+
+pub mod compare;
+mod current;
+mod legacy;
+
+use std::fmt;
+
+/// Which kind of page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    Legacy,
+    Current,
+}
+
+/// One request parameter as the page states it. `None` where the page says nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    /// Other names the page gives it ("countryName or country").
+    pub aliases: Vec<String>,
+    /// `required`, `optional` or `conditional`.
+    pub requirement: Option<String>,
+    pub ty: Option<String>,
+    pub max_length: Option<u32>,
+    /// (value, meaning); the meaning may be empty.
+    pub allowed: Vec<(String, String)>,
+    pub default: Option<String>,
+}
+
+/// Everything a page states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub generation: Generation,
+    /// `!PlaceOrder`; `None` when the page names none.
+    pub endpoint: Option<String>,
+    /// Hosts of the page's URLs.
+    pub hosts: Vec<String>,
+    /// The endpoint's path, when the page gives its URL.
+    pub path: Option<String>,
+    /// `GET`, `POST`.
+    pub methods: Vec<String>,
+    pub params: Vec<Param>,
+    /// Indexed item parameters, without the `x_` prefix (`PPP`, `ID`).
+    pub items: Vec<Param>,
+    /// Answer fields.
+    pub fields: Vec<String>,
+    /// (errorCode, exact message).
+    pub errors: Vec<(i64, String)>,
+    /// (product name, term label, PPP code).
+    pub products: Vec<(String, String, u32)>,
+    /// (version, what changed).
+    pub history: Vec<(String, String)>,
+}
+
+/// Why a page could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageError(pub String);
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PageError {}
+
+/// Reads a saved page of either generation.
+pub fn read(text: &str) -> Result<Page, PageError> {
+    if text.trim().is_empty() {
+        return Err(PageError("the page is empty".into()));
+    }
+    if text.contains('\0') || text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count() > text.len() / 100 {
+        return Err(PageError("the page is not text (control characters throughout)".into()));
+    }
+    let text = text.replace("\r\n", "\n");
+    let page = if legacy::looks_like(&text) {
+        legacy::read(&text)
+    } else if current::looks_like(&text) {
+        current::read(&text)?
+    } else {
+        return Err(PageError(
+            "this is not a page of Sectigo's reseller API: no endpoint, no parameter table \
+             (\"Parameter Requirement Type Max.Length Description\" or \"Variable Name (case insensitive)\"), \
+             no error codes"
+                .into(),
+        ));
+    };
+    if page.params.is_empty() && page.errors.is_empty() && page.fields.is_empty() && page.products.is_empty() {
+        return Err(PageError(format!(
+            "found no parameter, answer field, error code or product on this {} page (truncated?)",
+            match page.generation {
+                Generation::Legacy => "legacy",
+                Generation::Current => "current",
+            }
+        )));
+    }
+    Ok(page)
+}
+
+/// `https://host/path` URLs in the text: (host, path).
+fn urls(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("https://") {
+        let rest = &text[i + "https://".len()..];
+        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '>' | '<' | ')')).unwrap_or(rest.len());
+        let url = &rest[..end];
+        let (host, path) = url.split_once('/').map_or((url, ""), |(h, p)| (h, p));
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        if !host.is_empty() && host.contains('.') {
+            out.push((host.to_owned(), format!("/{path}")));
+        }
+    }
+    out
+}
+
+/// Whether a word may be a parameter name: letters, digits and `_`, starting with a letter or
+/// `x_`.
+fn is_name(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && word.len() <= 64
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `64 chars` / `1 char` -> 64 / 1.
+fn length(cell: &str) -> Option<u32> {
+    let cell = cell.trim();
+    let number = cell.strip_suffix("chars").or_else(|| cell.strip_suffix("char"))?.trim();
+    number.parse().ok()
+}
+
+/// Removes `<b>`, `<i>` and their closing tags, and Markdown emphasis.
+fn plain(text: &str) -> String {
+    let mut out = text.to_owned();
+    for tag in ["<b>", "</b>", "<i>", "</i>", "**", "\\"] {
+        out = out.replace(tag, "");
+    }
+    out.trim().to_owned()
+}
+
+/// A sentence's server default: "defaults to N", "default value is \"N\"".
+fn default_in(text: &str) -> Option<String> {
+    for marker in ["defaults to ", "default value is "] {
+        if let Some(i) = text.find(marker) {
+            let rest = &text[i + marker.len()..];
+            let value: String = rest
+                .trim_start_matches('"')
+                .chars()
+                .take_while(|c| !matches!(c, '"' | ';' | ',' | ')' | '.'))
+                .collect();
+            let value = value.trim().to_owned();
+            if !value.is_empty() && !value.contains(' ') {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_pages_say_what_is_missing() {
+        assert_eq!(read("").unwrap_err().0, "the page is empty");
+        assert!(read("\0\0\u{1}binary").unwrap_err().0.contains("not text"));
+        assert!(read("# Some other API\n\nGET /v2/users returns users.").unwrap_err().0.contains("not a page of Sectigo"));
+        let truncated = "Request\n\nEndpoint: !AutoAuthorize\n\nParameter Requirement Type Max.Length Description\n";
+        assert!(read(truncated).unwrap_err().0.contains("ends inside a parameter table"));
+    }
+
+    #[test]
+    fn small_helpers() {
+        assert_eq!(length("64 chars"), Some(64));
+        assert_eq!(length("1 char"), Some(1));
+        assert_eq!(length(""), None);
+        assert_eq!(default_in("If omitted, the value defaults to N."), Some("N".into()));
+        assert_eq!(default_in("Specify \"Y\" to enable; default value is \"N\"."), Some("N".into()));
+        assert_eq!(urls("see <https://secure.sectigo.com/products/!x>"), vec![("secure.sectigo.com".into(), "/products/!x".into())]);
+    }
+}
