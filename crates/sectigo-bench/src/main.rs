@@ -4,7 +4,8 @@
 //! `SECTIGO_BENCH_CA`, `SECTIGO_BENCH_LOGIN`, `SECTIGO_BENCH_PASSWORD`), all with
 //! `!initCustomerSession` and `responseFormat=1`:
 //! - per call: the typed API, the name-keyed API and bare ureq (same TLS roots, same body;
-//!   the answer read as text, and also parsed into fields), in interleaved blocks, as medians;
+//!   the answer read as text, then also parsed into fields, then also with the SDK's
+//!   timeouts), in interleaved blocks, as medians;
 //! - CPU only: prepare and encode, decode;
 //! - connections per 1000 sequential calls (the sandbox's counters);
 //! - 1, 2 and 8 threads sharing one client;
@@ -40,8 +41,10 @@ impl Setup {
             .expect("client")
     }
 
-    /// A ureq agent as the SDK configures it: webpki roots plus the sandbox's CA.
-    fn bare_ureq(&self) -> ureq::Agent {
+    /// A ureq agent with the SDK's TLS roots (webpki's plus the sandbox's CA); with
+    /// `same_limits`, also the SDK's timeouts (60 s a call, 10 s to connect), HTTPS only and a
+    /// User-Agent of the same length.
+    fn bare_ureq(&self, same_limits: bool) -> ureq::Agent {
         let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
             .iter()
             .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
@@ -51,7 +54,15 @@ impl Setup {
                 roots.push(cert);
             }
         }
-        ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder();
+        if same_limits {
+            config = config
+                .timeout_global(Some(Duration::from_secs(60)))
+                .timeout_connect(Some(Duration::from_secs(10)))
+                .https_only(true)
+                .user_agent("sectigo-rust/0.1.0");
+        }
+        config
             .http_status_as_error(false)
             .max_redirects(0)
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&roots)).build())
@@ -198,11 +209,18 @@ fn latency(setup: &Setup) -> serde_json::Map<String, Value> {
     );
 
     let client = setup.client();
-    let agent = setup.bare_ureq();
+    let (agent, limited) = (setup.bare_ureq(false), setup.bare_ureq(true));
     let (mut t, mut d) = (|| typed(&client), || dynamic(&client));
     let (mut b, mut p) = (|| drop(bare(&agent, &url, &body)), || bare_parsed(&agent, &url, &body));
+    let mut l = || bare_parsed(&limited, &url, &body);
     let per = per_call(
-        &mut [("typed", &mut t), ("dynamic", &mut d), ("bare_ureq", &mut b), ("bare_ureq_parsed", &mut p)],
+        &mut [
+            ("typed", &mut t),
+            ("dynamic", &mut d),
+            ("bare_ureq", &mut b),
+            ("bare_ureq_parsed", &mut p),
+            ("bare_ureq_same_limits", &mut l),
+        ],
         blocks,
         calls,
     );
@@ -240,14 +258,16 @@ fn latency(setup: &Setup) -> serde_json::Map<String, Value> {
     };
     let fresh = setup.client();
     let sdk_connections = connections(&mut || typed(&fresh));
-    let fresh_agent = setup.bare_ureq();
+    let fresh_agent = setup.bare_ureq(false);
     let ureq_connections = connections(&mut || drop(bare(&fresh_agent, &url, &body)));
 
     let report = json!({
         "per_call_us": {
             "typed": us("typed"), "dynamic": us("dynamic"),
             "bare_ureq": us("bare_ureq"), "bare_ureq_parsed": us("bare_ureq_parsed"),
+            "bare_ureq_same_limits": us("bare_ureq_same_limits"),
         },
+        "ratio_typed_to_ureq_same_limits": us("typed") / us("bare_ureq_same_limits"),
         "ratio_typed_to_ureq": us("typed") / us("bare_ureq"),
         "ratio_typed_to_ureq_parsed": us("typed") / us("bare_ureq_parsed"),
         "ratio_dynamic_to_ureq": us("dynamic") / us("bare_ureq"),

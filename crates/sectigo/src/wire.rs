@@ -375,10 +375,13 @@ pub fn decode(
         return check_fields(response, status);
     }
 
-    let text = body_text(&raw.body);
+    let text = match String::from_utf8(raw.body) {
+        Ok(text) => text,
+        Err(e) => body_text(e.as_bytes()),
+    };
     let decoded = match expected_format(endpoint, request) {
         WireFormat::Newline => decode_newline(endpoint, &text, status),
-        WireFormat::UrlEncoded => decode_url_encoded(endpoint, text.trim(), text.clone(), status),
+        WireFormat::UrlEncoded => url_encoded(endpoint, text, status),
     };
     match decoded {
         Ok(response) => check_fields(response, status),
@@ -470,7 +473,24 @@ pub fn decode_url_encoded(
     raw: String,
     status: u16,
 ) -> Result<Response, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: raw.clone(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
+    let (code, fields, quirks) = url_encoded_fields(endpoint, text, &raw, status)?;
+    Ok(Response { endpoint, code, fields, raw, quirks, retries: 0 })
+}
+
+/// [`decode_url_encoded`] of a body, which is also the raw answer kept (not copied).
+fn url_encoded(endpoint: &'static Endpoint, body: String, status: u16) -> Result<Response, DecodeError> {
+    let (code, fields, quirks) = url_encoded_fields(endpoint, body.trim(), &body, status)?;
+    Ok(Response { endpoint, code, fields, raw: body, quirks, retries: 0 })
+}
+
+/// The code, fields and leniencies of a URL-encoded answer `text` (`raw` for errors).
+fn url_encoded_fields(
+    endpoint: &'static Endpoint,
+    text: &str,
+    raw: &str,
+    status: u16,
+) -> Result<(i64, Vec<(String, String)>, Vec<Quirk>), DecodeError> {
+    let err = |kind| DecodeError { kind, status, raw: raw.to_owned(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
     if text.is_empty() {
         return Err(err(DecodeErrorKind::Empty));
     }
@@ -508,7 +528,7 @@ pub fn decode_url_encoded(
     {
         quirks.push(Quirk::MessageInErrorItem);
     }
-    Ok(Response { endpoint, code, fields, raw, quirks, retries: 0 })
+    Ok((code, fields, quirks))
 }
 
 /// Parameter names are short runs of letters, digits and underscores; messages are not.
