@@ -55,6 +55,29 @@ impl Ctx {
     fn err(&mut self, file: &str, key: impl Into<String>, message: impl Into<String>) {
         self.errors.push(SpecError { file: file.to_owned(), key: key.into(), message: message.into() });
     }
+
+    /// Words a maintainer writes: `cargo xtask import-doc --write` adds facts with these left
+    /// empty, and nothing passes until someone has written them.
+    fn prose(&mut self, file: &str, key: impl Into<String>, text: &str) {
+        if text.trim().is_empty() {
+            self.err(file, key, "is empty: describe it in your own words (import-doc --write adds facts, never prose)");
+        }
+    }
+}
+
+/// Every description, meaning and change note of an endpoint file is written.
+fn check_prose(ctx: &mut Ctx, file: &str, def: &spec::EndpointFile) {
+    for (table, params) in [("param", &def.param), ("item_param", &def.item_param)] {
+        for p in params {
+            ctx.prose(file, format!("{table}.{}.description", p.name), &p.description);
+            for a in &p.allowed {
+                ctx.prose(file, format!("{table}.{}.allowed.{}.meaning", p.name, a.value), &a.meaning);
+            }
+        }
+    }
+    for h in &def.endpoint.history {
+        ctx.prose(file, format!("endpoint.history.{}.changes", h.version), &h.changes);
+    }
 }
 
 /// Reads a TOML file; a missing optional file is `None` without an error.
@@ -106,11 +129,15 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let pages = lower_pages(&mut ctx, &root.join("api.toml").display().to_string(), &api);
     let errors_file = root.join("errors.toml").display().to_string();
     check_error_catalogue(&mut ctx, &errors_file, &errors);
+    for (id, e) in &errors {
+        ctx.prose(&errors_file, format!("{id}.meaning"), &e.meaning);
+    }
 
     let mut endpoints = Vec::new();
     for path in &endpoint_files {
         if let Some(def) = read::<spec::EndpointFile>(&mut ctx, path, true) {
             let file = path.display().to_string();
+            check_prose(&mut ctx, &file, &def);
             endpoints.push(lower_endpoint(&mut ctx, &file, def, &hosts, &pages, &errors, &errors_file, positive));
         }
     }

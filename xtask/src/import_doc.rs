@@ -1,8 +1,10 @@
-//! `cargo xtask import-doc PAGE... [--endpoint ID]`: reads saved pages of Sectigo's documents
+//! `cargo xtask import-doc PAGE... [--endpoint ID] [--write]`: reads saved pages of Sectigo's documents
 //! (either generation; see `xtask::page`) and reports, fact by fact, how they differ from
 //! `spec/`: parameters added or removed, lengths, requirements, types, values and defaults that
 //! changed, error codes new, gone or reworded, products new or gone, new version-history
 //! entries. Facts the spec holds beyond a page are listed as spec-only, not as changes.
+//! `--write` applies the changes to `spec/` (see `xtask::page_write`); `cargo xtask check` then refuses
+//! every new entry until a maintainer has described it.
 //!
 //! Exit status: 0 when no page differs from the spec, 1 when one does, 2 when a page cannot be
 //! read or matched to an endpoint (the message names what is missing), so a scheduled job can
@@ -12,8 +14,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use xtask::page::{self, compare};
+use xtask::page_write as write;
 
-const USAGE: &str = "usage: cargo xtask import-doc PAGE... [--endpoint ID]";
+const USAGE: &str = "usage: cargo xtask import-doc PAGE... [--endpoint ID] [--write]";
 
 pub fn command(root: &Path, args: &[&str]) -> ExitCode {
     match run(root, args) {
@@ -30,10 +33,12 @@ pub fn command(root: &Path, args: &[&str]) -> ExitCode {
 fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
     let mut pages = Vec::new();
     let mut endpoint = None;
+    let mut apply = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match *arg {
             "--endpoint" => endpoint = Some(*args.next().ok_or("--endpoint takes an endpoint id")?),
+            "--write" => apply = true,
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
             file => pages.push(file),
         }
@@ -41,10 +46,11 @@ fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
     if pages.is_empty() {
         return Err(USAGE.to_owned());
     }
-    let ir = xtask::check::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
-    let spec = xtask::json::spec_json(&ir);
     let mut changed = false;
     for file in pages {
+        // Read anew for each page: an earlier page's --write may have changed it.
+        let ir = xtask::check::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
+        let spec = xtask::json::spec_json(&ir);
         let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text"))?;
         let page = page::read(&text).map_err(|e| format!("{file}: {e}"))?;
@@ -70,6 +76,19 @@ fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
             println!("  = spec-only: {fact}");
         }
         changed |= !report.changes.is_empty();
+        if apply && !report.changes.is_empty() {
+            let outcome = write::apply(&root.join("spec"), &report)?;
+            println!("  written to spec/: {} change(s)", outcome.applied.len());
+            for change in &outcome.by_hand {
+                println!("  not written, edit spec/ by hand: {change}");
+            }
+            for what in &outcome.to_describe {
+                println!("  describe before `cargo xtask check` passes: {what}");
+            }
+        }
+    }
+    if apply && changed {
+        println!("next: write those descriptions, then `cargo xtask check` and `cargo xtask codegen`");
     }
     Ok(changed)
 }

@@ -9,6 +9,7 @@ pub mod ir;
 pub mod json;
 pub mod naming;
 pub mod page;
+pub mod page_write;
 pub mod spec;
 
 use std::path::{Path, PathBuf};

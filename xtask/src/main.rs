@@ -1,6 +1,7 @@
 //! The project's tasks, one module per command: `cargo xtask COMMAND`.
 
 mod bench;
+mod check_spec;
 mod codegen;
 mod dist;
 mod fuzz;
@@ -16,6 +17,7 @@ const USAGE: &str = "usage: cargo xtask COMMAND
   bench               the SDK side by side with the alternatives in Rust, C, Python and PHP
                       (per call, threads, connections, memory, cold costs, sizes): a table
                       and target/bench/report.json
+  check               read and check spec/ without generating anything
   codegen [--check]   regenerate everything from spec/ (--check: fail if anything is stale)
   import-doc PAGE... [--endpoint ID]
                       read saved pages of Sectigo's documents and list how their facts differ
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
     }
     let result = match args.split_first() {
         Some((&"bench", rest)) => bench::command(&root, rest),
+        Some((&"check", rest)) => check_spec::command(&root, rest),
         Some((&"codegen", rest)) => codegen::command(&root, rest),
         Some((&"spec", rest)) => spec_json::command(&root, rest),
         Some((&"dist", rest)) => dist::command(&root, rest),

@@ -83,3 +83,131 @@ fn a_partial_page_imports_what_it_holds() {
     assert!(report.changes.is_empty(), "{:?}", report.changes);
     assert!(compare::endpoint(&page, &spec, None).unwrap_err().contains("--endpoint"));
 }
+
+/// A scratch copy of what codegen reads (spec/, the vectors, the C library's source), so that
+/// `--write` and codegen can run without touching the repository.
+fn scratch(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("xtask-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() { copy(&path, &target) } else { std::fs::copy(&path, &target).unwrap(); }
+        }
+    }
+    let repo = xtask::root();
+    copy(&repo.join("spec"), &root.join("spec"));
+    copy(&repo.join("tests/vectors"), &root.join("tests/vectors"));
+    std::fs::create_dir_all(root.join("crates/sectigo-ffi/src")).unwrap();
+    std::fs::copy(repo.join("crates/sectigo-ffi/src/lib.rs"), root.join("crates/sectigo-ffi/src/lib.rs")).unwrap();
+    root
+}
+
+/// What a maintainer does after `--write`: writes every empty description, meaning and note.
+fn describe(spec: &std::path::Path) {
+    fn fill(table: &mut dyn toml_edit::TableLike) {
+        // Three or more values make an enumeration, whose values need variant names.
+        if let Some(list) = table.get_mut("allowed").and_then(toml_edit::Item::as_array_of_tables_mut)
+            && list.len() > 2
+        {
+            for a in list.iter_mut().filter(|a| !a.contains_key("variant")) {
+                let value: String = a["value"].as_str().unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).collect();
+                a["variant"] = toml_edit::value(format!("Value{value}"));
+            }
+        }
+        for (key, item) in table.iter_mut() {
+            match item {
+                toml_edit::Item::Value(toml_edit::Value::String(s))
+                    if s.value().is_empty() && matches!(key.get(), "description" | "meaning" | "changes") =>
+                {
+                    *item = toml_edit::value("Written by the maintainer.");
+                }
+                toml_edit::Item::Table(t) => fill(t),
+                toml_edit::Item::ArrayOfTables(list) => list.iter_mut().for_each(|t| fill(t)),
+                _ => {}
+            }
+        }
+    }
+    for dir in [spec.to_path_buf(), spec.join("endpoints")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+                fill(doc.as_table_mut());
+                std::fs::write(&path, doc.to_string()).unwrap();
+            }
+        }
+    }
+}
+
+fn report_for(text: &str, spec_dir: &std::path::Path) -> compare::Report {
+    let spec = xtask::json::spec_json(&xtask::check::load(spec_dir).unwrap());
+    let page = page::read(text).unwrap();
+    let e = compare::endpoint(&page, &spec, None).unwrap();
+    compare::compare(&page, &spec, e)
+}
+
+#[test]
+fn write_applies_every_drill_and_new_entries_wait_for_a_description() {
+    for entry in std::fs::read_dir(dir("drills")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let root = scratch(&name);
+        let spec_dir = root.join("spec");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let report = report_for(&text, &spec_dir);
+        let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
+        assert!(outcome.by_hand.is_empty(), "{name}: not written: {:?}", outcome.by_hand);
+        assert_eq!(outcome.applied.len(), report.changes.len(), "{name}");
+        match xtask::check::load(&spec_dir) {
+            Ok(_) => assert!(outcome.to_describe.is_empty(), "{name}: check passed with {:?} undescribed", outcome.to_describe),
+            Err(e) => {
+                assert!(!outcome.to_describe.is_empty(), "{name}: {e}");
+                assert!(e.to_string().contains("is empty: describe it in your own words"), "{name}: {e}");
+                describe(&spec_dir);
+            }
+        }
+        // Now the spec says what the page says.
+        let again = report_for(&text, &spec_dir);
+        assert!(again.changes.is_empty(), "{name}: still differs: {:?}", again.changes);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
+
+#[test]
+fn a_new_parameter_goes_from_the_page_to_every_language() {
+    let root = scratch("end-to-end");
+    let spec_dir = root.join("spec");
+    let file = spec_dir.join("endpoints/auto_authorize.toml");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let text = std::fs::read_to_string(dir("drills").join("parameter_added.txt")).unwrap();
+    xtask::page_write::apply(&spec_dir, &report_for(&text, &spec_dir)).unwrap();
+
+    // Facts only, after the other parameters, comments and layout kept: taking the new block
+    // out gives the file back byte for byte.
+    let after = std::fs::read_to_string(&file).unwrap();
+    let block = "[[param]]\nname = \"notifyEmail\"\ntype = \"string\"\nmax_length = 255\nrequirement = \"optional\"\ndescription = \"\"\n\n";
+    assert!(after.contains(block), "{after}");
+    assert_eq!(after.replacen(block, "", 1), before);
+    assert!(after.find(block) < after.find("[[field]]"), "the parameter went among the parameters");
+    let refused = xtask::check::load(&spec_dir).unwrap_err().to_string();
+    assert!(refused.contains("param.notifyEmail.description"), "{refused}");
+
+    describe(&spec_dir);
+    let files = xtask::generate_all(&root).unwrap();
+    let generated = |suffix: &str| {
+        files.iter().find(|(p, _)| p.to_string_lossy().ends_with(suffix)).map(|(_, text)| text.as_str()).unwrap()
+    };
+    assert!(generated("generated/auto_authorize.rs").contains("pub fn notify_email("), "Rust");
+    assert!(generated("generated/spec_data.rs").contains("\"notifyEmail\""), "the CLI's option comes from ENDPOINTS");
+    assert!(generated("include/sectigo.h").contains("SECTIGO_AUTO_AUTHORIZE_PARAM_NOTIFY_EMAIL"), "C");
+    assert!(generated("sectigo/generated/__init__.py").contains("notify_email"), "Python");
+    assert!(generated("sectigo/generated/__init__.pyi").contains("notify_email: Optional[str]"), "Python stub");
+    assert!(generated("php/src/generated/Endpoints.php").contains("notifyEmail"), "PHP");
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -1,0 +1,365 @@
+//! `cargo xtask import-doc --write`: a page's changes applied to the `spec/` files with `toml_edit`, which
+//! keeps their comments and layout. Only facts are written: a new parameter, allowed value,
+//! error row or history entry gets an empty description (meaning, change note), which
+//! `cargo xtask check` refuses until a maintainer writes it.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value, value};
+use crate::page::Param;
+use crate::page::compare::{Change, Report};
+
+/// A spec file being edited.
+struct File {
+    path: PathBuf,
+    doc: DocumentMut,
+    changed: bool,
+}
+
+impl File {
+    fn open(path: PathBuf) -> Result<File, String> {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let doc = text.parse::<DocumentMut>().map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(File { path, doc, changed: false })
+    }
+
+    fn save(&self) -> Result<(), String> {
+        if self.changed {
+            std::fs::write(&self.path, self.doc.to_string()).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// What was applied, and what a maintainer must still do by hand.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub applied: Vec<String>,
+    pub to_describe: Vec<String>,
+    pub by_hand: Vec<String>,
+}
+
+/// Applies a report's changes to the spec in `spec_dir`.
+pub fn apply(spec_dir: &Path, report: &Report) -> Result<Outcome, String> {
+    let mut endpoint = endpoint_file(spec_dir, &report.endpoint)?;
+    let mut errors = File::open(spec_dir.join("errors.toml"))?;
+    let mut products = File::open(spec_dir.join("products.toml"))?;
+    let mut out = Outcome::default();
+    let short = |f: &File| f.path.strip_prefix(spec_dir.parent().unwrap_or(spec_dir)).unwrap_or(&f.path).display().to_string();
+    for change in &report.changes {
+        let applied = match change {
+            Change::ParamAdded { item, param } => {
+                let table = params_of(&mut endpoint.doc, *item)?;
+                table.push(new_param(param));
+                out.to_describe.push(format!("{}: {} {} (description)", short(&endpoint), key(*item), param.name));
+                for (v, _) in &param.allowed {
+                    out.to_describe.push(format!("{}: {} {}, value {v} (meaning)", short(&endpoint), key(*item), param.name));
+                }
+                true
+            }
+            Change::ParamRemoved { item, name } => {
+                let table = params_of(&mut endpoint.doc, *item)?;
+                match position(table, name, *item) {
+                    Some(i) => {
+                        table.remove(i);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Change::ParamChanged { item, name, fact, page, .. } => {
+                let table = params_of(&mut endpoint.doc, *item)?;
+                match position(table, name, *item).and_then(|i| table.get_mut(i)) {
+                    None => false,
+                    Some(p) => {
+                        match *fact {
+                            "max_length" => p["max_length"] = value(page.parse::<i64>().unwrap_or_default()),
+                            "alias" => {
+                                let aliases = p.entry("aliases").or_insert(value(Array::new()));
+                                if let Some(list) = aliases.as_array_mut() {
+                                    list.push(page.as_str());
+                                }
+                            }
+                            "default" if p.contains_key("server_default") => p["server_default"] = value(page.as_str()),
+                            other => p[other] = value(page.as_str()),
+                        }
+                        true
+                    }
+                }
+            }
+            Change::ValueAdded { item, name, value: v, .. } => {
+                let table = params_of(&mut endpoint.doc, *item)?;
+                match position(table, name, *item).and_then(|i| table.get_mut(i)) {
+                    None => false,
+                    Some(p) => {
+                        let allowed = p.entry("allowed").or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+                        let mut entry = Table::new();
+                        entry["value"] = value(v.as_str());
+                        entry["meaning"] = value("");
+                        allowed.as_array_of_tables_mut().ok_or("allowed is not a table list")?.push(entry);
+                        out.to_describe.push(format!(
+                            "{}: {} {name}, value {v} (meaning; variant names too if the values now make an enumeration)",
+                            short(&endpoint),
+                            key(*item)
+                        ));
+                        true
+                    }
+                }
+            }
+            Change::ValueRemoved { item, name, value: v } => {
+                let table = params_of(&mut endpoint.doc, *item)?;
+                let allowed = position(table, name, *item)
+                    .and_then(|i| table.get_mut(i))
+                    .and_then(|p| p.get_mut("allowed"))
+                    .and_then(Item::as_array_of_tables_mut);
+                match allowed {
+                    Some(list) => {
+                        let before = list.len();
+                        list.retain(|a| a.get("value").and_then(Item::as_str) != Some(v.as_str()));
+                        list.len() != before
+                    }
+                    None => false,
+                }
+            }
+            Change::ErrorAdded { code, message } => {
+                let id = format!("error_{}", code.unsigned_abs());
+                let mut row = Table::new();
+                row["code"] = value(*code);
+                row["message"] = value(message.as_str());
+                row["meaning"] = value("");
+                errors.doc.insert(&id, Item::Table(row));
+                errors.changed = true;
+                endpoint_errors(&mut endpoint.doc)?.push(id.as_str());
+                out.to_describe.push(format!("{}: {id} (meaning; a better key too, if you like)", short(&errors)));
+                true
+            }
+            Change::ErrorReworded { code, page, .. } => {
+                let id = error_id(&errors.doc, *code);
+                let list = endpoint_errors(&mut endpoint.doc)?;
+                match id.and_then(|id| list.iter().position(|e| entry_id(e) == Some(id.as_str())).map(|i| (i, id))) {
+                    None => false,
+                    Some((i, id)) => {
+                        let mut row = InlineTable::new();
+                        row.insert("id", id.as_str().into());
+                        row.insert("message", page.as_str().into());
+                        if let Some(Value::InlineTable(old)) = list.get(i) {
+                            for (k, v) in old.iter().filter(|(k, _)| !matches!(*k, "id" | "message")) {
+                                row.insert(k, v.clone());
+                            }
+                        }
+                        list.replace(i, row);
+                        true
+                    }
+                }
+            }
+            Change::ErrorRemoved { code, .. } => {
+                let id = error_id(&errors.doc, *code);
+                let list = endpoint_errors(&mut endpoint.doc)?;
+                match id.and_then(|id| list.iter().position(|e| entry_id(e) == Some(id.as_str()))) {
+                    Some(i) => {
+                        list.remove(i);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Change::ProductAdded { product, term, ppp } => {
+                add_product(&mut products.doc, product, term, *ppp)?;
+                products.changed = true;
+                true
+            }
+            Change::ProductRemoved { ppp, .. } => {
+                let removed = remove_product(&mut products.doc, *ppp);
+                products.changed |= removed;
+                removed
+            }
+            Change::VersionAdded { version, .. } => {
+                let history = endpoint.doc["endpoint"]
+                    .as_table_mut()
+                    .ok_or("[endpoint] is missing")?
+                    .entry("history")
+                    .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+                let mut entry = Table::new();
+                entry["version"] = value(version.as_str());
+                entry["changes"] = value("");
+                history.as_array_of_tables_mut().ok_or("endpoint.history is not a table list")?.push(entry);
+                out.to_describe.push(format!("{}: version {version} (what changed, in your words)", short(&endpoint)));
+                true
+            }
+            Change::EndpointChanged { fact: "path", page, .. } => {
+                endpoint.doc["endpoint"]["path"] = value(page.as_str());
+                true
+            }
+            Change::EndpointChanged { fact: "methods", page, .. } => {
+                let methods: Array = page.split(", ").collect();
+                endpoint.doc["endpoint"]["methods"] = value(methods);
+                true
+            }
+            Change::EndpointChanged { .. } | Change::FieldAdded(_) | Change::FieldRemoved(_) => false,
+        };
+        if applied {
+            endpoint.changed |= !matches!(change, Change::ProductAdded { .. } | Change::ProductRemoved { .. });
+            out.applied.push(change.to_string());
+        } else {
+            out.by_hand.push(change.to_string());
+        }
+    }
+    for file in [&endpoint, &errors, &products] {
+        file.save()?;
+    }
+    Ok(out)
+}
+
+fn key(item: bool) -> &'static str {
+    if item { "item_param" } else { "param" }
+}
+
+/// The endpoint file whose `[endpoint] id` is `id`.
+fn endpoint_file(spec_dir: &Path, id: &str) -> Result<File, String> {
+    let dir = spec_dir.join("endpoints");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let file = File::open(path)?;
+        if file.doc.get("endpoint").and_then(|e| e.get("id")).and_then(Item::as_str) == Some(id) {
+            return Ok(file);
+        }
+    }
+    Err(format!("no file in {} has [endpoint] id = {id:?}", dir.display()))
+}
+
+fn params_of(doc: &mut DocumentMut, item: bool) -> Result<&mut ArrayOfTables, String> {
+    doc.entry(key(item))
+        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| format!("{} is not a table list", key(item)))
+}
+
+/// The index of a parameter (items are `x_NAME` in the spec, `NAME` on pages).
+fn position(list: &ArrayOfTables, name: &str, item: bool) -> Option<usize> {
+    list.iter().position(|p| {
+        let n = p.get("name").and_then(Item::as_str).unwrap_or_default();
+        let n = if item { n.strip_prefix("x_").unwrap_or(n) } else { n };
+        n.eq_ignore_ascii_case(name)
+    })
+}
+
+/// A new parameter table: the page's facts and an empty description.
+fn new_param(p: &Param) -> Table {
+    let mut t = Table::new();
+    t["name"] = value(p.name.as_str());
+    if !p.aliases.is_empty() {
+        t["aliases"] = value(p.aliases.iter().map(String::as_str).collect::<Array>());
+    }
+    if let Some(ty) = &p.ty {
+        t["type"] = value(ty.as_str());
+    }
+    if let Some(n) = p.max_length {
+        t["max_length"] = value(i64::from(n));
+    }
+    if let Some(r) = &p.requirement {
+        t["requirement"] = value(r.as_str());
+    }
+    if let Some(d) = &p.default {
+        t["default"] = value(d.as_str());
+    }
+    t["description"] = value("");
+    if !p.allowed.is_empty() {
+        let mut allowed = ArrayOfTables::new();
+        for (v, _) in &p.allowed {
+            let mut a = Table::new();
+            a["value"] = value(v.as_str());
+            a["meaning"] = value("");
+            allowed.push(a);
+        }
+        t["allowed"] = Item::ArrayOfTables(allowed);
+    }
+    t
+}
+
+fn endpoint_errors(doc: &mut DocumentMut) -> Result<&mut Array, String> {
+    doc["endpoint"]["errors"].as_array_mut().ok_or_else(|| "[endpoint] errors is not a list".to_owned())
+}
+
+/// The key of the errors.toml row with `code`.
+fn error_id(doc: &DocumentMut, code: i64) -> Option<String> {
+    doc.iter().find(|(_, row)| row.get("code").and_then(Item::as_integer) == Some(code)).map(|(k, _)| k.to_owned())
+}
+
+/// The id of an endpoint's error entry: `"id"` or `{ id = "...", ... }`.
+fn entry_id(entry: &Value) -> Option<&str> {
+    match entry {
+        Value::String(s) => Some(s.value()),
+        Value::InlineTable(t) => t.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// A PPP code for a product and term, adding the term and the product when new.
+fn add_product(doc: &mut DocumentMut, product: &str, term: &str, ppp: u32) -> Result<(), String> {
+    let terms = doc["term"].as_array_of_tables_mut().ok_or("products.toml has no [[term]] list")?;
+    let known = terms
+        .iter()
+        .find(|t| t.get("label").and_then(Item::as_str) == Some(term))
+        .map(|t| t.get("id").and_then(Item::as_str).unwrap_or_default().to_owned());
+    let term_id = match known {
+        Some(id) => id,
+        None => {
+            let (n, unit) = term.split_once('-').ok_or_else(|| format!("term {term:?} is not N-day or N-year"))?;
+            let n: i64 = n.parse().map_err(|_| format!("term {term:?} is not N-day or N-year"))?;
+            let (id, field) = if unit.starts_with("day") { (format!("days{n}"), "days") } else { (format!("year{n}"), "years") };
+            let mut t = Table::new();
+            t["id"] = value(id.as_str());
+            t["label"] = value(term);
+            t[field] = value(n);
+            terms.push(t);
+            id
+        }
+    };
+    let products = doc["product"].as_array_of_tables_mut().ok_or("products.toml has no [[product]] list")?;
+    let found = products.iter().position(|p| p.get("name").and_then(Item::as_str) == Some(product));
+    let index = match found {
+        Some(i) => i,
+        None => {
+            let mut p = Table::new();
+            let id: String = product
+                .trim_start_matches("Sectigo ")
+                .to_ascii_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            p["id"] = value(id);
+            p["name"] = value(product);
+            p["requires"] = value(Array::new());
+            p["ppp"] = value(InlineTable::new());
+            products.push(p);
+            products.len() - 1
+        }
+    };
+    let entry = products.get_mut(index).ok_or("product vanished")?;
+    let codes = entry["ppp"].as_inline_table_mut().ok_or("a product's ppp is not an inline table")?;
+    codes.insert(&term_id, i64::from(ppp).into());
+    Ok(())
+}
+
+/// Removes a PPP code (and its product, when it was the last).
+fn remove_product(doc: &mut DocumentMut, ppp: u32) -> bool {
+    let Some(products) = doc["product"].as_array_of_tables_mut() else { return false };
+    for i in 0..products.len() {
+        let Some(p) = products.get_mut(i) else { continue };
+        let Some(codes) = p.get_mut("ppp").and_then(Item::as_inline_table_mut) else { continue };
+        let key = codes.iter().find(|(_, v)| v.as_integer() == Some(i64::from(ppp))).map(|(k, _)| k.to_owned());
+        if let Some(key) = key {
+            codes.remove(&key);
+            if codes.is_empty() {
+                products.remove(i);
+            }
+            return true;
+        }
+    }
+    false
+}
