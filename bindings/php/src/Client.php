@@ -30,6 +30,8 @@ final class Client
     use Endpoints;
 
     private static ?FFI $ffi = null;
+    /** @var array<string, FFI\CData> out-parameters, reused: each only carries a pointer back */
+    private static array $slots = [];
     private FFI\CData $client;
 
     /** @param array<string, mixed> $options */
@@ -52,7 +54,7 @@ final class Client
                 $this->set($ffi, $opts, (string) $name, is_bool($value) ? ($value ? '1' : '0') : (string) $value);
             }
             $client = $ffi->new('sectigo_client*');
-            $error = $ffi->new('sectigo_error*');
+            $error = self::slot($ffi, 'sectigo_error*');
             self::check($ffi, $ffi->sectigo_client_new($opts, FFI::addr($client), FFI::addr($error)), $error);
             $this->client = $client;
         } finally {
@@ -75,7 +77,7 @@ final class Client
 
     private function set(FFI $ffi, FFI\CData $opts, string $name, #[\SensitiveParameter] string $value): void
     {
-        $error = $ffi->new('sectigo_error*');
+        $error = self::slot($ffi, 'sectigo_error*');
         self::check($ffi, $ffi->sectigo_options_set($opts, $name, $value, FFI::addr($error)), $error);
     }
 
@@ -90,8 +92,8 @@ final class Client
         $ffi = self::$ffi;
         $request = self::request($ffi, $endpoint, $params);
         try {
-            $response = $ffi->new('sectigo_response*');
-            $error = $ffi->new('sectigo_error*');
+            $response = self::slot($ffi, 'sectigo_response*');
+            $error = self::slot($ffi, 'sectigo_error*');
             self::check($ffi, $ffi->sectigo_client_call($this->client, $request, FFI::addr($response), FFI::addr($error)), $error);
             return self::response($ffi, $response);
         } finally {
@@ -111,7 +113,7 @@ final class Client
         $request = self::request($ffi, $endpoint, $params);
         try {
             $body = $ffi->new('char*');
-            $error = $ffi->new('sectigo_error*');
+            $error = self::slot($ffi, 'sectigo_error*');
             self::check($ffi, $ffi->sectigo_request_prepare($request, FFI::addr($body), FFI::addr($error)), $error);
             $text = FFI::string($body);
             $ffi->sectigo_string_free($body);
@@ -139,8 +141,8 @@ final class Client
                 $buffer = $ffi->new("uint8_t[$length]");
                 FFI::memcpy($buffer, $body, $length);
             }
-            $response = $ffi->new('sectigo_response*');
-            $error = $ffi->new('sectigo_error*');
+            $response = self::slot($ffi, 'sectigo_response*');
+            $error = self::slot($ffi, 'sectigo_error*');
             $result = $ffi->sectigo_response_decode($request, $status, $location, $buffer, $length, FFI::addr($response), FFI::addr($error));
             self::check($ffi, $result, $error);
             return self::response($ffi, $response);
@@ -153,11 +155,11 @@ final class Client
     private static function request(FFI $ffi, string $endpoint, #[\SensitiveParameter] array $params): FFI\CData
     {
         $request = $ffi->new('sectigo_request*');
-        $error = $ffi->new('sectigo_error*');
+        $error = self::slot($ffi, 'sectigo_error*');
         self::check($ffi, $ffi->sectigo_request_new($endpoint, FFI::addr($request), FFI::addr($error)), $error);
         try {
             foreach (self::flatten($params) as [$name, $value]) {
-                $error = $ffi->new('sectigo_error*');
+                $error = self::slot($ffi, 'sectigo_error*');
                 self::check($ffi, $ffi->sectigo_request_set($request, $name, $value, FFI::addr($error)), $error);
             }
         } catch (Exception $e) {
@@ -213,8 +215,8 @@ final class Client
             $fields = [];
             $count = $ffi->sectigo_response_field_count($response);
             for ($i = 0; $i < $count; $i++) {
-                $name = $ffi->new('const char*');
-                $value = $ffi->new('const char*');
+                $name = self::slot($ffi, 'const char*', 'name');
+                $value = self::slot($ffi, 'const char*', 'value');
                 $ffi->sectigo_response_field_at($response, $i, FFI::addr($name), FFI::addr($value));
                 $fields[(string) self::string($name)] = (string) self::string($value);
             }
@@ -232,6 +234,12 @@ final class Client
         } finally {
             $ffi->sectigo_response_free($response);
         }
+    }
+
+    /** A reusable out-parameter of `$type` (one per `$key`). */
+    private static function slot(FFI $ffi, string $type, string $key = ''): FFI\CData
+    {
+        return self::$slots[$type . $key] ??= $ffi->new($type);
     }
 
     /** A C string: PHP's FFI hands `const char *` results over as strings already, NULL as null. */
