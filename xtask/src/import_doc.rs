@@ -57,10 +57,11 @@ fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
         let e = compare::endpoint(&page, &spec, endpoint).map_err(|e| format!("{file}: {e}"))?;
         let report = compare::compare(&page, &spec, e);
         println!(
-            "{file}: {} ({} parameters, {} item parameters, {} answer fields, {} error codes, {} products, {} versions read)",
+            "{file}: {} ({} parameters, {} item parameters, {} rules, {} answer fields, {} error codes, {} products, {} versions read)",
             report.endpoint,
             page.params.len(),
             page.items.len(),
+            page.rules.len(),
             page.fields.len(),
             page.errors.len(),
             page.products.len(),

@@ -195,7 +195,11 @@ pub fn apply(spec_dir: &Path, report: &Report) -> Result<Outcome, String> {
                 endpoint.doc["endpoint"]["methods"] = value(methods);
                 true
             }
-            Change::EndpointChanged { .. } | Change::FieldAdded(_) | Change::FieldRemoved(_) => false,
+            Change::EndpointChanged { .. }
+            | Change::FieldAdded(_)
+            | Change::FieldRemoved(_)
+            | Change::RuleAdded(_)
+            | Change::RuleRemoved(_) => false,
         };
         if applied {
             endpoint.changed |= !matches!(change, Change::ProductAdded { .. } | Change::ProductRemoved { .. });

@@ -211,3 +211,26 @@ fn a_new_parameter_goes_from_the_page_to_every_language() {
     assert!(generated("php/src/generated/Endpoints.php").contains("notifyEmail"), "PHP");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn rules_between_parameters_are_compared() {
+    let spec = spec();
+    let seed = std::fs::read_to_string(dir("seeds").join("003_b67f4c3ac2ac1da2.txt")).unwrap();
+    let edited = seed
+        .replace("(only applicable when \"partnerType\" is 30)", "(only applicable when \"partnerType\" is 30 or 32)")
+        .replace("If any Trading address parameters are specified", "If some Trading address parameters are specified");
+    let (_, changes, _) = changes(&edited, &spec);
+    assert_eq!(
+        changes,
+        [
+            "+ rule: enableAutoApply only when partnerType is 30 or 32",
+            "- rule: enableAutoApply applies only to a web host reseller (partnerType 30).",
+            "- rule: group trading_address: its marked members become required",
+        ]
+    );
+    let place_order = std::fs::read_to_string(dir("seeds").join("002_a1734d13bb3b2a6d.txt")).unwrap();
+    let edited = place_order.replace("If name is specified, foreName and surName are not required.", "");
+    let (_, gone, _) = self::changes(&edited, &spec);
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    assert!(gone[0].starts_with("- rule: The customer is named by name"), "{gone:?}");
+}

@@ -285,7 +285,7 @@ fn scaling(setup: &Setup) -> serde_json::Map<String, Value> {
     // Threads sharing one client.
     let shared = setup.client();
     typed(&shared);
-    let scaling: Vec<(usize, f64)> = [1, 2, 8].iter().map(|&n| (n, shared_throughput(&shared, n, 4000 / n))).collect();
+    let scaling: Vec<(usize, f64)> = [1, 2, 8].iter().map(|&n| (n, throughput(n, 4000 / n, || shared.clone()))).collect();
 
     // Memory over 100 000 calls.
     let mut rss = vec![(0u64, rss_kb())];
@@ -297,7 +297,7 @@ fn scaling(setup: &Setup) -> serde_json::Map<String, Value> {
     }
 
     // The sandbox under load: clients of their own (a connection each).
-    let load: Vec<(usize, f64)> = [1, 8, 64].iter().map(|&n| (n, throughput_own(setup, n, (6400 / n).max(50)))).collect();
+    let load: Vec<(usize, f64)> = [1, 8, 64].iter().map(|&n| (n, throughput(n, (6400 / n).max(50), || setup.client()))).collect();
 
     let report = json!({
         "threads_calls_per_s": scaling.iter().map(|(n, r)| (n.to_string(), json!(r))).collect::<serde_json::Map<_, _>>(),
@@ -314,35 +314,15 @@ fn time(f: impl FnOnce()) -> Duration {
     started.elapsed()
 }
 
-/// Calls per second of `threads` threads sharing `client`, `calls` calls each.
-fn shared_throughput(client: &Client, threads: usize, calls: usize) -> f64 {
+/// Calls per second of `threads` threads, `calls` calls each, each with the client `client`
+/// gives it (clones of one client share its connections; clients made apart do not).
+fn throughput(threads: usize, calls: usize, client: impl Fn() -> Client + Sync) -> f64 {
     let barrier = std::sync::Barrier::new(threads);
     let started = std::sync::Mutex::new(None);
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
-                typed(client);
-                if barrier.wait().is_leader() {
-                    *started.lock().unwrap() = Some(Instant::now());
-                }
-                for _ in 0..calls {
-                    typed(client);
-                }
-            });
-        }
-    });
-    let elapsed = started.lock().unwrap().expect("started").elapsed();
-    (threads * calls) as f64 / elapsed.as_secs_f64()
-}
-
-/// Calls per second of `clients` threads with a client each, `calls` calls each.
-fn throughput_own(setup: &Setup, clients: usize, calls: usize) -> f64 {
-    let barrier = std::sync::Barrier::new(clients);
-    let started = std::sync::Mutex::new(None);
-    std::thread::scope(|s| {
-        for _ in 0..clients {
-            s.spawn(|| {
-                let client = setup.client();
+                let client = client();
                 typed(&client);
                 if barrier.wait().is_leader() {
                     *started.lock().unwrap() = Some(Instant::now());
@@ -354,6 +334,6 @@ fn throughput_own(setup: &Setup, clients: usize, calls: usize) -> f64 {
         }
     });
     let elapsed = started.lock().unwrap().expect("started").elapsed();
-    (clients * calls) as f64 / elapsed.as_secs_f64()
+    (threads * calls) as f64 / elapsed.as_secs_f64()
 }
 

@@ -434,9 +434,39 @@ pub fn serve_plain(tcp: TcpStream, shared: &Shared) {
     serve(tcp, false, shared);
 }
 
-/// Answers a connection over the cap with 503 and closes it (over TLS for the HTTPS listener),
-/// spending at most a second on it.
-pub fn refuse<S: Read + Write>(mut stream: S, shared: &Shared) {
+/// Answers a plain connection over the cap with 503 and closes it, spending at most a second
+/// on it.
+pub fn refuse_plain(tcp: TcpStream, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(1)));
+    let _ = tcp.set_write_timeout(Some(Duration::from_secs(1)));
+    let mut tcp = tcp;
+    refuse(&mut tcp, shared);
+    close_gently(tcp);
+}
+
+/// [`refuse_plain`] for the HTTPS listener: the 503 goes over TLS.
+pub fn refuse_tls(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(1)));
+    let _ = tcp.set_write_timeout(Some(Duration::from_secs(1)));
+    let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    refuse(&mut tls, shared);
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
+    close_gently(tls.sock);
+}
+
+/// Ends the sending side, then reads what the client still sends until it closes (or the
+/// read timeout passes): closing a socket with unread data resets the connection, and the
+/// client, perhaps still writing its request, would get a reset instead of the answer.
+fn close_gently(mut tcp: TcpStream) {
+    let _ = tcp.shutdown(std::net::Shutdown::Write);
+    let mut sink = [0u8; 4096];
+    while matches!(tcp.read(&mut sink), Ok(n) if n > 0) {}
+}
+
+/// The 503 for a connection over the cap.
+fn refuse<S: Read + Write>(mut stream: S, shared: &Shared) {
     let mut reply = Reply::new(
         503,
         "text/plain",
@@ -448,15 +478,4 @@ pub fn refuse<S: Read + Write>(mut stream: S, shared: &Shared) {
     );
     reply.close = true;
     let _ = write_reply(&mut stream, &reply);
-}
-
-/// [`refuse`] for the HTTPS listener.
-pub fn refuse_tls(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared) {
-    let _ = tcp.set_read_timeout(Some(Duration::from_secs(1)));
-    let _ = tcp.set_write_timeout(Some(Duration::from_secs(1)));
-    let Ok(conn) = rustls::ServerConnection::new(config) else { return };
-    let mut tls = rustls::StreamOwned::new(conn, tcp);
-    refuse(&mut tls, shared);
-    tls.conn.send_close_notify();
-    let _ = tls.flush();
 }

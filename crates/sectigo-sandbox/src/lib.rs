@@ -117,10 +117,7 @@ impl Sandbox {
             Some(port) => {
                 let listener = bind(port)?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                accept_loop(listener, stop.clone(), shared.clone(), http::serve_plain, |tcp, shared| {
-                    let _ = tcp.set_write_timeout(Some(Duration::from_secs(1)));
-                    http::refuse(tcp, shared)
-                });
+                accept_loop(listener, stop.clone(), shared.clone(), http::serve_plain, http::refuse_plain);
                 Some(addr)
             }
         };

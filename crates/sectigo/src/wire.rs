@@ -483,13 +483,11 @@ fn url_encoded(endpoint: &'static Endpoint, body: String, status: u16) -> Result
     Ok(Response { endpoint, code, fields, raw: body, quirks, retries: 0 })
 }
 
+/// The code, fields and leniencies of an answer.
+type Parts = (i64, Vec<(String, String)>, Vec<Quirk>);
+
 /// The code, fields and leniencies of a URL-encoded answer `text` (`raw` for errors).
-fn url_encoded_fields(
-    endpoint: &'static Endpoint,
-    text: &str,
-    raw: &str,
-    status: u16,
-) -> Result<(i64, Vec<(String, String)>, Vec<Quirk>), DecodeError> {
+fn url_encoded_fields(endpoint: &'static Endpoint, text: &str, raw: &str, status: u16) -> Result<Parts, DecodeError> {
     let err = |kind| DecodeError { kind, status, raw: raw.to_owned(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
     if text.is_empty() {
         return Err(err(DecodeErrorKind::Empty));

@@ -2,7 +2,6 @@
 //! answers and every kind of error, in the SDK's log records (retries) or in the sandbox's log
 //! of the calls it served.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use sectigo::{
@@ -18,22 +17,7 @@ const WRONG: &str = "canary-wrong-5a1c";
 /// A new Tier 2 admin's password.
 const ADMIN: &str = "canary-admin-c37b";
 
-/// Log records of the SDK (`sectigo`) and of the sandbox (`sectigo_sandbox`).
-static RECORDS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
-        m.target().starts_with("sectigo")
-    }
-    fn log(&self, r: &log::Record<'_>) {
-        if self.enabled(r.metadata()) {
-            RECORDS.lock().unwrap().push((r.target().to_owned(), r.args().to_string()));
-        }
-    }
-    fn flush(&self) {}
-}
+mod capture;
 
 fn order() -> PlaceOrder {
     PlaceOrder::new()
@@ -46,8 +30,7 @@ fn order() -> PlaceOrder {
 
 #[test]
 fn no_password_shows_in_debug_display_errors_or_logs() {
-    log::set_logger(&Capture).unwrap();
-    log::set_max_level(log::LevelFilter::Info);
+    capture::install(log::LevelFilter::Info);
     let sandbox = Sandbox::start(Config { log: true, ..Config::default() }).unwrap();
     sandbox.with_state(|s| s.accounts[0].login_password = CANARY.to_owned());
     let fast = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(2), max_delay: Duration::from_millis(10) };
@@ -122,14 +105,12 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
     }
     shown.extend(errors.into_iter().map(|(_, text)| text));
 
-    let records = RECORDS.lock().unwrap().clone();
-    let sdk: Vec<&String> = records.iter().filter(|(t, _)| t == "sectigo").map(|(_, m)| m).collect();
-    let served: Vec<&String> = records.iter().filter(|(t, _)| t == "sectigo_sandbox").map(|(_, m)| m).collect();
+    let (sdk, served) = (capture::records("sectigo"), capture::records("sectigo_sandbox"));
     assert!(sdk.len() >= 4, "retries were logged: {sdk:?}");
     assert!(served.iter().any(|r| r.contains("loginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("adminLoginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("errorCode -16")), "{served:?}");
-    for text in shown.iter().chain(sdk).chain(served) {
+    for text in shown.iter().chain(&sdk).chain(&served) {
         for canary in [CANARY, WRONG, ADMIN] {
             assert!(!text.contains(canary), "{canary} shown in: {text}");
         }

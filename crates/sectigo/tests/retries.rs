@@ -1,33 +1,12 @@
 //! Retries against the sandbox: only what is provably safe is sent again, after a backoff, and
 //! no order is ever placed twice or lost.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use sectigo::{Client, Error, PlaceOrder, PlaceOrderItem, RetryPolicy, Term, WebProduct};
 use sectigo_sandbox::{Config, Endpoint, Fault, FaultRule, RateLimit, Sandbox};
 
-/// The log records of the `sectigo` target.
-static RECORDS: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
-        m.target() == "sectigo"
-    }
-    fn log(&self, r: &log::Record<'_>) {
-        if self.enabled(r.metadata()) {
-            RECORDS.lock().unwrap().push(r.args().to_string());
-        }
-    }
-    fn flush(&self) {}
-}
-
-fn capture_logs() {
-    let _ = log::set_logger(&Capture);
-    log::set_max_level(log::LevelFilter::Warn);
-}
+mod capture;
 
 fn order() -> PlaceOrder {
     PlaceOrder::new()
@@ -40,7 +19,7 @@ fn order() -> PlaceOrder {
 
 #[test]
 fn hundreds_of_orders_under_random_faults_are_never_duplicated_or_lost() {
-    capture_logs();
+    capture::install(log::LevelFilter::Warn);
     let mut config = Config::default();
     config.api.rate_limit = Some(RateLimit { calls: 15, per: Duration::from_millis(300) });
     let sandbox = Sandbox::start(config).unwrap();
@@ -95,7 +74,7 @@ fn hundreds_of_orders_under_random_faults_are_never_duplicated_or_lost() {
     assert!(created <= placed + unknown, "no order beyond those placed or unknown: {created} > {placed} + {unknown}");
     // Nothing was sent more often than the retries counted: a lost answer was never resent.
     assert_eq!(sandbox.counters().requests["!PlaceOrder"], sends);
-    let records = RECORDS.lock().unwrap().clone();
+    let records = capture::records("sectigo");
     let rate_limited: Vec<&String> = records.iter().filter(|r| r.contains("(rate_limited:")).collect();
     assert!(!rate_limited.is_empty(), "the limit was hit and retried");
     for r in &rate_limited {

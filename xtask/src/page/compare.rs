@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::{Page, Param};
+use super::{Page, Param, Rule};
 
 /// One difference between the page and the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,9 @@ pub enum Change {
     VersionAdded { version: String, text: String },
     /// `path`, `methods`, `host`.
     EndpointChanged { fact: &'static str, spec: String, page: String },
+    /// A rule between parameters the spec lacks, or one the page no longer states.
+    RuleAdded(Rule),
+    RuleRemoved(String),
 }
 
 impl fmt::Display for Change {
@@ -74,6 +77,8 @@ impl fmt::Display for Change {
             Change::ProductRemoved { product, term, ppp } => write!(f, "- product {product}, {term}: PPP {ppp}"),
             Change::VersionAdded { version, text } => write!(f, "+ version {version}: {text}"),
             Change::EndpointChanged { fact, spec, page } => write!(f, "~ endpoint {fact}: {spec} -> {page}"),
+            Change::RuleAdded(rule) => write!(f, "+ rule: {rule}"),
+            Change::RuleRemoved(rule) => write!(f, "- rule: {rule}"),
         }
     }
 }
@@ -239,6 +244,8 @@ pub fn compare(page: &Page, spec: &Value, e: &Value) -> Report {
         }
     }
 
+    rules(&mut report, page, e);
+
     // Version history.
     // Versions: the history's entries, and the versions the sources were read at.
     let spec_versions: Vec<String> = e["history"]
@@ -326,5 +333,61 @@ fn params(report: &mut Report, item: bool, page: &[Param], spec: &[Value]) {
             continue;
         }
         report.changes.push(Change::ParamRemoved { item, name });
+    }
+}
+
+/// Rules between parameters, and the groups whose marked members become required.
+fn rules(report: &mut Report, page: &Page, e: &Value) {
+    let same = |a: &str, v: &Value| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(a));
+    let same_list = |a: &[String], v: &Value| {
+        let v: Vec<&Value> = v.as_array().into_iter().flatten().collect();
+        a.len() == v.len() && a.iter().zip(v).all(|(a, v)| same(a, v))
+    };
+    let spec_rules: Vec<&Value> = e["rules"].as_array().into_iter().flatten().collect();
+    let groups: Vec<&Value> = e["groups"].as_array().into_iter().flatten().collect();
+    // A group of the page's words: "Organizational user" is `org_user`, "Billing address"
+    // `billing_address`.
+    let group_of = |owner: &str, kind: &str| {
+        let owner = owner.to_ascii_lowercase();
+        groups.iter().copied().find(|g| {
+            let id = g["id"].as_str().unwrap_or_default();
+            id.rsplit_once('_').is_some_and(|(prefix, k)| k == kind.to_ascii_lowercase() && owner.starts_with(prefix))
+        })
+    };
+    let matches = |rule: &Rule, s: &Value| match rule {
+        Rule::OneOf(sets) => {
+            s["kind"] == "one_of"
+                && s["sets"].as_array().is_some_and(|spec| spec.len() == sets.len() && sets.iter().zip(spec).all(|(a, v)| same_list(a, v)))
+        }
+        Rule::RequiredWhen { param, when, equals } | Rule::OnlyWhen { param, when, equals } => {
+            let kind = if matches!(rule, Rule::RequiredWhen { .. }) { "required_when" } else { "only_when" };
+            s["kind"] == kind && same(param, &s["param"]) && same(when, &s["when"]["param"]) && same_list(equals, &s["when"]["equals"])
+        }
+        Rule::Group { .. } => false,
+    };
+    for rule in &page.rules {
+        let known = match rule {
+            Rule::Group { owner, kind } => {
+                group_of(owner, kind).is_some_and(|g| g["required_if_any"].as_array().is_some_and(|r| !r.is_empty()))
+            }
+            other => spec_rules.iter().any(|s| matches(other, s)),
+        };
+        if !known {
+            report.changes.push(Change::RuleAdded(rule.clone()));
+        }
+    }
+    if page.params.is_empty() {
+        return; // a partial page says nothing of rules
+    }
+    for s in &spec_rules {
+        if !page.rules.iter().any(|r| matches(r, s)) {
+            report.changes.push(Change::RuleRemoved(s["description"].as_str().unwrap_or_default().to_owned()));
+        }
+    }
+    for g in groups.iter().filter(|g| g["required_if_any"].as_array().is_some_and(|r| !r.is_empty())) {
+        let stated = page.rules.iter().any(|r| matches!(r, Rule::Group { owner, kind } if group_of(owner, kind) == Some(*g)));
+        if !stated {
+            report.changes.push(Change::RuleRemoved(format!("group {}: its marked members become required", g["id"].as_str().unwrap_or_default())));
+        }
     }
 }

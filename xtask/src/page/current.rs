@@ -1,7 +1,7 @@
 //! The current docs site's pages: "Endpoint: !Name", blocks of Parameter / Requirement / Type /
 //! Max.Length / Description (one cell per line), error-code tables, product tables.
 
-use super::{Generation, Page, PageError, Param, default_in, is_name, length, urls};
+use super::{Generation, Page, PageError, Param, Rule, default_in, hosts_and_path, is_name, length, param_rules};
 
 const PARAM_HEADER: &str = "Parameter Requirement Type Max.Length Description";
 const FIELD_HEADER: &str = "Parameter Description";
@@ -20,17 +20,7 @@ pub fn read(text: &str) -> Result<Page, PageError> {
     // The cells, one per line; blank lines carry nothing.
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let endpoint = lines.iter().find_map(|l| l.strip_prefix("Endpoint:")).map(|e| e.trim().to_owned());
-    let found = urls(text);
-    let mut hosts: Vec<String> = Vec::new();
-    for (host, _) in &found {
-        if !hosts.contains(host) {
-            hosts.push(host.clone());
-        }
-    }
-    let path = endpoint
-        .as_ref()
-        .and_then(|e| found.iter().find(|(_, p)| p.ends_with(e.as_str())))
-        .map(|(_, p)| p.clone());
+    let (hosts, path) = hosts_and_path(text, endpoint.as_deref());
     let mut methods = Vec::new();
     if text.contains("For GET requests") || text.contains("GET or POST") {
         methods.push("GET".to_owned());
@@ -44,17 +34,19 @@ pub fn read(text: &str) -> Result<Page, PageError> {
     let mut params = Vec::new();
     let mut items = Vec::new();
     let mut fields: Vec<String> = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
     let answer_starts = lines.iter().position(|l| *l == "Response parameters").unwrap_or(lines.len());
     for start in positions(&lines, PARAM_HEADER) {
         let table = &lines[start + 1..];
         if !table.iter().any(|l| TABLE_ENDS.contains(l)) {
-            let last = param_blocks(table).last().map(|p| format!(" after parameter {}", p.name)).unwrap_or_default();
+            let last = param_blocks(table).last().map(|(p, _)| format!(" after parameter {}", p.name)).unwrap_or_default();
             return Err(PageError(format!(
                 "the page ends inside a parameter table{last} (truncated?): no sample request, response or \
                  further table follows it"
             )));
         }
-        for p in param_blocks(table) {
+        for (p, said) in param_blocks(table) {
+            rules.extend(said);
             if start > answer_starts {
                 fields.push(p.name);
                 continue;
@@ -86,6 +78,7 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         errors,
         products,
         history: Vec::new(),
+        rules,
     })
 }
 
@@ -111,8 +104,9 @@ fn block_start(lines: &[&str], i: usize) -> Option<Names> {
     (named && REQUIREMENTS.contains(&next.to_ascii_lowercase().as_str())).then_some(names)
 }
 
-/// The parameter blocks of a table, up to where it ends.
-fn param_blocks(lines: &[&str]) -> Vec<Param> {
+/// The parameter blocks of a table, up to where it ends, with the rules their descriptions
+/// state.
+fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>)> {
     let end = lines.iter().position(|l| TABLE_ENDS.contains(l)).unwrap_or(lines.len());
     let lines = &lines[..end];
     let starts: Vec<(usize, Names)> = (0..lines.len()).filter_map(|i| block_start(lines, i).map(|n| (i, n))).collect();
@@ -134,8 +128,10 @@ fn param_blocks(lines: &[&str]) -> Vec<Param> {
         if default.is_none() {
             default = rest.iter().find_map(|l| default_in(l));
         }
+        let description = rest.join(" ");
         for (name, aliases) in names {
-            out.push(Param {
+            let said = param_rules(name, &description);
+            out.push((Param {
                 name: name.clone(),
                 aliases: aliases.clone(),
                 requirement: requirement.clone(),
@@ -143,7 +139,7 @@ fn param_blocks(lines: &[&str]) -> Vec<Param> {
                 max_length,
                 allowed: allowed.clone(),
                 default: default.clone(),
-            });
+            }, said));
         }
     }
     out

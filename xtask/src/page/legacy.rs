@@ -2,7 +2,7 @@
 //! variable names are `<b>`old (required) or `<i>`talic (optional), `*` for "required
 //! (sometimes)", and error codes as "-N = message" or in an errorCode / errorMessage table.
 
-use super::{Generation, Page, Param, default_in, is_name, length, plain, urls};
+use super::{Generation, Page, Param, Rule, default_in, hosts_and_path, is_name, length, param_rules, plain};
 
 const PARAM_HEADER: &str = "Variable Name (case insensitive)";
 
@@ -16,17 +16,7 @@ pub fn read(text: &str) -> Page {
         .find_map(|l| l.strip_prefix("# "))
         .map(|t| t.trim().to_owned())
         .filter(|t| t.starts_with('!') && is_name(&t[1..]));
-    let found = urls(text);
-    let mut hosts: Vec<String> = Vec::new();
-    for (host, _) in &found {
-        if !hosts.contains(host) {
-            hosts.push(host.clone());
-        }
-    }
-    let path = endpoint
-        .as_ref()
-        .and_then(|e| found.iter().find(|(_, p)| p.ends_with(e.as_str())))
-        .map(|(_, p)| p.clone());
+    let (hosts, path) = hosts_and_path(text, endpoint.as_deref());
     let mut methods = Vec::new();
     if text.contains("POSTed") || text.contains("POST method") {
         methods.push("POST".to_owned());
@@ -34,6 +24,7 @@ pub fn read(text: &str) -> Page {
 
     let mut params = Vec::new();
     let mut fields = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
     let mut in_request = false;
     let mut columns: Vec<String> = Vec::new();
     for line in text.lines() {
@@ -59,6 +50,8 @@ pub fn read(text: &str) -> Page {
             continue;
         }
         if in_request {
+            let description = columns.iter().position(|c| c.starts_with("Description")).and_then(|i| cells.get(i));
+            rules.extend(param_rules(&name, &plain(description.copied().unwrap_or_default())));
             params.push(param(raw_name, &name, &columns, &cells));
         } else {
             fields.push(name);
@@ -85,6 +78,7 @@ pub fn read(text: &str) -> Page {
         errors: errors(text),
         products: Vec::new(),
         history: history(text),
+        rules,
     }
 }
 

@@ -35,6 +35,35 @@ pub struct Param {
     pub default: Option<String>,
 }
 
+/// A rule between parameters, as a page states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// "If name is specified, foreName and surName are not required": one of the sets must
+    /// be given.
+    OneOf(Vec<Vec<String>>),
+    /// "(only applicable, and required, when "partnerType" is 29)".
+    RequiredWhen { param: String, when: String, equals: Vec<String> },
+    /// "(only applicable when "partnerType" is 30)".
+    OnlyWhen { param: String, when: String, equals: Vec<String> },
+    /// "If any Billing user parameters are specified, then those ... marked with a * become
+    /// required": the group named by its words (`Billing`, `user`).
+    Group { owner: String, kind: String },
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::OneOf(sets) => {
+                let sets: Vec<String> = sets.iter().map(|s| s.join("+")).collect();
+                write!(f, "one of {}", sets.join(" | "))
+            }
+            Rule::RequiredWhen { param, when, equals } => write!(f, "{param} required when {when} is {}", equals.join(" or ")),
+            Rule::OnlyWhen { param, when, equals } => write!(f, "{param} only when {when} is {}", equals.join(" or ")),
+            Rule::Group { owner, kind } => write!(f, "{owner} {kind} parameters marked * required once any of them is given"),
+        }
+    }
+}
+
 /// Everything a page states.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -58,6 +87,8 @@ pub struct Page {
     pub products: Vec<(String, String, u32)>,
     /// (version, what changed).
     pub history: Vec<(String, String)>,
+    /// Rules between parameters.
+    pub rules: Vec<Rule>,
 }
 
 /// Why a page could not be read.
@@ -93,6 +124,8 @@ pub fn read(text: &str) -> Result<Page, PageError> {
                 .into(),
         ));
     };
+    let mut page = page;
+    page.rules.extend(text_rules(&text));
     if page.params.is_empty() && page.errors.is_empty() && page.fields.is_empty() && page.products.is_empty() {
         return Err(PageError(format!(
             "found no parameter, answer field, error code or product on this {} page (truncated?)",
@@ -103,6 +136,76 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         )));
     }
     Ok(page)
+}
+
+/// Rules a parameter's description states: "only applicable[, and required,] when "P" is V".
+fn param_rules(param: &str, description: &str) -> Vec<Rule> {
+    let mut out = Vec::new();
+    for (marker, required) in [("only applicable, and required, when ", true), ("only applicable when ", false)] {
+        let Some(i) = description.find(marker) else { continue };
+        let rest = &description[i + marker.len()..];
+        let Some((when, values)) = rest.split_once(" is ") else { continue };
+        let when = when.trim().trim_matches('"').to_owned();
+        let values: String = values.chars().take_while(|c| !matches!(c, ')' | ';' | '.')).collect();
+        let equals: Vec<String> = values.split(" or ").map(|v| v.trim().trim_matches('"').to_owned()).collect();
+        if !is_name(&when) || equals.iter().any(|v| v.is_empty() || v.contains(' ')) {
+            continue;
+        }
+        if required {
+            out.push(Rule::RequiredWhen { param: param.to_owned(), when: when.clone(), equals: equals.clone() });
+        }
+        out.push(Rule::OnlyWhen { param: param.to_owned(), when, equals });
+    }
+    out
+}
+
+/// Rules the page states in sentences of their own.
+fn text_rules(text: &str) -> Vec<Rule> {
+    let mut out: Vec<Rule> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        // "If name is specified, foreName and surName are not required."
+        if let Some(rest) = line.strip_prefix("If ")
+            && let Some((given, rest)) = rest.split_once(" is specified, ")
+            && let Some(others) = rest.strip_suffix(" are not required.")
+        {
+            let mut sets = vec![vec![given.to_owned()]];
+            sets.extend(others.split(" and ").map(|o| vec![o.trim().to_owned()]));
+            let rule = Rule::OneOf(sets);
+            if rule_names(&rule).iter().all(|n| is_name(n)) && !out.contains(&rule) {
+                out.push(rule);
+            }
+        }
+        // "If any Billing user parameters are specified, then those ... become required parameters."
+        if let Some(rest) = line.strip_prefix("If any ")
+            && let Some((group, rest)) = rest.split_once(" parameters are specified")
+            && rest.contains("become required")
+            && let Some((owner, kind)) = group.rsplit_once(' ')
+        {
+            out.push(Rule::Group { owner: owner.to_owned(), kind: kind.to_owned() });
+        }
+    }
+    out
+}
+
+fn rule_names(rule: &Rule) -> Vec<&str> {
+    match rule {
+        Rule::OneOf(sets) => sets.iter().flatten().map(String::as_str).collect(),
+        Rule::RequiredWhen { param, when, .. } | Rule::OnlyWhen { param, when, .. } => vec![param, when],
+        Rule::Group { .. } => Vec::new(),
+    }
+}
+
+/// The hosts of the page's URLs, and the endpoint's path: that of the URL ending in its name.
+fn hosts_and_path(text: &str, endpoint: Option<&str>) -> (Vec<String>, Option<String>) {
+    let found = urls(text);
+    let mut hosts: Vec<String> = Vec::new();
+    for (host, _) in &found {
+        if !hosts.contains(host) {
+            hosts.push(host.clone());
+        }
+    }
+    let path = endpoint.and_then(|e| found.iter().find(|(_, p)| p.ends_with(e))).map(|(_, p)| p.clone());
+    (hosts, path)
 }
 
 /// `https://host/path` URLs in the text: (host, path).
