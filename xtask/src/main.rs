@@ -19,9 +19,10 @@ const USAGE: &str = "usage: cargo xtask COMMAND
                       and target/bench/report.json
   check               read and check spec/ without generating anything
   codegen [--check]   regenerate everything from spec/ (--check: fail if anything is stale)
-  import-doc PAGE... [--endpoint ID]
+  import-doc PAGE... [--endpoint ID] [--write]
                       read saved pages of Sectigo's documents and list how their facts differ
-                      from spec/ (exit 0: none, 1: some, 2: a page could not be read)
+                      from spec/ (exit 0: none, 1: some, 2: a page could not be read);
+                      --write applies them, leaving every description to write
   spec --json         print the checked spec as JSON
   dist                build the release artefacts into dist/: the C and PHP archive, the
                       Python wheel and sdist, the Rust crate, SHA256SUMS
@@ -30,7 +31,8 @@ const USAGE: &str = "usage: cargo xtask COMMAND
                       sandbox_request, import_doc), N seconds each (default 60); report in
                       target/fuzz/
   test                every test, with its own set-up: codegen --check, Rust tests, examples
-                      and docs, dist, then C, PHP and Python on the artefacts, clippy";
+                      and docs, a short fuzzing pass, dist, then C, PHP and Python on the
+                      artefacts, clippy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
