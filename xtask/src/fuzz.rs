@@ -61,7 +61,7 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     if targets.is_empty() {
         targets = TARGETS.to_vec();
     }
-    let reports = run(root, &targets, seconds)?;
+    let reports = run(root, &targets, seconds, None)?;
     let failed: Vec<&Report> = reports.iter().filter(|r| !r.failures.is_empty()).collect();
     if failed.is_empty() {
         Ok(())
@@ -70,9 +70,11 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-/// Builds the targets, writes the seeds, runs each target for `seconds`; prints and saves the
-/// report. An `Err` is a failure to build or run, not a finding (see [`Report::failures`]).
-pub fn run(root: &Path, targets: &[&str], seconds: u64) -> Result<Vec<Report>, String> {
+/// Builds the targets, writes the seeds, runs each target for `seconds` (with libFuzzer's
+/// random `seed` when given: the same seed and corpus give the same inputs, so a test run
+/// does not turn red by luck); prints and saves the report. An `Err` is a failure to build or
+/// run, not a finding (see [`Report::failures`]).
+pub fn run(root: &Path, targets: &[&str], seconds: u64, seed: Option<u64>) -> Result<Vec<Report>, String> {
     let dir = root.join("target/fuzz");
     let build = dir.join("build");
     // With an explicit target, RUSTFLAGS reach the targets' code but not build scripts, which
@@ -99,6 +101,7 @@ pub fn run(root: &Path, targets: &[&str], seconds: u64) -> Result<Vec<Report>, S
         let out = Command::new(bin.join(target))
             .arg(format!("-max_total_time={seconds}"))
             .args(["-timeout=10", "-rss_limit_mb=512", "-print_final_stats=1", "-max_len=8192"])
+            .args(seed.map(|s| format!("-seed={s}")))
             .arg(format!("-artifact_prefix={}/", artifacts.display()))
             .arg(&corpus)
             .arg(dir.join("seeds").join(target))

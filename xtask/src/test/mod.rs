@@ -56,7 +56,7 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
             .env("RUSTDOCFLAGS", "-D warnings")
             .args(["doc", "--locked", "--no-deps", "-p", "sectigo", "--all-features"]),
     )?;
-    let findings: Vec<String> = crate::fuzz::run(root, crate::fuzz::TARGETS, FUZZ_SECONDS)?
+    let findings: Vec<String> = crate::fuzz::run(root, crate::fuzz::TARGETS, FUZZ_SECONDS, Some(1))?
         .into_iter()
         .flat_map(|r| r.failures)
         .collect();
