@@ -78,6 +78,9 @@ fn check_prose(ctx: &mut Ctx, file: &str, def: &spec::EndpointFile) {
     for h in &def.endpoint.history {
         ctx.prose(file, format!("endpoint.history.{}.changes", h.version), &h.changes);
     }
+    for (i, r) in def.rule.iter().enumerate() {
+        ctx.prose(file, format!("rule[{i}].description"), &r.description);
+    }
 }
 
 /// Reads a TOML file; a missing optional file is `None` without an error.

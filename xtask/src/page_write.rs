@@ -1,13 +1,14 @@
 //! `cargo xtask import-doc --write`: a page's changes applied to the `spec/` files with `toml_edit`, which
 //! keeps their comments and layout. Only facts are written: a new parameter, allowed value,
-//! error row or history entry gets an empty description (meaning, change note), which
-//! `cargo xtask check` refuses until a maintainer writes it.
+//! error row, rule or history entry gets an empty description (meaning, change note), which
+//! `cargo xtask check` refuses until a maintainer writes it. New answer fields and hosts are
+//! left to do by hand (the page may not state a field's type).
 
 use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value, value};
-use crate::page::Param;
-use crate::page::compare::{Change, Report};
+use crate::page::{Param, Rule};
+use crate::page::compare::{Change, Report, is_group};
 
 /// A spec file being edited.
 struct File {
@@ -195,11 +196,35 @@ pub fn apply(spec_dir: &Path, report: &Report) -> Result<Outcome, String> {
                 endpoint.doc["endpoint"]["methods"] = value(methods);
                 true
             }
-            Change::EndpointChanged { .. }
-            | Change::FieldAdded(_)
-            | Change::FieldRemoved(_)
-            | Change::RuleAdded(_)
-            | Change::RuleRemoved(_) => false,
+            Change::RuleAdded(Rule::Group { owner, kind, required }) => set_group(&mut endpoint.doc, owner, kind, required),
+            Change::RuleRemoved(Rule::Group { owner, kind, .. }) => set_group(&mut endpoint.doc, owner, kind, &[]),
+            Change::RuleAdded(rule) => {
+                let rules = endpoint
+                    .doc
+                    .entry("rule")
+                    .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+                    .as_array_of_tables_mut()
+                    .ok_or("rule is not a table list")?;
+                rules.push(rule_table(rule));
+                out.to_describe.push(format!("{}: rule \"{rule}\" (description)", short(&endpoint)));
+                true
+            }
+            Change::RuleRemoved(rule) => {
+                let wanted = rule_table(rule);
+                let facts = |t: &Table| {
+                    ["kind", "param", "when", "sets"].map(|k| t.get(k).map(|v| v.to_string().split_whitespace().collect::<String>()))
+                };
+                let rules = endpoint.doc.get_mut("rule").and_then(Item::as_array_of_tables_mut);
+                let found = rules.as_ref().and_then(|r| r.iter().position(|t| facts(t) == facts(&wanted)));
+                match (rules, found) {
+                    (Some(rules), Some(i)) => {
+                        rules.remove(i);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            Change::EndpointChanged { .. } | Change::FieldAdded(_) | Change::FieldRemoved(_) => false,
         };
         if applied {
             endpoint.changed |= !matches!(change, Change::ProductAdded { .. } | Change::ProductRemoved { .. });
@@ -366,4 +391,38 @@ fn remove_product(doc: &mut DocumentMut, ppp: u32) -> bool {
         }
     }
     false
+}
+
+/// A `[[rule]]` table of a rule's facts, its description left to write.
+fn rule_table(rule: &Rule) -> Table {
+    let mut t = Table::new();
+    let list = |values: &[String]| values.iter().map(String::as_str).collect::<Array>();
+    match rule {
+        Rule::OneOf(sets) => {
+            t["kind"] = value("one_of");
+            t["sets"] = value(sets.iter().map(|s| Value::Array(list(s))).collect::<Array>());
+        }
+        Rule::RequiredWhen { param, when, equals } | Rule::OnlyWhen { param, when, equals } => {
+            let kind = if matches!(rule, Rule::RequiredWhen { .. }) { "required_when" } else { "only_when" };
+            t["kind"] = value(kind);
+            t["param"] = value(param.as_str());
+            let mut w = InlineTable::new();
+            w.insert("param", when.as_str().into());
+            w.insert("equals", Value::Array(list(equals)));
+            t["when"] = value(w);
+        }
+        Rule::Group { .. } => {}
+    }
+    t["description"] = value("");
+    t
+}
+
+/// Sets which members of a contact group become required once any is given.
+fn set_group(doc: &mut DocumentMut, owner: &str, kind: &str, required: &[String]) -> bool {
+    let Some(groups) = doc.get_mut("group").and_then(Item::as_array_of_tables_mut) else { return false };
+    let Some(group) = groups.iter_mut().find(|g| is_group(g.get("id").and_then(Item::as_str).unwrap_or_default(), owner, kind)) else {
+        return false;
+    };
+    group["required_if_any"] = value(required.iter().map(String::as_str).collect::<Array>());
+    true
 }

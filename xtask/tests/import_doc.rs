@@ -224,13 +224,33 @@ fn rules_between_parameters_are_compared() {
         changes,
         [
             "+ rule: enableAutoApply only when partnerType is 30 or 32",
-            "- rule: enableAutoApply applies only to a web host reseller (partnerType 30).",
-            "- rule: group trading_address: its marked members become required",
+            "- rule: enableAutoApply only when partnerType is 30",
+            "- rule: trading address parameters: tradingOrganizationName, tradingStreetAddress1, tradingLocalityName, tradingStateOrProvinceName, tradingPostalCode, tradingCountryName required once any of them is given",
         ]
     );
     let place_order = std::fs::read_to_string(dir("seeds").join("002_a1734d13bb3b2a6d.txt")).unwrap();
     let edited = place_order.replace("If name is specified, foreName and surName are not required.", "");
     let (_, gone, _) = self::changes(&edited, &spec);
-    assert_eq!(gone.len(), 1, "{gone:?}");
-    assert!(gone[0].starts_with("- rule: The customer is named by name"), "{gone:?}");
+    assert_eq!(gone, ["- rule: one of name | foreName | surName"]);
+
+    // --write puts the spec in line, new rules waiting for their description.
+    let root = scratch("rules");
+    let spec_dir = root.join("spec");
+    let report = report_for(&edited, &spec_dir);
+    xtask::page_write::apply(&spec_dir, &report).unwrap();
+    assert!(report_for(&edited, &spec_dir).changes.is_empty());
+    let signup = seed.replace("(only applicable when \"partnerType\" is 30)", "(only applicable when \"partnerType\" is 30 or 32)");
+    let report = report_for(&signup, &spec_dir);
+    let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
+    assert!(outcome.by_hand.is_empty() && outcome.to_describe.len() == 1, "{outcome:?}");
+    assert!(xtask::check::load(&spec_dir).unwrap_err().to_string().contains("rule[2].description"));
+    describe(&spec_dir);
+    assert!(report_for(&signup, &spec_dir).changes.is_empty());
+    // A group rule no longer stated: its members are no longer required.
+    let no_group = signup.replace("If any Trading address parameters are specified", "If some Trading address parameters are specified");
+    xtask::page_write::apply(&spec_dir, &report_for(&no_group, &spec_dir)).unwrap();
+    assert!(report_for(&no_group, &spec_dir).changes.is_empty());
+    let text = std::fs::read_to_string(spec_dir.join("endpoints/tier2_partner_signup.toml")).unwrap();
+    assert!(text.contains("id = \"trading_address\""));
+    std::fs::remove_dir_all(&root).unwrap();
 }

@@ -31,7 +31,7 @@ pub enum Change {
     EndpointChanged { fact: &'static str, spec: String, page: String },
     /// A rule between parameters the spec lacks, or one the page no longer states.
     RuleAdded(Rule),
-    RuleRemoved(String),
+    RuleRemoved(Rule),
 }
 
 impl fmt::Display for Change {
@@ -336,58 +336,79 @@ fn params(report: &mut Report, item: bool, page: &[Param], spec: &[Value]) {
     }
 }
 
+/// Whether the spec's group `id` is the one a page calls "`owner` `kind`": "Organizational
+/// user" is `org_user`, "Billing address" `billing_address`.
+pub fn is_group(id: &str, owner: &str, kind: &str) -> bool {
+    let owner = owner.to_ascii_lowercase();
+    id.rsplit_once('_').is_some_and(|(prefix, k)| k == kind.to_ascii_lowercase() && owner.starts_with(prefix))
+}
+
+/// A spec rule (its JSON) as a page would state it.
+fn spec_rule(s: &Value) -> Option<Rule> {
+    let list = |v: &Value| v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    match s["kind"].as_str()? {
+        "one_of" => Some(Rule::OneOf(s["sets"].as_array()?.iter().map(list).collect())),
+        "required_when" => {
+            Some(Rule::RequiredWhen { param: text(&s["param"]), when: text(&s["when"]["param"]), equals: list(&s["when"]["equals"]) })
+        }
+        "only_when" => {
+            Some(Rule::OnlyWhen { param: text(&s["param"]), when: text(&s["when"]["param"]), equals: list(&s["when"]["equals"]) })
+        }
+        _ => None,
+    }
+}
+
 /// Rules between parameters, and the groups whose marked members become required.
 fn rules(report: &mut Report, page: &Page, e: &Value) {
-    let same = |a: &str, v: &Value| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(a));
-    let same_list = |a: &[String], v: &Value| {
-        let v: Vec<&Value> = v.as_array().into_iter().flatten().collect();
-        a.len() == v.len() && a.iter().zip(v).all(|(a, v)| same(a, v))
+    let lower = |list: &[String]| list.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
+    let same = |a: &Rule, b: &Rule| match (a, b) {
+        (Rule::OneOf(x), Rule::OneOf(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| lower(x) == lower(y)),
+        (Rule::RequiredWhen { param: p, when: w, equals: v }, Rule::RequiredWhen { param: q, when: x, equals: u })
+        | (Rule::OnlyWhen { param: p, when: w, equals: v }, Rule::OnlyWhen { param: q, when: x, equals: u }) => {
+            p.eq_ignore_ascii_case(q) && w.eq_ignore_ascii_case(x) && lower(v) == lower(u)
+        }
+        _ => false,
     };
-    let spec_rules: Vec<&Value> = e["rules"].as_array().into_iter().flatten().collect();
+    let spec_rules: Vec<Rule> = e["rules"].as_array().into_iter().flatten().filter_map(spec_rule).collect();
     let groups: Vec<&Value> = e["groups"].as_array().into_iter().flatten().collect();
-    // A group of the page's words: "Organizational user" is `org_user`, "Billing address"
-    // `billing_address`.
-    let group_of = |owner: &str, kind: &str| {
-        let owner = owner.to_ascii_lowercase();
-        groups.iter().copied().find(|g| {
-            let id = g["id"].as_str().unwrap_or_default();
-            id.rsplit_once('_').is_some_and(|(prefix, k)| k == kind.to_ascii_lowercase() && owner.starts_with(prefix))
-        })
-    };
-    let matches = |rule: &Rule, s: &Value| match rule {
-        Rule::OneOf(sets) => {
-            s["kind"] == "one_of"
-                && s["sets"].as_array().is_some_and(|spec| spec.len() == sets.len() && sets.iter().zip(spec).all(|(a, v)| same_list(a, v)))
-        }
-        Rule::RequiredWhen { param, when, equals } | Rule::OnlyWhen { param, when, equals } => {
-            let kind = if matches!(rule, Rule::RequiredWhen { .. }) { "required_when" } else { "only_when" };
-            s["kind"] == kind && same(param, &s["param"]) && same(when, &s["when"]["param"]) && same_list(equals, &s["when"]["equals"])
-        }
-        Rule::Group { .. } => false,
+    let names = |v: &Value| v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let marked = |g: &Value| {
+        names(&g["members"])
+            .into_iter()
+            .filter(|m| page.params.iter().any(|p| p.name.eq_ignore_ascii_case(m) && p.requirement.as_deref() == Some("conditional")))
+            .collect::<Vec<_>>()
     };
     for rule in &page.rules {
-        let known = match rule {
-            Rule::Group { owner, kind } => {
-                group_of(owner, kind).is_some_and(|g| g["required_if_any"].as_array().is_some_and(|r| !r.is_empty()))
+        match rule {
+            Rule::Group { owner, kind, .. } => {
+                let group = groups.iter().find(|g| is_group(g["id"].as_str().unwrap_or_default(), owner, kind));
+                let required = group.map(|g| marked(g)).unwrap_or_default();
+                if group.is_none_or(|g| names(&g["required_if_any"]) != required) {
+                    report.changes.push(Change::RuleAdded(Rule::Group { owner: owner.clone(), kind: kind.clone(), required }));
+                }
             }
-            other => spec_rules.iter().any(|s| matches(other, s)),
-        };
-        if !known {
-            report.changes.push(Change::RuleAdded(rule.clone()));
+            other => {
+                if !spec_rules.iter().any(|s| same(other, s)) {
+                    report.changes.push(Change::RuleAdded(other.clone()));
+                }
+            }
         }
     }
     if page.params.is_empty() {
         return; // a partial page says nothing of rules
     }
     for s in &spec_rules {
-        if !page.rules.iter().any(|r| matches(r, s)) {
-            report.changes.push(Change::RuleRemoved(s["description"].as_str().unwrap_or_default().to_owned()));
+        if !page.rules.iter().any(|r| same(r, s)) {
+            report.changes.push(Change::RuleRemoved(s.clone()));
         }
     }
-    for g in groups.iter().filter(|g| g["required_if_any"].as_array().is_some_and(|r| !r.is_empty())) {
-        let stated = page.rules.iter().any(|r| matches!(r, Rule::Group { owner, kind } if group_of(owner, kind) == Some(*g)));
+    for g in groups.iter().filter(|g| !names(&g["required_if_any"]).is_empty()) {
+        let id = g["id"].as_str().unwrap_or_default();
+        let stated = page.rules.iter().any(|r| matches!(r, Rule::Group { owner, kind, .. } if is_group(id, owner, kind)));
         if !stated {
-            report.changes.push(Change::RuleRemoved(format!("group {}: its marked members become required", g["id"].as_str().unwrap_or_default())));
+            let (owner, kind) = id.rsplit_once('_').unwrap_or((id, ""));
+            report.changes.push(Change::RuleRemoved(Rule::Group { owner: owner.into(), kind: kind.into(), required: names(&g["required_if_any"]) }));
         }
     }
 }

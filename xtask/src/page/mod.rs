@@ -46,8 +46,9 @@ pub enum Rule {
     /// "(only applicable when "partnerType" is 30)".
     OnlyWhen { param: String, when: String, equals: Vec<String> },
     /// "If any Billing user parameters are specified, then those ... marked with a * become
-    /// required": the group named by its words (`Billing`, `user`).
-    Group { owner: String, kind: String },
+    /// required": the group named by its words (`Billing`, `user`), and (filled in by the
+    /// comparison, which knows the group's members) the members the page marks.
+    Group { owner: String, kind: String, required: Vec<String> },
 }
 
 impl fmt::Display for Rule {
@@ -59,7 +60,12 @@ impl fmt::Display for Rule {
             }
             Rule::RequiredWhen { param, when, equals } => write!(f, "{param} required when {when} is {}", equals.join(" or ")),
             Rule::OnlyWhen { param, when, equals } => write!(f, "{param} only when {when} is {}", equals.join(" or ")),
-            Rule::Group { owner, kind } => write!(f, "{owner} {kind} parameters marked * required once any of them is given"),
+            Rule::Group { owner, kind, required } if required.is_empty() => {
+                write!(f, "{owner} {kind} parameters: none required once any of them is given")
+            }
+            Rule::Group { owner, kind, required } => {
+                write!(f, "{owner} {kind} parameters: {} required once any of them is given", required.join(", "))
+            }
         }
     }
 }
@@ -181,7 +187,7 @@ fn text_rules(text: &str) -> Vec<Rule> {
             && rest.contains("become required")
             && let Some((owner, kind)) = group.rsplit_once(' ')
         {
-            out.push(Rule::Group { owner: owner.to_owned(), kind: kind.to_owned() });
+            out.push(Rule::Group { owner: owner.to_owned(), kind: kind.to_owned(), required: Vec::new() });
         }
     }
     out
