@@ -233,13 +233,13 @@ fn write_seeds(root: &Path, seeds: &Path) -> Result<(), String> {
         }
         write(&ffi, name, &fields.join(&0xFF))?;
     }
-    // The source documents and the import drills.
+    // The source documents, the import drills and the pages saved as HTML.
     let pages = folder("import_doc")?;
-    for sub in ["seeds", "drills"] {
+    for sub in ["seeds", "drills", "html"] {
         let dir = root.join("tests/import").join(sub);
         for entry in std::fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))? {
             let path = entry.map_err(|e| e.to_string())?.path();
-            if path.extension().is_some_and(|e| e == "txt") {
+            if path.extension().is_some_and(|e| e == "txt" || e == "html") {
                 let name = format!("{sub}-{}", path.file_name().unwrap_or_default().to_string_lossy());
                 std::fs::copy(&path, pages.join(name)).map_err(|e| format!("copying {}: {e}", path.display()))?;
             }

@@ -1,6 +1,7 @@
 //! `cargo xtask import-doc`: the five source documents (copies in `tests/import/seeds/`) read
 //! back to exactly the spec; each drill (an edited copy, `tests/import/drills/NAME.txt`) to
-//! exactly its diff (`NAME.diff`); bad pages to a clear error.
+//! exactly its diff (`NAME.diff`); bad pages to a clear error; two of the pages saved as HTML
+//! (`tests/import/html/`) read like their text.
 
 use std::path::PathBuf;
 
@@ -253,4 +254,23 @@ fn rules_between_parameters_are_compared() {
     let text = std::fs::read_to_string(spec_dir.join("endpoints/tier2_partner_signup.toml")).unwrap();
     assert!(text.contains("id = \"trading_address\""));
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn a_page_saved_as_html_reads_like_the_same_page_as_text() {
+    let spec = spec();
+    for (html, text) in [
+        ("004_auto_authorize.html", "004_7d5fc5aca0bcb34d.txt"),
+        ("000_init_customer_session.html", "000_75bce47dcbe22479.txt"),
+    ] {
+        let html = page::read(&std::fs::read_to_string(dir("html").join(html)).unwrap()).unwrap();
+        let text = page::read(&std::fs::read_to_string(dir("seeds").join(text)).unwrap()).unwrap();
+        assert_eq!(
+            (&html.endpoint, &html.path, &html.methods, &html.params, &html.errors, &html.fields, &html.rules),
+            (&text.endpoint, &text.path, &text.methods, &text.params, &text.errors, &text.fields, &text.rules)
+        );
+        assert_eq!(html.history.len(), text.history.len());
+        let e = compare::endpoint(&html, &spec, None).unwrap();
+        assert!(compare::compare(&html, &spec, e).changes.is_empty());
+    }
 }

@@ -5,10 +5,12 @@
 //! (version history, tab-separated tables, `<b>`/`<i>` marking required and optional
 //! variables, numbered sections) and the current docs site (blocks of Parameter / Requirement /
 //! Type / Max.Length / Description, error-code tables, curl samples). [`read`] takes the text
-//! of either, as saved, and never panics: what it cannot find, it names in its error.
+//! of either, copied as text or saved as HTML, and never panics: what it cannot find, it names
+//! in its error.
 
 pub mod compare;
 mod current;
+pub mod html;
 mod legacy;
 
 use std::fmt;
@@ -118,6 +120,8 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         return Err(PageError("the page is not text (control characters throughout)".into()));
     }
     let text = text.replace("\r\n", "\n");
+    // A page saved as HTML reads as the same page copied as text.
+    let text = if html::looks_like(&text) { html::to_text(&text) } else { text };
     let page = if legacy::looks_like(&text) {
         legacy::read(&text)
     } else if current::looks_like(&text) {
