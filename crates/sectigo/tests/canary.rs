@@ -4,10 +4,7 @@
 
 use std::time::Duration;
 
-use sectigo::{
-    AutoAuthorize, Client, Error, InitCustomerSession, PlaceOrder, PlaceOrderItem, RetryPolicy, Term, Tier2PartnerSignup,
-    WebProduct, dynamic,
-};
+use sectigo::{AutoAuthorize, Client, Error, InitCustomerSession, RetryPolicy, Tier2PartnerSignup, dynamic};
 use sectigo_sandbox::{Config, Endpoint, Fault, FaultRule, Sandbox};
 
 /// The account's password.
@@ -17,20 +14,13 @@ const WRONG: &str = "canary-wrong-5a1c";
 /// A new Tier 2 admin's password.
 const ADMIN: &str = "canary-admin-c37b";
 
-mod capture;
+mod support;
 
-fn order() -> PlaceOrder {
-    PlaceOrder::new()
-        .ap("sandboxbrand")
-        .reseller(true)
-        .name("Jane Doe")
-        .email_address("jane@example.com")
-        .item(PlaceOrderItem::product(WebProduct::WebDnsPro, Term::Year1).unwrap())
-}
+use support::order;
 
 #[test]
 fn no_password_shows_in_debug_display_errors_or_logs() {
-    capture::install(log::LevelFilter::Info);
+    support::install(log::LevelFilter::Info);
     let sandbox = Sandbox::start(Config { log: true, ..Config::default() }).unwrap();
     sandbox.with_state(|s| s.accounts[0].login_password = CANARY.to_owned());
     let fast = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(2), max_delay: Duration::from_millis(10) };
@@ -105,7 +95,7 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
     }
     shown.extend(errors.into_iter().map(|(_, text)| text));
 
-    let (sdk, served) = (capture::records("sectigo"), capture::records("sectigo_sandbox"));
+    let (sdk, served) = (support::records("sectigo"), support::records("sectigo_sandbox"));
     assert!(sdk.len() >= 4, "retries were logged: {sdk:?}");
     assert!(served.iter().any(|r| r.contains("loginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("adminLoginPassword=<redacted>")), "{served:?}");

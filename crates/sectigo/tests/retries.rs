@@ -3,23 +3,16 @@
 
 use std::time::Duration;
 
-use sectigo::{Client, Error, PlaceOrder, PlaceOrderItem, RetryPolicy, Term, WebProduct};
+use sectigo::{Client, Error, RetryPolicy};
 use sectigo_sandbox::{Config, Endpoint, Fault, FaultRule, RateLimit, Sandbox};
 
-mod capture;
+mod support;
 
-fn order() -> PlaceOrder {
-    PlaceOrder::new()
-        .ap("sandboxbrand")
-        .reseller(true)
-        .name("Jane Doe")
-        .email_address("jane@example.com")
-        .item(PlaceOrderItem::product(WebProduct::WebDnsPro, Term::Year1).unwrap())
-}
+use support::order;
 
 #[test]
 fn hundreds_of_orders_under_random_faults_are_never_duplicated_or_lost() {
-    capture::install(log::LevelFilter::Warn);
+    support::install(log::LevelFilter::Warn);
     let mut config = Config::default();
     config.api.rate_limit = Some(RateLimit { calls: 15, per: Duration::from_millis(300) });
     let sandbox = Sandbox::start(config).unwrap();
@@ -74,7 +67,7 @@ fn hundreds_of_orders_under_random_faults_are_never_duplicated_or_lost() {
     assert!(created <= placed + unknown, "no order beyond those placed or unknown: {created} > {placed} + {unknown}");
     // Nothing was sent more often than the retries counted: a lost answer was never resent.
     assert_eq!(sandbox.counters().requests["!PlaceOrder"], sends);
-    let records = capture::records("sectigo");
+    let records = support::records("sectigo");
     let rate_limited: Vec<&String> = records.iter().filter(|r| r.contains("(rate_limited:")).collect();
     assert!(!rate_limited.is_empty(), "the limit was hit and retried");
     for r in &rate_limited {

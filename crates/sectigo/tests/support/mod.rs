@@ -1,7 +1,19 @@
-//! Log records of the SDK (target `sectigo`) and of the sandbox (`sectigo_sandbox`), kept for
-//! the tests that check them.
+//! What the tests that place orders in the sandbox share: the order they place, and the log
+//! records of the SDK (target `sectigo`) and of the sandbox (`sectigo_sandbox`).
 
 use std::sync::Mutex;
+
+use sectigo::{PlaceOrder, PlaceOrderItem, Term, WebProduct};
+
+/// A one-year Web DNS Pro for the sandbox's reseller brand.
+pub fn order() -> PlaceOrder {
+    PlaceOrder::new()
+        .ap("sandboxbrand")
+        .reseller(true)
+        .name("Jane Doe")
+        .email_address("jane@example.com")
+        .item(PlaceOrderItem::product(WebProduct::WebDnsPro, Term::Year1).unwrap())
+}
 
 /// (target, message) of every record, in order.
 static RECORDS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
