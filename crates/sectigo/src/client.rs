@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+
 use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 use crate::generated::spec_data::{self, Host};
 use crate::meta::{Effect, Endpoint};
@@ -280,12 +282,13 @@ impl ClientBuilder {
             .user_agent(self.user_agent.as_str())
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
             .build();
-        // ureq's transport, with a resolver that starts no thread per call.
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            crate::resolve::Resolve::default(),
-        );
+        // ureq's connectors (CONNECT proxies, rustls) around a TCP transport that makes fewer
+        // system calls per call, with a resolver that starts no thread per call.
+        let connector = ()
+            .chain(ConnectProxyConnector::default())
+            .chain(crate::transport::TcpConnect)
+            .chain(RustlsConnector::default());
+        let agent = ureq::Agent::with_parts(config, connector, crate::resolve::Resolve::default());
         Ok(Client {
             inner: Arc::new(Inner {
                 agent,

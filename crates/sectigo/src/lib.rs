@@ -36,6 +36,7 @@ pub mod pages;
 mod resolve;
 pub mod retry;
 pub mod secret;
+mod transport;
 pub mod validate;
 pub mod wire;
 
