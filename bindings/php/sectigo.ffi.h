@@ -73,6 +73,14 @@ enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
                                         struct sectigo_response **response_out,
                                         struct sectigo_error **error_out);
 
+enum sectigo_result sectigo_client_call_packed(const struct sectigo_client *client,
+                                               const char *endpoint,
+                                               const char *params,
+                                               size_t len,
+                                               size_t count,
+                                               struct sectigo_response **response_out,
+                                               struct sectigo_error **error_out);
+
 enum sectigo_result sectigo_response_decode(const struct sectigo_request *request,
                                             uint16_t status,
                                             const char *location,
@@ -99,6 +107,8 @@ size_t sectigo_response_quirk_count(const struct sectigo_response *response);
 const char *sectigo_response_quirk_at(const struct sectigo_response *response, size_t index);
 
 const char *sectigo_response_raw(const struct sectigo_response *response);
+
+const uint8_t *sectigo_response_packed(const struct sectigo_response *response, size_t *len_out);
 
 uint32_t sectigo_response_retries(const struct sectigo_response *response);
 

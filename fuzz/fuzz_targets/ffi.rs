@@ -83,6 +83,18 @@ fn drain_response(response: *mut sectigo_response, name: &CStr) {
             read(sectigo_response_quirk_at(response, i));
         }
         read(sectigo_response_raw(response));
+        // The packed form holds the same: four numbers, the fields' names and values, the
+        // quirks, then the raw body.
+        let mut len = 0;
+        let data = sectigo_response_packed(response, &mut len);
+        assert!(!data.is_null());
+        let packed = std::slice::from_raw_parts(data, len);
+        let (fields, quirks) = (sectigo_response_field_count(response), sectigo_response_quirk_count(response));
+        let parts: Vec<&[u8]> = packed.splitn(4 + 2 * fields + quirks + 1, |b| *b == 0).collect();
+        assert_eq!(parts.len(), 4 + 2 * fields + quirks + 1, "packed parts");
+        assert_eq!(parts[2], fields.to_string().as_bytes());
+        assert_eq!(parts[3], quirks.to_string().as_bytes());
+        assert_eq!(parts[parts.len() - 1], CStr::from_ptr(sectigo_response_raw(response)).to_bytes());
         sectigo_response_free(response);
     }
 }

@@ -550,6 +550,22 @@ enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
                                         struct sectigo_error **error_out);
 
 /*
+ Validates and sends a call whose parameters come in one buffer, for bindings that pay for
+ every crossing into C (PHP's FFI): `count` pairs, each a name and a value, every one of
+ those strings ended by a NUL byte (`"orderNumber\0" "1000003\0" ...`), `len` bytes in all
+ (`params` may be NULL when both are 0). The same call as `sectigo_request_new`,
+ `sectigo_request_set` for each pair and `sectigo_client_call`, with the same answers and
+ errors; a buffer that does not hold `count` pairs is a `SECTIGO_ERROR_KIND_ARGUMENT` error.
+ */
+enum sectigo_result sectigo_client_call_packed(const struct sectigo_client *client,
+                                               const char *endpoint,
+                                               const char *params,
+                                               size_t len,
+                                               size_t count,
+                                               struct sectigo_response **response_out,
+                                               struct sectigo_error **error_out);
+
+/*
  Reads an answer without any network: `request` holds the parameters it answers (they
  select the format, e.g. `responseFormat`, `successURL`), `status` the HTTP status,
  `location` the `Location` header or NULL, `body` and `body_len` the body bytes.
@@ -604,6 +620,16 @@ const char *sectigo_response_quirk_at(const struct sectigo_response *response, s
  The body as received (for a redirect, the `Location` URL), borrowed from the response.
  */
 const char *sectigo_response_raw(const struct sectigo_response *response);
+
+/*
+ The whole answer in one buffer borrowed from the response, for bindings that pay for every
+ crossing into C (PHP's FFI); `*len_out` gets its length. In order: the code, the retries, the
+ number of fields and the number of quirks (in decimal), each field's name and value in the
+ order received, each quirk, and last the raw body. Every part but the last is ended by a NUL
+ byte (NUL bytes inside the answer are U+FFFD here, as in every string of the response).
+ NULL (and 0) for a NULL response.
+ */
+const uint8_t *sectigo_response_packed(const struct sectigo_response *response, size_t *len_out);
 
 /*
  How many times the call was sent again before this answer (0 for a decoded answer).

@@ -484,6 +484,131 @@ static void test_two_threads_share_a_client(void) {
     sectigo_client_free(client);
 }
 
+/* Checks that `packed` (sectigo_response_packed) says what the response's own accessors say. */
+static void check_packed(const sectigo_response *response, const char *what) {
+    size_t len = 0;
+    const uint8_t *data = sectigo_response_packed(response, &len);
+    CHECK(data != NULL && len > 0, "%s: packed", what);
+    if (data == NULL) return;
+    const char *at = (const char *)data;
+    const char *end = at + len;
+    /* The numbers, then each field's name and value, each quirk, then the raw body. */
+    long long code = strtoll(at, NULL, 10);
+    at += strlen(at) + 1;
+    unsigned long retries = strtoul(at, NULL, 10);
+    at += strlen(at) + 1;
+    size_t fields = (size_t)strtoul(at, NULL, 10);
+    at += strlen(at) + 1;
+    size_t quirks = (size_t)strtoul(at, NULL, 10);
+    at += strlen(at) + 1;
+    CHECK(code == sectigo_response_code(response) && retries == sectigo_response_retries(response), "%s: numbers",
+          what);
+    CHECK(fields == sectigo_response_field_count(response) && quirks == sectigo_response_quirk_count(response),
+          "%s: counts %zu %zu", what, fields, quirks);
+    for (size_t i = 0; i < fields && at < end; i++) {
+        const char *n = NULL;
+        const char *v = NULL;
+        CHECK(sectigo_response_field_at(response, i, &n, &v) == SECTIGO_RESULT_OK, "%s: field %zu", what, i);
+        CHECK(streq(at, n), "%s: name %zu: %s", what, i, at);
+        at += strlen(at) + 1;
+        CHECK(streq(at, v), "%s: value %zu: %s", what, i, at);
+        at += strlen(at) + 1;
+    }
+    for (size_t i = 0; i < quirks && at < end; i++) {
+        CHECK(streq(at, sectigo_response_quirk_at(response, i)), "%s: quirk %zu", what, i);
+        at += strlen(at) + 1;
+    }
+    const char *raw = sectigo_response_raw(response);
+    CHECK(at <= end && (size_t)(end - at) == strlen(raw) && memcmp(at, raw, strlen(raw)) == 0, "%s: raw body", what);
+}
+
+/* sectigo_client_call_packed and sectigo_response_packed: one buffer in, one buffer out. */
+static void test_packed(void) {
+    sectigo_client *client = sandbox_client(env("SECTIGO_SANDBOX_URL"), "", 0);
+    sectigo_response *response = NULL;
+    sectigo_error *error = NULL;
+    static const char session[] = "orderNumber\0" "1000001\0" "responseFormat\0" "1";
+    sectigo_result r = sectigo_client_call_packed(client, "!initCustomerSession", session, sizeof session, 2,
+                                                  &response, &error);
+    CHECK(r == SECTIGO_RESULT_OK, "packed call: %s", why(error));
+    if (r == SECTIGO_RESULT_OK) {
+        const char *sid = NULL;
+        CHECK(sectigo_response_get(response, "SID", &sid) == SECTIGO_RESULT_OK && strlen(sid) == 16, "SID");
+        check_packed(response, "a session");
+        size_t len = 0;
+        const uint8_t *first = sectigo_response_packed(response, &len);
+        CHECK(sectigo_response_packed(response, NULL) == first, "the buffer is made once");
+        sectigo_response_free(response);
+    } else {
+        sectigo_error_free(error);
+        error = NULL;
+    }
+
+    /* The rules still apply: a missing order number is a validation error naming it. */
+    r = sectigo_client_call_packed(client, "!initCustomerSession", NULL, 0, 0, &response, &error);
+    CHECK(r == SECTIGO_RESULT_ERROR && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_VALIDATION &&
+              strstr(sectigo_error_message(error), "orderNumber") != NULL, "no parameters: %s", why(error));
+    sectigo_error_free(error);
+    error = NULL;
+
+    /* Buffers that do not hold `count` pairs are refused before anything is sent. */
+    struct {
+        const char *bytes;
+        size_t len;
+        size_t count;
+        sectigo_result result;
+        const char *what;
+    } bad[] = {
+        {"orderNumber\0" "1000001", sizeof "orderNumber\0" "1000001", 2, SECTIGO_RESULT_ERROR, "count too high"},
+        {"orderNumber\0" "10\0" "01", sizeof "orderNumber\0" "10\0" "01", 1, SECTIGO_RESULT_ERROR, "a NUL in a value"},
+        {"orderNumber\0" "1000001", sizeof "orderNumber\0" "1000001" - 1, 1, SECTIGO_RESULT_ERROR, "no final NUL"},
+        {"orderNumber\0" "\xff", sizeof "orderNumber\0" "\xff", 1, SECTIGO_RESULT_INVALID_UTF8, "not UTF-8"},
+        {NULL, 8, 1, SECTIGO_RESULT_NULL_ARGUMENT, "NULL with a length"},
+        {"orderNumber\0" "1000001", sizeof "orderNumber\0" "1000001", SIZE_MAX, SECTIGO_RESULT_ERROR, "a count past any"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        response = (sectigo_response *)(uintptr_t)0x1;
+        r = sectigo_client_call_packed(client, "!initCustomerSession", bad[i].bytes, bad[i].len, bad[i].count,
+                                       &response, &error);
+        CHECK(r == bad[i].result && error != NULL && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_ARGUMENT,
+              "%s: result %d: %s", bad[i].what, (int)r, why(error));
+        CHECK(response == (sectigo_response *)(uintptr_t)0x1, "%s: the output was written", bad[i].what);
+        CHECK(strstr(sectigo_error_message(error), "params") != NULL, "%s: names the buffer: %s", bad[i].what,
+              why(error));
+        sectigo_error_free(error);
+        error = NULL;
+    }
+    CHECK(sectigo_client_call_packed(NULL, "!initCustomerSession", session, sizeof session, 2, &response, &error) ==
+              SECTIGO_RESULT_NULL_ARGUMENT, "NULL client");
+    sectigo_error_free(error);
+    error = NULL;
+    size_t len = 99;
+    CHECK(sectigo_response_packed(NULL, &len) == NULL && len == 0, "NULL response");
+
+    /* A hostile answer: a NUL byte in a value (U+FFFD here as in every string) and a quirk. */
+    sectigo_request *request = NULL;
+    CHECK(sectigo_request_new("!initCustomerSession", &request, &error) == SECTIGO_RESULT_OK, "request");
+    CHECK(sectigo_request_set(request, "responseFormat", "1", &error) == SECTIGO_RESULT_OK, "set");
+    static const char body[] = "SID=a%00b&orderNumber=7";
+    r = sectigo_response_decode(request, 200, NULL, (const uint8_t *)body, strlen(body), &response, &error);
+    CHECK(r == SECTIGO_RESULT_OK, "decode: %s", why(error));
+    if (r == SECTIGO_RESULT_OK) {
+        check_packed(response, "a hostile answer");
+        CHECK(sectigo_response_quirk_count(response) == 1, "the missing errorCode is a quirk");
+        const uint8_t *data = sectigo_response_packed(response, &len);
+        int found = 0;
+        for (size_t i = 0; i + 5 <= len; i++) {
+            found |= memcmp(data + i, "a\xef\xbf\xbd" "b", 5) == 0;
+        }
+        CHECK(found, "the NUL byte is U+FFFD");
+        sectigo_response_free(response);
+    } else {
+        sectigo_error_free(error);
+    }
+    sectigo_request_free(request);
+    sectigo_client_free(client);
+}
+
 int main(void) {
     test_every_endpoint();
     test_every_error_kind();
@@ -491,5 +616,6 @@ int main(void) {
     test_canary();
     test_misuse();
     test_two_threads_share_a_client();
+    test_packed();
     return finish();
 }

@@ -20,6 +20,7 @@
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use sectigo::dynamic;
@@ -116,9 +117,28 @@ pub struct sectigo_request {
 /// A successful answer, read by field name.
 pub struct sectigo_response {
     response: Response,
+    /// The answer's strings as C strings, made on first use.
+    strings: OnceLock<Strings>,
+    /// The whole answer in one buffer, made on first use (`sectigo_response_packed`).
+    packed: OnceLock<Vec<u8>>,
+}
+
+/// An answer's fields, quirks and raw body as C strings (a NUL byte inside becomes U+FFFD).
+#[derive(Debug)]
+struct Strings {
     fields: Vec<(CString, CString)>,
     quirks: Vec<CString>,
     raw: CString,
+}
+
+impl sectigo_response {
+    fn strings(&self) -> &Strings {
+        self.strings.get_or_init(|| Strings {
+            fields: self.response.fields().iter().map(|(n, v)| (c(n), c(v))).collect(),
+            quirks: self.response.quirks().iter().map(|q| c(q.as_str())).collect(),
+            raw: c(self.response.raw()),
+        })
+    }
 }
 
 /// Why something failed.
@@ -149,6 +169,15 @@ impl std::fmt::Debug for sectigo_request {
 impl std::fmt::Debug for sectigo_response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.response.fmt(f)
+    }
+}
+
+/// Appends `text` with any NUL byte as U+FFFD (as `c` makes C strings).
+fn push_text(out: &mut String, text: &str) {
+    if text.contains('\0') {
+        out.push_str(&text.replace('\0', "\u{FFFD}"));
+    } else {
+        out.push_str(text);
     }
 }
 
@@ -564,12 +593,49 @@ pub unsafe extern "C" fn sectigo_string_free(string: *mut c_char) {
 }
 
 fn response(response: Response) -> sectigo_response {
-    sectigo_response {
-        fields: response.fields().iter().map(|(n, v)| (c(n), c(v))).collect(),
-        quirks: response.quirks().iter().map(|q| c(q.as_str())).collect(),
-        raw: c(response.raw()),
-        response,
+    sectigo_response { response, strings: OnceLock::new(), packed: OnceLock::new() }
+}
+
+/// The name/value pairs of a packed parameter buffer: `count` pairs, every string ended by a
+/// NUL byte. The strings borrow the caller's buffer (`'a`: for the call that uses them).
+///
+/// # Safety
+/// `params` is NULL or points at `len` readable bytes that outlive `'a`.
+unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<Vec<(&'a str, &'a str)>, Fail> {
+    let argument = |result, message: String| Fail(result, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &message)));
+    if len == 0 && count == 0 {
+        return Ok(Vec::new());
     }
+    if params.is_null() {
+        return Err(null("params"));
+    }
+    // SAFETY: as the function's contract says.
+    let bytes: &'a [u8] = unsafe { std::slice::from_raw_parts(params.cast::<u8>(), len) };
+    let Some(body) = bytes.strip_suffix(b"\0") else {
+        return Err(argument(SECTIGO_RESULT_ERROR, format!("params: {len} bytes that do not end with a NUL byte")));
+    };
+    let strings: Vec<&'a [u8]> = body.split(|&b| b == 0).collect();
+    if count.checked_mul(2) != Some(strings.len()) {
+        return Err(argument(
+            SECTIGO_RESULT_ERROR,
+            format!(
+                "params: {} NUL-ended strings for {count} pairs (a name and a value each): a name or a value holds a NUL byte, or count is wrong",
+                strings.len()
+            ),
+        ));
+    }
+    strings
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let text = |bytes: &'a [u8], what: &str| {
+                std::str::from_utf8(bytes).map_err(|_| {
+                    argument(SECTIGO_RESULT_INVALID_UTF8, format!("params: the {what} of pair {} is not valid UTF-8", i + 1))
+                })
+            };
+            Ok((text(pair[0], "name")?, text(pair[1], "value")?))
+        })
+        .collect()
 }
 
 /// Validates and sends a request with the client's credentials. On success writes the
@@ -590,6 +656,37 @@ pub unsafe extern "C" fn sectigo_client_call(
         let (client, request) = unsafe { (handle(client, "client")?, handle(request, "request")?) };
         check_out(response_out, "response_out")?;
         let answer = request.request.send(&client.client).map_err(|e| Fail::sdk(&e))?;
+        unsafe { put(response_out, boxed(response(answer))) };
+        Ok(())
+    })
+}
+
+/// Validates and sends a call whose parameters come in one buffer, for bindings that pay for
+/// every crossing into C (PHP's FFI): `count` pairs, each a name and a value, every one of
+/// those strings ended by a NUL byte (`"orderNumber\0" "1000003\0" ...`), `len` bytes in all
+/// (`params` may be NULL when both are 0). The same call as `sectigo_request_new`,
+/// `sectigo_request_set` for each pair and `sectigo_client_call`, with the same answers and
+/// errors; a buffer that does not hold `count` pairs is a `SECTIGO_ERROR_KIND_ARGUMENT` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_call_packed(
+    client: *const sectigo_client,
+    endpoint: *const c_char,
+    params: *const c_char,
+    len: usize,
+    count: usize,
+    response_out: *mut *mut sectigo_response,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (client, endpoint, pairs) =
+            unsafe { (handle(client, "client")?, text(endpoint, "endpoint")?, unpack(params, len, count)?) };
+        check_out(response_out, "response_out")?;
+        let mut request = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?;
+        for (name, value) in pairs {
+            request.set(name, value);
+        }
+        let answer = request.send(&client.client).map_err(|e| Fail::sdk(&e))?;
         unsafe { put(response_out, boxed(response(answer))) };
         Ok(())
     })
@@ -648,7 +745,7 @@ pub unsafe extern "C" fn sectigo_response_get(
         // SAFETY: arguments as documented.
         let (response, name) = unsafe { (handle(response, "response")?, text(name, "name")?) };
         check_out(value_out, "value_out")?;
-        match response.fields.iter().find(|(n, _)| n.to_str().is_ok_and(|n| n.eq_ignore_ascii_case(name))) {
+        match response.strings().fields.iter().find(|(n, _)| n.to_str().is_ok_and(|n| n.eq_ignore_ascii_case(name))) {
             Some((_, v)) => unsafe { put(value_out, v.as_ptr()) },
             None => return Ok(SECTIGO_RESULT_NOT_FOUND),
         }
@@ -659,7 +756,7 @@ pub unsafe extern "C" fn sectigo_response_get(
 /// How many fields the answer has.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_response_field_count(response: *const sectigo_response) -> usize {
-    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.fields.len()))
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.response.fields().len()))
 }
 
 /// The `index`th field (from 0), in the order received; both strings borrowed from the response.
@@ -675,7 +772,7 @@ pub unsafe extern "C" fn sectigo_response_field_at(
         let response = unsafe { handle(response, "response")? };
         check_out(name_out, "name_out")?;
         check_out(value_out, "value_out")?;
-        match response.fields.get(index) {
+        match response.strings().fields.get(index) {
             Some((n, v)) => unsafe {
                 put(name_out, n.as_ptr());
                 put(value_out, v.as_ptr());
@@ -689,7 +786,7 @@ pub unsafe extern "C" fn sectigo_response_field_at(
 /// How many leniencies the decoder applied (see `sectigo_response_quirk_at`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_response_quirk_count(response: *const sectigo_response) -> usize {
-    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.quirks.len()))
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.response.quirks().len()))
 }
 
 /// The `index`th leniency: `error_code_missing`, `message_in_error_item` or `redirect`
@@ -697,14 +794,47 @@ pub unsafe extern "C" fn sectigo_response_quirk_count(response: *const sectigo_r
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_response_quirk_at(response: *const sectigo_response, index: usize) -> *const c_char {
     quietly(ptr::null(), || {
-        unsafe { response.as_ref() }.and_then(|r| r.quirks.get(index)).map_or(ptr::null(), |q| q.as_ptr())
+        unsafe { response.as_ref() }.and_then(|r| r.strings().quirks.get(index)).map_or(ptr::null(), |q| q.as_ptr())
     })
 }
 
 /// The body as received (for a redirect, the `Location` URL), borrowed from the response.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_response_raw(response: *const sectigo_response) -> *const c_char {
-    quietly(ptr::null(), || unsafe { response.as_ref() }.map_or(ptr::null(), |r| r.raw.as_ptr()))
+    quietly(ptr::null(), || unsafe { response.as_ref() }.map_or(ptr::null(), |r| r.strings().raw.as_ptr()))
+}
+
+/// The whole answer in one buffer borrowed from the response, for bindings that pay for every
+/// crossing into C (PHP's FFI); `*len_out` gets its length. In order: the code, the retries, the
+/// number of fields and the number of quirks (in decimal), each field's name and value in the
+/// order received, each quirk, and last the raw body. Every part but the last is ended by a NUL
+/// byte (NUL bytes inside the answer are U+FFFD here, as in every string of the response).
+/// NULL (and 0) for a NULL response.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_packed(response: *const sectigo_response, len_out: *mut usize) -> *const u8 {
+    quietly(ptr::null(), || {
+        let Some(r) = (unsafe { response.as_ref() }) else {
+            if !len_out.is_null() {
+                unsafe { put(len_out, 0) };
+            }
+            return ptr::null();
+        };
+        let packed = r.packed.get_or_init(|| {
+            let answer = &r.response;
+            let (fields, quirks) = (answer.fields(), answer.quirks());
+            let mut out = format!("{}\0{}\0{}\0{}\0", answer.code(), answer.retries(), fields.len(), quirks.len());
+            for text in fields.iter().flat_map(|(n, v)| [n.as_ref(), v.as_ref()]).chain(quirks.iter().map(|q| q.as_str())) {
+                push_text(&mut out, text);
+                out.push('\0');
+            }
+            push_text(&mut out, answer.raw());
+            out.into_bytes()
+        });
+        if !len_out.is_null() {
+            unsafe { put(len_out, packed.len()) };
+        }
+        packed.as_ptr()
+    })
 }
 
 /// How many times the call was sent again before this answer (0 for a decoded answer).
