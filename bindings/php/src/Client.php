@@ -32,6 +32,13 @@ final class Client
     private static ?FFI $ffi = null;
     /** @var array<string, FFI\CData> out-parameters, reused: each only carries a pointer back */
     private static array $slots = [];
+    /** The out-parameters of call() and their addresses, made once. */
+    private static ?FFI\CData $responseSlot = null;
+    private static ?FFI\CData $errorSlot = null;
+    private static ?FFI\CData $responseAddress = null;
+    private static ?FFI\CData $errorAddress = null;
+    private static ?FFI\CData $lengthSlot = null;
+    private static ?FFI\CData $lengthAddress = null;
     private FFI\CData $client;
 
     /** @param array<string, mixed> $options */
@@ -90,15 +97,33 @@ final class Client
     public function call(string $endpoint, #[\SensitiveParameter] array $params): Response
     {
         $ffi = self::$ffi;
-        $request = self::request($ffi, $endpoint, $params);
-        try {
-            $response = self::slot($ffi, 'sectigo_response*');
-            $error = self::slot($ffi, 'sectigo_error*');
-            self::check($ffi, $ffi->sectigo_client_call($this->client, $request, FFI::addr($response), FFI::addr($error)), $error);
-            return self::response($ffi, $response);
-        } finally {
-            $ffi->sectigo_request_free($request);
+        // Every parameter in one buffer, "name\0value\0..." (see sectigo_client_call_packed), for
+        // one crossing into the library. Text and numbers go straight in; the rest is flattened.
+        $packed = '';
+        $count = 0;
+        foreach ($params as $name => $value) {
+            if (is_string($value) || is_int($value)) {
+                $packed .= $name . "\0" . $value . "\0";
+                $count++;
+                continue;
+            }
+            foreach (self::flatten([$name => $value]) as [$pairName, $pairValue]) {
+                $packed .= $pairName . "\0" . $pairValue . "\0";
+                $count++;
+            }
         }
+        if (substr_count($packed, "\0") !== 2 * $count) {
+            self::flatten($params); // names the parameter that holds a NUL byte
+        }
+        self::$responseSlot ??= $ffi->new('sectigo_response*');
+        self::$errorSlot ??= $ffi->new('sectigo_error*');
+        self::$responseAddress ??= FFI::addr(self::$responseSlot);
+        self::$errorAddress ??= FFI::addr(self::$errorSlot);
+        $result = $ffi->sectigo_client_call_packed($this->client, $endpoint, $packed, strlen($packed), $count, self::$responseAddress, self::$errorAddress);
+        if ($result !== 0) {
+            self::check($ffi, $result, self::$errorSlot);
+        }
+        return self::response($ffi, self::$responseSlot);
     }
 
     /**
@@ -196,6 +221,15 @@ final class Client
                 $pairs[] = [(string) $name, self::text($value)];
             }
         }
+        // The library takes C strings, which end at a NUL byte: refuse one rather than cut the
+        // text short.
+        foreach ($pairs as [$name, $value]) {
+            if (str_contains($name, "\0") || str_contains($value, "\0")) {
+                $param = str_replace("\0", '\\0', $name);
+                $message = "$param: a NUL byte cannot be sent (parameter names and values are text)";
+                throw new ValidationException($message, [['param' => $param, 'rule' => 'no_nul_byte', 'message' => $message]]);
+            }
+        }
         return $pairs;
     }
 
@@ -209,28 +243,25 @@ final class Client
         };
     }
 
+    /** Reads the answer from its packed form (one crossing; see sectigo_response_packed), then frees it. */
     private static function response(FFI $ffi, FFI\CData $response): Response
     {
         try {
+            self::$lengthSlot ??= $ffi->new('size_t');
+            self::$lengthAddress ??= FFI::addr(self::$lengthSlot);
+            $data = $ffi->sectigo_response_packed($response, self::$lengthAddress);
+            if ($data === null || FFI::isNull($data)) {
+                throw new Exception('sectigo library: the answer could not be read back');
+            }
+            [$code, $retries, $fieldCount, $quirkCount, $rest] = explode("\0", FFI::string($data, self::$lengthSlot->cdata), 5);
+            $fieldCount = (int) $fieldCount;
+            $quirkCount = (int) $quirkCount;
+            $parts = explode("\0", $rest, 2 * $fieldCount + $quirkCount + 1);
             $fields = [];
-            $count = $ffi->sectigo_response_field_count($response);
-            for ($i = 0; $i < $count; $i++) {
-                $name = self::slot($ffi, 'const char*', 'name');
-                $value = self::slot($ffi, 'const char*', 'value');
-                $ffi->sectigo_response_field_at($response, $i, FFI::addr($name), FFI::addr($value));
-                $fields[(string) self::string($name)] = (string) self::string($value);
+            for ($i = 0; $i < 2 * $fieldCount; $i += 2) {
+                $fields[$parts[$i]] = $parts[$i + 1];
             }
-            $quirks = [];
-            for ($i = 0; $i < $ffi->sectigo_response_quirk_count($response); $i++) {
-                $quirks[] = (string) self::string($ffi->sectigo_response_quirk_at($response, $i));
-            }
-            return new Response(
-                (int) $ffi->sectigo_response_code($response),
-                $fields,
-                (string) self::string($ffi->sectigo_response_raw($response)),
-                $quirks,
-                (int) $ffi->sectigo_response_retries($response),
-            );
+            return new Response((int) $code, $fields, $parts[2 * $fieldCount + $quirkCount], array_slice($parts, 2 * $fieldCount, $quirkCount), (int) $retries);
         } finally {
             $ffi->sectigo_response_free($response);
         }

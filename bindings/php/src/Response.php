@@ -24,6 +24,9 @@ final class Response
     /** A field by name (case-insensitive), or null. */
     public function get(string $name): ?string
     {
+        if (isset($this->fields[$name])) {
+            return $this->fields[$name];
+        }
         foreach ($this->fields as $field => $value) {
             if (strcasecmp($field, $name) === 0) {
                 return $value;

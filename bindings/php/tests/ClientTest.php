@@ -75,6 +75,40 @@ final class ClientTest extends TestCase
         }
     }
 
+    public function testANulByteIsRefusedNamingTheParameter(): void
+    {
+        foreach ([['orderNumber' => '1000' . "\0" . '001'], ['orderNumber' => '1000001', "x\0y" => '1']] as $params) {
+            try {
+                sandbox_client()->initCustomerSession($params);
+                $this->fail('expected a ValidationException');
+            } catch (ValidationException $e) {
+                $violation = $e->violations()[0];
+                $this->assertSame('no_nul_byte', $violation['rule']);
+                $this->assertStringContainsString($violation['param'], $e->getMessage());
+                $this->assertContains($violation['param'], ['orderNumber', 'x\0y']);
+            }
+        }
+    }
+
+    public function testAnswersComeBackWhole(): void
+    {
+        // Read back from the library in one buffer: every field in order, the quirks, the raw
+        // body with its separators and a NUL byte (U+FFFD, as in every string of the library).
+        $body = "SID=a%00b&orderNumber=7&note=x%26y%3Dz&empty=";
+        $response = Client::decode('!initCustomerSession', ['orderNumber' => '1', 'responseFormat' => 1], 200, null, $body);
+        $this->assertSame(['SID' => "a\u{FFFD}b", 'orderNumber' => '7', 'note' => 'x&y=z', 'empty' => ''], $response->fields);
+        $this->assertSame(['error_code_missing'], $response->quirks);
+        $this->assertSame($body, $response->raw);
+        $this->assertSame(0, $response->code);
+        $this->assertSame(0, $response->retries);
+        $this->assertSame('7', $response->get('ORDERNUMBER'), 'names are case-insensitive');
+
+        $raw = "errorCode=0&SID=ab\0cd";
+        $response = Client::decode('!initCustomerSession', ['orderNumber' => '1', 'responseFormat' => 1], 200, null, $raw);
+        $this->assertSame("errorCode=0&SID=ab\u{FFFD}cd", $response->raw);
+        $this->assertSame(['errorCode' => '0', 'SID' => "ab\u{FFFD}cd"], $response->fields);
+    }
+
     public function testApiErrors(): void
     {
         $client = sandbox_client();
