@@ -319,6 +319,12 @@ fn table(r: &Value) -> String {
             f(&r[key]["per_call_us"]["php_curl"]),
             f(&r[key]["ratio_sdk_to_php_curl"])
         ));
+        rows.push(format!(
+            "| {label} | {:.1} µs | php-curl, answer parsed (`parse_str`) {:.1} µs | {:.3} | |",
+            f(&r[key]["per_call_us"]["sdk"]),
+            f(&r[key]["per_call_us"]["php_curl_parsed"]),
+            f(&r[key]["ratio_sdk_to_php_curl_parsed"])
+        ));
     }
     rows.push(format!(
         "| connections per 1000 sequential calls | Rust {}, Python {}, PHP {} | ureq {}, requests {}, httpx {}, php-curl {} | | 1 |",

@@ -1,9 +1,10 @@
 <?php
 // The PHP side of `cargo xtask bench`; prints one JSON object. The SDK's initCustomerSession
 // (responseFormat=1, over FFI) against the same POST through the curl extension with a reused
-// handle (same body, same CA file), in interleaved blocks; connections per 1000 calls; memory
-// over 100 000 calls. Reads SECTIGO_BENCH_URL, _ADMIN_URL, _CA, _LOGIN, _PASSWORD, _BLOCKS,
-// _CALLS. Run on the command line (FFI::cdef) or with the library preloaded (ffi.preload).
+// handle (same body, same CA file; the answer read as text, then also parsed into fields), in
+// interleaved blocks; connections per 1000 calls; memory over 100 000 calls. Reads
+// SECTIGO_BENCH_URL, _ADMIN_URL, _CA, _LOGIN, _PASSWORD, _BLOCKS, _CALLS. Run on the command
+// line (FFI::cdef) or with the library preloaded (ffi.preload).
 declare(strict_types=1);
 
 require __DIR__ . '/../src/autoload.php';
@@ -47,12 +48,19 @@ $variants = [
         $body = curl_exec($curl);
         is_string($body) && str_starts_with($body, 'errorCode=0') || throw new RuntimeException('curl: ' . curl_error($curl));
     },
+    // The same, and the answer read into fields as any caller must (errorCode, SID).
+    'php_curl_parsed' => static function () use ($curl): void {
+        $body = curl_exec($curl);
+        is_string($body) || throw new RuntimeException('curl: ' . curl_error($curl));
+        parse_str($body, $fields);
+        ($fields['errorCode'] ?? '') === '0' && ($fields['SID'] ?? '') !== '' || throw new RuntimeException("curl: $body");
+    },
 ];
 $median = static function (array $values): float {
     sort($values);
     return $values[intdiv(count($values), 2)];
 };
-$times = ['sdk' => [], 'php_curl' => []];
+$times = array_fill_keys(array_keys($variants), []);
 foreach ($variants as $f) {
     for ($i = 0; $i < intdiv($calls, 4); $i++) {
         $f();
@@ -101,6 +109,7 @@ echo json_encode([
     'preloaded' => (bool) ini_get('ffi.preload'),
     'per_call_us' => $perCall,
     'ratio_sdk_to_php_curl' => $perCall['sdk'] / $perCall['php_curl'],
+    'ratio_sdk_to_php_curl_parsed' => $perCall['sdk'] / $perCall['php_curl_parsed'],
     'blocks' => $blocks,
     'calls_per_block' => $calls,
     'connections_per_1000_calls' => $connections,
