@@ -357,6 +357,14 @@ impl Client {
         }
     }
 
+    /// The parsed URL an endpoint is called at, or why there is none.
+    fn uri(&self, endpoint: &'static Endpoint) -> Result<&ureq::http::Uri, ConfigError> {
+        match self.inner.uris.iter().find(|(id, _)| *id == endpoint.id) {
+            Some((_, uri)) => Ok(uri),
+            None => Err(self.url(endpoint).err().unwrap_or_else(|| ConfigError::new("no URL"))),
+        }
+    }
+
     /// Checks `params` (name/value pairs, names case-insensitive) against the endpoint's rules,
     /// filling the credentials, without sending anything.
     pub fn prepare<N: AsRef<str>, V: Into<String>>(
@@ -373,7 +381,7 @@ impl Client {
         endpoint: &'static Endpoint,
         params: impl IntoIterator<Item = (N, V)>,
     ) -> Result<Response, Error> {
-        self.url(endpoint).map_err(Error::Config)?;
+        self.uri(endpoint).map_err(Error::Config)?;
         let form = self.prepare(endpoint, params)?;
         self.send(&form)
     }
@@ -424,9 +432,7 @@ impl Client {
     /// One attempt; `remaining` shortens the agent's timeout (for a retry).
     fn send_once(&self, form: &Form, remaining: Option<Duration>) -> Result<Response, Error> {
         let endpoint = form.endpoint();
-        let Some((_, uri)) = self.inner.uris.iter().find(|(id, _)| *id == endpoint.id) else {
-            return Err(Error::Config(self.url(endpoint).err().unwrap_or_else(|| ConfigError::new("no URL"))));
-        };
+        let uri = self.uri(endpoint).map_err(Error::Config)?;
         let write = endpoint.effect == Effect::Write;
         let lost = |detail: String, status: Option<u16>, body: Option<String>| {
             Error::OutcomeUnknown(OutcomeUnknown {
