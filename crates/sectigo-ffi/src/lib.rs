@@ -682,11 +682,8 @@ pub unsafe extern "C" fn sectigo_client_call_packed(
         let (client, endpoint, pairs) =
             unsafe { (handle(client, "client")?, text(endpoint, "endpoint")?, unpack(params, len, count)?) };
         check_out(response_out, "response_out")?;
-        let mut request = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?;
-        for (name, value) in pairs {
-            request.set(name, value);
-        }
-        let answer = request.send(&client.client).map_err(|e| Fail::sdk(&e))?;
+        let endpoint = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?.endpoint();
+        let answer = client.client.call(endpoint, pairs).map_err(|e| Fail::sdk(&e))?;
         unsafe { put(response_out, boxed(response(answer))) };
         Ok(())
     })
