@@ -32,13 +32,13 @@ final class Client
     private static ?FFI $ffi = null;
     /** @var array<string, FFI\CData> out-parameters, reused: each only carries a pointer back */
     private static array $slots = [];
-    /** The out-parameters of call() and their addresses, made once. */
-    private static ?FFI\CData $responseSlot = null;
-    private static ?FFI\CData $errorSlot = null;
-    private static ?FFI\CData $responseAddress = null;
-    private static ?FFI\CData $errorAddress = null;
-    private static ?FFI\CData $lengthSlot = null;
-    private static ?FFI\CData $lengthAddress = null;
+    /** The out-parameters of call() and response() and their addresses, made with $ffi. */
+    private static FFI\CData $responseSlot;
+    private static FFI\CData $errorSlot;
+    private static FFI\CData $responseAddress;
+    private static FFI\CData $errorAddress;
+    private static FFI\CData $lengthSlot;
+    private static FFI\CData $lengthAddress;
     private FFI\CData $client;
 
     /** @param array<string, mixed> $options */
@@ -115,10 +115,6 @@ final class Client
         if (substr_count($packed, "\0") !== 2 * $count) {
             self::flatten($params); // names the parameter that holds a NUL byte
         }
-        self::$responseSlot ??= $ffi->new('sectigo_response*');
-        self::$errorSlot ??= $ffi->new('sectigo_error*');
-        self::$responseAddress ??= FFI::addr(self::$responseSlot);
-        self::$errorAddress ??= FFI::addr(self::$errorSlot);
         $result = $ffi->sectigo_client_call_packed($this->client, $endpoint, $packed, strlen($packed), $count, self::$responseAddress, self::$errorAddress);
         if ($result !== 0) {
             self::check($ffi, $result, self::$errorSlot);
@@ -247,21 +243,20 @@ final class Client
     private static function response(FFI $ffi, FFI\CData $response): Response
     {
         try {
-            self::$lengthSlot ??= $ffi->new('size_t');
-            self::$lengthAddress ??= FFI::addr(self::$lengthSlot);
             $data = $ffi->sectigo_response_packed($response, self::$lengthAddress);
             if ($data === null || FFI::isNull($data)) {
                 throw new Exception('sectigo library: the answer could not be read back');
             }
-            [$code, $retries, $fieldCount, $quirkCount, $rest] = explode("\0", FFI::string($data, self::$lengthSlot->cdata), 5);
-            $fieldCount = (int) $fieldCount;
-            $quirkCount = (int) $quirkCount;
-            $parts = explode("\0", $rest, 2 * $fieldCount + $quirkCount + 1);
+            // No part holds a NUL byte (the library writes U+FFFD for one), so one split is exact:
+            // code, retries, field count, quirk count, names and values, quirks, raw body.
+            $parts = explode("\0", FFI::string($data, self::$lengthSlot->cdata));
+            $end = 4 + 2 * (int) $parts[2];
             $fields = [];
-            for ($i = 0; $i < 2 * $fieldCount; $i += 2) {
+            for ($i = 4; $i < $end; $i += 2) {
                 $fields[$parts[$i]] = $parts[$i + 1];
             }
-            return new Response((int) $code, $fields, $parts[2 * $fieldCount + $quirkCount], array_slice($parts, 2 * $fieldCount, $quirkCount), (int) $retries);
+            $quirks = $parts[3] === '0' ? [] : array_slice($parts, $end, (int) $parts[3]);
+            return new Response((int) $parts[0], $fields, $parts[count($parts) - 1], $quirks, (int) $parts[1]);
         } finally {
             $ffi->sectigo_response_free($response);
         }
@@ -372,6 +367,12 @@ final class Client
         if ($version !== Version::VERSION) {
             throw new ConfigException("the sectigo C library is version $version, this PHP package " . Version::VERSION . ': install both from one release');
         }
+        self::$responseSlot = $ffi->new('sectigo_response*');
+        self::$errorSlot = $ffi->new('sectigo_error*');
+        self::$lengthSlot = $ffi->new('size_t');
+        self::$responseAddress = FFI::addr(self::$responseSlot);
+        self::$errorAddress = FFI::addr(self::$errorSlot);
+        self::$lengthAddress = FFI::addr(self::$lengthSlot);
         return self::$ffi = $ffi;
     }
 
