@@ -22,9 +22,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Answers larger than this are refused (the API's answers are a few hundred bytes).
 const MAX_BODY: u64 = 1024 * 1024;
+/// Idle connections a client keeps for reuse. Each thread sharing a client holds a connection
+/// of its own while it calls, and gives it back after: with fewer kept, a client shared by more
+/// threads than this would close connections and open (and handshake) new ones all the time.
+pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
 /// A blocking client for the API. Cheap to clone; clones share one connection pool and can be
-/// used from many threads at once.
+/// used from many threads at once (the pool keeps up to [`MAX_IDLE_CONNECTIONS`] connections, one
+/// per thread calling at the same time).
 ///
 /// Every call is a POST with a form-encoded body (never a URL query, so passwords stay out of
 /// URLs and logs). Calls that change state (placing an order, signing up a partner,
@@ -277,6 +282,8 @@ impl ClientBuilder {
             .https_only(!self.allow_http)
             .http_status_as_error(false)
             .max_redirects(0)
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .timeout_global(Some(self.timeout))
             .timeout_connect(Some(self.connect_timeout))
             .user_agent(self.user_agent.as_str())

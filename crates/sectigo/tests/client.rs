@@ -124,7 +124,9 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Seen>>, handler: &Handler) {
             head.push_str(&format!("{n}: {v}\r\n"));
         }
         head.push_str("\r\n");
-        if out.write_all(head.as_bytes()).and_then(|_| out.write_all(body.as_bytes())).is_err() {
+        // One write: a head and a body written apart wait for the client's delayed ACK.
+        head.push_str(&body);
+        if out.write_all(head.as_bytes()).is_err() {
             return;
         }
     }
@@ -194,6 +196,30 @@ fn clients_are_shared_between_threads() {
         h.join().unwrap();
     }
     assert_eq!(server.seen().len(), 40);
+}
+
+#[test]
+fn threads_sharing_a_client_keep_their_connections() {
+    // Answers slow enough that all 16 threads are in a call at once, each on a connection of its
+    // own; every connection goes back to the pool and is reused, none is closed and made again.
+    let server = Server::start(|_| Action::Slow(Duration::from_millis(5), "0\n".into()));
+    let client = server.client().build().unwrap();
+    let handles: Vec<_> = (0..16)
+        .map(|_| {
+            let client = client.clone();
+            thread::spawn(move || {
+                for _ in 0..20 {
+                    aa_order().send(&client).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(server.seen().len(), 320);
+    let connections = server.connections.load(Ordering::SeqCst);
+    assert!(connections <= 16, "{connections} connections for 16 threads");
 }
 
 #[test]
