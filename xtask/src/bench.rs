@@ -346,6 +346,12 @@ fn table(r: &Value) -> String {
         ));
     }
     rows.push(format!(
+        "| Python, 1 / 8 threads of plain socket round trips (the ceiling here) | | {:.0} / {:.0} per s | 8 vs 1: {:.2} | |",
+        f(&py["socket_round_trips_per_s"]["1"]),
+        f(&py["socket_round_trips_per_s"]["8"]),
+        f(&py["socket_scaling_8_to_1"])
+    ));
+    rows.push(format!(
         "| RSS over 100 000 calls (at 10 000 → 100 000) | Rust {}, Python {}, PHP {} | | | no growth |",
         growth(&rust["rss_kb"]),
         growth(&py["rss_kb"]),
