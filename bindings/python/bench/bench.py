@@ -99,34 +99,38 @@ def latency() -> Dict[str, object]:
     }
 
 
+def threaded(threads: int, calls: int, setup: Callable[[], Callable[[], None]]) -> float:
+    """Calls per second of ``threads`` threads, each making ``calls`` calls of what ``setup``
+    (run in the thread, untimed) gives it."""
+    barrier = threading.Barrier(threads + 1)
+
+    def work() -> None:
+        call = setup()
+        barrier.wait()
+        for _ in range(calls):
+            call()
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in pool:
+        t.join()
+    return threads * calls / (time.perf_counter() - started)
+
+
 def scaling() -> Dict[str, object]:
     client = sectigo.Client(login_name=LOGIN, login_password=PASSWORD, base_url=URL, ca_file=CA, max_retries=0)
 
     def sdk() -> None:
         assert client.init_customer_session(order_number="1000003", response_format="1").sid
 
-    def shared(threads: int, calls: int) -> float:
-        barrier = threading.Barrier(threads + 1)
-
-        def work() -> None:
-            barrier.wait()
-            for _ in range(calls):
-                sdk()
-
-        pool = [threading.Thread(target=work) for _ in range(threads)]
-        for t in pool:
-            t.start()
-        barrier.wait()
-        started = time.perf_counter()
-        for t in pool:
-            t.join()
-        return threads * calls / (time.perf_counter() - started)
-
     # Five interleaved rounds, medians: one round swings with where the scheduler puts threads.
     runs: Dict[str, List[float]] = {"1": [], "2": [], "8": []}
     for _ in range(5):
         for n in (1, 2, 8):
-            runs[str(n)].append(shared(n, 2000 // n))
+            runs[str(n)].append(threaded(n, 2000 // n, lambda: sdk))
     rates = {n: statistics.median(r) for n, r in runs.items()}
 
     # The most any Python threads can get from this machine: round trips over plain sockets to
@@ -139,39 +143,29 @@ def scaling() -> Dict[str, object]:
         f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(form)}\r\n\r\n"
     ).encode() + form
 
-    def round_trips(threads: int, calls: int) -> float:
-        barrier = threading.Barrier(threads + 1)
+    def connected() -> Callable[[], None]:
+        sock = socket.create_connection((host, int(port)))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer) < answer.index(b"\r\n\r\n") + 4 + int(
+            answer.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0]
+        ):
+            answer += sock.recv(65536)
+        size = len(answer)
 
-        def work() -> None:
-            with socket.create_connection((host, int(port))) as sock:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.sendall(request)
-                answer = b""
-                while b"\r\n\r\n" not in answer or len(answer) < answer.index(b"\r\n\r\n") + 4 + int(
-                    answer.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0]
-                ):
-                    answer += sock.recv(65536)
-                size = len(answer)
-                barrier.wait()
-                for _ in range(calls):
-                    sock.sendall(request)
-                    got = 0
-                    while got < size:
-                        got += len(sock.recv(65536))
+        def round_trip() -> None:
+            sock.sendall(request)
+            got = 0
+            while got < size:
+                got += len(sock.recv(65536))
 
-        pool = [threading.Thread(target=work) for _ in range(threads)]
-        for t in pool:
-            t.start()
-        barrier.wait()
-        started = time.perf_counter()
-        for t in pool:
-            t.join()
-        return threads * calls / (time.perf_counter() - started)
+        return round_trip
 
     socket_runs: Dict[str, List[float]] = {"1": [], "8": []}
     for _ in range(5):
         for n in (1, 8):
-            socket_runs[str(n)].append(round_trips(n, 2000 // n))
+            socket_runs[str(n)].append(threaded(n, 2000 // n, connected))
     ceiling = {n: statistics.median(r) for n, r in socket_runs.items()}
 
     rss = [[0, rss_kb()]]

@@ -179,27 +179,7 @@ fn one_client_reuses_one_connection() {
 }
 
 #[test]
-fn clients_are_shared_between_threads() {
-    let server = Server::start(|_| reply("0\n"));
-    let client = server.client().build().unwrap();
-    let handles: Vec<_> = (0..4)
-        .map(|_| {
-            let client = client.clone();
-            thread::spawn(move || {
-                for _ in 0..10 {
-                    aa_order().send(&client).unwrap();
-                }
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().unwrap();
-    }
-    assert_eq!(server.seen().len(), 40);
-}
-
-#[test]
-fn threads_sharing_a_client_keep_their_connections() {
+fn clients_are_shared_between_threads_each_keeping_its_connection() {
     // Answers slow enough that all 16 threads are in a call at once, each on a connection of its
     // own; every connection goes back to the pool and is reused, none is closed and made again.
     let server = Server::start(|_| Action::Slow(Duration::from_millis(5), "0\n".into()));
