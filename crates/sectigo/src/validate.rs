@@ -34,7 +34,9 @@ impl Form {
 
     /// The `application/x-www-form-urlencoded` body (UTF-8).
     pub fn encode(&self) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::new());
+        // Room for every name and value, a separator each, and some escapes.
+        let room = self.pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>() * 5 / 4;
+        let mut out = form_urlencoded::Serializer::new(String::with_capacity(room));
         for (name, value) in &self.pairs {
             out.append_pair(name, value);
         }
@@ -338,8 +340,8 @@ fn check_value(param: &Param, wire_name: &str, value: String, out: &mut Vec<Viol
     let violation = |kind| Violation { param: wire_name.to_owned(), kind };
     let shown = || if param.secret { crate::validate::REDACTED.to_owned() } else { quote(&value) };
     if !param.allowed.is_empty() {
-        if let Some(a) = param.allowed.iter().find(|a| a.value == value) {
-            return a.value.to_owned();
+        if param.allowed.iter().any(|a| a.value == value) {
+            return value;
         }
         if let Some(a) = param.allowed.iter().find(|a| a.value.eq_ignore_ascii_case(&value)) {
             return a.value.to_owned();
@@ -386,7 +388,9 @@ where
 {
     let mut out = Vec::new();
     let mut keyed: Vec<(Key, String, String)> = Vec::new(); // key, wire name, value
-    let mut seen = std::collections::BTreeSet::new(); // keys given, product-specific names lower-cased
+    // Keys given, product-specific names lower-cased. A list: a request has a few parameters,
+    // and even at MAX_PARAMS a scan costs less than a tree's allocations for the usual few.
+    let mut seen: Vec<Key> = Vec::new();
     let mut extras = 0;
 
     for (count, (name, value)) in input.into_iter().enumerate() {
@@ -429,9 +433,10 @@ where
                     }
                     other => other.clone(),
                 };
-                if !seen.insert(identity) {
+                if seen.contains(&identity) {
                     out.push(Violation { param: wire, kind: ViolationKind::Duplicate });
                 } else {
+                    seen.push(identity);
                     keyed.push((key, wire, value));
                 }
             }
@@ -454,7 +459,7 @@ where
         }
     }
 
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0)); // keys are unique
     let given = |name: &str| -> Option<&str> {
         let i = endpoint.params.iter().position(|p| p.name == name)?;
         keyed
