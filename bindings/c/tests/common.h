@@ -109,6 +109,14 @@ static inline sectigo_result call(const sectigo_client *client, const char *endp
     return result;
 }
 
+/* The pairs of a Tier 2 partner signup whose new admin is `admin` with `password`. */
+#define SIGNUP_PAIRS(admin, password)                                                                          \
+    "ap", "sandboxbrand", "partnerType", "32", "companyWebsite", "https://pki.example", "organizationName",     \
+        "Example PKI", "streetAddress1", "1", "streetAddress2", "2", "streetAddress3", "3", "localityName",     \
+        "Leeds", "stateOrProvinceName", "Yorkshire", "postalCode", "LS1", "countryName", "GB",                 \
+        "adminEmailAddress", "a@pki.example", "adminTelephoneNumber", "1", "adminLoginName", (admin),          \
+        "adminLoginPassword", (password), NULL
+
 /* POSTs a form to the sandbox's plain HTTP listener (its /_sandbox/ admin endpoints);
    returns 0 on an HTTP 200. */
 static inline int sandbox_admin(const char *path, const char *form) {

@@ -63,11 +63,7 @@ static void test_every_endpoint(void) {
 
     char admin[64];
     snprintf(admin, sizeof admin, "c_admin_%ld", (long)getpid());
-    const char *signup[] = {"ap", "sandboxbrand", "partnerType", "32", "companyWebsite", "https://pki.example",
-                            "organizationName", "Example PKI", "streetAddress1", "1", "streetAddress2", "2",
-                            "streetAddress3", "3", "localityName", "Leeds", "stateOrProvinceName", "Yorkshire",
-                            "postalCode", "LS1", "countryName", "GB", "adminEmailAddress", "a@pki.example",
-                            "adminTelephoneNumber", "1", "adminLoginName", admin, "adminLoginPassword", "pw", NULL};
+    const char *signup[] = {SIGNUP_PAIRS(admin, "pw")};
     r = call(client, SECTIGO_ENDPOINT_TIER2_PARTNER_SIGNUP, signup, &response, &error);
     CHECK(r == SECTIGO_RESULT_OK, "signup: %s", why(error));
     if (r == SECTIGO_RESULT_OK) {
@@ -305,11 +301,7 @@ static void test_canary(void) {
     /* Outcome unknown: a signup carrying the canary as the new admin's password, answer lost. */
     char admin[64];
     snprintf(admin, sizeof admin, "c_canary_%ld", (long)getpid());
-    const char *signup[] = {"ap", "sandboxbrand", "partnerType", "32", "companyWebsite", "https://pki.example",
-                            "organizationName", "Example PKI", "streetAddress1", "1", "streetAddress2", "2",
-                            "streetAddress3", "3", "localityName", "Leeds", "stateOrProvinceName", "Yorkshire",
-                            "postalCode", "LS1", "countryName", "GB", "adminEmailAddress", "a@pki.example",
-                            "adminTelephoneNumber", "1", "adminLoginName", admin, "adminLoginPassword", canary, NULL};
+    const char *signup[] = {SIGNUP_PAIRS(admin, canary)};
     sectigo_client *client = sandbox_client(env("SECTIGO_SANDBOX_URL"), "", 1);
     CHECK(sandbox_admin("/_sandbox/faults", "kind=close&endpoint=!Tier2PartnerSignup&count=1") == 0, "fault");
     e = expect_error(client, SECTIGO_ENDPOINT_TIER2_PARTNER_SIGNUP, signup, SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN,
