@@ -101,8 +101,7 @@ fn scratch(name: &str) -> PathBuf {
     let repo = xtask::root();
     copy(&repo.join("spec"), &root.join("spec"));
     copy(&repo.join("tests/vectors"), &root.join("tests/vectors"));
-    std::fs::create_dir_all(root.join("crates/sectigo-ffi/src")).unwrap();
-    std::fs::copy(repo.join("crates/sectigo-ffi/src/lib.rs"), root.join("crates/sectigo-ffi/src/lib.rs")).unwrap();
+    copy(&repo.join("crates/sectigo-ffi/src"), &root.join("crates/sectigo-ffi/src"));
     root
 }
 

@@ -1,0 +1,249 @@
+//! Clients and their per-process shared cache, requests, and calls (one by one or with packed
+//! parameters).
+
+use std::ffi::{CString, c_char};
+
+use sectigo::{Client, Error, RetryPolicy, dynamic};
+
+use crate::boundary::{boxed, c, check_out, free, guard, handle, handle_mut, null, put, quietly, text};
+use crate::error::sectigo_error_kind::*;
+use crate::error::sectigo_result::*;
+use crate::error::{Fail, sectigo_error, sectigo_result};
+use crate::options::{apply, sectigo_options};
+use crate::response::{response, sectigo_response};
+
+/// A client: one connection pool. Thread-safe.
+#[derive(Debug)]
+pub struct sectigo_client {
+    client: Client,
+}
+
+/// A request: an endpoint and (name, value) parameters.
+pub struct sectigo_request {
+    pub(crate) request: dynamic::Request,
+}
+
+// Passwords live in requests: show them only through the SDK's redacting Debug.
+impl std::fmt::Debug for sectigo_request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.request.fmt(f)
+    }
+}
+
+/// Clients already made in this process, by their settings: a client made again with the same
+/// settings shares the first one's connection pool, so a program (or a PHP worker, whose
+/// objects die with each request) that makes a client per task pays no new TLS handshake.
+/// The oldest entries give way past [`SHARED_CLIENTS`].
+static CLIENTS: std::sync::Mutex<Vec<SharedClient>> = std::sync::Mutex::new(Vec::new());
+/// A client, by the settings it was made with.
+type SharedClient = (Vec<(String, String)>, Client);
+const SHARED_CLIENTS: usize = 16;
+
+fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
+    let mut clients = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, client)) = clients.iter().find(|(s, _)| s.as_slice() == settings) {
+        return Ok(client.clone());
+    }
+    let mut b = Client::builder();
+    let mut retry = RetryPolicy::standard();
+    for (name, value) in settings {
+        b = apply(b, &mut retry, name, value)?;
+    }
+    let client = b.retry_policy(retry).build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
+    if clients.len() >= SHARED_CLIENTS {
+        clients.remove(0);
+    }
+    clients.push((settings.to_vec(), client.clone()));
+    Ok(client)
+}
+
+/// Makes a client from settings (which are not consumed: free them when done). Clients made
+/// with the same settings in one process share one connection pool, which outlives them: a
+/// client per task or per PHP request costs no new TLS handshake. A CA file is read when the
+/// first client with its settings is made.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_new(
+    options: *const sectigo_options,
+    client_out: *mut *mut sectigo_client,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let options = unsafe { handle(options, "options")? };
+        check_out(client_out, "client_out")?;
+        let client = shared_client(&options.settings)?;
+        unsafe { put(client_out, boxed(sectigo_client { client })) };
+        Ok(())
+    })
+}
+
+/// Frees a client (NULL is allowed). No call may be running on it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_free(client: *mut sectigo_client) {
+    quietly((), || unsafe { free(client) })
+}
+
+/// Makes an empty request to an endpoint, named by wire name (`!PlaceOrder`, the `!` is
+/// optional) or id (`place_order`); see the `SECTIGO_ENDPOINT_*` constants.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_new(
+    endpoint: *const c_char,
+    request_out: *mut *mut sectigo_request,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let endpoint = unsafe { text(endpoint, "endpoint")? };
+        check_out(request_out, "request_out")?;
+        let request = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?;
+        unsafe { put(request_out, boxed(sectigo_request { request })) };
+        Ok(())
+    })
+}
+
+/// Adds a parameter, by wire name (case-insensitive; aliases and item names such as `1_PPP`
+/// accepted; see the `SECTIGO_<ENDPOINT>_*` constants). Names and values are checked by
+/// `sectigo_client_call` and `sectigo_request_prepare`, which report every problem at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_set(
+    request: *mut sectigo_request,
+    name: *const c_char,
+    value: *const c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (request, name, value) =
+            unsafe { (handle_mut(request, "request")?, text(name, "name")?, text(value, "value")?) };
+        request.request.set(name, value);
+        Ok(())
+    })
+}
+
+/// Frees a request (NULL is allowed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_free(request: *mut sectigo_request) {
+    quietly((), || unsafe { free(request) })
+}
+
+/// Checks a request without sending it (and without any client's credentials) and writes the
+/// form body that would be sent: a string the caller frees with `sectigo_string_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_prepare(
+    request: *const sectigo_request,
+    body_out: *mut *mut c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let request = unsafe { handle(request, "request")? };
+        check_out(body_out, "body_out")?;
+        let form = request.request.prepare().map_err(|v| Fail::sdk(&Error::Validation(v)))?;
+        unsafe { put(body_out, c(&form.encode()).into_raw()) };
+        Ok(())
+    })
+}
+
+/// Frees a string this library gave the caller (NULL is allowed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_string_free(string: *mut c_char) {
+    quietly((), || {
+        if !string.is_null() {
+            // SAFETY: the string came from CString::into_raw in this library.
+            drop(unsafe { CString::from_raw(string) });
+        }
+    })
+}
+
+/// The name/value pairs of a packed parameter buffer: `count` pairs, every string ended by a
+/// NUL byte. The strings borrow the caller's buffer (`'a`: for the call that uses them).
+///
+/// # Safety
+/// `params` is NULL or points at `len` readable bytes that outlive `'a`.
+unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<Vec<(&'a str, &'a str)>, Fail> {
+    let argument = |result, message: String| Fail(result, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &message)));
+    if len == 0 && count == 0 {
+        return Ok(Vec::new());
+    }
+    if params.is_null() {
+        return Err(null("params"));
+    }
+    // SAFETY: as the function's contract says.
+    let bytes: &'a [u8] = unsafe { std::slice::from_raw_parts(params.cast::<u8>(), len) };
+    let Some(body) = bytes.strip_suffix(b"\0") else {
+        return Err(argument(SECTIGO_RESULT_ERROR, format!("params: {len} bytes that do not end with a NUL byte")));
+    };
+    let strings: Vec<&'a [u8]> = body.split(|&b| b == 0).collect();
+    if count.checked_mul(2) != Some(strings.len()) {
+        return Err(argument(
+            SECTIGO_RESULT_ERROR,
+            format!(
+                "params: {} NUL-ended strings for {count} pairs (a name and a value each): a name or a value holds a NUL byte, or count is wrong",
+                strings.len()
+            ),
+        ));
+    }
+    strings
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let text = |bytes: &'a [u8], what: &str| {
+                std::str::from_utf8(bytes).map_err(|_| {
+                    argument(SECTIGO_RESULT_INVALID_UTF8, format!("params: the {what} of pair {} is not valid UTF-8", i + 1))
+                })
+            };
+            Ok((text(pair[0], "name")?, text(pair[1], "value")?))
+        })
+        .collect()
+}
+
+/// Validates and sends a request with the client's credentials. On success writes the
+/// answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error. A failed call is
+/// sent again only when that is provably safe (see the `max_retries` option): never a call
+/// that may have taken effect. `sectigo_response_retries` and `sectigo_error_retries` tell
+/// how many times it was.
+/// Blocks until the answer or a time limit. The client may be shared between threads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_call(
+    client: *const sectigo_client,
+    request: *const sectigo_request,
+    response_out: *mut *mut sectigo_response,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (client, request) = unsafe { (handle(client, "client")?, handle(request, "request")?) };
+        check_out(response_out, "response_out")?;
+        let answer = request.request.send(&client.client).map_err(|e| Fail::sdk(&e))?;
+        unsafe { put(response_out, boxed(response(answer))) };
+        Ok(())
+    })
+}
+
+/// Validates and sends a call whose parameters come in one buffer, for bindings that pay for
+/// every crossing into C (PHP's FFI): `count` pairs, each a name and a value, every one of
+/// those strings ended by a NUL byte (`"orderNumber\0" "1000003\0" ...`), `len` bytes in all
+/// (`params` may be NULL when both are 0). The same call as `sectigo_request_new`,
+/// `sectigo_request_set` for each pair and `sectigo_client_call`, with the same answers and
+/// errors; a buffer that does not hold `count` pairs is a `SECTIGO_ERROR_KIND_ARGUMENT` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_client_call_packed(
+    client: *const sectigo_client,
+    endpoint: *const c_char,
+    params: *const c_char,
+    len: usize,
+    count: usize,
+    response_out: *mut *mut sectigo_response,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (client, endpoint, pairs) =
+            unsafe { (handle(client, "client")?, text(endpoint, "endpoint")?, unpack(params, len, count)?) };
+        check_out(response_out, "response_out")?;
+        let endpoint = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?.endpoint();
+        let answer = client.client.call(endpoint, pairs).map_err(|e| Fail::sdk(&e))?;
+        unsafe { put(response_out, boxed(response(answer))) };
+        Ok(())
+    })
+}

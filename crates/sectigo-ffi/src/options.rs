@@ -1,0 +1,129 @@
+//! Client settings: `sectigo_options`, and how each setting's name and value are read.
+
+use std::ffi::c_char;
+use std::ptr;
+use std::time::Duration;
+
+use sectigo::{Client, ClientBuilder, RetryPolicy};
+
+use crate::boundary::{boxed, check_out, free, guard, handle_mut, put, quietly, text};
+use crate::error::{Fail, sectigo_error, sectigo_result};
+
+/// Settings of a client, filled by `sectigo_options_set`: the (name, value) pairs as set, each
+/// checked when set.
+pub struct sectigo_options {
+    pub(crate) settings: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for sectigo_options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.settings.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("sectigo_options").field("settings", &names).finish()
+    }
+}
+
+/// Makes empty client settings (the current Sectigo host, 10 s to connect, 60 s per call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_options) -> sectigo_result {
+    guard(ptr::null_mut(), || {
+        check_out(options_out, "options_out")?;
+        // SAFETY: checked above.
+        unsafe { put(options_out, boxed(sectigo_options { settings: Vec::new() })) };
+        Ok(())
+    })
+}
+
+/// Sets one client setting. Names:
+/// - `login_name`, `login_password`: the account's credentials (the password is never shown);
+/// - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
+/// - `host`: `current` (default) or `legacy`;
+/// - `timeout_ms`, `connect_timeout_ms`: whole milliseconds;
+/// - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
+/// - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
+/// - `user_agent`;
+/// - `max_retries`: how many times a failed call may be sent again, `0` to never (default 3;
+///   only what is provably safe is ever resent: a -42 answer, a connection never
+///   established, a call that changes nothing whose connection broke);
+/// - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
+///   and the largest bound (default 8000); each wait is random up to its bound, which doubles;
+/// - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
+///   documents do not give.
+///
+/// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_set(
+    options: *mut sectigo_options,
+    name: *const c_char,
+    value: *const c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (options, name, value) =
+            unsafe { (handle_mut(options, "options")?, text(name, "name")?, text(value, "value")?) };
+        // Checked now, so a bad setting is reported where it is made (and the others stay).
+        apply(Client::builder(), &mut RetryPolicy::standard(), name, value)?;
+        options.settings.push((name.to_owned(), value.to_owned()));
+        Ok(())
+    })
+}
+
+/// One setting applied to a builder (the retry settings to `retry`, which the builder takes
+/// once all are read).
+pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value: &str) -> Result<ClientBuilder, Fail> {
+    let millis = |v: &str| -> Result<Duration, Fail> {
+        v.parse::<u64>()
+            .ok()
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis)
+            .ok_or_else(|| Fail::config(format!("option {name}: {v:?} is not a positive whole number of milliseconds")))
+    };
+    let whole = |v: &str| -> Result<u32, Fail> {
+        v.parse::<u32>().map_err(|_| Fail::config(format!("option {name}: {v:?} is not a whole number from 0")))
+    };
+    match name {
+        "login_name" => Ok(b.login_name(value)),
+        "login_password" => Ok(b.login_password(value)),
+        "base_url" => Ok(b.base_url(value)),
+        "host" => match value {
+            "current" => Ok(b.host(sectigo::Host::Current)),
+            "legacy" => Ok(b.host(sectigo::Host::Legacy)),
+            _ => Err(Fail::config(format!("option host: {value:?} is not current or legacy"))),
+        },
+        "timeout_ms" => Ok(b.timeout(millis(value)?)),
+        "connect_timeout_ms" => Ok(b.connect_timeout(millis(value)?)),
+        "ca_file" => Ok(b.add_root_certificates_file(value)),
+        "allow_http" => match value {
+            "1" | "true" => Ok(b.allow_http(true)),
+            "0" | "false" => Ok(b.allow_http(false)),
+            _ => Err(Fail::config(format!("option allow_http: {value:?} is not 1 or 0"))),
+        },
+        "user_agent" => Ok(b.user_agent(value)),
+        "max_retries" => {
+            retry.max_retries = whole(value)?;
+            Ok(b)
+        }
+        "retry_base_ms" => {
+            retry.base_delay = Duration::from_millis(whole(value)?.into());
+            Ok(b)
+        }
+        "retry_max_ms" => {
+            retry.max_delay = Duration::from_millis(whole(value)?.into());
+            Ok(b)
+        }
+        _ => match name.strip_prefix("path:") {
+            Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
+            None => Err(Fail::config(format!(
+                "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
+                 connect_timeout_ms, ca_file, allow_http, user_agent, max_retries, retry_base_ms, retry_max_ms, \
+                 path:<endpoint>)"
+            ))),
+        },
+    }
+}
+
+/// Frees settings (NULL is allowed). A client made from them stays valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_free(options: *mut sectigo_options) {
+    quietly((), || unsafe { free(options) })
+}
