@@ -492,6 +492,7 @@ impl Api {
             Order {
                 number,
                 account: account.login_name,
+                email_address: email.to_owned(),
                 status,
                 price_cents: price,
                 sitelock_only,
@@ -584,6 +585,7 @@ impl Api {
             Order {
                 number: order_number,
                 account: login,
+                email_address: String::new(),
                 status: Status::Authorized,
                 price_cents: 0,
                 sitelock_only: false,

@@ -28,6 +28,26 @@ pub enum Fault {
     Garbage,
     /// Refuse the call with -42 ("Call limit reached!"), without carrying it out.
     RateLimited,
+    /// Break the TLS handshake of the next new connections (HTTPS listener only): the client
+    /// never gets as far as sending a request.
+    Handshake(HandshakeFault),
+}
+
+/// How a connection's TLS handshake goes wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeFault {
+    /// Reset the connection once the client's hello arrives (`handshake_reset`).
+    Reset,
+    /// Close the connection before sending the server's hello (`handshake_close`).
+    Close,
+    /// Answer the client's hello with plain HTTP (`plain_http`), as a misconfigured port would.
+    PlainHttp,
+    /// Answer with a fatal `handshake_failure` alert (`handshake_alert`).
+    Alert,
+    /// Present a certificate from an authority nobody trusts (`untrusted_cert`).
+    Untrusted,
+    /// Present a certificate for another name (`wrong_name_cert`).
+    WrongName,
 }
 
 /// A fault, for one endpoint or all, for a number of calls or until cleared.
@@ -67,6 +87,10 @@ pub struct Shared {
     pub max_connections: u64,
     /// See [`crate::Config::idle_timeout`].
     pub idle_timeout: Duration,
+    /// See [`crate::Config::idle_timeout_min`].
+    pub idle_timeout_min: Option<Duration>,
+    /// See [`crate::Config::idle_close_silent`].
+    pub idle_close_silent: bool,
 }
 
 impl Shared {
@@ -83,6 +107,8 @@ impl Shared {
             log: config.log,
             max_connections: config.max_connections as u64,
             idle_timeout: config.idle_timeout,
+            idle_timeout_min: config.idle_timeout_min,
+            idle_close_silent: config.idle_close_silent,
         })
     }
 
@@ -95,6 +121,19 @@ impl Shared {
         }
     }
 
+    /// How long a new connection may idle: [`Shared::idle_timeout`], or a random time from
+    /// [`Shared::idle_timeout_min`] to it.
+    fn idle_limit(&self) -> Duration {
+        use std::hash::{BuildHasher, Hasher};
+        match self.idle_timeout_min {
+            Some(min) if min < self.idle_timeout => {
+                let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+                min + (self.idle_timeout - min).mul_f64((random >> 11) as f64 / (1u64 << 53) as f64)
+            }
+            _ => self.idle_timeout,
+        }
+    }
+
     /// Sets the counters back to zero.
     pub fn reset_counters(&self) {
         self.connections.store(0, Ordering::SeqCst);
@@ -103,8 +142,20 @@ impl Shared {
     }
 
     fn take_fault(&self, endpoint: Endpoint) -> Option<Fault> {
+        self.take(|r| !matches!(r.fault, Fault::Handshake(_)) && r.endpoint.is_none_or(|e| e == endpoint))
+    }
+
+    /// The handshake fault for a new HTTPS connection, if one is set.
+    fn take_handshake_fault(&self) -> Option<HandshakeFault> {
+        match self.take(|r| matches!(r.fault, Fault::Handshake(_)))? {
+            Fault::Handshake(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    fn take(&self, wanted: impl Fn(&FaultRule) -> bool) -> Option<Fault> {
         let mut faults = self.faults.lock().unwrap();
-        let i = faults.iter().position(|r| r.endpoint.is_none_or(|e| e == endpoint))?;
+        let i = faults.iter().position(wanted)?;
         let fault = faults[i].fault.clone();
         if let Some(n) = &mut faults[i].remaining {
             *n -= 1;
@@ -162,6 +213,12 @@ pub fn serve<S: Read + Write>(stream: S, secure: bool, shared: &Shared) {
         let request = match read_request(&mut reader) {
             Ok(Some(r)) => r,
             Ok(None) => return,
+            Err(IDLED) => {
+                if shared.idle_close_silent {
+                    forget(reader);
+                }
+                return;
+            }
             Err(status) => {
                 let mut reply = Reply::new(status, "text/plain", reason(status));
                 reply.close = true;
@@ -177,6 +234,23 @@ pub fn serve<S: Read + Write>(stream: S, secure: bool, shared: &Shared) {
     }
 }
 
+/// What [`read_request`] says when no request came within the idle limit.
+const IDLED: u16 = 0;
+
+/// A connection past its idle limit, forgotten without telling the client (no close): whatever
+/// comes on it next is dropped unanswered, as by a load balancer that dropped the connection.
+fn forget<S: Read>(mut reader: BufReader<S>) {
+    let mut byte = [0u8; 1];
+    for _ in 0..10 {
+        match reader.get_mut().read(&mut byte) {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            _ => return,
+        }
+    }
+}
+
+/// The next request; `Ok(None)` when the client closed, `Err(IDLED)` when none came within the
+/// idle limit, `Err(status)` for a request that cannot be served.
 fn read_request<S: Read>(reader: &mut BufReader<S>) -> Result<Option<Request>, u16> {
     let mut head = Vec::new();
     loop {
@@ -185,6 +259,9 @@ fn read_request<S: Read>(reader: &mut BufReader<S>) -> Result<Option<Request>, u
             Ok(0) if head.is_empty() => return Ok(None),
             Ok(0) => return Err(400),
             Ok(_) => {}
+            Err(e) if head.is_empty() && matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(IDLED);
+            }
             Err(_) => return Ok(None),
         }
         if head.len() > MAX_HEAD {
@@ -348,7 +425,8 @@ fn answer(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
             });
         }
         Some(Fault::Delay(d)) => std::thread::sleep(d),
-        Some(Fault::Close) | None => {}
+        // Handshake faults are taken by new connections, never here.
+        Some(Fault::Close | Fault::Handshake(_)) | None => {}
     }
     let answer = shared.api.handle(&call);
     if fault == Some(Fault::Close) {
@@ -386,10 +464,15 @@ fn admin_endpoint(what: &str, method: &str, body: &[u8], shared: &Shared) -> Rep
             404,
             "text/plain",
             "admin endpoints: GET /_sandbox/counters, POST /_sandbox/reset-counters, GET /_sandbox/state, \
-             POST /_sandbox/faults (kind=delay&ms=..|close|status&status=..|garbage|rate_limited|clear, endpoint=.., count=..)\n",
+             POST /_sandbox/faults (kind=delay&ms=..|close|status&status=..|garbage|rate_limited|handshake_reset|\
+             handshake_close|plain_http|handshake_alert|untrusted_cert|wrong_name_cert|clear, endpoint=.., count=..)\n",
         ),
     }
 }
+
+/// Every fault kind the admin endpoint takes.
+pub const FAULT_KINDS: &str = "delay, close, status, garbage, rate_limited, handshake_reset, handshake_close, \
+                               plain_http, handshake_alert, untrusted_cert, wrong_name_cert, clear";
 
 /// A fault rule from `kind=delay&ms=100&endpoint=!AutoAuthorize&count=2`; `kind=clear` is `None`.
 pub fn parse_fault(params: &[(String, String)]) -> Result<Option<FaultRule>, String> {
@@ -404,12 +487,21 @@ pub fn parse_fault(params: &[(String, String)]) -> Result<Option<FaultRule>, Str
         "status" => Fault::Status(u16::try_from(number("status")?).map_err(|_| "status is too large")?),
         "garbage" => Fault::Garbage,
         "rate_limited" => Fault::RateLimited,
+        "handshake_reset" => Fault::Handshake(HandshakeFault::Reset),
+        "handshake_close" => Fault::Handshake(HandshakeFault::Close),
+        "plain_http" => Fault::Handshake(HandshakeFault::PlainHttp),
+        "handshake_alert" => Fault::Handshake(HandshakeFault::Alert),
+        "untrusted_cert" => Fault::Handshake(HandshakeFault::Untrusted),
+        "wrong_name_cert" => Fault::Handshake(HandshakeFault::WrongName),
         other => {
-            return Err(format!("unknown fault kind {other:?} (delay, close, status, garbage, rate_limited, clear)"));
+            return Err(format!("unknown fault kind {other:?} ({FAULT_KINDS})"));
         }
     };
     let endpoint = match get("endpoint") {
         None | Some("") => None,
+        Some(_) if matches!(fault, Fault::Handshake(_)) => {
+            return Err("a handshake fault breaks the next new connections, whatever they call: it takes no endpoint".into());
+        }
         Some(label) => Some(Endpoint::from_label(label).ok_or(format!("unknown endpoint {label:?}"))?),
     };
     let remaining = match get("count") {
@@ -419,17 +511,48 @@ pub fn parse_fault(params: &[(String, String)]) -> Result<Option<FaultRule>, Str
     Ok(Some(FaultRule { fault, endpoint, remaining }))
 }
 
-/// Serves a TLS connection; one idle past [`Shared::idle_timeout`] is closed.
-pub fn serve_tls(tcp: TcpStream, config: Arc<rustls::ServerConfig>, shared: &Shared) {
-    let _ = tcp.set_read_timeout(Some(shared.idle_timeout));
+/// Serves a TLS connection; one idle past [`Shared::idle_timeout`] is closed. A handshake fault
+/// set for new connections is carried out instead.
+pub fn serve_tls(tcp: TcpStream, tls: &crate::tls::Tls, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(shared.idle_limit()));
     let _ = tcp.set_nodelay(true);
+    let config = match shared.take_handshake_fault() {
+        None => tls.config.clone(),
+        Some(HandshakeFault::Untrusted) => tls.untrusted.clone(),
+        Some(HandshakeFault::WrongName) => tls.wrong_name.clone(),
+        Some(fault) => return break_handshake(tcp, fault),
+    };
     let Ok(conn) = rustls::ServerConnection::new(config) else { return };
     serve(rustls::StreamOwned::new(conn, tcp), true, shared);
 }
 
+/// Breaks a handshake once the client's hello has come.
+fn break_handshake(mut tcp: TcpStream, fault: HandshakeFault) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut first = [0u8; 1];
+    if !matches!(tcp.read(&mut first), Ok(1)) {
+        return;
+    }
+    match fault {
+        // Closing a socket with unread data (the rest of the hello) resets the connection.
+        HandshakeFault::Reset => drop(tcp),
+        HandshakeFault::Close => close_gently(tcp),
+        HandshakeFault::PlainHttp => {
+            let _ = tcp.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 30\r\nConnection: close\r\n\r\nThis port speaks plain HTTP.\r\n");
+            close_gently(tcp);
+        }
+        HandshakeFault::Alert => {
+            // A TLS 1.2 record: alert, fatal (2), handshake_failure (40).
+            let _ = tcp.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+            close_gently(tcp);
+        }
+        HandshakeFault::Untrusted | HandshakeFault::WrongName => {}
+    }
+}
+
 /// Serves a plain TCP connection; one idle past [`Shared::idle_timeout`] is closed.
 pub fn serve_plain(tcp: TcpStream, shared: &Shared) {
-    let _ = tcp.set_read_timeout(Some(shared.idle_timeout));
+    let _ = tcp.set_read_timeout(Some(shared.idle_limit()));
     let _ = tcp.set_nodelay(true);
     serve(tcp, false, shared);
 }

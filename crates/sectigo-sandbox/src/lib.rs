@@ -17,7 +17,7 @@ pub mod cli;
 pub mod http;
 pub mod state;
 pub mod tables;
-mod tls;
+pub mod tls;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,7 +26,7 @@ use std::thread;
 use std::time::Duration;
 
 pub use api::{ApiConfig, Endpoint, Generation, RateLimit};
-pub use http::{Counters, Fault, FaultRule};
+pub use http::{Counters, Fault, FaultRule, HandshakeFault};
 pub use state::{Seed, State, Status};
 
 /// Where the Tier 2 partner signup is served. Sectigo's documents do not give its path; this
@@ -53,6 +53,14 @@ pub struct Config {
     pub max_connections: usize,
     /// A connection with no request for this long is closed.
     pub idle_timeout: Duration,
+    /// When set, each connection's idle limit is drawn at random between this and
+    /// [`idle_timeout`](Self::idle_timeout): a server that closes idle connections at moments a
+    /// client cannot predict.
+    pub idle_timeout_min: Option<Duration>,
+    /// A connection past its idle limit is forgotten without telling the client, as a load
+    /// balancer that drops idle connections does (or as any server does while its close is on
+    /// the way): a request that comes on it later is dropped unanswered.
+    pub idle_close_silent: bool,
 }
 
 /// Default of [`Config::max_connections`].
@@ -77,6 +85,8 @@ impl Default for Config {
             log: false,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            idle_timeout_min: None,
+            idle_close_silent: false,
         }
     }
 }
@@ -96,19 +106,19 @@ impl Sandbox {
     pub fn start(config: Config) -> Result<Sandbox, String> {
         let (bind, port, http_port) = (config.bind, config.port, config.http_port);
         let shared = Arc::new(http::Shared::new(config)?);
-        let tls = tls::generate()?;
+        let tls = Arc::new(tls::generate()?);
         let stop = Arc::new(AtomicBool::new(false));
         let bind = |port: u16| TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"));
         let https_listener = bind(port)?;
         let https = https_listener.local_addr().map_err(|e| e.to_string())?;
         {
-            let (shared, stop, tls_config) = (shared.clone(), stop.clone(), tls.config.clone());
-            let refuse_config = tls_config.clone();
+            let (shared, stop, tls) = (shared.clone(), stop.clone(), tls.clone());
+            let refuse_config = tls.config.clone();
             accept_loop(
                 https_listener,
                 stop,
                 shared,
-                move |tcp, shared| http::serve_tls(tcp, tls_config.clone(), shared),
+                move |tcp, shared| http::serve_tls(tcp, &tls, shared),
                 move |tcp, shared| http::refuse_tls(tcp, refuse_config.clone(), shared),
             );
         }
@@ -121,7 +131,7 @@ impl Sandbox {
                 Some(addr)
             }
         };
-        Ok(Sandbox { shared, https, http, ca_pem: tls.ca_pem, stop })
+        Ok(Sandbox { shared, https, http, ca_pem: tls.ca_pem.clone(), stop })
     }
 
     /// `https://127.0.0.1:PORT`.

@@ -156,6 +156,8 @@ pub struct Account {
 pub struct Order {
     pub number: u64,
     pub account: String,
+    /// The customer's `emailAddress` as placed (empty for seeded orders and signups).
+    pub email_address: String,
     pub status: Status,
     pub price_cents: u64,
     pub sitelock_only: bool,
@@ -210,6 +212,7 @@ impl State {
                 Order {
                     number: o.number,
                     account: o.account,
+                    email_address: String::new(),
                     status: o.status,
                     price_cents: o.price_cents,
                     sitelock_only: o.sitelock_only,

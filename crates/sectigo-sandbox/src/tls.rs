@@ -12,22 +12,30 @@ pub struct Tls {
     pub ca_pem: String,
     /// Server configuration using the loopback certificate.
     pub config: Arc<rustls::ServerConfig>,
+    /// A certificate from the same CA, for another name (the `wrong_name_cert` fault).
+    pub wrong_name: Arc<rustls::ServerConfig>,
+    /// A certificate for loopback from a CA nobody trusts (the `untrusted_cert` fault).
+    pub untrusted: Arc<rustls::ServerConfig>,
 }
 
-pub fn generate() -> Result<Tls, String> {
-    let err = |e: rcgen::Error| format!("generating the sandbox certificates: {e}");
+fn err(e: rcgen::Error) -> String {
+    format!("generating the sandbox certificates: {e}")
+}
+
+fn ca(name: &str) -> Result<CertifiedIssuer<'static, KeyPair>, String> {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "sectigo-sandbox CA (for tests only)");
+    ca_params.distinguished_name.push(DnType::CommonName, name);
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().map_err(err)?).map_err(err)?;
+    CertifiedIssuer::self_signed(ca_params, KeyPair::generate().map_err(err)?).map_err(err)
+}
 
+/// A server configuration with a certificate for `names`, signed by `ca`.
+fn server(names: &[&str], ca: &CertifiedIssuer<'static, KeyPair>) -> Result<Arc<rustls::ServerConfig>, String> {
     let key = KeyPair::generate().map_err(err)?;
-    let mut params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()])
-        .map_err(err)?;
+    let mut params = CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>()).map_err(err)?;
     params.distinguished_name.push(DnType::CommonName, "sectigo-sandbox");
-    let cert = params.signed_by(&key, &ca).map_err(err)?;
-
+    let cert = params.signed_by(&key, ca).map_err(err)?;
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
@@ -37,5 +45,16 @@ pub fn generate() -> Result<Tls, String> {
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         )
         .map_err(|e| e.to_string())?;
-    Ok(Tls { ca_pem: ca.pem(), config: Arc::new(config) })
+    Ok(Arc::new(config))
+}
+
+pub fn generate() -> Result<Tls, String> {
+    let ca_cert = ca("sectigo-sandbox CA (for tests only)")?;
+    let loopback = ["localhost", "127.0.0.1", "::1"];
+    Ok(Tls {
+        ca_pem: ca_cert.pem(),
+        config: server(&loopback, &ca_cert)?,
+        wrong_name: server(&["wrong-name.invalid"], &ca_cert)?,
+        untrusted: server(&loopback, &ca("an authority nobody trusts")?)?,
+    })
 }
