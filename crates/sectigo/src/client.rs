@@ -1,9 +1,11 @@
 //! The blocking HTTPS client.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::ErrorKind;
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
@@ -20,6 +22,16 @@ use crate::wire::{self, RawResponse, Response};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit for a whole call, from connecting to the last byte of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest `timeout` or `connect_timeout` a client accepts (one hour).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// A pooled connection idle longer than this is not used again. Servers commonly close idle
+/// connections after about 5 s, and a request sent just as the server closes is lost.
+pub const MAX_IDLE: Duration = Duration::from_secs(4);
+/// A call that changes state (placing, authorizing an order, a partner signup) goes out only on
+/// a connection idle for less than this, or on a new one: a server closes an idle connection
+/// only after several seconds, so the call cannot cross the server's close, whose outcome
+/// nobody could tell.
+pub const WRITE_MAX_IDLE: Duration = Duration::from_secs(1);
 /// Answers larger than this are refused (the API's answers are a few hundred bytes).
 const MAX_BODY: u64 = 1024 * 1024;
 /// Idle connections a client keeps for reuse. Each thread sharing a client holds a connection
@@ -41,7 +53,15 @@ pub struct Client {
 }
 
 struct Inner {
+    /// The connection pool, of the process that built the client.
     agent: ureq::Agent,
+    /// That process (see [`crate::fork`]).
+    generation: u64,
+    /// What a child process builds its own pool from.
+    config: ureq::config::Config,
+    pinned: Vec<(String, Vec<SocketAddr>)>,
+    /// A child process's own pool, with its generation.
+    forked: Mutex<Option<(u64, ureq::Agent)>>,
     retry: RetryPolicy,
     timeout: Duration,
     base_url: String,
@@ -75,6 +95,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     paths: Vec<(String, String)>,
     retry: RetryPolicy,
+    resolve: Vec<(String, Vec<SocketAddr>)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -90,6 +111,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_http", &self.allow_http)
             .field("paths", &self.paths)
             .field("retry", &self.retry)
+            .field("resolve", &self.resolve)
             .finish()
     }
 }
@@ -108,6 +130,7 @@ impl Default for ClientBuilder {
             allow_http: false,
             paths: Vec::new(),
             retry: RetryPolicy::standard(),
+            resolve: Vec::new(),
         }
     }
 }
@@ -151,13 +174,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to establish a connection (default 10 s).
+    /// Time allowed to establish a connection (default 10 s, at most [`MAX_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Time allowed for a whole call (default 60 s).
+    /// Time allowed for a whole call, retries included (default 60 s, at most [`MAX_TIMEOUT`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -177,7 +200,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header.
+    /// The `User-Agent` header: one line of text (a control character is a [`ConfigError`]).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -198,8 +221,53 @@ impl ClientBuilder {
         self
     }
 
+    /// Connects to these addresses for `host_port` (such as `api.example.com:443`) instead of
+    /// looking the name up, in this order, like curl's `--resolve`. The host name is still the
+    /// one checked against the server's certificate. Setting the same `host_port` again
+    /// replaces its addresses.
+    pub fn resolve(mut self, host_port: impl Into<String>, addrs: impl IntoIterator<Item = SocketAddr>) -> Self {
+        let key = host_port.into();
+        self.resolve.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
+        self.resolve.push((key, addrs.into_iter().collect()));
+        self
+    }
+
+    /// [`resolve`](Self::resolve) from curl's text form, `HOST:PORT:ADDR[,ADDR...]`, where each
+    /// `ADDR` is an IP address (IPv6 in brackets) or an IP address and a port of its own
+    /// (`127.0.0.1:8443`, `[::1]:8443`). The form the C, PHP, Python and command-line settings
+    /// take.
+    pub fn resolve_entry(self, entry: &str) -> Result<Self, ConfigError> {
+        let (host_port, addrs) = parse_resolve(entry)?;
+        Ok(self.resolve(host_port, addrs))
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
+        check_timeout("timeout", self.timeout)?;
+        check_timeout("connect_timeout", self.connect_timeout)?;
+        check_timeout("retry max_delay", self.retry.max_delay)?;
+        check_timeout("retry base_delay", self.retry.base_delay)?;
+        if let Some((i, c)) = self.user_agent.char_indices().find(|(_, c)| c.is_control()) {
+            return Err(ConfigError::new(format!(
+                "user_agent: character {} ({:?}) is a control character; a header value is one line of printable text",
+                self.user_agent[..i].chars().count() + 1,
+                c
+            )));
+        }
+        let mut pinned: Vec<(String, Vec<SocketAddr>)> = Vec::new();
+        for (host_port, addrs) in self.resolve {
+            let Some((host, port)) = host_port.rsplit_once(':') else {
+                return Err(ConfigError::new(format!("resolve: {host_port:?} must be HOST:PORT")));
+            };
+            if host.is_empty() || port.parse::<u16>().is_err() {
+                return Err(ConfigError::new(format!("resolve: {host_port:?} must be HOST:PORT")));
+            }
+            if addrs.is_empty() {
+                return Err(ConfigError::new(format!("resolve: no address given for {host_port}")));
+            }
+            let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+            pinned.push((format!("{host}:{port}"), addrs));
+        }
         let credentials = match (self.login_name, self.login_password) {
             (Some(name), Some(password)) => Some(Credentials::new(name, password)),
             (None, None) => None,
@@ -284,21 +352,20 @@ impl ClientBuilder {
             .max_redirects(0)
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
+            .max_idle_age(MAX_IDLE)
             .timeout_global(Some(self.timeout))
             .timeout_connect(Some(self.connect_timeout))
             .user_agent(self.user_agent.as_str())
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
             .build();
-        // ureq's connectors (CONNECT proxies, rustls) around a TCP transport that makes fewer
-        // system calls per call, with a resolver that starts no thread per call.
-        let connector = ()
-            .chain(ConnectProxyConnector::default())
-            .chain(crate::transport::TcpConnect)
-            .chain(RustlsConnector::default());
-        let agent = ureq::Agent::with_parts(config, connector, crate::resolve::Resolve::default());
+        let agent = new_agent(&config, &pinned);
         Ok(Client {
             inner: Arc::new(Inner {
                 agent,
+                generation: crate::fork::generation(),
+                config,
+                pinned,
+                forked: Mutex::new(None),
                 retry: self.retry,
                 timeout: self.timeout,
                 base_url,
@@ -308,6 +375,60 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// A connection pool: ureq's connectors (CONNECT proxies, rustls) around a TCP transport that
+/// makes fewer system calls per call, with a resolver that starts no thread per call. Every
+/// failure while connecting is marked as happening before anything was sent.
+fn new_agent(config: &ureq::config::Config, pinned: &[(String, Vec<SocketAddr>)]) -> ureq::Agent {
+    let connector = crate::transport::MarkNotSent(
+        ()
+            .chain(ConnectProxyConnector::default())
+            .chain(crate::transport::TcpConnect::default())
+            .chain(RustlsConnector::default()),
+    );
+    ureq::Agent::with_parts(config.clone(), connector, crate::resolve::Resolve::with_pinned(pinned.to_vec()))
+}
+
+/// A time setting must be more than zero and at most [`MAX_TIMEOUT`].
+fn check_timeout(name: &str, value: Duration) -> Result<(), ConfigError> {
+    if value > MAX_TIMEOUT {
+        return Err(ConfigError::new(format!(
+            "{name}: {} s is more than the most allowed, {} s",
+            value.as_secs_f64(),
+            MAX_TIMEOUT.as_secs()
+        )));
+    }
+    if value.is_zero() && !name.starts_with("retry") {
+        return Err(ConfigError::new(format!("{name}: must be more than zero")));
+    }
+    Ok(())
+}
+
+/// `HOST:PORT:ADDR[,ADDR...]` (see [`ClientBuilder::resolve_entry`]).
+pub fn parse_resolve(entry: &str) -> Result<(String, Vec<SocketAddr>), ConfigError> {
+    let bad = |why: &str| ConfigError::new(format!("resolve: {entry:?} {why}; the form is HOST:PORT:ADDR[,ADDR...]"));
+    // The host may be an IPv6 address in brackets.
+    let (host, rest) = if let Some(rest) = entry.strip_prefix('[') {
+        let (host, rest) = rest.split_once(']').ok_or_else(|| bad("has an unclosed '['"))?;
+        (host, rest.strip_prefix(':').ok_or_else(|| bad("has no port"))?)
+    } else {
+        entry.split_once(':').ok_or_else(|| bad("has no port"))?
+    };
+    let (port, addrs) = rest.split_once(':').ok_or_else(|| bad("has no address"))?;
+    let port: u16 = port.parse().map_err(|_| bad("has no valid port"))?;
+    if host.is_empty() {
+        return Err(bad("has no host"));
+    }
+    let mut found = Vec::new();
+    for addr in addrs.split(',').map(str::trim) {
+        let parsed = addr
+            .parse::<SocketAddr>()
+            .or_else(|_| addr.trim_start_matches('[').trim_end_matches(']').parse().map(|ip| SocketAddr::new(ip, port)))
+            .map_err(|_| bad(&format!("has {addr:?}, which is no IP address")))?;
+        found.push(parsed);
+    }
+    Ok((format!("{host}:{port}"), found))
 }
 
 fn parse_roots(pem: &[u8], what: &str) -> Result<Vec<ureq::tls::Certificate<'static>>, ConfigError> {
@@ -340,7 +461,11 @@ impl Client {
     pub fn with_credentials(&self, login_name: impl Into<String>, login_password: impl Into<Secret>) -> Client {
         Client {
             inner: Arc::new(Inner {
-                agent: self.inner.agent.clone(),
+                agent: self.agent().into_owned(),
+                generation: crate::fork::generation(),
+                config: self.inner.config.clone(),
+                pinned: self.inner.pinned.clone(),
+                forked: Mutex::new(None),
                 retry: self.inner.retry,
                 timeout: self.inner.timeout,
                 base_url: self.inner.base_url.clone(),
@@ -348,6 +473,26 @@ impl Client {
                 paths: self.inner.paths.clone(),
                 uris: self.inner.uris.clone(),
             }),
+        }
+    }
+
+    /// This process's connection pool: the one the client was built with, or, in a child
+    /// process after `fork()`, a new one of the child's own (see [`crate::fork`]).
+    fn agent(&self) -> Cow<'_, ureq::Agent> {
+        let generation = crate::fork::generation();
+        if generation == self.inner.generation {
+            return Cow::Borrowed(&self.inner.agent);
+        }
+        let mut forked = self.inner.forked.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*forked {
+            Some((g, agent)) if *g == generation => Cow::Owned(agent.clone()),
+            _ => {
+                let agent = new_agent(&self.inner.config, &self.inner.pinned);
+                // The parent's pool, if any, is dropped here: closing the copies of its sockets
+                // sends nothing, and the parent's connections stay open.
+                *forked = Some((generation, agent.clone()));
+                Cow::Owned(agent)
+            }
         }
     }
 
@@ -451,22 +596,30 @@ impl Client {
                 retries: 0,
             })
         };
-        let transport = |kind, detail: String, status, body| {
-            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body, retries: 0 })
+        let transport = |kind, detail: String, status, body, not_sent| {
+            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body, retries: 0, not_sent })
         };
 
-        let mut request = self.inner.agent.post(uri.clone());
-        if let Some(remaining) = remaining {
-            request = request.config().timeout_global(Some(remaining.max(Duration::from_millis(1)))).build();
+        let agent = self.agent();
+        let mut request = agent.post(uri.clone());
+        if remaining.is_some() || write {
+            let mut config = request.config();
+            if let Some(remaining) = remaining {
+                config = config.timeout_global(Some(remaining.max(Duration::from_millis(1))));
+            }
+            if write {
+                config = config.max_idle_age(WRITE_MAX_IDLE);
+            }
+            request = config.build();
         }
         let result =
             request.header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8").send(form.encode().as_str());
         let mut response = match result {
             Ok(response) => response,
             Err(e) => {
-                let (kind, before_send) = classify(&e);
-                let detail = e.to_string();
-                return Err(if write && !before_send { lost(detail, None, None) } else { transport(kind, detail, None, None) });
+                let (kind, not_sent) = classify(&e);
+                let detail = crate::transport::not_sent_cause(&e).unwrap_or(&e).to_string();
+                return Err(if write && !not_sent { lost(detail, None, None) } else { transport(kind, detail, None, None, not_sent) });
             }
         };
         let status = response.status().as_u16();
@@ -478,7 +631,7 @@ impl Client {
                 return Err(if write {
                     lost(detail, Some(status), None)
                 } else {
-                    transport(TransportErrorKind::Io, detail, Some(status), None)
+                    transport(TransportErrorKind::Io, detail, Some(status), None, false)
                 });
             }
         };
@@ -494,7 +647,7 @@ impl Client {
                 if write && !refused {
                     Err(lost(detail, Some(status), Some(e.raw)))
                 } else {
-                    Err(transport(TransportErrorKind::Status, detail, Some(status), Some(e.raw)))
+                    Err(transport(TransportErrorKind::Status, detail, Some(status), Some(e.raw), false))
                 }
             }
             // An unreadable answer to a call that changes state leaves its outcome unknown.
@@ -504,52 +657,98 @@ impl Client {
     }
 }
 
-/// Sorts a ureq error, and says whether it certainly happened before any of the request left.
+/// Sorts a ureq error, and says whether it certainly happened before any of the request left:
+/// by the phase it happened in (the transport marks every failure while resolving, connecting
+/// and handshaking, and a write the system took nothing of), never by its wording.
 fn classify(e: &ureq::Error) -> (TransportErrorKind, bool) {
     use ureq::Error as E;
     use ureq::Timeout as T;
+    if let Some(cause) = crate::transport::not_sent_cause(e) {
+        return (kind_of(cause, true), true);
+    }
+    let not_sent = match e {
+        E::HostNotFound
+        | E::ConnectionFailed
+        | E::ConnectProxyFailed(_)
+        | E::InvalidProxyUrl
+        | E::BadUri(_)
+        | E::RequireHttpsOnly(_)
+        | E::Http(_)
+        | E::TlsRequired
+        | E::Pem(_) => true,
+        E::Timeout(t) => matches!(t, T::Resolve | T::Connect),
+        _ => rustls_error(e).is_some_and(handshake_refused),
+    };
+    (kind_of(e, not_sent), not_sent)
+}
+
+/// What kind of failure `e` is; `not_sent`: it happened while connecting.
+fn kind_of(e: &ureq::Error, not_sent: bool) -> TransportErrorKind {
+    use ureq::Error as E;
+    if rustls_error(e).is_some() {
+        return TransportErrorKind::Tls;
+    }
     match e {
-        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) | E::InvalidProxyUrl => {
-            (TransportErrorKind::Connect, true)
-        }
-        E::Io(io) => {
-            // ureq reports TLS failures as I/O errors wrapping the rustls error.
-            if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-                return (TransportErrorKind::Tls, tls_failed_in_handshake(tls));
-            }
-            // A failed name lookup reaches us as a plain io::Error whose kind cannot be matched;
-            // std words every resolver failure this way.
-            let lookup = io.to_string().starts_with("failed to lookup address information");
-            let refused = lookup
-                || matches!(
-                    io.kind(),
-                    ErrorKind::ConnectionRefused
-                        | ErrorKind::AddrNotAvailable
-                        | ErrorKind::HostUnreachable
-                        | ErrorKind::NetworkUnreachable
-                );
-            (if refused { TransportErrorKind::Connect } else { TransportErrorKind::Io }, refused)
-        }
-        E::Timeout(t) => (TransportErrorKind::Timeout, matches!(t, T::Resolve | T::Connect)),
-        E::Rustls(tls) => (TransportErrorKind::Tls, tls_failed_in_handshake(tls)),
-        E::Tls(_) => (TransportErrorKind::Tls, false),
-        E::BadUri(_) | E::RequireHttpsOnly(_) | E::Http(_) | E::TlsRequired | E::Pem(_) => {
-            (TransportErrorKind::Other, true)
-        }
-        _ => (TransportErrorKind::Other, false),
+        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) | E::InvalidProxyUrl => TransportErrorKind::Connect,
+        E::Timeout(_) => TransportErrorKind::Timeout,
+        E::Tls(_) => TransportErrorKind::Tls,
+        E::Io(io) if io.kind() == ErrorKind::TimedOut => TransportErrorKind::Timeout,
+        // While connecting, any I/O failure is one of connecting (a refused or reset connection,
+        // an early end of the handshake).
+        E::Io(_) if not_sent => TransportErrorKind::Connect,
+        E::Io(_) => TransportErrorKind::Io,
+        E::BadUri(_) | E::RequireHttpsOnly(_) | E::Http(_) | E::TlsRequired | E::Pem(_) => TransportErrorKind::Other,
+        _ => TransportErrorKind::Other,
     }
 }
 
-/// Certificate and compatibility checks run in the handshake, before any request byte is
-/// written; other TLS failures may come later.
-fn tls_failed_in_handshake(e: &rustls::Error) -> bool {
-    matches!(
-        e,
+/// The rustls error in `e`, if TLS failed (ureq reports it directly or inside an I/O error).
+fn rustls_error(e: &ureq::Error) -> Option<&rustls::Error> {
+    match e {
+        ureq::Error::Rustls(tls) => Some(tls),
+        ureq::Error::Io(io) => {
+            let mut inner: &(dyn std::error::Error + 'static) = io.get_ref()?;
+            loop {
+                if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+                    return Some(tls);
+                }
+                if let Some(crate::transport::NotSent(cause)) = inner.downcast_ref() {
+                    return rustls_error(cause);
+                }
+                inner = inner.downcast_ref::<std::io::Error>()?.get_ref()?;
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A TLS failure that only a handshake can produce: the server refused the handshake (a
+/// certificate it would not take, a missing client certificate) or ours refused the server's.
+/// A server never acts on a request sent on a connection whose handshake it refused; with TLS
+/// 1.3 the client may have sent its request before the server's verdict came, which is why this
+/// is decided by the alert and not by the phase.
+fn handshake_refused(e: &rustls::Error) -> bool {
+    use rustls::AlertDescription as A;
+    match e {
         rustls::Error::InvalidCertificate(_)
-            | rustls::Error::NoCertificatesPresented
-            | rustls::Error::PeerIncompatible(_)
-            | rustls::Error::UnsupportedNameType
-    )
+        | rustls::Error::NoCertificatesPresented
+        | rustls::Error::PeerIncompatible(_)
+        | rustls::Error::UnsupportedNameType => true,
+        rustls::Error::AlertReceived(alert) => matches!(
+            alert,
+            A::HandshakeFailure
+                | A::BadCertificate
+                | A::UnsupportedCertificate
+                | A::CertificateRevoked
+                | A::CertificateExpired
+                | A::CertificateUnknown
+                | A::UnknownCA
+                | A::CertificateRequired
+                | A::ProtocolVersion
+                | A::InsufficientSecurity
+        ),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -559,21 +758,38 @@ mod tests {
     #[test]
     fn failures_before_sending_are_known_not_to_have_sent() {
         let io = |kind, text: &str| ureq::Error::Io(std::io::Error::new(kind, text.to_owned()));
-        for e in [
-            io(ErrorKind::Other, "failed to lookup address information: Name or service not known"),
-            io(ErrorKind::ConnectionRefused, "connection refused"),
-            ureq::Error::HostNotFound,
-            ureq::Error::Timeout(ureq::Timeout::Connect),
+        let marked = |e| crate::transport::not_sent(e);
+        for (e, kind) in [
+            (marked(io(ErrorKind::Other, "failed to lookup address information")), TransportErrorKind::Connect),
+            (marked(io(ErrorKind::PermissionDenied, "permission denied")), TransportErrorKind::Connect),
+            (marked(io(ErrorKind::ConnectionReset, "reset during the handshake")), TransportErrorKind::Connect),
+            (marked(ureq::Error::Timeout(ureq::Timeout::Global)), TransportErrorKind::Timeout),
+            (marked(ureq::Error::Rustls(rustls::Error::DecryptError)), TransportErrorKind::Tls),
+            // TLS 1.3: the server's verdict on the client certificate may come after the request.
+            (alert(rustls::AlertDescription::CertificateRequired), TransportErrorKind::Tls),
+            (alert(rustls::AlertDescription::HandshakeFailure), TransportErrorKind::Tls),
+            (ureq::Error::HostNotFound, TransportErrorKind::Connect),
+            (ureq::Error::Timeout(ureq::Timeout::Connect), TransportErrorKind::Timeout),
         ] {
-            assert!(classify(&e).1, "{e} happens before anything is sent");
+            assert_eq!(classify(&e), (kind, true), "{e} happens before anything is sent");
         }
+        // Marked twice, found once; the text is the cause's.
+        let twice = marked(marked(io(ErrorKind::ConnectionRefused, "connection refused")));
+        assert_eq!(crate::transport::not_sent_cause(&twice).unwrap().to_string(), "io: connection refused");
         for e in [
             io(ErrorKind::ConnectionReset, "connection reset by peer"),
             io(ErrorKind::UnexpectedEof, "peer closed connection"),
+            io(ErrorKind::Other, "failed to lookup address information: unmarked text is not trusted"),
             ureq::Error::Timeout(ureq::Timeout::RecvResponse),
             ureq::Error::Timeout(ureq::Timeout::Global),
+            ureq::Error::Rustls(rustls::Error::AlertReceived(rustls::AlertDescription::CloseNotify)),
         ] {
             assert!(!classify(&e).1, "{e} may come after the request was sent");
         }
+    }
+
+    /// A TLS alert received, as rustls reports it through ureq: inside an I/O error.
+    fn alert(alert: rustls::AlertDescription) -> ureq::Error {
+        ureq::Error::Io(std::io::Error::new(ErrorKind::InvalidData, rustls::Error::AlertReceived(alert)))
     }
 }

@@ -134,10 +134,10 @@ impl<E: AsApiError> Error<E> {
     }
 
     /// Whether sending the same call again is provably safe: the server refused it for now
-    /// ([`Error::is_rate_limited`]), or the connection was never established, so nothing was
-    /// sent. Never true for a call that may have taken effect.
+    /// ([`Error::is_rate_limited`]), or it failed before any byte of it was sent
+    /// ([`TransportError::not_sent`]). Never true for a call that may have taken effect.
     pub fn retry_safe(&self) -> bool {
-        self.is_rate_limited() || matches!(self, Error::Transport(t) if t.kind == TransportErrorKind::Connect)
+        self.is_rate_limited() || matches!(self, Error::Transport(t) if t.not_sent)
     }
 }
 
@@ -339,6 +339,10 @@ pub struct TransportError {
     pub body: Option<String>,
     /// How many times the call was sent again before this failure.
     pub retries: u32,
+    /// The failure came before any byte of the request left the process (resolving the name,
+    /// connecting, a proxy's tunnel, the TLS handshake): the server cannot have acted on it,
+    /// and sending it again is safe.
+    pub not_sent: bool,
 }
 
 impl fmt::Display for TransportError {

@@ -4,6 +4,8 @@
 //! always does), even for an IP address or a host whose connection is pooled: about one thread
 //! per call. Here an IP address is used as it is, and a name's addresses are reused for [`TTL`];
 //! only a lookup the cache cannot answer goes to ureq's resolver, which enforces the timeout.
+//! Addresses pinned by the client's `resolve` setting (like curl's `--resolve`) are used without
+//! any lookup. A failed lookup is marked as happening before anything was sent.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
@@ -21,6 +23,8 @@ pub(crate) const TTL: Duration = Duration::from_secs(30);
 /// The client's resolver.
 #[derive(Debug, Default)]
 pub(crate) struct Resolve {
+    /// Addresses set by the client for `host:port` (lower case), in the order to try them.
+    pinned: Vec<(String, Vec<SocketAddr>)>,
     /// Names resolved, by `host:port`, with the time of the lookup. A client talks to one host
     /// (two at most), so a list is all it takes.
     cache: Mutex<Vec<(String, Instant, ResolvedSocketAddrs)>>,
@@ -30,6 +34,11 @@ pub(crate) struct Resolve {
 }
 
 impl Resolve {
+    /// A resolver that answers `host:port` (lower case) with the addresses given.
+    pub(crate) fn with_pinned(pinned: Vec<(String, Vec<SocketAddr>)>) -> Resolve {
+        Resolve { pinned, ..Resolve::default() }
+    }
+
     /// Lookups handed to ureq's resolver so far.
     #[cfg(test)]
     pub(crate) fn lookups(&self) -> u64 {
@@ -51,8 +60,18 @@ fn host_port(uri: &Uri) -> Option<(&str, u16)> {
 impl Resolver for Resolve {
     fn resolve(&self, uri: &Uri, config: &Config, timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
         let Some((host, port)) = host_port(uri) else {
-            return self.inner.resolve(uri, config, timeout);
+            return self.inner.resolve(uri, config, timeout).map_err(crate::transport::not_sent);
         };
+        if !self.pinned.is_empty() {
+            let key = format!("{}:{port}", host.to_ascii_lowercase());
+            if let Some((_, addrs)) = self.pinned.iter().find(|(k, _)| *k == key) {
+                let mut found = self.empty();
+                for addr in addrs.iter().take(16) {
+                    found.push(*addr);
+                }
+                return Ok(found);
+            }
+        }
         if let Ok(ip) = host.parse::<IpAddr>() {
             let mut found = self.empty();
             found.push(SocketAddr::new(ip, port));
@@ -68,7 +87,7 @@ impl Resolver for Resolve {
             }
         }
         self.lookups.fetch_add(1, Ordering::Relaxed);
-        let found = self.inner.resolve(uri, config, timeout)?;
+        let found = self.inner.resolve(uri, config, timeout).map_err(crate::transport::not_sent)?;
         let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         cache.retain(|(k, _, _)| *k != key);
         cache.push((key, now, found.clone()));

@@ -3,7 +3,8 @@
 //!
 //! A failed attempt is sent again when:
 //! - the server refused it for now (-42, "Call limit reached!", on any endpoint);
-//! - the connection was never established (nothing was sent);
+//! - nothing of it was sent: resolving the name, connecting (to any address), a proxy's tunnel
+//!   or the TLS handshake failed, or the system took no byte of the request;
 //! - for calls that change nothing, the connection broke before an answer came (a pooled
 //!   connection the server had closed, say).
 //!
@@ -59,18 +60,18 @@ impl Default for RetryPolicy {
 pub enum Reason {
     /// -42: the server refused the call for now.
     RateLimited,
-    /// The connection was never established: nothing was sent.
-    NotConnected,
+    /// The call failed before any byte of it was sent.
+    NotSent,
     /// A call that changes nothing lost its connection before the answer.
     ReadInterrupted,
 }
 
 impl Reason {
-    /// Short, stable name (`rate_limited`, `not_connected`, `read_interrupted`).
+    /// Short, stable name (`rate_limited`, `not_sent`, `read_interrupted`).
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::RateLimited => "rate_limited",
-            Reason::NotConnected => "not_connected",
+            Reason::NotSent => "not_sent",
             Reason::ReadInterrupted => "read_interrupted",
         }
     }
@@ -80,7 +81,7 @@ impl Reason {
 pub fn reason(endpoint: &Endpoint, e: &Error) -> Option<Reason> {
     match e {
         Error::Api(api) if api.is_rate_limited() => Some(Reason::RateLimited),
-        Error::Transport(t) if t.kind == TransportErrorKind::Connect => Some(Reason::NotConnected),
+        Error::Transport(t) if t.not_sent => Some(Reason::NotSent),
         Error::Transport(t) if endpoint.effect == Effect::Read && t.kind == TransportErrorKind::Io => {
             Some(Reason::ReadInterrupted)
         }

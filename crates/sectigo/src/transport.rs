@@ -17,11 +17,11 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
-use std::sync::{Arc, Weak};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use ureq::Error;
-use ureq::unversioned::resolver::ResolvedSocketAddrs;
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle, Transport,
 };
@@ -29,9 +29,17 @@ use ureq::unversioned::transport::{
 /// Bytes kept back before they are written anyway (a request is a few hundred).
 const WRITE_AT: usize = 64 * 1024;
 
+/// How long a new connection waits for an address before it also tries the next one
+/// (RFC 8305's "connection attempt delay").
+pub(crate) const NEXT_ADDRESS_AFTER: Duration = Duration::from_millis(250);
+
 /// Opens TCP connections as [`Tcp`] transports (in place of ureq's `TcpConnector`).
 #[derive(Debug, Default)]
-pub(crate) struct TcpConnect;
+pub(crate) struct TcpConnect {
+    /// Addresses that answered lately, tried first next time (a few: a client talks to one or
+    /// two hosts).
+    worked: Mutex<Vec<SocketAddr>>,
+}
 
 impl<In: Transport> Connector<In> for TcpConnect {
     type Out = Either<In, Tcp>;
@@ -41,7 +49,21 @@ impl<In: Transport> Connector<In> for TcpConnect {
             // A proxy's connector already made the connection.
             return Ok(Some(Either::A(transport)));
         }
-        let stream = connect(&details.addrs, details.timeout)?;
+        let mut addrs: Vec<SocketAddr> = details.addrs.iter().copied().collect();
+        {
+            let worked = self.worked.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(i) = addrs.iter().position(|a| worked.contains(a)) {
+                let first = addrs.remove(i);
+                addrs.insert(0, first);
+            }
+        }
+        let (stream, addr) = connect(&addrs, details.timeout)?;
+        if addrs.len() > 1 {
+            let mut worked = self.worked.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            worked.retain(|a| !addrs.contains(a));
+            worked.insert(0, addr);
+            worked.truncate(8);
+        }
         if details.config.no_delay() {
             stream.set_nodelay(true)?;
         }
@@ -55,39 +77,76 @@ impl<In: Transport> Connector<In> for TcpConnect {
     }
 }
 
-/// Tries the addresses in order within the connect timeout. An address that is not the last
-/// gets half of the time left, so that a silent one leaves time for the next.
-fn connect(addrs: &ResolvedSocketAddrs, timeout: NextTimeout) -> Result<TcpStream, Error> {
+/// Connects to the first of `addrs` that answers, within the connect timeout: an address that
+/// fails (with any error) hands over to the next at once, and one that has not answered after
+/// [`NEXT_ADDRESS_AFTER`] is raced by the next (RFC 8305), so a black-holed address costs a
+/// quarter of a second, not the whole timeout. A single address is connected to directly; more
+/// take a thread each, only while a new connection is being opened.
+fn connect(addrs: &[SocketAddr], timeout: NextTimeout) -> Result<(TcpStream, SocketAddr), Error> {
     let deadline = Deadline::new(timeout)?;
-    let mut last = None;
-    for (i, addr) in addrs.iter().enumerate() {
-        let result = match deadline.left()? {
-            None => TcpStream::connect(addr),
-            Some(left) => {
-                let share = if i + 1 == addrs.len() { left } else { left / 2 };
-                TcpStream::connect_timeout(addr, share.max(Duration::from_millis(10)).min(left))
+    let attempt = |addr: &SocketAddr, left: Option<Duration>| match left {
+        None => TcpStream::connect(addr),
+        Some(left) => TcpStream::connect_timeout(addr, left.max(Duration::from_millis(1))),
+    };
+    match addrs {
+        [] => Err(io::Error::new(io::ErrorKind::ConnectionRefused, "no address to connect to").into()),
+        [addr] => match attempt(addr, deadline.left()?) {
+            Ok(stream) => Ok((stream, *addr)),
+            Err(e) if is_timeout(&e) => Err(Error::Timeout(ureq::Timeout::Connect)),
+            Err(e) => Err(e.into()),
+        },
+        _ => race(addrs, deadline, attempt),
+    }
+}
+
+/// Staggered attempts on several addresses; the first connection made wins, later ones are
+/// closed as they come.
+fn race(
+    addrs: &[SocketAddr],
+    deadline: Deadline,
+    attempt: impl Fn(&SocketAddr, Option<Duration>) -> io::Result<TcpStream> + Clone + Send + 'static,
+) -> Result<(TcpStream, SocketAddr), Error> {
+    let (tx, rx) = std::sync::mpsc::channel::<(SocketAddr, io::Result<TcpStream>)>();
+    let mut started = 0;
+    let mut finished = 0;
+    let mut last: Option<Error> = None;
+    loop {
+        if started < addrs.len() {
+            let (addr, tx, attempt, left) = (addrs[started], tx.clone(), attempt.clone(), deadline.left()?);
+            std::thread::Builder::new()
+                .name("sectigo-connect".into())
+                .spawn(move || {
+                    // The receiver may be gone (another address won): the connection is closed.
+                    let _ = tx.send((addr, attempt(&addr, left)));
+                })
+                .map_err(Error::Io)?;
+            started += 1;
+        }
+        if finished == addrs.len() {
+            return Err(last.unwrap_or(Error::ConnectionFailed));
+        }
+        let left = deadline.left()?;
+        let wait = if started < addrs.len() { NEXT_ADDRESS_AFTER } else { left.unwrap_or(Duration::from_secs(3600)) };
+        let wait = left.map_or(wait, |left| wait.min(left));
+        match rx.recv_timeout(wait) {
+            Ok((addr, Ok(stream))) => return Ok((stream, addr)),
+            Ok((_, Err(e))) => {
+                finished += 1;
+                last = Some(if is_timeout(&e) { Error::Timeout(ureq::Timeout::Connect) } else { Error::Io(e) });
+                // A failed address hands over at once: the loop starts the next one.
+                continue;
             }
-        };
-        match result {
-            Ok(stream) => return Ok(stream),
-            Err(e) if is_timeout(&e) => last = Some(Error::Timeout(ureq::Timeout::Connect)),
-            // Refused or unreachable: this address only, the next may work.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::ConnectionRefused
-                        | io::ErrorKind::HostUnreachable
-                        | io::ErrorKind::NetworkUnreachable
-                        | io::ErrorKind::AddrNotAvailable
-                ) =>
-            {
-                last = Some(Error::Io(e))
+            // No answer yet: start the next address (or, all started, wait on).
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if started == addrs.len() {
+                    deadline.left()?;
+                }
             }
-            Err(e) => return Err(e.into()),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(last.unwrap_or(Error::ConnectionFailed));
+            }
         }
     }
-    deadline.left()?;
-    Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::ConnectionRefused, "no address to connect to").into()))
 }
 
 /// A TCP connection.
@@ -100,6 +159,8 @@ pub(crate) struct Tcp {
     /// The socket's current timeouts (`None`: none set).
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
+    /// The process that opened it (see [`crate::fork`]): no other may use it.
+    generation: u64,
 }
 
 impl fmt::Debug for Tcp {
@@ -110,7 +171,14 @@ impl fmt::Debug for Tcp {
 
 impl Tcp {
     fn new(stream: TcpStream, buffers: LazyBuffers) -> Tcp {
-        Tcp { stream: Arc::new(stream), buffers, unsent: Vec::new(), read_timeout: None, write_timeout: None }
+        Tcp {
+            stream: Arc::new(stream),
+            buffers,
+            unsent: Vec::new(),
+            read_timeout: None,
+            write_timeout: None,
+            generation: crate::fork::generation(),
+        }
     }
 
     /// Writes what was kept back, by the deadline.
@@ -136,7 +204,8 @@ impl Tcp {
         };
         // After a failure the connection is not used again.
         self.unsent.clear();
-        result
+        // Not one byte taken by the system: the server cannot have seen any of it.
+        result.map_err(|e| if written == 0 { not_sent(e) } else { e })
     }
 }
 
@@ -174,7 +243,68 @@ impl Transport for Tcp {
     }
 
     fn is_open(&mut self) -> bool {
-        self.unsent.is_empty() && nothing_to_read(&self.stream)
+        // A connection opened by another process (before a fork) is that process's.
+        self.generation == crate::fork::generation() && self.unsent.is_empty() && nothing_to_read(&self.stream)
+    }
+}
+
+/// A failure that happened before any byte of the request left the process: resolving,
+/// connecting, a proxy's tunnel, the TLS handshake, or a write the system took nothing of. It
+/// travels through ureq as the payload of an `io::Error` and is found again by [`not_sent_cause`].
+#[derive(Debug)]
+pub(crate) struct NotSent(pub(crate) ureq::Error);
+
+impl fmt::Display for NotSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for NotSent {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// Marks `e` as a failure before anything was sent.
+pub(crate) fn not_sent(e: Error) -> Error {
+    if not_sent_cause(&e).is_some() {
+        return e;
+    }
+    let kind = match &e {
+        Error::Io(io) => io.kind(),
+        Error::Timeout(_) => io::ErrorKind::TimedOut,
+        _ => io::ErrorKind::Other,
+    };
+    Error::Io(io::Error::new(kind, NotSent(e)))
+}
+
+/// The failure inside `e` when `e` is marked as happening before anything was sent.
+pub(crate) fn not_sent_cause(e: &Error) -> Option<&Error> {
+    let Error::Io(io) = e else { return None };
+    let mut inner: &(dyn std::error::Error + 'static) = io.get_ref()?;
+    // rustls and ureq's adapters may wrap it in further io::Errors.
+    loop {
+        if let Some(NotSent(cause)) = inner.downcast_ref::<NotSent>() {
+            return Some(cause);
+        }
+        match inner.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
+            Some(next) => inner = next,
+            None => return None,
+        }
+    }
+}
+
+/// The connector chain, with every failure in it marked as [`NotSent`]: while a connection is
+/// being made (TCP, a proxy's `CONNECT`, the TLS handshake) no byte of the request has left.
+#[derive(Debug)]
+pub(crate) struct MarkNotSent<C>(pub(crate) C);
+
+impl<C: Connector<()>> Connector<()> for MarkNotSent<C> {
+    type Out = C::Out;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, Error> {
+        self.0.connect(details, chained).map_err(not_sent)
     }
 }
 
