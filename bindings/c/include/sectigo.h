@@ -461,19 +461,24 @@ enum sectigo_result sectigo_options_new(struct sectigo_options **options_out);
  - `login_name`, `login_password`: the account's credentials (the password is never shown);
  - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
  - `host`: `current` (default) or `legacy`;
- - `timeout_ms`, `connect_timeout_ms`: whole milliseconds;
+ - `timeout_ms`, `connect_timeout_ms`: whole milliseconds, at most an hour;
  - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
  - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
- - `user_agent`;
+ - `user_agent`: one line of printable text;
+ - `resolve`: `HOST:PORT:ADDR[,ADDR...]`, addresses to connect to for `HOST:PORT` instead of
+   looking it up, like curl's `--resolve` (an `ADDR` may carry its own port); may be set
+   repeatedly;
  - `max_retries`: how many times a failed call may be sent again, `0` to never (default 3;
-   only what is provably safe is ever resent: a -42 answer, a connection never
-   established, a call that changes nothing whose connection broke);
+   only what is provably safe is ever resent: a -42 answer, a call that failed before any
+   byte of it was sent, a call that changes nothing whose connection broke);
  - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
    and the largest bound (default 8000); each wait is random up to its bound, which doubles;
  - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
    documents do not give.
 
- Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error.
+ Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
+ what only the whole set can tell (a control character in `user_agent`, a time over the cap),
+ when the client is made.
  */
 enum sectigo_result sectigo_options_set(struct sectigo_options *options,
                                         const char *name,

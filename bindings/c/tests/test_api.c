@@ -4,6 +4,8 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -601,6 +603,160 @@ static void test_packed(void) {
     sectigo_client_free(client);
 }
 
+/* A sandbox client of its own (its own pool, so its own new connection): `tag` makes its
+   settings, and so its shared client, unlike any other's. */
+static sectigo_client *fresh_client(const char *tag, const char *max_retries) {
+    sectigo_options *options = NULL;
+    sectigo_client *client = NULL;
+    sectigo_error *error = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    const char *settings[][2] = {
+        {"base_url", env("SECTIGO_SANDBOX_URL")},
+        {"ca_file", env("SECTIGO_SANDBOX_CA")},
+        {"login_name", env("SECTIGO_SANDBOX_LOGIN")},
+        {"login_password", env("SECTIGO_SANDBOX_PASSWORD")},
+        {"max_retries", max_retries},
+        {"retry_base_ms", "2"},
+        {"retry_max_ms", "10"},
+        {"user_agent", tag},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        CHECK(sectigo_options_set(options, settings[i][0], settings[i][1], &error) == SECTIGO_RESULT_OK, "option %s: %s",
+              settings[i][0], why(error));
+    }
+    CHECK(sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK, "client: %s", why(error));
+    sectigo_options_free(options);
+    return client;
+}
+
+/* Places an order; its number goes to `number` (size 32). */
+static void place(const sectigo_client *client, const char *email, char *number) {
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", email, "1_PPP", "9974", NULL};
+    sectigo_response *response = NULL;
+    sectigo_error *error = NULL;
+    const char *value = NULL;
+    number[0] = '\0';
+    CHECK(call(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, &response, &error) == SECTIGO_RESULT_OK, "order: %s", why(error));
+    if (response != NULL && sectigo_response_get(response, SECTIGO_PLACE_ORDER_FIELD_ORDER_NUMBER, &value) == SECTIGO_RESULT_OK) {
+        snprintf(number, 32, "%s", value);
+    }
+    sectigo_response_free(response);
+    sectigo_error_free(error);
+}
+
+/* A handshake broken in each way the sandbox knows is "not sent" for an order and for an
+   authorization: retry-safe, never "may have taken effect", and sent again by the policy. */
+static void test_not_sent(void) {
+    const char *faults[] = {"handshake_reset", "handshake_close", "plain_http", "handshake_alert", "untrusted_cert",
+                            "wrong_name_cert"};
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "ns@example.com",
+                           "1_PPP", "9974", NULL};
+    char fault[64], tag[64], number[32];
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        snprintf(fault, sizeof fault, "kind=%s&count=1", faults[i]);
+        const char *endpoints[] = {SECTIGO_ENDPOINT_PLACE_ORDER, SECTIGO_ENDPOINT_AUTO_AUTHORIZE};
+        for (size_t k = 0; k < 2; k++) {
+            snprintf(tag, sizeof tag, "c-not-sent-%s-%zu", faults[i], k);
+            sectigo_client *setup = fresh_client("c-not-sent-setup", "0");
+            place(setup, "ns@example.com", number);
+            sectigo_client_free(setup);
+            const char *authorize[] = {"orderNumber", number, NULL};
+            const char *const *pairs = k == 0 ? order : authorize;
+
+            sectigo_client *once = fresh_client(tag, "0");
+            CHECK(sandbox_admin("/_sandbox/faults", fault) == 0, "inject %s", faults[i]);
+            sectigo_error *e = expect_error(once, endpoints[k], pairs, SECTIGO_ERROR_KIND_TRANSPORT, faults[i]);
+            CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_RETRY_SAFE, "%s %s: retry-safe, no effect: %u", faults[i],
+                  endpoints[k], sectigo_error_flags(e));
+            sectigo_error_free(e);
+            sectigo_client_free(once);
+
+            snprintf(tag, sizeof tag, "c-not-sent-%s-%zu-retried", faults[i], k);
+            sectigo_client *retried = fresh_client(tag, "3");
+            CHECK(sandbox_admin("/_sandbox/faults", fault) == 0, "inject %s", faults[i]);
+            sectigo_response *response = NULL;
+            sectigo_error *error = NULL;
+            CHECK(call(retried, endpoints[k], pairs, &response, &error) == SECTIGO_RESULT_OK, "%s %s retried: %s", faults[i],
+                  endpoints[k], why(error));
+            CHECK(response != NULL && sectigo_response_retries(response) == 1, "%s %s: one retry", faults[i], endpoints[k]);
+            sectigo_response_free(response);
+            sectigo_error_free(error);
+            sectigo_client_free(retried);
+        }
+    }
+}
+
+/* After fork(), parent and child call at once on the client made before it: every answer is
+   the caller's own, and a client made in the child is the child's (the shared cache starts
+   empty there). */
+static void test_fork(void) {
+    sectigo_client *client = fresh_client("c-fork", "0");
+    char mine[2][32];
+    place(client, "parent@example.com", mine[0]);
+    place(client, "child@example.com", mine[1]);
+    for (int round = 0; round < 10; round++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        CHECK(pid >= 0, "fork");
+        int child = pid == 0;
+        const char *own = mine[child];
+        const char *session[] = {"orderNumber", own, NULL};
+        int bad = 0;
+        sectigo_client *again = child ? fresh_client("c-fork", "0") : NULL;
+        for (int i = 0; i < 10; i++) {
+            sectigo_response *response = NULL;
+            sectigo_error *error = NULL;
+            const char *value = NULL;
+            const sectigo_client *which = again != NULL && i % 2 ? again : client;
+            if (call(which, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &error) != SECTIGO_RESULT_OK ||
+                sectigo_response_get(response, SECTIGO_INIT_CUSTOMER_SESSION_FIELD_ORDER_NUMBER, &value) != SECTIGO_RESULT_OK ||
+                !streq(value, own)) {
+                fprintf(stderr, "%s, round %d: %s (answer for %s)\n", child ? "child" : "parent", round, why(error),
+                        value != NULL ? value : "-");
+                bad++;
+            }
+            sectigo_response_free(response);
+            sectigo_error_free(error);
+        }
+        if (child) {
+            sectigo_client_free(again);
+            sectigo_client_free(client);
+            _exit(bad == 0 ? 0 : 1);
+        }
+        int status = 0;
+        CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, "child of round %d", round);
+        CHECK(bad == 0, "parent of round %d: %d answers not its own", round, bad);
+    }
+    sectigo_client_free(client);
+}
+
+/* Settings are checked when the client is made: an error naming the setting, never a panic. */
+static void test_bad_settings(void) {
+    const char *bad[][3] = {
+        {"user_agent", "panel/1.0\r\nX-Injected: 1", "user_agent"},
+        {"timeout_ms", "99999999999", "timeout"},
+        {"connect_timeout_ms", "3600001", "connect_timeout"},
+        {"resolve", "localhost:443:not-an-address", "resolve"},
+        {"resolve", "no-port", "resolve"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sectigo_options *options = NULL;
+        sectigo_client *client = NULL;
+        sectigo_error *error = NULL;
+        CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+        sectigo_result r = sectigo_options_set(options, bad[i][0], bad[i][1], &error);
+        if (r == SECTIGO_RESULT_OK) {
+            r = sectigo_client_new(options, &client, &error);
+        }
+        CHECK(r == SECTIGO_RESULT_ERROR && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_CONFIG, "%s: a config error",
+              bad[i][0]);
+        CHECK(strstr(why(error), bad[i][2]) != NULL, "%s: names the setting: %s", bad[i][0], why(error));
+        CHECK(client == NULL, "%s: no client", bad[i][0]);
+        sectigo_error_free(error);
+        sectigo_options_free(options);
+    }
+}
+
 int main(void) {
     test_every_endpoint();
     test_every_error_kind();
@@ -609,5 +765,8 @@ int main(void) {
     test_misuse();
     test_two_threads_share_a_client();
     test_packed();
+    test_not_sent();
+    test_fork();
+    test_bad_settings();
     return finish();
 }

@@ -33,14 +33,23 @@ impl std::fmt::Debug for sectigo_request {
 /// Clients already made in this process, by their settings: a client made again with the same
 /// settings shares the first one's connection pool, so a program (or a PHP worker, whose
 /// objects die with each request) that makes a client per task pays no new TLS handshake.
-/// The oldest entries give way past [`SHARED_CLIENTS`].
-static CLIENTS: std::sync::Mutex<Vec<SharedClient>> = std::sync::Mutex::new(Vec::new());
+/// The oldest entries give way past [`SHARED_CLIENTS`]. Stamped with the process's generation
+/// (see `sectigo::fork`): a child process after `fork()` starts with none of its parent's.
+static CLIENTS: std::sync::Mutex<(u64, Vec<SharedClient>)> = std::sync::Mutex::new((0, Vec::new()));
 /// A client, by the settings it was made with.
 type SharedClient = (Vec<(String, String)>, Client);
 const SHARED_CLIENTS: usize = 16;
 
 fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
-    let mut clients = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let generation = sectigo::fork::generation();
+    if cache.0 != generation {
+        // The parent's clients: dropping them closes this process's copies of their sockets,
+        // which sends nothing on them.
+        cache.1.clear();
+        cache.0 = generation;
+    }
+    let clients = &mut cache.1;
     if let Some((_, client)) = clients.iter().find(|(s, _)| s.as_slice() == settings) {
         return Ok(client.clone());
     }

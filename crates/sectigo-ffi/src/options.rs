@@ -37,19 +37,24 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
 /// - `login_name`, `login_password`: the account's credentials (the password is never shown);
 /// - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
 /// - `host`: `current` (default) or `legacy`;
-/// - `timeout_ms`, `connect_timeout_ms`: whole milliseconds;
+/// - `timeout_ms`, `connect_timeout_ms`: whole milliseconds, at most an hour;
 /// - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
 /// - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
-/// - `user_agent`;
+/// - `user_agent`: one line of printable text;
+/// - `resolve`: `HOST:PORT:ADDR[,ADDR...]`, addresses to connect to for `HOST:PORT` instead of
+///   looking it up, like curl's `--resolve` (an `ADDR` may carry its own port); may be set
+///   repeatedly;
 /// - `max_retries`: how many times a failed call may be sent again, `0` to never (default 3;
-///   only what is provably safe is ever resent: a -42 answer, a connection never
-///   established, a call that changes nothing whose connection broke);
+///   only what is provably safe is ever resent: a -42 answer, a call that failed before any
+///   byte of it was sent, a call that changes nothing whose connection broke);
 /// - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
 ///   and the largest bound (default 8000); each wait is random up to its bound, which doubles;
 /// - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
 ///   documents do not give.
 ///
-/// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error.
+/// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
+/// what only the whole set can tell (a control character in `user_agent`, a time over the cap),
+/// when the client is made.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_options_set(
     options: *mut sectigo_options,
@@ -99,6 +104,7 @@ pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value
             _ => Err(Fail::config(format!("option allow_http: {value:?} is not 1 or 0"))),
         },
         "user_agent" => Ok(b.user_agent(value)),
+        "resolve" => b.resolve_entry(value).map_err(|e| Fail::config(format!("option {e}"))),
         "max_retries" => {
             retry.max_retries = whole(value)?;
             Ok(b)
@@ -115,7 +121,7 @@ pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value
             Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
             None => Err(Fail::config(format!(
                 "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
-                 connect_timeout_ms, ca_file, allow_http, user_agent, max_retries, retry_base_ms, retry_max_ms, \
+                 connect_timeout_ms, ca_file, allow_http, user_agent, resolve, max_retries, retry_base_ms, retry_max_ms, \
                  path:<endpoint>)"
             ))),
         },

@@ -15,8 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
-/// The current process's generation: it changes in a child process after `fork()`.
-pub(crate) fn generation() -> u64 {
+/// The current process's generation: it changes in a child process after `fork()`. Bindings
+/// that keep clients per process (the C library's shared clients) compare it to drop what a
+/// parent process left them.
+pub fn generation() -> u64 {
     watch();
     GENERATION.load(Ordering::Acquire)
 }

@@ -31,7 +31,7 @@ extern crate self as sectigo;
 pub mod client;
 pub mod dynamic;
 pub mod error;
-mod fork;
+pub mod fork;
 pub mod meta;
 pub mod pages;
 mod resolve;
