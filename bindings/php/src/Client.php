@@ -52,6 +52,12 @@ final class Client
                 if ($name === 'library') {
                     continue;
                 }
+                if ($name === 'resolve') {
+                    foreach ((array) $value as $entry) {
+                        $this->set($ffi, $opts, 'resolve', (string) $entry);
+                    }
+                    continue;
+                }
                 if ($name === 'paths') {
                     foreach ((array) $value as $endpoint => $path) {
                         $this->set($ffi, $opts, "path:$endpoint", (string) $path);

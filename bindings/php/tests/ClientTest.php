@@ -236,6 +236,85 @@ final class ClientTest extends TestCase
         new Client(['colour' => 'red']);
     }
 
+    public function testABrokenHandshakeIsNotSentAndIsRetried(): void
+    {
+        $fast = ['retry_base_ms' => 2, 'retry_max_ms' => 10];
+        $kinds = ['handshake_reset', 'handshake_close', 'plain_http', 'handshake_alert', 'untrusted_cert', 'wrong_name_cert'];
+        foreach ($kinds as $kind) {
+            $number = sandbox_client()->placeOrder($this->order())->orderNumber;
+            $calls = [
+                'placeOrder' => fn (Client $c) => $c->placeOrder($this->order()),
+                'autoAuthorize' => fn (Client $c) => $c->autoAuthorize(['orderNumber' => $number]),
+            ];
+            foreach ($calls as $what => $send) {
+                // A tag in the options makes a client (a pool) of its own: a new connection.
+                sandbox_admin('/_sandbox/faults', ['kind' => $kind, 'count' => 1]);
+                try {
+                    $send(sandbox_client(['max_retries' => 0, 'user_agent' => "php-$kind-$what-once"]));
+                    $this->fail("$kind $what: expected a TransportException");
+                } catch (TransportException $e) {
+                    $this->assertTrue($e->retrySafe(), "$kind $what: retry-safe");
+                    $this->assertFalse($e->mayHaveTakenEffect(), "$kind $what: nothing was sent");
+                }
+                sandbox_admin('/_sandbox/faults', ['kind' => $kind, 'count' => 1]);
+                $done = $send(sandbox_client($fast + ['user_agent' => "php-$kind-$what-retried"]));
+                $this->assertSame(1, $done->response->retries, "$kind $what: sent again once");
+            }
+        }
+    }
+
+    public function testForkedProcessesNeverShareAConnection(): void
+    {
+        $client = sandbox_client(['max_retries' => 0, 'user_agent' => 'php-fork']);
+        $mine = [$client->placeOrder($this->order())->orderNumber, $client->placeOrder($this->order())->orderNumber];
+        for ($round = 0; $round < 10; $round++) {
+            $pid = pcntl_fork();
+            $this->assertGreaterThanOrEqual(0, $pid);
+            $own = $mine[$pid === 0 ? 1 : 0];
+            $bad = 0;
+            for ($i = 0; $i < 10; $i++) {
+                // In the child, half the calls go through a client made there, with the same
+                // options: the library's shared clients start empty in a child.
+                $which = $pid === 0 && $i % 2 ? sandbox_client(['max_retries' => 0, 'user_agent' => 'php-fork']) : $client;
+                try {
+                    $bad += $which->initCustomerSession(['orderNumber' => $own])->orderNumber === $own ? 0 : 1;
+                } catch (Sectigo\Exception $e) {
+                    fwrite(STDERR, ($pid === 0 ? 'child' : 'parent') . ": {$e->getMessage()}\n");
+                    $bad++;
+                }
+            }
+            if ($pid === 0) {
+                // Leave without PHPUnit's shutdown: the exit code is the report.
+                pcntl_exec('/bin/sh', ['-c', 'exit ' . ($bad === 0 ? 0 : 1)]);
+            }
+            pcntl_waitpid($pid, $status);
+            $this->assertTrue(pcntl_wifexited($status) && pcntl_wexitstatus($status) === 0, "child of round $round");
+            $this->assertSame(0, $bad, "parent of round $round");
+        }
+    }
+
+    public function testBadSettingsAreConfigErrorsNamingTheSetting(): void
+    {
+        $cases = [
+            [['user_agent' => "panel/1.0\r\nX-Injected: 1"], 'user_agent'],
+            [['timeout_ms' => 99999999999], 'timeout'],
+            [['connect_timeout_ms' => 3600001], 'connect_timeout'],
+            [['resolve' => ['localhost:443:not-an-address']], 'resolve'],
+            [['resolve' => 'no-port'], 'resolve'],
+        ];
+        foreach ($cases as [$settings, $named]) {
+            try {
+                new Client($settings + ['login_name' => 'login', 'login_password' => 'password']);
+                $this->fail("$named: expected a ConfigException");
+            } catch (ConfigException $e) {
+                $this->assertStringContainsString($named, $e->getMessage());
+            }
+        }
+        $port = parse_url(getenv('SECTIGO_SANDBOX_URL'), PHP_URL_PORT);
+        $pinned = sandbox_client(['base_url' => "https://localhost:$port", 'resolve' => ["localhost:$port:127.0.0.1"]]);
+        $this->assertSame('1000003', $pinned->initCustomerSession(['orderNumber' => '1000003'])->orderNumber);
+    }
+
     public function testClientDumpsHideThePassword(): void
     {
         $client = sandbox_client(['login_password' => 'php-secret-password-1f2']);

@@ -43,6 +43,16 @@ class Client(Endpoints):
         retry_base_delay: seconds, the bound of the first wait before a retry (default 0.25);
             each later bound doubles.
         retry_max_delay: seconds, the largest bound of a wait (default 8).
+        resolve: addresses to connect to instead of looking a name up, like curl's
+            ``--resolve``: entries ``"HOST:PORT:ADDR[,ADDR...]"`` (an ``ADDR`` may carry a port
+            of its own). The certificate is still checked against ``HOST``.
+
+    Settings are checked here: a control character in ``user_agent``, a time above an hour or
+    a malformed ``resolve`` entry raises :class:`ConfigError` naming the setting.
+
+    A client may be used after ``os.fork()`` (gunicorn ``--preload``, Celery prefork,
+    ``multiprocessing``): a child process never uses a connection its parent opened, and opens
+    its own.
     """
 
     def __init__(
@@ -61,6 +71,7 @@ class Client(Endpoints):
         max_retries: Optional[int] = None,
         retry_base_delay: Optional[float] = None,
         retry_max_delay: Optional[float] = None,
+        resolve: Optional[Sequence[str]] = None,
     ) -> None:
         files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
         self._login_name = login_name
@@ -79,6 +90,7 @@ class Client(Endpoints):
                 max_retries=max_retries,
                 retry_base_delay=retry_base_delay,
                 retry_max_delay=retry_max_delay,
+                resolve=None if resolve is None else [resolve] if isinstance(resolve, str) else list(resolve),
             )
         except _native.NativeError as e:
             raise_native(e.args)

@@ -29,6 +29,7 @@ class NativeClient:
         max_retries: Optional[int] = None,
         retry_base_delay: Optional[float] = None,
         retry_max_delay: Optional[float] = None,
+        resolve: Optional[Sequence[str]] = None,
     ) -> NativeClient: ...
     def call(self, endpoint: str, params: Sequence[Tuple[str, str]]) -> _Answer: ...
 

@@ -101,7 +101,19 @@ class Sandbox:
 
     def inject_fault(
         self,
-        kind: Literal["delay", "close", "status", "garbage", "rate_limited"],
+        kind: Literal[
+            "delay",
+            "close",
+            "status",
+            "garbage",
+            "rate_limited",
+            "handshake_reset",
+            "handshake_close",
+            "plain_http",
+            "handshake_alert",
+            "untrusted_cert",
+            "wrong_name_cert",
+        ],
         *,
         ms: Optional[int] = None,
         status: Optional[int] = None,
@@ -114,7 +126,11 @@ class Sandbox:
         closes the connection without answering (the answer is lost); ``status`` answers with
         HTTP ``status`` without carrying the call out; ``garbage`` answers 200 with a body that
         is no API answer; ``rate_limited`` refuses the call with -42 ("Call limit reached!") in
-        the call's own answer format, without carrying it out. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
+        the call's own answer format, without carrying it out. The ``handshake_*``,
+        ``plain_http``, ``untrusted_cert`` and ``wrong_name_cert`` kinds break the TLS handshake
+        of the next new connections instead (reset, close before the server's hello, a plain HTTP
+        answer, a fatal alert, a certificate nobody trusts or for another name), so nothing is
+        ever sent on them; they take no ``endpoint``. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
         ``count`` to that many calls.
         """
         fields: List[Tuple[str, str]] = [("kind", kind)]

@@ -143,6 +143,15 @@ fn cli() -> Command {
             .help("Allow a plain http:// base URL (local testing only)"))
         .arg(Arg::new("timeout").long("timeout").global(true).value_name("SECONDS").value_parser(value_parser!(f64))
             .help("Time allowed for a whole call (default 60)"))
+        .arg(Arg::new("connect-timeout").long("connect-timeout").global(true).env("SECTIGO_CONNECT_TIMEOUT").value_name("SECONDS")
+            .value_parser(value_parser!(f64))
+            .help("Time allowed to connect (default 10, at most 3600)"))
+        .arg(Arg::new("user-agent").long("user-agent").global(true).env("SECTIGO_USER_AGENT").value_name("TEXT")
+            .help("The User-Agent header: one line of printable text"))
+        .arg(Arg::new("resolve").long("resolve").global(true).env("SECTIGO_RESOLVE").value_name("HOST:PORT:ADDR[,ADDR...]")
+            .action(ArgAction::Append).value_delimiter(';')
+            .help("Connect to these addresses for HOST:PORT instead of looking it up, like curl's --resolve (an \
+                   ADDR may carry its own port); repeatable, or ';'-separated in SECTIGO_RESOLVE"))
         .arg(Arg::new("max-retries").long("max-retries").global(true).value_name("N").value_parser(value_parser!(u32))
             .help("Send a failed call again at most N times, only when that is provably safe: a -42 answer, a \
                    connection never established, a read call whose connection broke; never an order that may \
@@ -300,7 +309,18 @@ fn client(
     }
     b = b.allow_http(matches.get_flag("allow-http"));
     if let Some(seconds) = matches.get_one::<f64>("timeout") {
-        b = b.timeout(Duration::try_from_secs_f64(*seconds).map_err(|_| "--timeout must be a positive number")?);
+        b = b.timeout(Duration::try_from_secs_f64(*seconds).map_err(|_| "timeout: must be a positive number of seconds")?);
+    }
+    if let Some(seconds) = matches.get_one::<f64>("connect-timeout") {
+        b = b.connect_timeout(
+            Duration::try_from_secs_f64(*seconds).map_err(|_| "connect_timeout: must be a positive number of seconds")?,
+        );
+    }
+    if let Some(agent) = matches.get_one::<String>("user-agent") {
+        b = b.user_agent(agent);
+    }
+    for entry in matches.get_many::<String>("resolve").into_iter().flatten() {
+        b = b.resolve_entry(entry).map_err(|e| e.to_string())?;
     }
     if let Some(path) = matches.get_one::<String>("signup-path") {
         b = b.endpoint_path("tier2_partner_signup", path);

@@ -247,3 +247,37 @@ fn no_error_shows_the_password_in_text_or_json() {
     }
     std::fs::remove_file(ca).ok();
 }
+
+/// Bad settings are refused naming the setting (exit 6, a setting error), never a panic; `--resolve` pins the
+/// sandbox's address to a name.
+#[test]
+fn settings_are_checked_and_resolve_pins_addresses() {
+    let env = [("SECTIGO_LOGIN_NAME", "login"), ("SECTIGO_LOGIN_PASSWORD", "password")];
+    for (args, named) in [
+        (vec!["--timeout", "1e19"], "timeout"),
+        (vec!["--connect-timeout", "3601"], "connect_timeout"),
+        (vec!["--user-agent", "panel\r\nX-Injected: 1"], "user_agent"),
+        (vec!["--resolve", "localhost:443:not-an-address"], "resolve"),
+    ] {
+        let mut all = args.clone();
+        all.extend_from_slice(&["init-customer-session", "--order-number", "1"]);
+        let o = sectigo(&all, &env);
+        assert_eq!(o.status.code(), Some(6), "{args:?}: a setting error: {}", text(&o));
+        assert!(text(&o).contains(named), "{args:?}: {}", text(&o));
+        assert!(!text(&o).contains("panicked"), "{}", text(&o));
+    }
+
+    let sandbox = Sandbox::start(Config::default()).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-resolve-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let port = sandbox.port();
+    let env = [
+        ("SECTIGO_LOGIN_NAME", "sandbox_reseller"),
+        ("SECTIGO_LOGIN_PASSWORD", "sandbox-password"),
+        ("SECTIGO_RESOLVE", &*format!("localhost:{port}:127.0.0.1")),
+    ];
+    let url = format!("https://localhost:{port}");
+    let o = sectigo(&["--base-url", &url, "--ca-file", ca.to_str().unwrap(), "init-customer-session", "--order-number", "1000003"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::fs::remove_file(ca).ok();
+}

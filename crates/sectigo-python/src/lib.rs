@@ -99,7 +99,7 @@ impl NativeClient {
     #[new]
     #[pyo3(signature = (*, login_name=None, login_password=None, base_url=None, host=None, timeout=None,
                         connect_timeout=None, ca_file=None, allow_http=false, user_agent=None, paths=None,
-                        max_retries=None, retry_base_delay=None, retry_max_delay=None))]
+                        max_retries=None, retry_base_delay=None, retry_max_delay=None, resolve=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         login_name: Option<String>,
@@ -115,6 +115,7 @@ impl NativeClient {
         max_retries: Option<i64>,
         retry_base_delay: Option<f64>,
         retry_max_delay: Option<f64>,
+        resolve: Option<Vec<String>>,
     ) -> PyResult<Self> {
         let seconds = |what: &str, v: f64| {
             Duration::try_from_secs_f64(v)
@@ -166,6 +167,9 @@ impl NativeClient {
         }
         for (endpoint, path) in paths.into_iter().flatten() {
             b = b.endpoint_path(endpoint, path);
+        }
+        for entry in resolve.into_iter().flatten() {
+            b = b.resolve_entry(&entry).map_err(config_error)?;
         }
         let client = b.build().map_err(config_error)?;
         Ok(NativeClient { client, login_name })
