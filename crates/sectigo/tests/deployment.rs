@@ -182,13 +182,15 @@ fn a_refused_first_address_hands_over_at_once() {
 /// that changes state never goes out on a connection idle long enough to be closed under it.
 #[test]
 fn orders_never_cross_a_server_closing_idle_connections() {
-    let mut config = Config::default();
     // Idle limits drawn between just over the client's bound and 3 s; a connection past its
     // limit is dropped without the client hearing of it (as if the server's close were still
     // on its way), so no check of the socket can save a request sent on it.
-    config.idle_timeout_min = Some(sectigo::client::WRITE_MAX_IDLE + Duration::from_millis(150));
-    config.idle_timeout = Duration::from_secs(3);
-    config.idle_close_silent = true;
+    let config = Config {
+        idle_timeout_min: Some(sectigo::client::WRITE_MAX_IDLE + Duration::from_millis(150)),
+        idle_timeout: Duration::from_secs(3),
+        idle_close_silent: true,
+        ..Config::default()
+    };
     let sandbox = Sandbox::start(config).unwrap();
     let before = orders(&sandbox);
     let (placed, unknown) = (AtomicUsize::new(0), AtomicUsize::new(0));
