@@ -185,8 +185,10 @@ static void test_every_error_kind(void) {
     sectigo_client_free(client);
 }
 
-/* A sandbox client with retry settings (waits of a few milliseconds, to keep the test quick). */
-static sectigo_client *retry_client(const char *base_url, const char *max_retries) {
+/* A sandbox client with retry settings (waits of a few milliseconds, to keep the test quick).
+   A `tag` (or NULL) becomes the user agent: settings unlike any other client's make a shared
+   client of their own, and so a new connection. */
+static sectigo_client *tagged_client(const char *base_url, const char *max_retries, const char *tag) {
     sectigo_options *options = NULL;
     sectigo_client *client = NULL;
     sectigo_error *error = NULL;
@@ -199,14 +201,27 @@ static sectigo_client *retry_client(const char *base_url, const char *max_retrie
         {"max_retries", max_retries},
         {"retry_base_ms", "2"},
         {"retry_max_ms", "10"},
+        {"user_agent", tag},
     };
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        if (settings[i][1] == NULL) {
+            continue;
+        }
         CHECK(sectigo_options_set(options, settings[i][0], settings[i][1], &error) == SECTIGO_RESULT_OK, "option %s: %s",
               settings[i][0], why(error));
     }
     CHECK(sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK, "client: %s", why(error));
     sectigo_options_free(options);
     return client;
+}
+
+static sectigo_client *retry_client(const char *base_url, const char *max_retries) {
+    return tagged_client(base_url, max_retries, NULL);
+}
+
+/* A sandbox client of its own (its own pool, so its own new connection). */
+static sectigo_client *fresh_client(const char *tag, const char *max_retries) {
+    return tagged_client(env("SECTIGO_SANDBOX_URL"), max_retries, tag);
 }
 
 static void test_retries(void) {
@@ -601,32 +616,6 @@ static void test_packed(void) {
     }
     sectigo_request_free(request);
     sectigo_client_free(client);
-}
-
-/* A sandbox client of its own (its own pool, so its own new connection): `tag` makes its
-   settings, and so its shared client, unlike any other's. */
-static sectigo_client *fresh_client(const char *tag, const char *max_retries) {
-    sectigo_options *options = NULL;
-    sectigo_client *client = NULL;
-    sectigo_error *error = NULL;
-    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
-    const char *settings[][2] = {
-        {"base_url", env("SECTIGO_SANDBOX_URL")},
-        {"ca_file", env("SECTIGO_SANDBOX_CA")},
-        {"login_name", env("SECTIGO_SANDBOX_LOGIN")},
-        {"login_password", env("SECTIGO_SANDBOX_PASSWORD")},
-        {"max_retries", max_retries},
-        {"retry_base_ms", "2"},
-        {"retry_max_ms", "10"},
-        {"user_agent", tag},
-    };
-    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
-        CHECK(sectigo_options_set(options, settings[i][0], settings[i][1], &error) == SECTIGO_RESULT_OK, "option %s: %s",
-              settings[i][0], why(error));
-    }
-    CHECK(sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK, "client: %s", why(error));
-    sectigo_options_free(options);
-    return client;
 }
 
 /* Places an order; its number goes to `number` (size 32). */

@@ -243,10 +243,10 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
-        check_timeout("timeout", self.timeout)?;
-        check_timeout("connect_timeout", self.connect_timeout)?;
-        check_timeout("retry max_delay", self.retry.max_delay)?;
-        check_timeout("retry base_delay", self.retry.base_delay)?;
+        check_time("timeout", self.timeout, false)?;
+        check_time("connect_timeout", self.connect_timeout, false)?;
+        check_time("retry max_delay", self.retry.max_delay, true)?;
+        check_time("retry base_delay", self.retry.base_delay, true)?;
         if let Some((i, c)) = self.user_agent.char_indices().find(|(_, c)| c.is_control()) {
             return Err(ConfigError::new(format!(
                 "user_agent: character {} ({:?}) is a control character; a header value is one line of printable text",
@@ -390,8 +390,8 @@ fn new_agent(config: &ureq::config::Config, pinned: &[(String, Vec<SocketAddr>)]
     ureq::Agent::with_parts(config.clone(), connector, crate::resolve::Resolve::with_pinned(pinned.to_vec()))
 }
 
-/// A time setting must be more than zero and at most [`MAX_TIMEOUT`].
-fn check_timeout(name: &str, value: Duration) -> Result<(), ConfigError> {
+/// A time setting must be at most [`MAX_TIMEOUT`], and more than zero unless `zero_allowed`.
+fn check_time(name: &str, value: Duration, zero_allowed: bool) -> Result<(), ConfigError> {
     if value > MAX_TIMEOUT {
         return Err(ConfigError::new(format!(
             "{name}: {} s is more than the most allowed, {} s",
@@ -399,7 +399,7 @@ fn check_timeout(name: &str, value: Duration) -> Result<(), ConfigError> {
             MAX_TIMEOUT.as_secs()
         )));
     }
-    if value.is_zero() && !name.starts_with("retry") {
+    if value.is_zero() && !zero_allowed {
         return Err(ConfigError::new(format!("{name}: must be more than zero")));
     }
     Ok(())
@@ -697,7 +697,6 @@ fn kind_of(e: &ureq::Error, not_sent: bool) -> TransportErrorKind {
         // an early end of the handshake).
         E::Io(_) if not_sent => TransportErrorKind::Connect,
         E::Io(_) => TransportErrorKind::Io,
-        E::BadUri(_) | E::RequireHttpsOnly(_) | E::Http(_) | E::TlsRequired | E::Pem(_) => TransportErrorKind::Other,
         _ => TransportErrorKind::Other,
     }
 }

@@ -2,6 +2,7 @@
 //! lost answers, redirects and odd statuses. (HTTPS is in `https.rs`.)
 
 mod common;
+mod listener;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -477,13 +478,7 @@ fn raw_answers_are_kept_on_errors_and_bounded() {
 /// accepts, its backlog full, so the kernel drops the next handshake and `connect` waits.
 #[test]
 fn connect_timeout_against_a_full_backlog() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-        held.push(stream);
-        assert!(held.len() < 100_000, "the backlog never filled");
-    }
+    let (listener, _held, addr) = listener::black_hole();
     let client = Client::builder()
         .base_url(format!("http://{addr}"))
         .allow_http(true)

@@ -2,15 +2,17 @@
 //! share a connection, calls that change state never go out on a stale connection, a black-holed
 //! address costs a quarter of a second, and bad settings are refused when the client is built.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use sectigo::{AutoAuthorize, Client, ClientBuilder, Error, RetryPolicy, TransportErrorKind};
 use sectigo_sandbox::{Config, Fault, FaultRule, HandshakeFault, Sandbox};
 
+mod listener;
 mod support;
 
+use listener::black_hole;
 use support::order;
 
 const HANDSHAKE_FAULTS: [HandshakeFault; 6] = [
@@ -111,19 +113,6 @@ fn refused_and_timed_out_connections_are_not_sent() {
     assert!(matches!(&e, Error::Transport(t) if t.not_sent && t.kind == TransportErrorKind::Timeout), "{e:?}");
     assert_eq!(e.retries(), 2, "a connect timeout is retried: {e}");
     assert!(e.retry_safe() && !e.may_have_taken_effect());
-}
-
-/// A loopback listener that never answers: its backlog is full, so the kernel drops new
-/// handshakes and `connect` waits.
-fn black_hole() -> (TcpListener, Vec<TcpStream>, SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
-        held.push(stream);
-        assert!(held.len() < 100_000, "the backlog never filled");
-    }
-    (listener, held, addr)
 }
 
 #[test]
