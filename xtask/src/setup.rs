@@ -30,6 +30,7 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "cgi-fcgi", package: "libfcgi-bin", why: "FastCGI requests to php-fpm" },
     Need { program: "composer", package: "composer", why: "the PHP package under Composer" },
     Need { program: "curl", package: "curl", why: "requests to php -S and the sandbox's admin endpoints" },
+    Need { program: "tinyproxy", package: "tinyproxy", why: "calls through a real proxy (every language)" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.

@@ -43,6 +43,8 @@ pub fn command(name: &'static str) -> Command {
             .help("Close a connection that sends no request for this long"))
         .arg(Arg::new("log").long("log").action(ArgAction::SetTrue)
             .help("Print every API call on standard error: method, path, parameters (passwords redacted), HTTP status, errorCode"))
+        .arg(Arg::new("tinyproxy").long("tinyproxy").action(ArgAction::SetTrue)
+            .help("Also start tinyproxy on loopback, with a password, as an egress proxy for tests (its URL and log are in the ready line)"))
         .arg(Arg::new("exit-with-stdin").long("exit-with-stdin").action(ArgAction::SetTrue)
             .help("Stop when standard input closes (so a harness that dies takes the sandbox with it)"))
 }
@@ -83,6 +85,7 @@ pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Re
     };
     config.api.accept_plain_http = args.get_flag("accept-plain-http");
     config.api.quirks = args.get_flag("quirks");
+    config.tinyproxy = args.get_flag("tinyproxy");
     if args.get_flag("legacy") {
         config.api.generation = Generation::Legacy;
     }

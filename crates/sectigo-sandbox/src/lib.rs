@@ -17,6 +17,7 @@ pub mod cli;
 pub mod http;
 pub mod state;
 pub mod tables;
+pub mod tinyproxy;
 pub mod tls;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -61,6 +62,9 @@ pub struct Config {
     /// balancer that drops idle connections does (or as any server does while its close is on
     /// the way): a request that comes on it later is dropped unanswered.
     pub idle_close_silent: bool,
+    /// Also start an egress proxy on loopback (Debian's `tinyproxy`, which must be installed),
+    /// with a password, for tests of clients behind a proxy; see [`Sandbox::proxy`].
+    pub tinyproxy: bool,
 }
 
 /// Default of [`Config::max_connections`].
@@ -87,6 +91,7 @@ impl Default for Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             idle_timeout_min: None,
             idle_close_silent: false,
+            tinyproxy: false,
         }
     }
 }
@@ -99,12 +104,14 @@ pub struct Sandbox {
     http: Option<SocketAddr>,
     ca_pem: String,
     stop: Arc<AtomicBool>,
+    proxy: Option<tinyproxy::TinyProxy>,
 }
 
 impl Sandbox {
     /// Generates the CA, binds the listeners and starts serving in background threads.
     pub fn start(config: Config) -> Result<Sandbox, String> {
         let (bind, port, http_port) = (config.bind, config.port, config.http_port);
+        let proxy = if config.tinyproxy { Some(tinyproxy::TinyProxy::start()?) } else { None };
         let shared = Arc::new(http::Shared::new(config)?);
         let tls = Arc::new(tls::generate()?);
         let stop = Arc::new(AtomicBool::new(false));
@@ -131,7 +138,7 @@ impl Sandbox {
                 Some(addr)
             }
         };
-        Ok(Sandbox { shared, https, http, ca_pem: tls.ca_pem.clone(), stop })
+        Ok(Sandbox { shared, https, http, ca_pem: tls.ca_pem.clone(), stop, proxy })
     }
 
     /// `https://127.0.0.1:PORT`.
@@ -152,6 +159,11 @@ impl Sandbox {
     /// The CA certificate (PEM) that signed the server certificate; trust it to connect.
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// The egress proxy started with [`Config::tinyproxy`].
+    pub fn proxy(&self) -> Option<&tinyproxy::TinyProxy> {
+        self.proxy.as_ref()
     }
 
     /// Path of the Tier 2 partner signup.
@@ -207,6 +219,10 @@ impl Sandbox {
                 "sitelock_only": o.sitelock_only, "replaced_by": o.replaced_by,
             })).collect::<Vec<_>>(),
             "products": state.products,
+            "proxy": self.proxy.as_ref().map(|p| serde_json::json!({
+                "url": p.url(),
+                "log": p.log_path(),
+            })),
         })
     }
 }

@@ -13,8 +13,10 @@ use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConne
 use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 use crate::generated::spec_data::{self, Host};
 use crate::meta::{Effect, Endpoint};
+use crate::proxy::{self, NoProxy, ProxyUrl};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::{Credentials, Secret};
+use crate::trust::{self, Roots};
 use crate::validate::{self, Form};
 use crate::wire::{self, RawResponse, Response};
 
@@ -60,6 +62,8 @@ struct Inner {
     /// What a child process builds its own pool from.
     config: ureq::config::Config,
     pinned: Vec<(String, Vec<SocketAddr>)>,
+    /// The proxy calls go through, if any.
+    proxy: Option<ProxyUrl>,
     /// A child process's own pool, with its generation.
     forked: Mutex<Option<(u64, ureq::Agent)>>,
     retry: RetryPolicy,
@@ -76,6 +80,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
+            .field("proxy", &self.inner.proxy)
             .field("paths", &self.inner.paths)
             .finish_non_exhaustive()
     }
@@ -89,8 +94,11 @@ pub struct ClientBuilder {
     base_url: String,
     connect_timeout: Duration,
     timeout: Duration,
+    roots: Roots,
     root_pems: Vec<Vec<u8>>,
     root_files: Vec<PathBuf>,
+    proxy: Option<Secret>,
+    no_proxy: Option<String>,
     user_agent: String,
     allow_http: bool,
     paths: Vec<(String, String)>,
@@ -106,7 +114,10 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("roots", &self.roots)
             .field("extra_roots", &(self.root_pems.len() + self.root_files.len()))
+            .field("proxy", &self.proxy.as_ref().map(|p| shown_proxy(p.expose())))
+            .field("no_proxy", &self.no_proxy)
             .field("user_agent", &self.user_agent)
             .field("allow_http", &self.allow_http)
             .field("paths", &self.paths)
@@ -124,8 +135,11 @@ impl Default for ClientBuilder {
             base_url: Host::Current.url().to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            roots: Roots::Bundled,
             root_pems: Vec::new(),
             root_files: Vec::new(),
+            proxy: None,
+            no_proxy: None,
             user_agent: concat!("sectigo-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_http: false,
             paths: Vec::new(),
@@ -186,15 +200,40 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts the certificate authorities in this PEM text, in addition to the built-in
-    /// (Mozilla) roots.
+    /// The certificate authorities to start from: [`Roots::Bundled`] (Mozilla's list, built
+    /// in; the default) or [`Roots::System`] (the operating system's store, which honours
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`). CA files and PEM text add to either.
+    pub fn roots(mut self, roots: Roots) -> Self {
+        self.roots = roots;
+        self
+    }
+
+    /// The proxy to connect through: `http://[user:password@]host[:port]` or `https://...`
+    /// (a proxy that supports `CONNECT`), or `"none"` for no proxy whatever the environment
+    /// says. Without it, the environment is read as curl reads it (see [`crate::proxy`]). The
+    /// password is never shown. SOCKS proxies are a [`ConfigError`].
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Hosts reached directly, not through the proxy: a comma-separated list of names (each
+    /// with its subdomains), IP addresses, networks (`10.0.0.0/8`) or `*`. Without it, the
+    /// `no_proxy`/`NO_PROXY` environment variable is read.
+    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
+        self.no_proxy = Some(list.into());
+        self
+    }
+
+    /// Trusts the certificate authorities in this PEM text, in addition to the
+    /// [`roots`](Self::roots).
     pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_pems.push(pem.into());
         self
     }
 
     /// Trusts the certificate authorities in this PEM file (read by [`build`](Self::build)), in
-    /// addition to the built-in roots.
+    /// addition to the [`roots`](Self::roots): the `ca_file` setting of the other languages.
     pub fn add_root_certificates_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.root_files.push(path.into());
         self
@@ -297,6 +336,20 @@ impl ClientBuilder {
                 "base URL {base_url:?} must be scheme, host and optional port only (no path)"
             )));
         }
+        let host = match rest.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(v6),
+            None => rest.split(':').next().unwrap_or(rest),
+        };
+        let proxy = match &self.proxy {
+            Some(text) if text.expose().trim().eq_ignore_ascii_case(proxy::NONE) => None,
+            Some(text) => Some(ProxyUrl::parse(text.expose(), "proxy")?),
+            None => proxy::from_environment(lower.starts_with("https://"))?.map(|(proxy, _)| proxy),
+        };
+        let no_proxy = match &self.no_proxy {
+            Some(list) => NoProxy::parse(list, "no_proxy")?,
+            None => proxy::no_proxy_from_environment()?,
+        };
+        let proxy = proxy.filter(|_| !no_proxy.matches(host));
 
         let mut paths = Vec::new();
         for (endpoint, path) in self.paths {
@@ -326,25 +379,23 @@ impl ClientBuilder {
             }
         }
 
-        let mut roots = Vec::new();
+        let mut added = Vec::new();
         for path in &self.root_files {
             let pem = std::fs::read(path)
-                .map_err(|e| ConfigError::new(format!("cannot read CA file {}: {e}", path.display())))?;
-            roots.extend(parse_roots(&pem, &path.display().to_string())?);
+                .map_err(|e| ConfigError::new(format!("ca_file: cannot read {}: {e}", path.display())))?;
+            added.extend(trust::parse_pem_certificates(&pem, &format!("ca_file {}", path.display()))?);
         }
         for (i, pem) in self.root_pems.iter().enumerate() {
-            roots.extend(parse_roots(pem, &format!("root certificate PEM #{}", i + 1))?);
+            added.extend(trust::parse_pem_certificates(pem, &format!("root certificate PEM #{}", i + 1))?);
         }
-        let root_certs = if roots.is_empty() {
+        let root_certs = if added.is_empty() && self.roots == Roots::Bundled {
             ureq::tls::RootCerts::WebPki
         } else {
-            let mut all: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                .iter()
-                .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
-                .collect();
-            all.extend(roots);
+            let mut all = trust::load(self.roots)?;
+            all.extend(added);
             ureq::tls::RootCerts::new_with_certs(&all)
         };
+        let ureq_proxy = proxy.as_ref().map(ProxyUrl::to_ureq).transpose()?;
 
         let config = ureq::Agent::config_builder()
             .https_only(!self.allow_http)
@@ -355,6 +406,8 @@ impl ClientBuilder {
             .max_idle_age(MAX_IDLE)
             .timeout_global(Some(self.timeout))
             .timeout_connect(Some(self.connect_timeout))
+            // Never ureq's own reading of the environment: the proxy was decided above.
+            .proxy(ureq_proxy)
             .user_agent(self.user_agent.as_str())
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
             .build();
@@ -365,6 +418,7 @@ impl ClientBuilder {
                 generation: crate::fork::generation(),
                 config,
                 pinned,
+                proxy,
                 forked: Mutex::new(None),
                 retry: self.retry,
                 timeout: self.timeout,
@@ -388,6 +442,14 @@ fn new_agent(config: &ureq::config::Config, pinned: &[(String, Vec<SocketAddr>)]
             .chain(RustlsConnector::default()),
     );
     ureq::Agent::with_parts(config.clone(), connector, crate::resolve::Resolve::with_pinned(pinned.to_vec()))
+}
+
+/// A proxy setting as `Debug` shows it: parsed, with the password redacted; never the text.
+fn shown_proxy(text: &str) -> String {
+    if text.trim().eq_ignore_ascii_case(proxy::NONE) {
+        return proxy::NONE.to_owned();
+    }
+    ProxyUrl::parse(text, "proxy").map_or_else(|_| "<not valid>".to_owned(), |p| p.to_string())
 }
 
 /// A time setting must be at most [`MAX_TIMEOUT`], and more than zero unless `zero_allowed`.
@@ -431,21 +493,6 @@ pub fn parse_resolve(entry: &str) -> Result<(String, Vec<SocketAddr>), ConfigErr
     Ok((format!("{host}:{port}"), found))
 }
 
-fn parse_roots(pem: &[u8], what: &str) -> Result<Vec<ureq::tls::Certificate<'static>>, ConfigError> {
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(pem) {
-        match item {
-            Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert),
-            Ok(_) => {}
-            Err(e) => return Err(ConfigError::new(format!("{what}: not valid PEM: {e}"))),
-        }
-    }
-    if certs.is_empty() {
-        return Err(ConfigError::new(format!("{what}: no certificate found")));
-    }
-    Ok(certs)
-}
-
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
@@ -465,6 +512,7 @@ impl Client {
                 generation: crate::fork::generation(),
                 config: self.inner.config.clone(),
                 pinned: self.inner.pinned.clone(),
+                proxy: self.inner.proxy.clone(),
                 forked: Mutex::new(None),
                 retry: self.inner.retry,
                 timeout: self.inner.timeout,

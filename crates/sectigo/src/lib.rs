@@ -34,10 +34,12 @@ pub mod error;
 pub mod fork;
 pub mod meta;
 pub mod pages;
+pub mod proxy;
 mod resolve;
 pub mod retry;
 pub mod secret;
 mod transport;
+pub mod trust;
 pub mod validate;
 pub mod wire;
 
@@ -58,5 +60,6 @@ pub use error::{ApiError, AsApiError, ConfigError, Error, OutcomeUnknown, Transp
 pub use generated::*;
 pub use retry::RetryPolicy;
 pub use secret::{Credentials, Secret};
+pub use trust::Roots;
 pub use validate::{Form, Violation, ViolationKind, Violations};
 pub use wire::{DecodeError, DecodeErrorKind, Quirk, Response};

@@ -1,10 +1,18 @@
-//! Values that must never be shown: passwords.
+//! Values that must never be shown: passwords. Their memory is wiped when they are dropped.
 
 use std::fmt;
 
-/// A string that never appears in `Debug` or `Display` output.
+/// A string that never appears in `Debug` or `Display` output, and whose bytes are overwritten
+/// with zeros when it is dropped (a client's passwords go when the last clone of the client
+/// does).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 impl Secret {
     /// Wraps a value.
