@@ -192,10 +192,20 @@ fn lower_hosts(ctx: &mut Ctx, file: &str, api: &spec::ApiFile) -> Vec<ir::Host> 
             if !h.url.starts_with("https://") || h.url.ends_with('/') {
                 ctx.err(file, format!("hosts.{key}.url"), "must be https://host without a trailing slash");
             }
+            let client_certificate = match h.login.as_deref() {
+                None | Some("password") => false,
+                Some("client_certificate") => true,
+                Some(other) => {
+                    ctx.err(file, format!("hosts.{key}.login"), format!("{other:?} is not password or client_certificate"));
+                    false
+                }
+            };
             ir::Host {
                 key: key.clone(),
                 variant: upper_camel(key),
                 url: h.url.clone(),
+                client_certificate,
+                source: h.source.clone(),
                 description: h.description.clone(),
             }
         })

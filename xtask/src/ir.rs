@@ -13,6 +13,9 @@ pub struct Host {
     pub key: String,
     pub variant: String,
     pub url: String,
+    /// The host takes a client certificate instead of a password.
+    pub client_certificate: bool,
+    pub source: Option<String>,
     pub description: String,
 }
 

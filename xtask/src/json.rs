@@ -109,7 +109,13 @@ pub fn spec_json(ir: &Ir) -> Value {
         })
         .collect();
     json!({
-        "hosts": ir.hosts.iter().map(|h| json!({"key": h.key, "url": h.url, "description": h.description})).collect::<Vec<_>>(),
+        "hosts": ir.hosts.iter().map(|h| json!({
+            "key": h.key,
+            "url": h.url,
+            "login": if h.client_certificate { "client_certificate" } else { "password" },
+            "source": h.source,
+            "description": h.description,
+        })).collect::<Vec<_>>(),
         "pages": ir.pages.iter().map(|p| json!({"id": p.id, "title": p.title, "host_url": p.host_url, "path": p.path, "query": p.query, "description": p.description})).collect::<Vec<_>>(),
         "endpoints": endpoints,
         "products": products,

@@ -29,6 +29,10 @@ pub struct OutcomeDef {
 #[serde(deny_unknown_fields)]
 pub struct HostDef {
     pub url: String,
+    /// How an account logs in there: "password" (the default) or "client_certificate".
+    pub login: Option<String>,
+    /// Where the host is documented, when not in the seed documents.
+    pub source: Option<String>,
     pub description: String,
 }
 

@@ -89,6 +89,9 @@ pub struct Call {
     pub get: bool,
     pub secure: bool,
     pub params: Vec<(String, String)>,
+    /// The login name of the account whose client certificate the connection presented (on
+    /// the listener that requires one).
+    pub certificate: Option<String>,
 }
 
 /// The HTTP answer.
@@ -380,6 +383,27 @@ impl Api {
 
     fn run(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
         let endpoint = call.endpoint;
+        // A client certificate stands for the password of its account: the call must name that
+        // account, and then logs in as it.
+        let by_certificate;
+        let call = match &call.certificate {
+            None => call,
+            Some(login) => {
+                let named = call.params.iter().find(|(n, _)| n.eq_ignore_ascii_case("loginName")).map(|(_, v)| v.as_str());
+                if named != Some(login.as_str()) {
+                    return Err(endpoint.denied());
+                }
+                let state = self.state.lock().unwrap();
+                let Some(account) = state.accounts.iter().find(|a| &a.login_name == login) else {
+                    return Err(endpoint.denied());
+                };
+                let mut params: Vec<(String, String)> =
+                    call.params.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("loginPassword")).cloned().collect();
+                params.push(("loginPassword".to_owned(), account.login_password.clone()));
+                by_certificate = Call { params, ..call.clone() };
+                &by_certificate
+            }
+        };
         if !call.secure && !self.config.accept_plain_http {
             return Err(endpoint.not_https());
         }

@@ -43,6 +43,10 @@ pub fn command(name: &'static str) -> Command {
             .help("Close a connection that sends no request for this long"))
         .arg(Arg::new("log").long("log").action(ArgAction::SetTrue)
             .help("Print every API call on standard error: method, path, parameters (passwords redacted), HTTP status, errorCode"))
+        .arg(Arg::new("private-port").long("private-port").value_parser(value_parser!(u16))
+            .help("Also serve HTTPS on this port (0 picks a free one) with a client certificate required, like Sectigo's private hosts; a certificate is minted for each account (see --client-certs)"))
+        .arg(Arg::new("client-certs").long("client-certs").value_name("DIR").value_parser(value_parser!(PathBuf))
+            .help("With --private-port: write each account's client certificate here as LOGIN.crt, LOGIN.key and LOGIN.p12 (password: the account's password), listed in the ready line (default: a folder in the temporary folder)"))
         .arg(Arg::new("tinyproxy").long("tinyproxy").action(ArgAction::SetTrue)
             .help("Also start tinyproxy on loopback, with a password, as an egress proxy for tests (its URL and log are in the ready line)"))
         .arg(Arg::new("exit-with-stdin").long("exit-with-stdin").action(ArgAction::SetTrue)
@@ -81,6 +85,7 @@ pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Re
     let mut config = Config {
         port: *args.get_one::<u16>("port").expect("has a default"),
         http_port: args.get_one::<u16>("http-port").copied(),
+        private_port: args.get_one::<u16>("private-port").copied(),
         ..Config::default()
     };
     config.api.accept_plain_http = args.get_flag("accept-plain-http");
@@ -122,6 +127,13 @@ pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Re
 
     let mut info = sandbox.info();
     info["ca_file"] = serde_json::Value::String(ca_file.display().to_string());
+    if sandbox.private_url().is_some() {
+        let dir = args
+            .get_one::<PathBuf>("client-certs")
+            .cloned()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("sectigo-sandbox-client-certs-{}", std::process::id())));
+        info["client_certificates"] = write_client_certificates(&sandbox, &dir)?;
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{info}").map_err(|e| e.to_string())?;
     stdout.flush().map_err(|e| e.to_string())?;
@@ -140,6 +152,32 @@ pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Re
         );
     }
     Ok(Started::Serving { sandbox, exit_with_stdin: args.get_flag("exit-with-stdin") })
+}
+
+/// Mints a client certificate for each account and writes it into `dir`; their list, for the
+/// ready line.
+fn write_client_certificates(sandbox: &Sandbox, dir: &std::path::Path) -> Result<serde_json::Value, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let accounts = sandbox.with_state(|s| {
+        s.accounts.iter().map(|a| (a.login_name.clone(), a.login_password.clone())).collect::<Vec<_>>()
+    });
+    let mut list = Vec::new();
+    for (login, password) in accounts {
+        let minted = sandbox.mint_client_certificate(&login, &password)?;
+        let write = |ext: &str, bytes: &[u8]| {
+            let path = dir.join(format!("{login}.{ext}"));
+            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok::<_, String>(path.display().to_string())
+        };
+        list.push(serde_json::json!({
+            "login_name": login,
+            "cert": write("crt", minted.cert_pem.as_bytes())?,
+            "key": write("key", minted.key_pem.as_bytes())?,
+            "pkcs12": write("p12", &minted.pkcs12)?,
+            "pkcs12_password": password,
+        }));
+    }
+    Ok(serde_json::Value::Array(list))
 }
 
 /// `CALLS/SECONDS`, e.g. `10/1`.

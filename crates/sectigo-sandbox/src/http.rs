@@ -91,6 +91,8 @@ pub struct Shared {
     pub idle_timeout_min: Option<Duration>,
     /// See [`crate::Config::idle_close_silent`].
     pub idle_close_silent: bool,
+    /// The client certificates minted (DER), with the login names they stand for.
+    pub client_certificates: Mutex<Vec<(Vec<u8>, String)>>,
 }
 
 impl Shared {
@@ -109,7 +111,13 @@ impl Shared {
             idle_timeout: config.idle_timeout,
             idle_timeout_min: config.idle_timeout_min,
             idle_close_silent: config.idle_close_silent,
+            client_certificates: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The login name a minted client certificate stands for.
+    pub fn certificate_login(&self, der: &[u8]) -> Option<String> {
+        self.client_certificates.lock().unwrap().iter().find(|(d, _)| d == der).map(|(_, login)| login.clone())
     }
 
     pub fn counters(&self) -> Counters {
@@ -208,6 +216,12 @@ fn reason(status: u16) -> &'static str {
 
 /// Serves one connection until it closes, idles out or asks to close.
 pub fn serve<S: Read + Write>(stream: S, secure: bool, shared: &Shared) {
+    serve_as(stream, secure, None, shared)
+}
+
+/// [`serve`], for a connection that presented the client certificate of `certificate`'s
+/// account.
+fn serve_as<S: Read + Write>(stream: S, secure: bool, certificate: Option<&str>, shared: &Shared) {
     let mut reader = BufReader::new(stream);
     loop {
         let request = match read_request(&mut reader) {
@@ -226,7 +240,7 @@ pub fn serve<S: Read + Write>(stream: S, secure: bool, shared: &Shared) {
                 return;
             }
         };
-        let Some(mut reply) = dispatch(&request, secure, shared) else { return };
+        let Some(mut reply) = dispatch(&request, secure, certificate, shared) else { return };
         reply.close |= request.close;
         if write_reply(reader.get_mut(), &reply).is_err() || reply.close {
             return;
@@ -345,8 +359,8 @@ fn json(value: &impl Serialize) -> Reply {
 
 /// Answers a request; `None`: close the connection without answering. API calls are logged
 /// when the sandbox was asked to.
-fn dispatch(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
-    let reply = answer(request, secure, shared);
+fn dispatch(request: &Request, secure: bool, certificate: Option<&str>, shared: &Shared) -> Option<Reply> {
+    let reply = answer(request, secure, certificate, shared);
     if shared.log && !request.target.starts_with("/_sandbox/") {
         log_call(request, reply.as_ref());
     }
@@ -387,7 +401,7 @@ fn answer_code(reply: &Reply) -> Option<String> {
 }
 
 /// Answers a request; `None`: close the connection without answering.
-fn answer(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
+fn answer(request: &Request, secure: bool, certificate: Option<&str>, shared: &Shared) -> Option<Reply> {
     let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     if let Some(admin) = path.strip_prefix("/_sandbox/") {
         return Some(admin_endpoint(admin, &request.method, &request.body, shared));
@@ -404,7 +418,7 @@ fn answer(request: &Request, secure: bool, shared: &Shared) -> Option<Reply> {
     // GET carries the parameters in the query string; POST in the form body (a query string
     // on a POST is ignored, so parameters put in a URL by mistake are missing).
     let params = if get { form(query.as_bytes()) } else { form(&request.body) };
-    let call = Call { endpoint, get, secure, params };
+    let call = Call { endpoint, get, secure, params, certificate: certificate.map(str::to_owned) };
     let fault = shared.take_fault(endpoint);
     match fault {
         Some(Fault::Status(status)) => {
@@ -524,6 +538,26 @@ pub fn serve_tls(tcp: TcpStream, tls: &crate::tls::Tls, shared: &Shared) {
     };
     let Ok(conn) = rustls::ServerConnection::new(config) else { return };
     serve(rustls::StreamOwned::new(conn, tcp), true, shared);
+}
+
+/// Serves a connection of the listener that requires a client certificate from the sandbox's
+/// CA: a handshake without one fails, and the calls on it log in as the certificate's account.
+pub fn serve_private(mut tcp: TcpStream, tls: &crate::tls::Tls, shared: &Shared) {
+    let _ = tcp.set_read_timeout(Some(shared.idle_limit()));
+    let _ = tcp.set_nodelay(true);
+    let Ok(mut conn) = rustls::ServerConnection::new(tls.private.clone()) else { return };
+    while conn.is_handshaking() {
+        if conn.complete_io(&mut tcp).is_err() {
+            // Send the alert that says why, if there is one.
+            let _ = conn.write_tls(&mut tcp);
+            return;
+        }
+    }
+    let login = conn
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .and_then(|der| shared.certificate_login(der.as_ref()));
+    serve_as(rustls::StreamOwned::new(conn, tcp), true, login.as_deref(), shared);
 }
 
 /// Breaks a handshake once the client's hello has come.

@@ -62,6 +62,11 @@ pub struct Config {
     /// balancer that drops idle connections does (or as any server does while its close is on
     /// the way): a request that comes on it later is dropped unanswered.
     pub idle_close_silent: bool,
+    /// Also serve HTTPS on this port (0 picks a free one) with a client certificate required,
+    /// like Sectigo's private hosts: calls log in with [`Sandbox::mint_client_certificate`]'s
+    /// certificates and `loginName` (any `loginPassword` is ignored), and one naming another
+    /// account than the certificate's is answered -16.
+    pub private_port: Option<u16>,
     /// Also start an egress proxy on loopback (Debian's `tinyproxy`, which must be installed),
     /// with a password, for tests of clients behind a proxy; see [`Sandbox::proxy`].
     pub tinyproxy: bool,
@@ -91,6 +96,7 @@ impl Default for Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             idle_timeout_min: None,
             idle_close_silent: false,
+            private_port: None,
             tinyproxy: false,
         }
     }
@@ -102,6 +108,8 @@ pub struct Sandbox {
     shared: Arc<http::Shared>,
     https: SocketAddr,
     http: Option<SocketAddr>,
+    private: Option<SocketAddr>,
+    tls: Arc<tls::Tls>,
     ca_pem: String,
     stop: Arc<AtomicBool>,
     proxy: Option<tinyproxy::TinyProxy>,
@@ -110,7 +118,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// Generates the CA, binds the listeners and starts serving in background threads.
     pub fn start(config: Config) -> Result<Sandbox, String> {
-        let (bind, port, http_port) = (config.bind, config.port, config.http_port);
+        let (bind, port, http_port, private_port) = (config.bind, config.port, config.http_port, config.private_port);
         let proxy = if config.tinyproxy { Some(tinyproxy::TinyProxy::start()?) } else { None };
         let shared = Arc::new(http::Shared::new(config)?);
         let tls = Arc::new(tls::generate()?);
@@ -138,7 +146,23 @@ impl Sandbox {
                 Some(addr)
             }
         };
-        Ok(Sandbox { shared, https, http, ca_pem: tls.ca_pem.clone(), stop, proxy })
+        let private = match private_port {
+            None => None,
+            Some(port) => {
+                let listener = bind(port)?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                let (tls, refuse_config) = (tls.clone(), tls.private.clone());
+                accept_loop(
+                    listener,
+                    stop.clone(),
+                    shared.clone(),
+                    move |tcp, shared| http::serve_private(tcp, &tls, shared),
+                    move |tcp, shared| http::refuse_tls(tcp, refuse_config.clone(), shared),
+                );
+                Some(addr)
+            }
+        };
+        Ok(Sandbox { shared, https, http, private, ca_pem: tls.ca_pem.clone(), tls, stop, proxy })
     }
 
     /// `https://127.0.0.1:PORT`.
@@ -159,6 +183,21 @@ impl Sandbox {
     /// The CA certificate (PEM) that signed the server certificate; trust it to connect.
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// `https://127.0.0.1:PORT` of the listener that requires a client certificate
+    /// ([`Config::private_port`]).
+    pub fn private_url(&self) -> Option<String> {
+        self.private.map(|a| url("https", a))
+    }
+
+    /// A new client certificate for the account `login_name` (which need not exist: a call
+    /// with it is then refused), signed by the sandbox's CA, its PKCS #12 file locked with
+    /// `pkcs12_password`.
+    pub fn mint_client_certificate(&self, login_name: &str, pkcs12_password: &str) -> Result<tls::ClientCertificate, String> {
+        let minted = self.tls.mint(login_name, pkcs12_password)?;
+        self.shared.client_certificates.lock().unwrap().push((minted.der.clone(), login_name.to_owned()));
+        Ok(minted)
     }
 
     /// The egress proxy started with [`Config::tinyproxy`].
@@ -205,6 +244,7 @@ impl Sandbox {
             "http_url": self.http_url(),
             "port": self.https.port(),
             "http_port": self.http.map(|a| a.port()),
+            "private_url": self.private_url(),
             "signup_path": self.signup_path(),
             "accept_plain_http": self.shared.api.config.accept_plain_http,
             "generation": format!("{:?}", self.shared.api.config.generation).to_lowercase(),
@@ -231,7 +271,7 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loops so they see the flag.
-        for addr in std::iter::once(self.https).chain(self.http) {
+        for addr in std::iter::once(self.https).chain(self.http).chain(self.private) {
             let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
         }
     }

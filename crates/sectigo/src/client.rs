@@ -16,7 +16,7 @@ use crate::meta::{Effect, Endpoint};
 use crate::proxy::{self, NoProxy, ProxyUrl};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::{Credentials, Secret};
-use crate::trust::{self, Roots};
+use crate::trust::{self, IdentityFiles, Roots};
 use crate::validate::{self, Form};
 use crate::wire::{self, RawResponse, Response};
 
@@ -99,6 +99,7 @@ pub struct ClientBuilder {
     root_files: Vec<PathBuf>,
     proxy: Option<Secret>,
     no_proxy: Option<String>,
+    identity: IdentityFiles,
     user_agent: String,
     allow_http: bool,
     paths: Vec<(String, String)>,
@@ -118,6 +119,7 @@ impl fmt::Debug for ClientBuilder {
             .field("extra_roots", &(self.root_pems.len() + self.root_files.len()))
             .field("proxy", &self.proxy.as_ref().map(|p| shown_proxy(p.expose())))
             .field("no_proxy", &self.no_proxy)
+            .field("client_certificate", &self.identity)
             .field("user_agent", &self.user_agent)
             .field("allow_http", &self.allow_http)
             .field("paths", &self.paths)
@@ -140,6 +142,7 @@ impl Default for ClientBuilder {
             root_files: Vec::new(),
             proxy: None,
             no_proxy: None,
+            identity: IdentityFiles::default(),
             user_agent: concat!("sectigo-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_http: false,
             paths: Vec::new(),
@@ -156,7 +159,8 @@ impl ClientBuilder {
         self.login_name(login_name).login_password(login_password)
     }
 
-    /// The account's user name alone (set the password too).
+    /// The account's user name alone: set the password too, or log in with a client
+    /// certificate ([`client_cert`](Self::client_cert) or [`client_pkcs12`](Self::client_pkcs12)).
     pub fn login_name(mut self, login_name: impl Into<String>) -> Self {
         self.login_name = Some(login_name.into());
         self
@@ -165,6 +169,39 @@ impl ClientBuilder {
     /// The account's password alone (set the user name too).
     pub fn login_password(mut self, login_password: impl Into<Secret>) -> Self {
         self.login_password = Some(login_password.into());
+        self
+    }
+
+    /// Logs in with a client certificate instead of a password: the certificate (PEM; the
+    /// chain may follow it in the same file), presented in the TLS handshake. Set
+    /// [`client_key`](Self::client_key) too, and [`login_name`](Self::login_name) to the account
+    /// that owns the certificate; `loginPassword` is then neither required nor sent. Sectigo
+    /// takes certificates on its private hosts only ([`Host::Private`] and
+    /// [`Host::PrivateLegacy`]).
+    pub fn client_cert(mut self, path: impl Into<PathBuf>) -> Self {
+        self.identity.cert = Some(path.into());
+        self
+    }
+
+    /// The private key (PEM, PKCS #8, PKCS #1 or SEC1) of [`client_cert`](Self::client_cert).
+    pub fn client_key(mut self, path: impl Into<PathBuf>) -> Self {
+        self.identity.key = Some(path.into());
+        self
+    }
+
+    /// Logs in with the client certificate and key in a PKCS #12 file (`.p12`/`.pfx`, the form
+    /// account holders are given), opened with
+    /// [`client_pkcs12_password`](Self::client_pkcs12_password). As
+    /// [`client_cert`](Self::client_cert) otherwise.
+    pub fn client_pkcs12(mut self, path: impl Into<PathBuf>) -> Self {
+        self.identity.pkcs12 = Some(path.into());
+        self
+    }
+
+    /// The password of [`client_pkcs12`](Self::client_pkcs12) (none by default). Never shown,
+    /// and wiped from memory when the builder is dropped.
+    pub fn client_pkcs12_password(mut self, password: impl Into<Secret>) -> Self {
+        self.identity.pkcs12_password = Some(password.into());
         self
     }
 
@@ -307,11 +344,27 @@ impl ClientBuilder {
             let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
             pinned.push((format!("{host}:{port}"), addrs));
         }
-        let credentials = match (self.login_name, self.login_password) {
-            (Some(name), Some(password)) => Some(Credentials::new(name, password)),
-            (None, None) => None,
-            (Some(_), None) => return Err(ConfigError::new("a login name was set without a login password")),
-            (None, Some(_)) => return Err(ConfigError::new("a login password was set without a login name")),
+        let identity = trust::identity(&self.identity)?;
+        let credentials = match (self.login_name, self.login_password, identity.is_some()) {
+            (Some(name), None, true) => Some(Credentials::certificate(name)),
+            (None, _, true) => {
+                return Err(ConfigError::new(
+                    "login_name: a client certificate needs the login name of the account that owns it",
+                ));
+            }
+            (Some(_), Some(_), true) => {
+                return Err(ConfigError::new(
+                    "login_password: not used with a client certificate, which stands for it; leave it unset",
+                ));
+            }
+            (Some(name), Some(password), false) => Some(Credentials::new(name, password)),
+            (None, None, false) => None,
+            (Some(_), None, false) => {
+                return Err(ConfigError::new(
+                    "login_password: a login name was set without a login password (or a client certificate)",
+                ));
+            }
+            (None, Some(_), false) => return Err(ConfigError::new("login_name: a login password was set without a login name")),
         };
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let lower = base_url.to_ascii_lowercase();
@@ -409,7 +462,7 @@ impl ClientBuilder {
             // Never ureq's own reading of the environment: the proxy was decided above.
             .proxy(ureq_proxy)
             .user_agent(self.user_agent.as_str())
-            .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).build())
+            .tls_config(ureq::tls::TlsConfig::builder().root_certs(root_certs).client_cert(identity).build())
             .build();
         let agent = new_agent(&config, &pinned);
         Ok(Client {

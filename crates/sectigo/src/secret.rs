@@ -52,17 +52,25 @@ impl From<&str> for Secret {
     }
 }
 
-/// An account's user name and password, sent as `loginName` and `loginPassword`.
+/// How an account logs in: its user name and password, sent as `loginName` and
+/// `loginPassword`; or, with a client certificate presented in the TLS handshake, its user name
+/// alone (no password is kept or sent).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     login_name: String,
-    login_password: Secret,
+    login_password: Option<Secret>,
 }
 
 impl Credentials {
     /// Both values, compared case-sensitively by the server.
     pub fn new(login_name: impl Into<String>, login_password: impl Into<Secret>) -> Self {
-        Credentials { login_name: login_name.into(), login_password: login_password.into() }
+        Credentials { login_name: login_name.into(), login_password: Some(login_password.into()) }
+    }
+
+    /// The user name of the account that owns the client certificate the client presents:
+    /// `loginPassword` is then neither required nor sent.
+    pub fn certificate(login_name: impl Into<String>) -> Self {
+        Credentials { login_name: login_name.into(), login_password: None }
     }
 
     /// The user name.
@@ -70,17 +78,20 @@ impl Credentials {
         &self.login_name
     }
 
-    /// The password, boxed.
-    pub fn login_password(&self) -> &Secret {
-        &self.login_password
+    /// The password, boxed; none when the account logs in with a client certificate.
+    pub fn login_password(&self) -> Option<&Secret> {
+        self.login_password.as_ref()
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("login_name", &self.login_name)
-            .field("login_password", &self.login_password)
-            .finish()
+        let mut d = f.debug_struct("Credentials");
+        d.field("login_name", &self.login_name);
+        match &self.login_password {
+            Some(password) => d.field("login_password", password),
+            None => d.field("login", &"client certificate"),
+        };
+        d.finish()
     }
 }

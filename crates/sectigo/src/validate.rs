@@ -250,7 +250,11 @@ impl fmt::Display for Violation {
             ViolationKind::Duplicate => write!(f, "`{p}` is given more than once"),
             ViolationKind::Missing { credential: false } => write!(f, "`{p}` is required"),
             ViolationKind::Missing { credential: true } => {
-                write!(f, "`{p}` is required (it comes from the client's credentials)")
+                write!(f, "`{p}` is required (it comes from the client's credentials")?;
+                if p.eq_ignore_ascii_case("loginPassword") {
+                    write!(f, "; a client that logs in with a client certificate needs none")?;
+                }
+                write!(f, ")")
             }
             ViolationKind::TooLong { max, actual: Some(actual) } => {
                 write!(f, "`{p}` may be at most {max} characters long, got {actual}")
@@ -452,7 +456,11 @@ where
             }
             let value = match which {
                 Credential::LoginName => credentials.login_name().to_owned(),
-                Credential::LoginPassword => credentials.login_password().expose().to_owned(),
+                Credential::LoginPassword => match credentials.login_password() {
+                    Some(password) => password.expose().to_owned(),
+                    // A client certificate stands for the password: none is sent.
+                    None => continue,
+                },
             };
             let value = check_value(p, p.name, value, &mut out);
             keyed.push((Key::Param(i), p.name.to_owned(), value));
@@ -468,7 +476,11 @@ where
             .map(|(_, _, v)| v.as_str())
     };
 
+    let by_certificate = credentials.is_some_and(|c| c.login_password().is_none());
     for p in endpoint.params.iter().filter(|p| p.requirement == crate::meta::Requirement::Required) {
+        if by_certificate && p.credential == Some(Credential::LoginPassword) {
+            continue;
+        }
         if given(p.name).is_none() {
             out.push(Violation {
                 param: p.name.to_owned(),

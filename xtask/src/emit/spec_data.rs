@@ -8,7 +8,15 @@ use crate::ir::{self, Ir};
 
 pub fn emit(ir: &Ir) -> TokenStream {
     let host_variants: Vec<_> = ir.hosts.iter().map(|h| format_ident!("{}", h.variant)).collect();
-    let host_docs: Vec<Doc> = ir.hosts.iter().map(|h| Doc(format!("{} ({})", h.description, h.url))).collect();
+    let host_docs: Vec<Doc> = ir
+        .hosts
+        .iter()
+        .map(|h| match &h.source {
+            Some(source) => Doc(format!("{} (<{}>; source: <{source}>)", h.description, h.url)),
+            None => Doc(format!("{} (<{}>)", h.description, h.url)),
+        })
+        .collect();
+    let host_certificate: Vec<bool> = ir.hosts.iter().map(|h| h.client_certificate).collect();
     let host_urls: Vec<&str> = ir.hosts.iter().map(|h| h.url.as_str()).collect();
     let host_keys: Vec<&str> = ir.hosts.iter().map(|h| h.key.as_str()).collect();
 
@@ -58,9 +66,20 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 match self { #(Host::#host_variants => #host_urls,)* }
             }
 
-            /// Key in the spec (`current`, `legacy`).
+            /// Key in the spec (`current`, `legacy`, ...).
             pub fn key(self) -> &'static str {
                 match self { #(Host::#host_variants => #host_keys,)* }
+            }
+
+            /// The host with this key.
+            pub fn from_key(key: &str) -> Option<Host> {
+                Host::ALL.iter().copied().find(|h| h.key().eq_ignore_ascii_case(key))
+            }
+
+            /// Whether accounts log in there with a client certificate (and `loginName`, no
+            /// password) rather than with a password.
+            pub fn client_certificate(self) -> bool {
+                match self { #(Host::#host_variants => #host_certificate,)* }
             }
         }
 

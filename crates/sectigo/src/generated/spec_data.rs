@@ -8,22 +8,51 @@ pub enum Host {
     Current,
     /// Host named by the legacy documents (initCustomerSession 1.00). (<https://secure.sectigo.com>)
     Legacy,
+    /// Host for accounts that log in with a client certificate presented in the TLS handshake, with
+    /// loginName and no password; the same paths as the current host. (<https://private.trust-provider.com>; source: <https://docs.sectigo.com/mcp/mark-certificates/api-authentication-methods>)
+    Private,
+    /// The legacy host's name for client-certificate login: a certificate in the TLS handshake,
+    /// loginName and no password. (<https://private.sectigo.com>; source: <https://docs.sectigo.com/mcp/mark-certificates/api-authentication-methods>)
+    PrivateLegacy,
 }
 impl Host {
     /// Every documented host.
-    pub const ALL: &'static [Host] = &[Host::Current, Host::Legacy];
+    pub const ALL: &'static [Host] = &[
+        Host::Current,
+        Host::Legacy,
+        Host::Private,
+        Host::PrivateLegacy,
+    ];
     /// Base URL (scheme and host).
     pub fn url(self) -> &'static str {
         match self {
             Host::Current => "https://secure.trust-provider.com",
             Host::Legacy => "https://secure.sectigo.com",
+            Host::Private => "https://private.trust-provider.com",
+            Host::PrivateLegacy => "https://private.sectigo.com",
         }
     }
-    /// Key in the spec (`current`, `legacy`).
+    /// Key in the spec (`current`, `legacy`, ...).
     pub fn key(self) -> &'static str {
         match self {
             Host::Current => "current",
             Host::Legacy => "legacy",
+            Host::Private => "private",
+            Host::PrivateLegacy => "private_legacy",
+        }
+    }
+    /// The host with this key.
+    pub fn from_key(key: &str) -> Option<Host> {
+        Host::ALL.iter().copied().find(|h| h.key().eq_ignore_ascii_case(key))
+    }
+    /// Whether accounts log in there with a client certificate (and `loginName`, no
+    /// password) rather than with a password.
+    pub fn client_certificate(self) -> bool {
+        match self {
+            Host::Current => false,
+            Host::Legacy => false,
+            Host::Private => true,
+            Host::PrivateLegacy => true,
         }
     }
 }
