@@ -68,6 +68,7 @@ impl SandboxProcess {
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let ca: PathBuf = work.join(format!("sandbox-ca-{}-{n}.pem", std::process::id()));
         let log = work.join(format!("sandbox-{}-{n}.log", std::process::id()));
+        let certs = work.join(format!("sandbox-client-certs-{}-{n}", std::process::id()));
         let log_file = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let mut child = Command::new(program)
             .args(args)
@@ -75,6 +76,8 @@ impl SandboxProcess {
             .args(with_log.then_some("--log"))
             .arg("--ca-out")
             .arg(&ca)
+            .arg("--client-certs")
+            .arg(&certs)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log_file)
@@ -87,7 +90,7 @@ impl SandboxProcess {
         let info: serde_json::Value =
             serde_json::from_str(&line).map_err(|e| format!("sandbox ready line {line:?}: {e}"))?;
         let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-        let env = vec![
+        let mut env = vec![
             ("SECTIGO_SANDBOX_URL".to_owned(), s(&info["https_url"])),
             ("SECTIGO_SANDBOX_HTTP_URL".to_owned(), s(&info["http_url"])),
             ("SECTIGO_SANDBOX_CA".to_owned(), s(&info["ca_file"])),
@@ -95,7 +98,26 @@ impl SandboxProcess {
             ("SECTIGO_SANDBOX_PASSWORD".to_owned(), s(&info["accounts"][0]["login_password"])),
             ("SECTIGO_SANDBOX_SIGNUP_PATH".to_owned(), s(&info["signup_path"])),
             ("SECTIGO_CANARY".to_owned(), CANARY.to_owned()),
+            ("SECTIGO_SANDBOX_OTHER_LOGIN".to_owned(), s(&info["accounts"][1]["login_name"])),
         ];
+        // With --tinyproxy: the proxy, its password (which no output may show) and its log.
+        if info["proxy"].is_object() {
+            let url = s(&info["proxy"]["url"]);
+            let password = url.split_once("://").and_then(|(_, rest)| rest.split_once('@')).and_then(|(userinfo, _)| userinfo.split_once(':')).map(|(_, p)| p.to_owned()).unwrap_or_default();
+            env.push(("SECTIGO_SANDBOX_PROXY_URL".to_owned(), url));
+            env.push(("SECTIGO_SANDBOX_PROXY_PASSWORD".to_owned(), password));
+            env.push(("SECTIGO_SANDBOX_PROXY_LOG".to_owned(), s(&info["proxy"]["log"])));
+        }
+        // With --private-port: the listener that requires a client certificate, and the first
+        // account's certificate.
+        if info["private_url"].is_string() {
+            let cert = &info["client_certificates"][0];
+            env.push(("SECTIGO_SANDBOX_PRIVATE_URL".to_owned(), s(&info["private_url"])));
+            env.push(("SECTIGO_SANDBOX_CLIENT_CERT".to_owned(), s(&cert["cert"])));
+            env.push(("SECTIGO_SANDBOX_CLIENT_KEY".to_owned(), s(&cert["key"])));
+            env.push(("SECTIGO_SANDBOX_CLIENT_P12".to_owned(), s(&cert["pkcs12"])));
+            env.push(("SECTIGO_SANDBOX_CLIENT_P12_PASSWORD".to_owned(), s(&cert["pkcs12_password"])));
+        }
         Ok(SandboxProcess { child, log, info, env })
     }
 

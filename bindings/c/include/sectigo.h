@@ -459,10 +459,22 @@ enum sectigo_result sectigo_options_new(struct sectigo_options **options_out);
 /*
  Sets one client setting. Names:
  - `login_name`, `login_password`: the account's credentials (the password is never shown);
+ - `client_cert` + `client_key` (PEM files), or `client_pkcs12` + `client_pkcs12_password`: log
+   in with a client certificate instead of a password (on the `private` hosts): set
+   `login_name` to the certificate's account and no `login_password`, which is then neither
+   required nor sent;
  - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
- - `host`: `current` (default) or `legacy`;
+ - `host`: `current` (default), `legacy`, `private` or `private_legacy` (the last two for
+   client-certificate login);
  - `timeout_ms`, `connect_timeout_ms`: whole milliseconds, at most an hour;
+ - `roots`: `bundled` (default: Mozilla's roots, built in) or `system` (the system's store;
+   honours `SSL_CERT_FILE` and `SSL_CERT_DIR`);
  - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
+ - `proxy`: `http://[user:password@]host[:port]` or `https://...` (a CONNECT proxy; the
+   password is never shown), or `none`; without it, `https_proxy`/`HTTPS_PROXY`/`all_proxy`
+   are read as curl reads them (SOCKS is refused);
+ - `no_proxy`: hosts reached directly, comma-separated (names with their subdomains, IP
+   addresses, networks such as `10.0.0.0/8`, or `*`); without it, `no_proxy`/`NO_PROXY`;
  - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
  - `user_agent`: one line of printable text;
  - `resolve`: `HOST:PORT:ADDR[,ADDR...]`, addresses to connect to for `HOST:PORT` instead of

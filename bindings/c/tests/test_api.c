@@ -746,6 +746,196 @@ static void test_bad_settings(void) {
     }
 }
 
+/* A client from (name, value, ..., NULL) settings; NULL, with the error in `error_out`, when
+   they are refused. */
+static sectigo_client *client_from(const char *const *settings, sectigo_error **error_out) {
+    sectigo_options *options = NULL;
+    sectigo_client *client = NULL;
+    *error_out = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    sectigo_result r = SECTIGO_RESULT_OK;
+    for (size_t i = 0; settings[i] != NULL && r == SECTIGO_RESULT_OK; i += 2) {
+        r = sectigo_options_set(options, settings[i], settings[i + 1], error_out);
+    }
+    if (r == SECTIGO_RESULT_OK) {
+        r = sectigo_client_new(options, &client, error_out);
+    }
+    sectigo_options_free(options);
+    return r == SECTIGO_RESULT_OK ? client : NULL;
+}
+
+/* How many tunnels to the sandbox the proxy's log shows. */
+static int tunnels(void) {
+    const char *url = env("SECTIGO_SANDBOX_URL"); /* https://127.0.0.1:PORT */
+    char needle[128];
+    snprintf(needle, sizeof needle, "CONNECT %s HTTP/1.1", url + strlen("https://"));
+    FILE *log = fopen(env("SECTIGO_SANDBOX_PROXY_LOG"), "r");
+    if (log == NULL) {
+        return -1;
+    }
+    int n = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, log) != NULL) {
+        n += strstr(line, needle) != NULL;
+    }
+    fclose(log);
+    return n;
+}
+
+/* An order and its authorization through `client`. */
+static void order_and_authorize(const sectigo_client *client, const char *what) {
+    char number[32];
+    place(client, "egress@example.com", number);
+    CHECK(number[0] != '\0', "%s: an order", what);
+    const char *authorize[] = {"orderNumber", number, NULL};
+    sectigo_response *response = NULL;
+    sectigo_error *error = NULL;
+    CHECK(call(client, SECTIGO_ENDPOINT_AUTO_AUTHORIZE, authorize, &response, &error) == SECTIGO_RESULT_OK,
+          "%s: authorized: %s", what, why(error));
+    sectigo_response_free(response);
+    sectigo_error_free(error);
+}
+
+/* Calls through a real proxy (tinyproxy, with a password), set as an option or read from
+   https_proxy; the proxy's password never shows; SOCKS is refused. */
+static void test_proxy(void) {
+    const char *url = env("SECTIGO_SANDBOX_PROXY_URL");
+    const char *password = env("SECTIGO_SANDBOX_PROXY_PASSWORD");
+    const char *base[] = {"base_url", env("SECTIGO_SANDBOX_URL"), "ca_file", env("SECTIGO_SANDBOX_CA"),
+                          "login_name", env("SECTIGO_SANDBOX_LOGIN"), "login_password", env("SECTIGO_SANDBOX_PASSWORD")};
+    const char *with_option[] = {base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7],
+                                 "proxy", url, "no_proxy", "", "user_agent", "c-proxy", NULL};
+    sectigo_error *error = NULL;
+    int before = tunnels();
+    sectigo_client *client = client_from(with_option, &error);
+    CHECK(client != NULL, "proxy client: %s", why(error));
+    order_and_authorize(client, "through the proxy option");
+    CHECK(tunnels() > before, "the proxy's log shows the tunnel (%d, then %d)", before, tunnels());
+    sectigo_client_free(client);
+
+    /* A wrong password: the CONNECT is refused, so nothing was sent. */
+    char wrong[512];
+    snprintf(wrong, sizeof wrong, "%s", url);
+    char *at = strstr(wrong, password);
+    CHECK(at != NULL, "the proxy URL holds its password");
+    if (at != NULL) {
+        memcpy(at, "XXXXXXXXXXXX", strlen(password) < 12 ? strlen(password) : 12);
+    }
+    const char *refused_settings[] = {base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7],
+                                      "proxy", wrong, "no_proxy", "", "max_retries", "0", NULL};
+    client = client_from(refused_settings, &error);
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "p@example.com",
+                           "1_PPP", "9974", NULL};
+    sectigo_error *e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_TRANSPORT, "refused proxy");
+    CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_RETRY_SAFE, "a refused CONNECT is not sent: %u", sectigo_error_flags(e));
+    CHECK(strstr(why(e), "proxy") != NULL && strstr(why(e), password) == NULL, "names the proxy, not its password: %s", why(e));
+    sectigo_error_free(e);
+    sectigo_client_free(client);
+
+    /* From the environment, as curl reads it: a client made after https_proxy is set uses it
+       (the shared-client cache keys on the environment too), and one after it is unset does not. */
+    const char *plain[] = {base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7],
+                           "user_agent", "c-proxy-env", NULL};
+    setenv("https_proxy", url, 1);
+    before = tunnels();
+    client = client_from(plain, &error);
+    CHECK(client != NULL, "client: %s", why(error));
+    order_and_authorize(client, "through https_proxy");
+    CHECK(tunnels() > before, "https_proxy is read");
+    sectigo_client_free(client);
+    unsetenv("https_proxy");
+    before = tunnels();
+    client = client_from(plain, &error);
+    order_and_authorize(client, "direct");
+    CHECK(tunnels() == before, "without https_proxy, no tunnel");
+    sectigo_client_free(client);
+
+    const char *socks[] = {"proxy", "socks5://u:hunter2@127.0.0.1:1080", NULL};
+    client = client_from(socks, &error);
+    CHECK(client == NULL && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_CONFIG, "SOCKS is a config error");
+    CHECK(strstr(why(error), "SOCKS") != NULL && strstr(why(error), "hunter2") == NULL, "names SOCKS: %s", why(error));
+    sectigo_error_free(error);
+}
+
+/* roots=system reads SSL_CERT_FILE: the sandbox's CA there is trusted; roots=bundled refuses it. */
+static void test_trust(void) {
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "t@example.com",
+                           "1_PPP", "9974", NULL};
+    setenv("SSL_CERT_FILE", env("SECTIGO_SANDBOX_CA"), 1);
+    const char *roots[] = {"system", "bundled"};
+    for (int i = 0; i < 2; i++) {
+        const char *settings[] = {"base_url", env("SECTIGO_SANDBOX_URL"), "login_name", env("SECTIGO_SANDBOX_LOGIN"),
+                                  "login_password", env("SECTIGO_SANDBOX_PASSWORD"), "roots", roots[i],
+                                  "max_retries", "0", NULL};
+        sectigo_error *error = NULL;
+        sectigo_client *client = client_from(settings, &error);
+        CHECK(client != NULL, "roots=%s: %s", roots[i], why(error));
+        sectigo_response *response = NULL;
+        sectigo_result r = call(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, &response, &error);
+        if (i == 0) {
+            CHECK(r == SECTIGO_RESULT_OK, "roots=system trusts SSL_CERT_FILE: %s", why(error));
+        } else {
+            CHECK(r == SECTIGO_RESULT_ERROR && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_TRANSPORT &&
+                      sectigo_error_flags(error) == SECTIGO_ERROR_FLAG_RETRY_SAFE,
+                  "roots=bundled refuses the sandbox's CA, before sending: %s", why(error));
+        }
+        sectigo_response_free(response);
+        sectigo_error_free(error);
+        sectigo_client_free(client);
+    }
+    unsetenv("SSL_CERT_FILE");
+    const char *bad[] = {"roots", "everything", NULL};
+    sectigo_error *error = NULL;
+    CHECK(client_from(bad, &error) == NULL && strstr(why(error), "roots") != NULL, "a bad roots value: %s", why(error));
+    sectigo_error_free(error);
+}
+
+/* Client-certificate login on the sandbox's private listener: PEM files and PKCS #12, no
+   password; another account's login name is -16; no certificate is a refused handshake. */
+static void test_client_certificate(void) {
+    const char *login = env("SECTIGO_SANDBOX_LOGIN");
+    const char *pem[] = {"base_url", env("SECTIGO_SANDBOX_PRIVATE_URL"), "ca_file", env("SECTIGO_SANDBOX_CA"),
+                         "login_name", login, "client_cert", env("SECTIGO_SANDBOX_CLIENT_CERT"),
+                         "client_key", env("SECTIGO_SANDBOX_CLIENT_KEY"), NULL};
+    const char *p12[] = {"base_url", env("SECTIGO_SANDBOX_PRIVATE_URL"), "ca_file", env("SECTIGO_SANDBOX_CA"),
+                         "login_name", login, "client_pkcs12", env("SECTIGO_SANDBOX_CLIENT_P12"),
+                         "client_pkcs12_password", env("SECTIGO_SANDBOX_CLIENT_P12_PASSWORD"), NULL};
+    const char *const *ways[] = {pem, p12};
+    for (int i = 0; i < 2; i++) {
+        sectigo_error *error = NULL;
+        sectigo_client *client = client_from(ways[i], &error);
+        CHECK(client != NULL, "certificate client %d: %s", i, why(error));
+        order_and_authorize(client, i == 0 ? "PEM certificate" : "PKCS #12");
+        sectigo_client_free(client);
+    }
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "c@example.com",
+                           "1_PPP", "9974", NULL};
+    const char *other[] = {pem[0], pem[1], pem[2], pem[3], "login_name", env("SECTIGO_SANDBOX_OTHER_LOGIN"),
+                           pem[6], pem[7], pem[8], pem[9], NULL};
+    sectigo_error *error = NULL;
+    sectigo_client *client = client_from(other, &error);
+    sectigo_error *e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_API, "another account");
+    int64_t code = 0;
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -16, "another account's login name: -16, got %lld",
+          (long long)code);
+    sectigo_error_free(e);
+    sectigo_client_free(client);
+
+    const char *none[] = {pem[0], pem[1], pem[2], pem[3], "login_name", login, "login_password",
+                          env("SECTIGO_SANDBOX_PASSWORD"), "max_retries", "0", NULL};
+    client = client_from(none, &error);
+    e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_TRANSPORT, "no certificate");
+    CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_RETRY_SAFE, "no certificate: not sent: %u", sectigo_error_flags(e));
+    sectigo_error_free(e);
+    sectigo_client_free(client);
+
+    const char *with_password[] = {pem[0], pem[1], pem[2], pem[3], pem[4], pem[5], pem[6], pem[7], pem[8], pem[9],
+                                   "login_password", "x", NULL};
+    CHECK(client_from(with_password, &error) == NULL && strstr(why(error), "login_password") != NULL,
+          "a password with a certificate is refused: %s", why(error));
+    sectigo_error_free(error);
+}
+
 int main(void) {
     test_every_endpoint();
     test_every_error_kind();
@@ -757,5 +947,8 @@ int main(void) {
     test_not_sent();
     test_fork();
     test_bad_settings();
+    test_proxy();
+    test_trust();
+    test_client_certificate();
     return finish();
 }

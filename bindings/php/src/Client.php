@@ -9,11 +9,18 @@ use FFI;
 /**
  * A client for Sectigo's reseller API over the C library (PHP's FFI extension).
  *
- * Options: `login_name`, `login_password`, `base_url`, `host` (`current`|`legacy`), `timeout_ms`,
- * `connect_timeout_ms`, `ca_file`, `allow_http`, `user_agent`, `max_retries` (default 3, `0` turns
- * retries off), `retry_base_ms` and `retry_max_ms` (the first and the largest bound of the random
- * wait before a retry, default 250 and 8000), `paths` (endpoint id => path, e.g.
+ * Options: `login_name`, `login_password`, `base_url`, `host` (`current`|`legacy`, or
+ * `private`|`private_legacy` for client-certificate login), `timeout_ms`, `connect_timeout_ms`,
+ * `roots` (`bundled`, the default, or `system`: the system's store, honouring SSL_CERT_FILE and
+ * SSL_CERT_DIR), `ca_file`, `proxy` (`http://user:password@host:port`, `https://...` or `none`;
+ * without it https_proxy/HTTPS_PROXY are read, as curl does) and `no_proxy`, `client_cert` +
+ * `client_key` (PEM files) or `client_pkcs12` + `client_pkcs12_password` (log in with a client
+ * certificate: `login_name` and no `login_password`), `allow_http`, `user_agent`, `resolve`
+ * (`HOST:PORT:ADDR[,ADDR]`, one or a list), `max_retries` (default 3, `0` turns retries off),
+ * `retry_base_ms` and `retry_max_ms` (the first and the largest bound of the random wait before a
+ * retry, default 250 and 8000), `paths` (endpoint id => path, e.g.
  * `['tier2_partner_signup' => '/products/...']`), and, on the command line only, `library`.
+ * Passwords (the account's, the proxy's, the PKCS #12 file's) never show in messages or traces.
  *
  * A failed call is sent again only when that is provably safe: a -42 answer, a connection never
  * established, a call that changes nothing whose connection broke. Never a call that may have

@@ -30,17 +30,49 @@ impl std::fmt::Debug for sectigo_request {
     }
 }
 
-/// Clients already made in this process, by their settings: a client made again with the same
-/// settings shares the first one's connection pool, so a program (or a PHP worker, whose
-/// objects die with each request) that makes a client per task pays no new TLS handshake.
-/// The oldest entries give way past [`SHARED_CLIENTS`]. Stamped with the process's generation
-/// (see `sectigo::fork`): a child process after `fork()` starts with none of its parent's.
+/// Clients already made in this process, by their settings and the environment they read: a
+/// client made again with the same settings (and the same proxy and trust variables) shares
+/// the first one's connection pool, so a program (or a PHP worker, whose objects die with each
+/// request) that makes a client per task pays no new TLS handshake. The oldest entries give way
+/// past [`SHARED_CLIENTS`]. Stamped with the process's generation (see `sectigo::fork`): a
+/// child process after `fork()` starts with none of its parent's.
 static CLIENTS: std::sync::Mutex<(u64, Vec<SharedClient>)> = std::sync::Mutex::new((0, Vec::new()));
-/// A client, by the settings it was made with.
-type SharedClient = (Vec<(String, String)>, Client);
 const SHARED_CLIENTS: usize = 16;
 
+/// A client, by its key.
+struct SharedClient {
+    key: Key,
+    client: Client,
+}
+
+/// A client's settings, then `env:NAME` entries for the environment variables a client reads
+/// when it is built. Passwords are among the values: wiped when the key goes.
+#[derive(PartialEq)]
+struct Key(Vec<(String, String)>);
+
+impl Drop for Key {
+    fn drop(&mut self) {
+        crate::options::wipe(&mut self.0);
+    }
+}
+
+/// The environment variables a client reads when built, as they are now.
+const TRUST_ENVIRONMENT: &[&str] = &["SSL_CERT_FILE", "SSL_CERT_DIR"];
+
+fn cache_key(settings: &[(String, String)]) -> Key {
+    let mut key = settings.to_vec();
+    let proxy = sectigo::proxy::environment().into_iter();
+    let trust = TRUST_ENVIRONMENT.iter().map(|name| (*name, std::env::var(name).ok()));
+    for (name, value) in proxy.chain(trust) {
+        if let Some(value) = value {
+            key.push((format!("env:{name}"), value));
+        }
+    }
+    Key(key)
+}
+
 fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
+    let key = cache_key(settings);
     let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let generation = sectigo::fork::generation();
     if cache.0 != generation {
@@ -50,8 +82,8 @@ fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
         cache.0 = generation;
     }
     let clients = &mut cache.1;
-    if let Some((_, client)) = clients.iter().find(|(s, _)| s.as_slice() == settings) {
-        return Ok(client.clone());
+    if let Some(shared) = clients.iter().find(|c| c.key == key) {
+        return Ok(shared.client.clone());
     }
     let mut b = Client::builder();
     let mut retry = RetryPolicy::standard();
@@ -62,7 +94,7 @@ fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
     if clients.len() >= SHARED_CLIENTS {
         clients.remove(0);
     }
-    clients.push((settings.to_vec(), client.clone()));
+    clients.push(SharedClient { key, client: client.clone() });
     Ok(client)
 }
 

@@ -15,6 +15,20 @@ pub struct sectigo_options {
     pub(crate) settings: Vec<(String, String)>,
 }
 
+// Passwords and keys' passwords are among the values: wiped when the settings go.
+impl Drop for sectigo_options {
+    fn drop(&mut self) {
+        wipe(&mut self.settings);
+    }
+}
+
+/// Overwrites every value with zeros.
+pub(crate) fn wipe(settings: &mut [(String, String)]) {
+    for (_, value) in settings {
+        zeroize::Zeroize::zeroize(value);
+    }
+}
+
 impl std::fmt::Debug for sectigo_options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.settings.iter().map(|(n, _)| n.as_str()).collect();
@@ -35,10 +49,22 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
 
 /// Sets one client setting. Names:
 /// - `login_name`, `login_password`: the account's credentials (the password is never shown);
+/// - `client_cert` + `client_key` (PEM files), or `client_pkcs12` + `client_pkcs12_password`: log
+///   in with a client certificate instead of a password (on the `private` hosts): set
+///   `login_name` to the certificate's account and no `login_password`, which is then neither
+///   required nor sent;
 /// - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
-/// - `host`: `current` (default) or `legacy`;
+/// - `host`: `current` (default), `legacy`, `private` or `private_legacy` (the last two for
+///   client-certificate login);
 /// - `timeout_ms`, `connect_timeout_ms`: whole milliseconds, at most an hour;
+/// - `roots`: `bundled` (default: Mozilla's roots, built in) or `system` (the system's store;
+///   honours `SSL_CERT_FILE` and `SSL_CERT_DIR`);
 /// - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
+/// - `proxy`: `http://[user:password@]host[:port]` or `https://...` (a CONNECT proxy; the
+///   password is never shown), or `none`; without it, `https_proxy`/`HTTPS_PROXY`/`all_proxy`
+///   are read as curl reads them (SOCKS is refused);
+/// - `no_proxy`: hosts reached directly, comma-separated (names with their subdomains, IP
+///   addresses, networks such as `10.0.0.0/8`, or `*`); without it, `no_proxy`/`NO_PROXY`;
 /// - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
 /// - `user_agent`: one line of printable text;
 /// - `resolve`: `HOST:PORT:ADDR[,ADDR...]`, addresses to connect to for `HOST:PORT` instead of
@@ -90,14 +116,23 @@ pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value
         "login_name" => Ok(b.login_name(value)),
         "login_password" => Ok(b.login_password(value)),
         "base_url" => Ok(b.base_url(value)),
-        "host" => match value {
-            "current" => Ok(b.host(sectigo::Host::Current)),
-            "legacy" => Ok(b.host(sectigo::Host::Legacy)),
-            _ => Err(Fail::config(format!("option host: {value:?} is not current or legacy"))),
+        "host" => match sectigo::Host::from_key(value) {
+            Some(host) => Ok(b.host(host)),
+            None => Err(Fail::config(format!(
+                "option host: {value:?} is not one of {}",
+                sectigo::Host::ALL.iter().map(|h| h.key()).collect::<Vec<_>>().join(", ")
+            ))),
         },
         "timeout_ms" => Ok(b.timeout(millis(value)?)),
         "connect_timeout_ms" => Ok(b.connect_timeout(millis(value)?)),
         "ca_file" => Ok(b.add_root_certificates_file(value)),
+        "roots" => Ok(b.roots(value.parse().map_err(|e: sectigo::ConfigError| Fail::config(format!("option {e}")))?)),
+        "proxy" => Ok(b.proxy(value)),
+        "no_proxy" => Ok(b.no_proxy(value)),
+        "client_cert" => Ok(b.client_cert(value)),
+        "client_key" => Ok(b.client_key(value)),
+        "client_pkcs12" => Ok(b.client_pkcs12(value)),
+        "client_pkcs12_password" => Ok(b.client_pkcs12_password(value)),
         "allow_http" => match value {
             "1" | "true" => Ok(b.allow_http(true)),
             "0" | "false" => Ok(b.allow_http(false)),
@@ -120,9 +155,9 @@ pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value
         _ => match name.strip_prefix("path:") {
             Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
             None => Err(Fail::config(format!(
-                "unknown option {name:?} (login_name, login_password, base_url, host, timeout_ms, \
-                 connect_timeout_ms, ca_file, allow_http, user_agent, resolve, max_retries, retry_base_ms, retry_max_ms, \
-                 path:<endpoint>)"
+                "unknown option {name:?} (login_name, login_password, client_cert, client_key, client_pkcs12, \
+                 client_pkcs12_password, base_url, host, timeout_ms, connect_timeout_ms, roots, ca_file, proxy, no_proxy, \
+                 allow_http, user_agent, resolve, max_retries, retry_base_ms, retry_max_ms, path:<endpoint>)"
             ))),
         },
     }

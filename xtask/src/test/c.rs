@@ -75,7 +75,7 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
     )?;
     binaries.push((pc_bin, false));
 
-    let sandbox = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &[], work)?;
+    let sandbox = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &["--tinyproxy", "--private-port", "0"], work)?;
     for (bin, _) in &binaries {
         let out = capture(&format!("running {}", bin.display()), Command::new(bin).envs(sandbox.env.iter().cloned()))?;
         println!("{}: {}", bin.file_name().unwrap_or_default().to_string_lossy(), last_line(&out));

@@ -27,7 +27,7 @@ const REQUESTS: usize = 1000;
 const CANARY: &str = "page-canary-0c1d";
 
 pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
-    let sandbox = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &[], work)?;
+    let sandbox = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &["--tinyproxy", "--private-port", "0"], work)?;
     let out = capture(
         "phpunit",
         Command::new("phpunit")
