@@ -30,10 +30,27 @@ class Client(Endpoints):
         login_name: the account's user name (sent as ``loginName``).
         login_password: the account's password; never shown by ``repr`` or in errors.
         base_url: ``https://host[:port]``; the current Sectigo host by default.
-        host: ``"current"`` (default) or ``"legacy"``.
+        host: ``"current"`` (default) or ``"legacy"``; ``"private"`` or ``"private_legacy"`` for
+            client-certificate login.
         timeout: seconds allowed for a whole call (default 60).
         connect_timeout: seconds allowed to connect (default 10).
-        ca_file: PEM file(s) of certificate authorities to trust besides the built-in ones.
+        roots: the certificate authorities to start from: ``"bundled"`` (default; Mozilla's,
+            built in) or ``"system"`` (the system's store, honouring ``SSL_CERT_FILE`` and
+            ``SSL_CERT_DIR``; where a TLS-inspecting proxy's CA usually goes).
+        ca_file: PEM file(s) of certificate authorities to trust besides ``roots``.
+        proxy: ``"http://[user:password@]host[:port]"`` or ``"https://..."`` (a CONNECT proxy;
+            the password is never shown), or ``"none"``. Without it, ``https_proxy``,
+            ``HTTPS_PROXY`` and ``all_proxy`` are read as curl reads them. SOCKS raises
+            :class:`ConfigError`.
+        no_proxy: hosts reached directly, comma-separated (names with their subdomains, IP
+            addresses, networks such as ``"10.0.0.0/8"``, or ``"*"``); without it,
+            ``no_proxy``/``NO_PROXY``.
+        client_cert, client_key: PEM files of a client certificate and its key, to log in
+            with instead of a password (on the ``private`` hosts): give ``login_name`` (the
+            certificate's account) and no ``login_password``, which is then neither required
+            nor sent.
+        client_pkcs12, client_pkcs12_password: the same from a PKCS #12 file (``.p12``/``.pfx``)
+            and its password (never shown).
         allow_http: allow a plain ``http://`` base URL (local testing only).
         user_agent: the ``User-Agent`` header.
         paths: endpoint id to path, e.g. ``{"tier2_partner_signup": "/products/..."}`` (the
@@ -47,8 +64,11 @@ class Client(Endpoints):
             ``--resolve``: entries ``"HOST:PORT:ADDR[,ADDR...]"`` (an ``ADDR`` may carry a port
             of its own). The certificate is still checked against ``HOST``.
 
-    Settings are checked here: a control character in ``user_agent``, a time above an hour or
-    a malformed ``resolve`` entry raises :class:`ConfigError` naming the setting.
+    Settings are checked here: a control character in ``user_agent``, a time above an hour, a
+    malformed ``resolve`` entry, an unknown ``roots`` or a SOCKS ``proxy``, a client key that is
+    not its certificate's or a wrong ``client_pkcs12_password`` raises :class:`ConfigError`
+    naming the setting. Passwords (the account's, the proxy's, the PKCS #12 file's) are wiped
+    from memory when the client goes.
 
     A client may be used after ``os.fork()`` (gunicorn ``--preload``, Celery prefork,
     ``multiprocessing``): a child process never uses a connection its parent opened, and opens
@@ -72,6 +92,13 @@ class Client(Endpoints):
         retry_base_delay: Optional[float] = None,
         retry_max_delay: Optional[float] = None,
         resolve: Optional[Sequence[str]] = None,
+        roots: Optional[str] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        client_cert: Optional[str] = None,
+        client_key: Optional[str] = None,
+        client_pkcs12: Optional[str] = None,
+        client_pkcs12_password: Optional[str] = None,
     ) -> None:
         files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
         self._login_name = login_name
@@ -91,6 +118,13 @@ class Client(Endpoints):
                 retry_base_delay=retry_base_delay,
                 retry_max_delay=retry_max_delay,
                 resolve=None if resolve is None else [resolve] if isinstance(resolve, str) else list(resolve),
+                roots=roots,
+                proxy=proxy,
+                no_proxy=no_proxy,
+                client_cert=None if client_cert is None else str(client_cert),
+                client_key=None if client_key is None else str(client_key),
+                client_pkcs12=None if client_pkcs12 is None else str(client_pkcs12),
+                client_pkcs12_password=client_pkcs12_password,
             )
         except _native.NativeError as e:
             raise_native(e.args)

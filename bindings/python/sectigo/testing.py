@@ -33,7 +33,7 @@ from ._client import Client
 from ._errors import raise_native
 from ._native import NativeError, NativeSandbox
 
-__all__ = ["Account", "Counters", "Sandbox", "sandbox"]
+__all__ = ["Account", "ClientCertificate", "Counters", "Sandbox", "sandbox"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,21 @@ class Account:
     login_password: str = field(repr=False)
     brand: str
     credit_cents: int
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A client certificate minted by the sandbox for an account, as files (removed with the
+    sandbox)."""
+
+    login_name: str
+    cert_file: str
+    """The certificate and its CA's (PEM), for ``Client(client_cert=...)``."""
+    key_file: str
+    """Its private key (PEM), for ``Client(client_key=...)``."""
+    pkcs12_file: str
+    """Both in a PKCS #12 file, for ``Client(client_pkcs12=...)``."""
+    pkcs12_password: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -69,10 +84,22 @@ class Sandbox:
     """Where the Tier 2 partner signup is served (``paths={"tier2_partner_signup": ...}``)."""
     accounts: List[Account]
     """The reseller accounts; the first one has credit, the second none."""
+    private_url: Optional[str]
+    """With ``private=True``: HTTPS that requires a client certificate, like Sectigo's private
+    hosts (see :meth:`client_certificate`)."""
+    proxy_url: Optional[str]
+    """With ``tinyproxy=True``: an egress proxy on loopback, ``http://user:password@127.0.0.1:PORT``."""
+    proxy_log: Optional[str]
+    """The proxy's log file: one ``CONNECT host:port`` line per tunnel."""
 
-    def __init__(self, native: NativeSandbox, ca_file: str) -> None:
+    def __init__(self, native: NativeSandbox, ca_file: str, folder: str) -> None:
         self._native = native
+        self._folder = folder
         info: Dict[str, Any] = json.loads(native.info())
+        self.private_url = info.get("private_url")
+        proxy = info.get("proxy")
+        self.proxy_url = proxy["url"] if proxy else None
+        self.proxy_log = proxy["log"] if proxy else None
         self.base_url = info["https_url"]
         self.http_url = info["http_url"]
         self.ca_file = ca_file
@@ -98,6 +125,30 @@ class Sandbox:
         }
         settings.update(options)
         return Client(**settings)
+
+    def client_certificate(self, login_name: Optional[str] = None, pkcs12_password: str = "sandbox-p12") -> ClientCertificate:
+        """Mints a client certificate for an account (the first one by default) and writes it
+        out, as PEM files and as a PKCS #12 file locked with ``pkcs12_password``.
+
+        On :attr:`private_url`, a call with the certificate and the account's ``login_name``
+        logs in without a password; one naming another account is answered -16.
+        """
+        login = login_name if login_name is not None else self.accounts[0].login_name
+        try:
+            cert, key, p12 = self._native.mint_client_certificate(login, pkcs12_password)
+        except NativeError as e:
+            raise_native(e.args)
+        folder = Path(tempfile.mkdtemp(prefix="client-", dir=self._folder))
+        files = {"crt": cert.encode(), "key": key.encode(), "p12": p12}
+        for ext, data in files.items():
+            (folder / f"{login}.{ext}").write_bytes(data)
+        return ClientCertificate(
+            login_name=login,
+            cert_file=str(folder / f"{login}.crt"),
+            key_file=str(folder / f"{login}.key"),
+            pkcs12_file=str(folder / f"{login}.p12"),
+            pkcs12_password=pkcs12_password,
+        )
 
     def inject_fault(
         self,
@@ -171,6 +222,8 @@ def sandbox(
     signup_path: Optional[str] = None,
     seed: Optional[str] = None,
     log: bool = False,
+    private: bool = False,
+    tinyproxy: bool = False,
 ) -> Iterator[Sandbox]:
     """Runs a sandbox in this process for the ``with`` block, and yields it.
 
@@ -179,7 +232,9 @@ def sandbox(
     ``signup_path`` and ``seed`` (TOML text, the shape ``python -m sectigo.sandbox --print-seed``
     prints) are the command's flags. ``log`` records every API call on the ``logging`` logger
     ``sectigo_sandbox`` (level INFO): method, path, parameters with passwords redacted, HTTP status
-    and ``errorCode``.
+    and ``errorCode``. ``private`` also serves :attr:`Sandbox.private_url`, which requires a
+    client certificate; ``tinyproxy`` starts Debian's ``tinyproxy`` (which must be installed) as
+    an egress proxy with a password (:attr:`Sandbox.proxy_url`).
     """
     try:
         native = NativeSandbox(
@@ -190,6 +245,8 @@ def sandbox(
             signup_path=signup_path,
             seed=seed,
             log=log,
+            private=private,
+            tinyproxy=tinyproxy,
         )
     except NativeError as e:
         raise_native(e.args)
@@ -197,7 +254,7 @@ def sandbox(
     try:
         ca_file = Path(folder) / "ca.pem"
         ca_file.write_text(native.ca_pem())
-        yield Sandbox(native, str(ca_file))
+        yield Sandbox(native, str(ca_file), folder)
     finally:
         native.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -99,7 +99,9 @@ impl NativeClient {
     #[new]
     #[pyo3(signature = (*, login_name=None, login_password=None, base_url=None, host=None, timeout=None,
                         connect_timeout=None, ca_file=None, allow_http=false, user_agent=None, paths=None,
-                        max_retries=None, retry_base_delay=None, retry_max_delay=None, resolve=None))]
+                        max_retries=None, retry_base_delay=None, retry_max_delay=None, resolve=None, roots=None,
+                        proxy=None, no_proxy=None, client_cert=None, client_key=None, client_pkcs12=None,
+                        client_pkcs12_password=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         login_name: Option<String>,
@@ -116,6 +118,13 @@ impl NativeClient {
         retry_base_delay: Option<f64>,
         retry_max_delay: Option<f64>,
         resolve: Option<Vec<String>>,
+        roots: Option<String>,
+        proxy: Option<String>,
+        no_proxy: Option<String>,
+        client_cert: Option<String>,
+        client_key: Option<String>,
+        client_pkcs12: Option<String>,
+        client_pkcs12_password: Option<String>,
     ) -> PyResult<Self> {
         let seconds = |what: &str, v: f64| {
             Duration::try_from_secs_f64(v)
@@ -145,10 +154,32 @@ impl NativeClient {
         if let Some(password) = login_password {
             b = b.login_password(password);
         }
-        match host.as_deref() {
-            None | Some("current") => {}
-            Some("legacy") => b = b.host(sectigo::Host::Legacy),
-            Some(other) => return Err(config_error(format!("host must be 'current' or 'legacy', not {other:?}"))),
+        if let Some(key) = host.as_deref() {
+            let known = || sectigo::Host::ALL.iter().map(|h| format!("'{}'", h.key())).collect::<Vec<_>>().join(", ");
+            let found = sectigo::Host::from_key(key)
+                .ok_or_else(|| config_error(format!("host must be one of {}, not {key:?}", known())))?;
+            b = b.host(found);
+        }
+        if let Some(roots) = roots {
+            b = b.roots(roots.parse().map_err(config_error)?);
+        }
+        if let Some(proxy) = proxy {
+            b = b.proxy(proxy);
+        }
+        if let Some(list) = no_proxy {
+            b = b.no_proxy(list);
+        }
+        if let Some(path) = client_cert {
+            b = b.client_cert(path);
+        }
+        if let Some(path) = client_key {
+            b = b.client_key(path);
+        }
+        if let Some(path) = client_pkcs12 {
+            b = b.client_pkcs12(path);
+        }
+        if let Some(password) = client_pkcs12_password {
+            b = b.client_pkcs12_password(password);
         }
         if let Some(url) = base_url {
             b = b.base_url(url);
@@ -238,7 +269,8 @@ impl NativeSandbox {
 #[pymethods]
 impl NativeSandbox {
     #[new]
-    #[pyo3(signature = (*, rate_limit=None, legacy=false, quirks=false, accept_plain_http=false, signup_path=None, seed=None, log=false))]
+    #[pyo3(signature = (*, rate_limit=None, legacy=false, quirks=false, accept_plain_http=false, signup_path=None, seed=None, log=false,
+                        private=false, tinyproxy=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -249,8 +281,16 @@ impl NativeSandbox {
         signup_path: Option<String>,
         seed: Option<String>,
         log: bool,
+        private: bool,
+        tinyproxy: bool,
     ) -> PyResult<Self> {
-        let mut config = sectigo_sandbox::Config { http_port: Some(0), log, ..Default::default() };
+        let mut config = sectigo_sandbox::Config {
+            http_port: Some(0),
+            log,
+            private_port: private.then_some(0),
+            tinyproxy,
+            ..Default::default()
+        };
         config.api.quirks = quirks;
         config.api.accept_plain_http = accept_plain_http;
         if legacy {
@@ -276,6 +316,17 @@ impl NativeSandbox {
 
     fn ca_pem(&self) -> PyResult<String> {
         self.with(|s| s.ca_pem().to_owned())
+    }
+
+    /// A new client certificate for an account: (certificate PEM, key PEM, PKCS #12 bytes).
+    fn mint_client_certificate(
+        &self,
+        py: Python<'_>,
+        login_name: &str,
+        pkcs12_password: &str,
+    ) -> PyResult<(String, String, pyo3::Py<pyo3::types::PyBytes>)> {
+        let minted = self.with(|s| s.mint_client_certificate(login_name, pkcs12_password))?.map_err(config_error)?;
+        Ok((minted.cert_pem, minted.key_pem, pyo3::types::PyBytes::new(py, &minted.pkcs12).unbind()))
     }
 
     /// Connections accepted and requests per endpoint, as JSON.
