@@ -132,13 +132,42 @@ fn cli() -> Command {
         .arg(Arg::new("login-name").long("login-name").global(true).env("SECTIGO_LOGIN_NAME").value_name("NAME")
             .help("Account user name (or SECTIGO_LOGIN_NAME; prompted for when missing on a terminal)"))
         .arg(Arg::new("login-password").long("login-password").global(true).env("SECTIGO_LOGIN_PASSWORD").hide_env_values(true).value_name("PASSWORD")
-            .help("Account password; prefer SECTIGO_LOGIN_PASSWORD or the prompt, which does not echo (never printed)"))
+            .help("Account password; prefer SECTIGO_LOGIN_PASSWORD or the prompt, which does not echo (never printed). \
+                   Not needed, and not sent, with --client-cert or --client-pkcs12"))
+        .arg(Arg::new("client-cert").long("client-cert").global(true).env("SECTIGO_CLIENT_CERT").value_name("PEM")
+            .value_parser(value_parser!(PathBuf))
+            .help("Log in with this client certificate (PEM) and --client-key instead of a password, on a private \
+                   host (--host private): --login-name names the certificate's account"))
+        .arg(Arg::new("client-key").long("client-key").global(true).env("SECTIGO_CLIENT_KEY").value_name("PEM")
+            .value_parser(value_parser!(PathBuf))
+            .help("The private key of --client-cert (PEM)"))
+        .arg(Arg::new("client-pkcs12").long("client-pkcs12").global(true).env("SECTIGO_CLIENT_PKCS12").value_name("FILE")
+            .value_parser(value_parser!(PathBuf))
+            .help("Log in with the client certificate and key of this PKCS #12 file (.p12/.pfx) instead of a password"))
+        .arg(Arg::new("client-pkcs12-password").long("client-pkcs12-password").global(true).env("SECTIGO_CLIENT_PKCS12_PASSWORD")
+            .hide_env_values(true).value_name("PASSWORD")
+            .help("The password of --client-pkcs12; prefer SECTIGO_CLIENT_PKCS12_PASSWORD (never printed)"))
         .arg(Arg::new("base-url").long("base-url").global(true).value_name("URL")
             .help("Server to call (default: https://secure.trust-provider.com)"))
+        .arg(Arg::new("host").long("host").global(true).env("SECTIGO_HOST").value_name("HOST")
+            .value_parser(sectigo::Host::ALL.iter().map(|h| h.key()).collect::<Vec<_>>())
+            .help("Call one of the documented hosts: current (default), legacy, or private and private_legacy for \
+                   client-certificate login"))
         .arg(Arg::new("legacy").long("legacy").global(true).action(ArgAction::SetTrue)
-            .help("Call the legacy host (https://secure.sectigo.com)"))
-        .arg(Arg::new("ca-file").long("ca-file").global(true).value_name("PEM").value_parser(value_parser!(PathBuf))
+            .help("Call the legacy host (https://secure.sectigo.com); the same as --host legacy"))
+        .arg(Arg::new("roots").long("roots").global(true).env("SECTIGO_ROOTS").value_name("ROOTS")
+            .value_parser(["bundled", "system"])
+            .help("Certificate authorities to start from: bundled (default, Mozilla's, built in) or system (the \
+                   system's store; honours SSL_CERT_FILE and SSL_CERT_DIR)"))
+        .arg(Arg::new("ca-file").long("ca-file").global(true).env("SECTIGO_CA_FILE").value_name("PEM").value_parser(value_parser!(PathBuf))
             .help("Also trust the certificate authorities in this PEM file"))
+        .arg(Arg::new("proxy").long("proxy").global(true).env("SECTIGO_PROXY").hide_env_values(true).value_name("URL")
+            .help("Connect through this proxy: http://[user:password@]host[:port] or https://... (CONNECT; the \
+                   password is never printed), or none. Without it, https_proxy, HTTPS_PROXY and all_proxy are read \
+                   as curl reads them; SOCKS is refused"))
+        .arg(Arg::new("no-proxy").long("no-proxy").global(true).env("SECTIGO_NO_PROXY").value_name("LIST")
+            .help("Hosts reached without the proxy, comma-separated (names with their subdomains, IP addresses, \
+                   networks such as 10.0.0.0/8, or *); without it, no_proxy or NO_PROXY"))
         .arg(Arg::new("allow-http").long("allow-http").global(true).action(ArgAction::SetTrue)
             .help("Allow a plain http:// base URL (local testing only)"))
         .arg(Arg::new("timeout").long("timeout").global(true).value_name("SECONDS").value_parser(value_parser!(f64))
@@ -265,12 +294,17 @@ fn params(endpoint: &'static Endpoint, sub: &ArgMatches) -> Result<Vec<(String, 
     Ok(out)
 }
 
-/// Credentials from options or environment, else a prompt on a terminal.
-fn credentials(matches: &ArgMatches, needed: bool) -> Result<Option<(String, String)>, String> {
+/// Credentials from options or environment, else a prompt on a terminal: a login name, and a
+/// password unless a client certificate stands for it.
+fn credentials(matches: &ArgMatches, needed: bool) -> Result<Option<(String, Option<String>)>, String> {
     let name = matches.get_one::<String>("login-name").cloned();
     let password = matches.get_one::<String>("login-password").cloned();
+    let by_certificate = matches.contains_id("client-cert") || matches.contains_id("client-pkcs12");
+    if by_certificate {
+        return Ok(name.map(|n| (n, None)));
+    }
     if !needed {
-        return Ok(name.zip(password));
+        return Ok(name.zip(password).map(|(n, p)| (n, Some(p))));
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let name = match name {
@@ -288,18 +322,42 @@ fn credentials(matches: &ArgMatches, needed: bool) -> Result<Option<(String, Str
         None if interactive => rpassword::prompt_password("Sectigo password: ").map_err(|e| e.to_string())?,
         None => return Err("no password: set SECTIGO_LOGIN_PASSWORD (or run on a terminal to be prompted)".into()),
     };
-    Ok(Some((name, password)))
+    Ok(Some((name, Some(password))))
 }
 
 /// A client for the options given (against `sandbox` when there is one).
 fn client(
     matches: &ArgMatches,
     sandbox: Option<&sectigo_sandbox::Sandbox>,
-    creds: Option<(String, String)>,
+    creds: Option<(String, Option<String>)>,
 ) -> Result<Client, String> {
     let mut b = Client::builder();
     if matches.get_flag("legacy") {
         b = b.host(sectigo::Host::Legacy);
+    }
+    if let Some(host) = matches.get_one::<String>("host").and_then(|key| sectigo::Host::from_key(key)) {
+        b = b.host(host);
+    }
+    if let Some(roots) = matches.get_one::<String>("roots") {
+        b = b.roots(roots.parse().map_err(|e: sectigo::ConfigError| e.to_string())?);
+    }
+    if let Some(proxy) = matches.get_one::<String>("proxy") {
+        b = b.proxy(proxy.as_str());
+    }
+    if let Some(list) = matches.get_one::<String>("no-proxy") {
+        b = b.no_proxy(list);
+    }
+    if let Some(path) = matches.get_one::<PathBuf>("client-cert") {
+        b = b.client_cert(path);
+    }
+    if let Some(path) = matches.get_one::<PathBuf>("client-key") {
+        b = b.client_key(path);
+    }
+    if let Some(path) = matches.get_one::<PathBuf>("client-pkcs12") {
+        b = b.client_pkcs12(path);
+    }
+    if let Some(password) = matches.get_one::<String>("client-pkcs12-password") {
+        b = b.client_pkcs12_password(password.as_str());
     }
     if let Some(url) = matches.get_one::<String>("base-url") {
         b = b.base_url(url);
@@ -335,7 +393,10 @@ fn client(
         }
     }
     if let Some((name, password)) = creds {
-        b = b.credentials(name, password);
+        b = b.login_name(name);
+        if let Some(password) = password {
+            b = b.login_password(password);
+        }
     }
     b.build().map_err(|e| e.to_string())
 }
@@ -357,7 +418,9 @@ fn call(endpoint: &'static Endpoint, matches: &ArgMatches, sub: &ArgMatches, jso
     let needs_credentials = endpoint.params.iter().any(|p| p.credential.is_some());
     let creds = match (&sandbox, credentials(matches, needs_credentials && sandbox.is_none())) {
         (_, Err(e)) => return out.config(&e),
-        (Some(s), Ok(None)) => s.with_state(|st| st.accounts.first().map(|a| (a.login_name.clone(), a.login_password.clone()))),
+        (Some(s), Ok(None)) => {
+            s.with_state(|st| st.accounts.first().map(|a| (a.login_name.clone(), Some(a.login_password.clone()))))
+        }
         (_, Ok(c)) => c,
     };
     let client = match client(matches, sandbox.as_ref(), creds) {

@@ -281,3 +281,89 @@ fn settings_are_checked_and_resolve_pins_addresses() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     std::fs::remove_file(ca).ok();
 }
+
+/// Places an order and authorizes it with `args` (settings) and `env`; the JSON of each.
+fn order_and_authorize(args: &[&str], env: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let mut order = args.to_vec();
+    order.extend_from_slice(&[
+        "--json", "place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N", "--email-address",
+        "cli@example.com", "--web-product", "web-dns-pro:1-year",
+    ]);
+    let o = sectigo(&order, env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let placed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let number = placed["fields"]["orderNumber"].as_str().unwrap().to_owned();
+    let mut authorize = args.to_vec();
+    authorize.extend_from_slice(&["--json", "auto-authorize", "--order-number", &number]);
+    let o = sectigo(&authorize, env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    vec![placed, serde_json::from_slice(&o.stdout).unwrap()]
+}
+
+#[test]
+fn proxies_trust_and_client_certificates() {
+    let sandbox = Sandbox::start(Config { tinyproxy: true, private_port: Some(0), ..Config::default() }).unwrap();
+    let proxy = sandbox.proxy().unwrap();
+    let proxy_url = proxy.url();
+    let dir = std::env::temp_dir().join(format!("sectigo-cli-egress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let (url, ca) = (sandbox.https_url(), ca.to_str().unwrap().to_owned());
+    let login = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "sandbox-password")];
+    let target = url.trim_start_matches("https://").to_owned();
+    let tunnels = || proxy.tunnels_to(&target);
+
+    // --proxy, and SECTIGO_PROXY; the proxy's password never shows.
+    let before = tunnels();
+    order_and_authorize(&["--base-url", &url, "--ca-file", &ca, "--proxy", &proxy_url, "--no-proxy", ""], &login);
+    assert!(tunnels() > before, "the proxy's log shows the tunnel");
+    let with_env = [login[0], login[1], ("SECTIGO_PROXY", proxy_url.as_str()), ("SECTIGO_NO_PROXY", "")];
+    let before = tunnels();
+    order_and_authorize(&["--base-url", &url, "--ca-file", &ca], &with_env);
+    assert!(tunnels() > before, "SECTIGO_PROXY is read");
+    // https_proxy, as curl reads it.
+    let before = tunnels();
+    let curl_env = [login[0], login[1], ("https_proxy", proxy_url.as_str())];
+    order_and_authorize(&["--base-url", &url, "--ca-file", &ca], &curl_env);
+    assert!(tunnels() > before, "https_proxy is read");
+    let wrong = proxy.url().replace(sectigo_sandbox::tinyproxy::PASSWORD, "not-the-password");
+    let o = sectigo(
+        &["--base-url", &url, "--ca-file", &ca, "--proxy", &wrong, "--max-retries", "0", "init-customer-session", "--order-number", "1000003"],
+        &login,
+    );
+    assert_eq!(o.status.code(), Some(4), "a refused CONNECT is a transport error: {}", text(&o));
+    assert!(!text(&o).contains("not-the-password"), "{}", text(&o));
+    let o = sectigo(&["--proxy", "socks5://u:hunter2@127.0.0.1:1080", "init-customer-session", "--order-number", "1"], &login);
+    assert_eq!(o.status.code(), Some(6), "{}", text(&o));
+    assert!(text(&o).contains("SOCKS") && !text(&o).contains("hunter2"), "{}", text(&o));
+    let help = sectigo(&["init-customer-session", "--help"], &[("SECTIGO_PROXY", "http://u:hunter2@127.0.0.1:1")]);
+    assert!(!text(&help).contains("hunter2") && text(&help).contains("--proxy"), "{}", text(&help));
+
+    // --roots system reads SSL_CERT_FILE; bundled roots do not know the sandbox's CA.
+    let trust = [login[0], login[1], ("SSL_CERT_FILE", ca.as_str())];
+    order_and_authorize(&["--base-url", &url, "--roots", "system"], &trust);
+    let o = sectigo(&["--base-url", &url, "--roots", "bundled", "--max-retries", "0", "init-customer-session", "--order-number", "1000003"], &trust);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+
+    // A client certificate and no password, on the listener that requires one.
+    let minted = sandbox.mint_client_certificate("sandbox_reseller", "p12-pw").unwrap();
+    let (cert, key, p12) = (dir.join("c.crt"), dir.join("c.key"), dir.join("c.p12"));
+    std::fs::write(&cert, &minted.cert_pem).unwrap();
+    std::fs::write(&key, &minted.key_pem).unwrap();
+    std::fs::write(&p12, &minted.pkcs12).unwrap();
+    let private = sandbox.private_url().unwrap();
+    let name_only = [("SECTIGO_LOGIN_NAME", "sandbox_reseller")];
+    let pem_args = ["--base-url", &private, "--ca-file", &ca, "--client-cert", cert.to_str().unwrap(), "--client-key", key.to_str().unwrap()];
+    order_and_authorize(&pem_args, &name_only);
+    let p12_env = [name_only[0], ("SECTIGO_CLIENT_PKCS12", p12.to_str().unwrap()), ("SECTIGO_CLIENT_PKCS12_PASSWORD", "p12-pw")];
+    order_and_authorize(&["--base-url", &private, "--ca-file", &ca], &p12_env);
+    let o = sectigo(&[&pem_args[..], &["init-customer-session", "--order-number", "1000003"]].concat(), &[("SECTIGO_LOGIN_NAME", "sandbox_broke")]);
+    assert_eq!(o.status.code(), Some(1), "another account: an API error: {}", text(&o));
+    assert!(text(&o).contains("-16"), "{}", text(&o));
+    let o = sectigo(&["--base-url", &private, "--ca-file", &ca, "--max-retries", "0", "init-customer-session", "--order-number", "1000003"], &login);
+    assert_eq!(o.status.code(), Some(4), "no certificate: a transport error: {}", text(&o));
+    let help = sectigo(&["init-customer-session", "--help"], &[]);
+    assert!(text(&help).contains("Not needed, and not sent, with --client-cert"), "{}", text(&help));
+    std::fs::remove_dir_all(dir).ok();
+}
