@@ -128,4 +128,22 @@ final class EgressTest extends TestCase
             $this->assertStringContainsString('client_pkcs12', $e->getMessage());
         }
     }
+
+    public function testTheReadmeCertificateExampleRuns(): void
+    {
+        $readme = file_get_contents(__DIR__ . '/../../../README.md');
+        $section = substr($readme, strpos($readme, '### Logging in with a client certificate'));
+        $start = strpos($section, "```php\n") + strlen("```php\n");
+        $code = substr($section, $start, strpos($section, '```', $start) - $start);
+        $this->assertStringContainsString("'client_pkcs12' => '/etc/panel/sectigo.p12'", $code);
+        // The account holder's file where the example keeps it, and its password in the environment.
+        $code = str_replace('/etc/panel/sectigo.p12', getenv('SECTIGO_SANDBOX_CLIENT_P12'), $code);
+        putenv('SECTIGO_P12_PASSWORD=' . getenv('SECTIGO_SANDBOX_CLIENT_P12_PASSWORD'));
+        try {
+            eval($code);
+        } finally {
+            putenv('SECTIGO_P12_PASSWORD');
+        }
+        $this->assertInstanceOf(Client::class, $client);
+    }
 }

@@ -38,7 +38,7 @@ impl std::fmt::Debug for Request {
                         ["pass", "pasw", "pwd", "secret"].iter().any(|hint| n.contains(hint))
                     }
                 };
-                (n.as_str(), if secret { crate::validate::REDACTED } else { v.as_str() })
+                (n.as_str(), if secret { crate::secret::REDACTED } else { v.as_str() })
             })
             .collect();
         f.debug_struct("Request").field("endpoint", &self.endpoint.title).field("params", &shown).finish()

@@ -153,7 +153,7 @@ impl fmt::Display for ProxyUrl {
             write!(f, "{user}")?;
         }
         if self.password.is_some() {
-            write!(f, ":{}", crate::validate::REDACTED)?;
+            write!(f, ":{}", crate::secret::REDACTED)?;
         }
         if self.user.is_some() || self.password.is_some() {
             f.write_str("@")?;

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// What every secret shows as, wherever it would be printed.
+pub(crate) const REDACTED: &str = "<redacted>";
+
 /// A string that never appears in `Debug` or `Display` output, and whose bytes are overwritten
 /// with zeros when it is dropped (a client's passwords go when the last clone of the client
 /// does).
@@ -28,7 +31,7 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(crate::validate::REDACTED)
+        f.write_str(REDACTED)
     }
 }
 
@@ -36,7 +39,7 @@ impl fmt::Debug for Secret {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(crate::validate::REDACTED)
+        serializer.serialize_str(REDACTED)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::meta::{Credential, Endpoint, Format, Items, Param, ParamType, Rule};
-use crate::secret::Credentials;
+use crate::secret::{Credentials, REDACTED};
 
 /// A request that passed every check: canonical names, spec order, ready to encode.
 #[derive(Clone)]
@@ -53,7 +53,6 @@ impl Form {
     }
 }
 
-pub(crate) const REDACTED: &str = "<redacted>";
 
 impl fmt::Debug for Form {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -342,7 +341,7 @@ pub const MAX_PARAMS: usize = 1000;
 /// the value to send (allowed values in their documented spelling).
 fn check_value(param: &Param, wire_name: &str, value: String, out: &mut Vec<Violation>) -> String {
     let violation = |kind| Violation { param: wire_name.to_owned(), kind };
-    let shown = || if param.secret { crate::validate::REDACTED.to_owned() } else { quote(&value) };
+    let shown = || if param.secret { REDACTED.to_owned() } else { quote(&value) };
     if !param.allowed.is_empty() {
         if param.allowed.iter().any(|a| a.value == value) {
             return value;

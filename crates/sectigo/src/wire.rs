@@ -76,7 +76,7 @@ impl serde::Serialize for Response {
 impl<'de> serde::Deserialize<'de> for Response {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let data = ResponseData::deserialize(deserializer)?;
-        let endpoint = crate::dynamic::endpoint(&data.endpoint)
+        let endpoint = crate::generated::spec_data::endpoint(&data.endpoint)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown endpoint {:?}", data.endpoint)))?;
         Ok(Response { endpoint, code: data.code, fields: data.fields, raw: data.raw, quirks: data.quirks, retries: data.retries })
     }
@@ -195,7 +195,7 @@ impl fmt::Debug for Response {
             .iter()
             .map(|(n, v)| {
                 let secret = self.endpoint.field(n).is_some_and(|f| f.secret);
-                (n.as_str(), if secret { crate::validate::REDACTED } else { v.as_str() })
+                (n.as_str(), if secret { crate::secret::REDACTED } else { v.as_str() })
             })
             .collect();
         f.debug_struct("Response")

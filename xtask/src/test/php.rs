@@ -40,7 +40,7 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
     println!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
 
     let web = Web::new(root, prefix, work, &sandbox)?;
-    fpm(&web)?;
+    fpm(&web, &std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?)?;
     apache(&web)?;
     cli_server(&web)?;
     composer(root, prefix, work, &sandbox)?;
@@ -168,21 +168,36 @@ fn wait_for(what: &str, ready: impl Fn() -> bool) -> Result<(), String> {
 }
 
 /// Debian's php-fpm, its master as root (`-R`) and workers as www-data, stock php.ini plus the
-/// README's lines.
-fn fpm(web: &Web) -> Result<(), String> {
+/// README's lines. The pool keeps php-fpm's default `clear_env = yes`: the workers get the
+/// sandbox's settings and, from the README's pool lines, the proxy, through `env[...]` lines
+/// only, and every call must go through the proxy.
+fn fpm(web: &Web, readme: &str) -> Result<(), String> {
     let socket = web.work.join("fpm.sock");
     let log = web.work.join("fpm.log");
     let config = web.work.join("fpm.conf");
+    let proxy_url = web.sandbox.info["proxy"]["url"].as_str().ok_or("the sandbox runs no proxy (--tinyproxy)")?;
+    let pool_lines = readme_pool_lines(readme)?.replace(README_PROXY, proxy_url);
+    let mut env_lines = String::new();
+    for (name, value) in &web.env {
+        env_lines.push_str(&format!("env[{name}] = {value}\n"));
+    }
     std::fs::write(
         &config,
         format!(
             "[global]\nerror_log = {}\ndaemonize = no\n\n[www]\nlisten = {}\nuser = www-data\ngroup = www-data\n\
-             pm = static\npm.max_children = {WORKERS}\nclear_env = no\ncatch_workers_output = yes\n",
+             pm = static\npm.max_children = {WORKERS}\nclear_env = yes\ncatch_workers_output = yes\n{env_lines}{pool_lines}",
             log.display(),
             socket.display()
         ),
     )
     .map_err(|e| e.to_string())?;
+    let proxy_log = web.sandbox.info["proxy"]["log"].as_str().unwrap_or_default().to_owned();
+    let target = web.sandbox.info["https_url"].as_str().unwrap_or_default().trim_start_matches("https://").to_owned();
+    let tunnels = || {
+        let needle = format!("CONNECT {target} HTTP/1.1");
+        std::fs::read_to_string(&proxy_log).unwrap_or_default().matches(&needle).count()
+    };
+    let tunnels_before = tunnels();
     let server = Server(
         Command::new(if Path::new(FPM).exists() { FPM } else { "php-fpm8.2" })
             .args(["-R", "-y"])
@@ -214,7 +229,27 @@ fn fpm(web: &Web) -> Result<(), String> {
     traffic(web, "php-fpm", &get, REQUESTS)?;
     web.pages("php-fpm", &get)?;
     drop(server);
+    let through = tunnels() - tunnels_before;
+    if through == 0 {
+        return Err("php-fpm: the README's pool lines (env[HTTPS_PROXY]) did not send the calls through the proxy".into());
+    }
+    println!("php-fpm: clear_env = yes and the README's pool lines: {through} tunnels through tinyproxy");
     Ok(())
+}
+
+/// The proxy URL the README's pool lines show, replaced by the test proxy's.
+const README_PROXY: &str = "http://panel:proxy-password@proxy.example.net:3128";
+
+/// The README's php-fpm pool lines (the ```ini block of its Proxies section).
+fn readme_pool_lines(readme: &str) -> Result<String, String> {
+    let section = &readme[readme.find("### Proxies").ok_or("README.md has no Proxies section")?..];
+    let start = section.find("```ini\n").ok_or("README.md: the Proxies section has no ```ini block")? + "```ini\n".len();
+    let end = section[start..].find("```").ok_or("README.md: unclosed ```ini block")?;
+    let lines = &section[start..start + end];
+    if !lines.contains(README_PROXY) {
+        return Err(format!("README.md: the pool lines no longer show {README_PROXY}"));
+    }
+    Ok(lines.to_owned())
 }
 
 /// `php -S` on a free port with Debian's CLI settings and, when `ours`, the README's lines.
