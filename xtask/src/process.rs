@@ -56,8 +56,27 @@ impl SandboxProcess {
     /// Starts `program args... --port 0 --http-port 0 --exit-with-stdin --log --ca-out
     /// work/sandbox-ca-PID-N.pem`, its standard error going to `work/sandbox-PID-N.log`, and reads its
     /// ready line.
+    ///
+    /// A suite runs several times against one sandbox (static, shared, through pkg-config, under
+    /// valgrind), and each authorization debits the first account: the seed is the default one
+    /// with ten million in that account's credit.
     pub fn start(program: impl AsRef<OsStr>, args: &[&str], work: &Path) -> Result<SandboxProcess, String> {
-        Self::start_with(program, args, work, true)
+        let program = program.as_ref();
+        let text = capture("sectigo-sandbox --print-seed", Command::new(program).arg("--print-seed"))?;
+        let mut seed: toml::Table = toml::from_str(&text).map_err(|e| format!("the sandbox's seed: {e}"))?;
+        let first = seed
+            .get_mut("account")
+            .and_then(|a| a.as_array_mut())
+            .and_then(|a| a.first_mut())
+            .and_then(|a| a.as_table_mut())
+            .ok_or("the sandbox's seed has no account")?;
+        first.insert("credit_cents".into(), toml::Value::Integer(1_000_000_000));
+        let path = work.join(format!("sandbox-seed-{}.toml", std::process::id()));
+        std::fs::write(&path, toml::to_string(&seed).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        let path = path.display().to_string();
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--seed", &path]);
+        Self::start_with(program, &all, work, true)
     }
 
     /// [`SandboxProcess::start`], with `--log` only when `with_log` (a benchmark wants none).

@@ -361,8 +361,26 @@ fn proxies_trust_and_client_certificates() {
     let o = sectigo(&[&pem_args[..], &["init-customer-session", "--order-number", "1000003"]].concat(), &[("SECTIGO_LOGIN_NAME", "sandbox_broke")]);
     assert_eq!(o.status.code(), Some(1), "another account: an API error: {}", text(&o));
     assert!(text(&o).contains("-16"), "{}", text(&o));
-    let o = sectigo(&["--base-url", &private, "--ca-file", &ca, "--max-retries", "0", "init-customer-session", "--order-number", "1000003"], &login);
+    let o = sectigo(
+        &["--base-url", &private, "--ca-file", &ca, "--max-retries", "0", "--json", "init-customer-session", "--order-number", "1000003"],
+        &login,
+    );
     assert_eq!(o.status.code(), Some(4), "no certificate: a transport error: {}", text(&o));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((e["retry_safe"].as_bool(), e["may_have_taken_effect"].as_bool()), (Some(true), Some(false)), "not sent: {e}");
+    // The same for an order: a refused handshake is "not sent", and the standard policy sends it again.
+    let o = sectigo(
+        &[
+            "--base-url", &private, "--ca-file", &ca, "--max-retries", "0", "--json", "place-order", "--ap", "sandboxbrand",
+            "--reseller", "Y", "--name", "N", "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year",
+        ],
+        &login,
+    );
+    assert_eq!(o.status.code(), Some(4), "an order on a refused handshake is not sent: {}", text(&o));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((e["retry_safe"].as_bool(), e["may_have_taken_effect"].as_bool()), (Some(true), Some(false)), "{e}");
+    let o = sectigo(&["--roots", "everything", "init-customer-session", "--order-number", "1"], &login);
+    assert!(o.status.code() != Some(0) && text(&o).contains("--roots") && text(&o).contains("system"), "{}", text(&o));
     let help = sectigo(&["init-customer-session", "--help"], &[]);
     assert!(text(&help).contains("Not needed, and not sent, with --client-cert"), "{}", text(&help));
     std::fs::remove_dir_all(dir).ok();

@@ -367,6 +367,26 @@ impl ClientBuilder {
             (None, Some(_), false) => return Err(ConfigError::new("login_name: a login password was set without a login name")),
         };
         let base_url = self.base_url.trim_end_matches('/').to_owned();
+        // On Sectigo's own hosts, the login must be the one the host takes.
+        if let Some(host) = Host::ALL.iter().find(|h| h.url().eq_ignore_ascii_case(&base_url)) {
+            match (host.client_certificate(), identity.is_some(), credentials.is_some()) {
+                (false, true, _) => {
+                    return Err(ConfigError::new(format!(
+                        "client_cert: {} takes no client certificate; Sectigo takes them on the private hosts \
+                         (host private or private_legacy)",
+                        host.url()
+                    )));
+                }
+                (true, false, true) => {
+                    return Err(ConfigError::new(format!(
+                        "login_password: {} takes a client certificate instead (client_cert and client_key, or \
+                         client_pkcs12)",
+                        host.url()
+                    )));
+                }
+                _ => {}
+            }
+        }
         let lower = base_url.to_ascii_lowercase();
         let rest = if let Some(rest) = lower.strip_prefix("https://") {
             rest

@@ -128,3 +128,19 @@ fn certificate_settings_are_checked_when_the_client_is_built() {
     let mixed = fails(base().client_cert(&a.cert).client_key(&b.key));
     assert!(mixed.contains("is not the certificate's"), "{mixed}");
 }
+
+#[test]
+fn sectigos_hosts_take_the_login_they_document() {
+    let sandbox = start();
+    let files = mint(&sandbox, "sandbox_reseller", "pw", "hosts");
+    let with_cert = || Client::builder().login_name("sandbox_reseller").client_cert(&files.cert).client_key(&files.key);
+    for host in [Host::Current, Host::Legacy] {
+        let e = with_cert().host(host).build().unwrap_err().to_string();
+        assert!(e.starts_with("client_cert: ") && e.contains("private"), "{e}");
+    }
+    for host in [Host::Private, Host::PrivateLegacy] {
+        with_cert().host(host).build().unwrap();
+        let e = Client::builder().credentials("login", "pw").host(host).build().unwrap_err().to_string();
+        assert!(e.starts_with("login_password: "), "{e}");
+    }
+}

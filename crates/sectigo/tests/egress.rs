@@ -221,3 +221,133 @@ fn system_roots_read_ssl_cert_file_and_bundled_roots_do_not() {
     let _ = std::fs::remove_file(bundle);
     let _ = std::fs::remove_file(empty);
 }
+
+/// An `https://` proxy: TLS on loopback (a certificate from a CA of its own) in front of
+/// tinyproxy. Returns its port and its CA (PEM).
+fn tls_front(upstream: u16) -> (u16, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::sync::Arc;
+
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "egress test proxy CA");
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap().signed_by(&key, &ca).unwrap();
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![leaf.der().clone()], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())))
+            .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(upstream) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else { continue };
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            std::thread::spawn(move || relay(client, upstream, conn));
+        }
+    });
+    (port, ca.pem())
+}
+
+/// Moves bytes between a TLS client and a plain upstream until either side closes.
+fn relay(mut client: std::net::TcpStream, mut upstream: std::net::TcpStream, mut conn: rustls::ServerConnection) {
+    use std::io::{ErrorKind, Read, Write};
+    let idle = |e: &std::io::Error| e.kind() == ErrorKind::WouldBlock;
+    client.set_nonblocking(true).unwrap();
+    upstream.set_nonblocking(true).unwrap();
+    let mut buf = vec![0u8; 16 * 1024];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        let mut moved = false;
+        match conn.read_tls(&mut client) {
+            Ok(0) => return,
+            Ok(_) => {
+                moved = true;
+                if conn.process_new_packets().is_err() {
+                    let _ = conn.write_tls(&mut client);
+                    return;
+                }
+            }
+            Err(e) if idle(&e) => {}
+            Err(_) => return,
+        }
+        loop {
+            match conn.reader().read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    moved = true;
+                    let mut rest = &buf[..n];
+                    while !rest.is_empty() {
+                        match upstream.write(rest) {
+                            Ok(k) => rest = &rest[k..],
+                            Err(e) if idle(&e) => std::thread::sleep(std::time::Duration::from_millis(1)),
+                            Err(_) => return,
+                        }
+                    }
+                }
+                Err(e) if idle(&e) => break,
+                Err(_) => return,
+            }
+        }
+        match upstream.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => {
+                moved = true;
+                conn.writer().write_all(&buf[..n]).unwrap();
+            }
+            Err(e) if idle(&e) => {}
+            Err(_) => return,
+        }
+        while conn.wants_write() {
+            match conn.write_tls(&mut client) {
+                Ok(_) => moved = true,
+                Err(e) if idle(&e) => std::thread::sleep(std::time::Duration::from_millis(1)),
+                Err(_) => return,
+            }
+        }
+        if !moved {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+}
+
+#[test]
+fn an_https_proxy_is_reached_over_tls_and_the_target_over_tls_inside_it() {
+    let sandbox = sandbox_with_proxy();
+    let proxy = sandbox.proxy().unwrap();
+    let (front, front_ca) = tls_front(proxy.port());
+    let url = format!("https://{}:{}@127.0.0.1:{front}", tinyproxy::USER, tinyproxy::PASSWORD);
+    let client = Client::builder()
+        .credentials("sandbox_reseller", "sandbox-password")
+        .base_url(sandbox.https_url())
+        .add_root_certificates_pem(sandbox.ca_pem())
+        .add_root_certificates_pem(front_ca)
+        .proxy(url)
+        .no_proxy("")
+        .build()
+        .unwrap();
+    let before = proxy.tunnels_to(&host_port(&sandbox));
+    let placed = order().send(&client).unwrap();
+    AutoAuthorize::new().order_number(placed.order_number.parse::<i64>().unwrap()).send(&client).unwrap();
+    assert!(proxy.tunnels_to(&host_port(&sandbox)) > before, "the tunnel went through the proxy behind TLS");
+
+    // The proxy's certificate is checked: without its CA, nothing is sent.
+    let untrusted = Client::builder()
+        .credentials("sandbox_reseller", "sandbox-password")
+        .base_url(sandbox.https_url())
+        .add_root_certificates_pem(sandbox.ca_pem())
+        .proxy(format!("https://127.0.0.1:{front}"))
+        .retry_policy(sectigo::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = order().send(&untrusted).unwrap_err();
+    assert!(e.retry_safe() && !e.may_have_taken_effect(), "{e:?}");
+}
