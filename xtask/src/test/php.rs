@@ -179,7 +179,8 @@ fn fpm(web: &Web, readme: &str) -> Result<(), String> {
     let pool_lines = readme_pool_lines(readme)?.replace(README_PROXY, proxy_url);
     let mut env_lines = String::new();
     for (name, value) in &web.env {
-        env_lines.push_str(&format!("env[{name}] = {value}\n"));
+        // Quoted: an INI value may not hold some characters bare (the signup path's '!').
+        env_lines.push_str(&format!("env[{name}] = \"{value}\"\n"));
     }
     std::fs::write(
         &config,
