@@ -1,11 +1,14 @@
-//! `cargo xtask dist`: the release artefacts in `dist/`, each installable without Rust.
+//! `cargo xtask dist [--target TRIPLE]`: the release artefacts in `dist/`, each installable
+//! without Rust, for every target of [`TARGETS`] (or the one named).
 //!
-//! - `sectigo-<version>-x86_64-linux-gnu.tar.gz` for C programs and PHP panels: the shared
+//! - `sectigo-<version>-<arch>-linux-gnu.tar.gz` for C programs and PHP panels: the shared
 //!   (with a SONAME) and static library, header, relocatable pkg-config file, the `sectigo` and
 //!   `sectigo-sandbox` commands, the PHP package, manual page, shell completions, licences and
 //!   checksums. Linked against glibc 2.17 with zig, so it runs on old servers too.
-//! - An abi3 wheel for CPython 3.9+ tagged manylinux2014 (maturin with zig; auditwheel confirms
-//!   the tag), and an sdist.
+//! - An abi3 wheel per target for CPython 3.9+ tagged manylinux2014 (maturin with zig;
+//!   auditwheel confirms the tag), and an sdist.
+//! - Every binary is checked for its file format and architecture (the ELF header), its exports
+//!   (`sectigo_*` only) and its newest glibc symbol version.
 //! - The Rust crate as `cargo package` makes it.
 //! - `SHA256SUMS` of them all.
 
@@ -15,8 +18,50 @@ use std::process::Command;
 use crate::process::{capture, cargo, fresh_dir, last_line};
 use crate::setup;
 
-/// The one platform we build for.
-pub const TARGET: &str = "x86_64-unknown-linux-gnu";
+/// A platform the artefacts are built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// Rust's name for it.
+    pub triple: &'static str,
+    /// The archive's name for it (`sectigo-<version>-<name>.tar.gz`).
+    pub name: &'static str,
+    /// The ELF `e_machine` of its binaries (62: x86-64, 183: AArch64).
+    pub machine: u16,
+    /// The architecture part of its wheel tag (`manylinux2014_<arch>`).
+    pub wheel_arch: &'static str,
+    /// The `strip` that reads its object files.
+    pub strip: &'static str,
+    /// The C compiler that builds programs for it (Debian's cross compiler when foreign).
+    pub cc: &'static str,
+    /// What runs its programs on this machine: nothing (native) or qemu-user with the
+    /// target's C library (Debian's cross packages).
+    pub runner: &'static [&'static str],
+}
+
+/// Every platform `cargo xtask dist` builds, the machine's own first.
+pub const TARGETS: &[Target] = &[
+    Target {
+        triple: "x86_64-unknown-linux-gnu",
+        name: "x86_64-linux-gnu",
+        machine: 62,
+        wheel_arch: "x86_64",
+        strip: "strip",
+        cc: "cc",
+        runner: &[],
+    },
+    Target {
+        triple: "aarch64-unknown-linux-gnu",
+        name: "aarch64-linux-gnu",
+        machine: 183,
+        wheel_arch: "aarch64",
+        strip: "aarch64-linux-gnu-strip",
+        cc: "aarch64-linux-gnu-gcc",
+        runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+    },
+];
+
+/// The machine's own platform: the one the test suites run natively.
+pub const NATIVE: Target = TARGETS[0];
 /// The oldest glibc the artefacts run on (manylinux2014).
 pub const GLIBC: (u32, u32) = (2, 17);
 /// Every artefact has the workspace's version.
@@ -26,56 +71,97 @@ pub use xtask::{VERSION, abi_version};
 #[derive(Debug)]
 pub struct Dist {
     pub dir: PathBuf,
+    /// The archive and the wheel of the machine's own platform (when it was built).
     pub archive: PathBuf,
     pub wheel: PathBuf,
+    /// Every target's archive and wheel, in [`TARGETS`] order.
+    pub built: Vec<Built>,
     pub sdist: PathBuf,
     pub krate: PathBuf,
 }
 
-pub fn archive_name() -> String {
-    format!("sectigo-{VERSION}-x86_64-linux-gnu.tar.gz")
+/// One target's artefacts.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub target: Target,
+    pub archive: PathBuf,
+    pub wheel: PathBuf,
+}
+
+pub fn archive_name(target: &Target) -> String {
+    format!("sectigo-{VERSION}-{}.tar.gz", target.name)
 }
 
 pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
-    if !args.is_empty() {
-        return Err(format!("dist takes no arguments (got {args:?})"));
-    }
-    let dist = run(root)?;
+    let targets: Vec<Target> = match args {
+        [] => TARGETS.to_vec(),
+        ["--target", triple] => vec![*TARGETS.iter().find(|t| t.triple == *triple).ok_or_else(|| {
+            format!(
+                "--target {triple}: not one of {}",
+                TARGETS.iter().map(|t| t.triple).collect::<Vec<_>>().join(", ")
+            )
+        })?],
+        _ => return Err(format!("dist takes [--target TRIPLE] (got {args:?})")),
+    };
+    let dist = run(root, &targets)?;
     println!("dist: everything is in {}", dist.dir.display());
     Ok(())
 }
 
-/// Builds every artefact into `dist/`.
-pub fn run(root: &Path) -> Result<Dist, String> {
+/// Builds every artefact of `targets` into `dist/`.
+pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     setup::system(setup::DIST_NEEDS)?;
+    setup::rust_targets(&targets.iter().map(|t| t.triple).collect::<Vec<_>>())?;
     let tools = setup::tools(root)?;
     let dir = root.join("dist");
     fresh_dir(&dir)?;
 
-    println!("==> native builds for {TARGET} against glibc {}.{} (cargo zigbuild)", GLIBC.0, GLIBC.1);
-    capture(
-        "cargo zigbuild",
-        Command::new(cargo())
-            .current_dir(root)
-            .env("PATH", setup::path_with(&tools))
-            .args(["zigbuild", "--release", "--locked", "--target", &format!("{TARGET}.{}.{}", GLIBC.0, GLIBC.1)])
-            .args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]),
-    )?;
-    let archive = archive(root, &dir)?;
-    let wheel = wheel(root, &tools, &dir)?;
+    let mut built = Vec::new();
+    for target in targets {
+        println!("==> builds for {} against glibc {}.{} (cargo zigbuild)", target.triple, GLIBC.0, GLIBC.1);
+        capture(
+            "cargo zigbuild",
+            Command::new(cargo())
+                .current_dir(root)
+                .env("PATH", setup::path_with(&tools))
+                .args(["zigbuild", "--release", "--locked", "--target", &format!("{}.{}.{}", target.triple, GLIBC.0, GLIBC.1)])
+                .args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]),
+        )?;
+        let archive = archive(root, &dir, target)?;
+        let wheel = wheel(root, &tools, &dir, target)?;
+        built.push(Built { target: *target, archive, wheel });
+    }
     let sdist = sdist(root, &tools, &dir)?;
     let krate = crate_package(root, &dir)?;
-    let names: Vec<String> = [&archive, &wheel, &sdist, &krate]
-        .iter()
-        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
-        .collect();
+    let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| [&b.archive, &b.wheel]).collect();
+    files.extend([&sdist, &krate]);
+    let names: Vec<String> =
+        files.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
     let sums = capture("sha256sum", Command::new("sha256sum").current_dir(&dir).args(&names))?;
     write(&dir.join("SHA256SUMS"), sums.as_bytes())?;
     println!("dist/:");
     for name in names {
         println!("  {name}: {} bytes", size(&dir.join(&name))?);
     }
-    Ok(Dist { dir, archive, wheel, sdist, krate })
+    let native = built.iter().find(|b| b.target == NATIVE).or(built.first()).ok_or("no target was built")?;
+    let (archive, wheel) = (native.archive.clone(), native.wheel.clone());
+    Ok(Dist { dir, archive, wheel, built, sdist, krate })
+}
+
+/// The ELF `e_machine` of a binary, checked against the target's: a wrong or foreign file is an
+/// error naming it.
+fn check_machine(binary: &Path, target: &Target) -> Result<(), String> {
+    let mut header = [0u8; 20];
+    std::io::Read::read_exact(&mut std::fs::File::open(binary).map_err(|e| format!("{}: {e}", binary.display()))?, &mut header)
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    if &header[..4] != b"\x7fELF" || header[4] != 2 || header[5] != 1 {
+        return Err(format!("{} is not a 64-bit little-endian ELF file", binary.display()));
+    }
+    let machine = u16::from_le_bytes([header[18], header[19]]);
+    if machine != target.machine {
+        return Err(format!("{} is for ELF machine {machine}, not {} ({})", binary.display(), target.machine, target.triple));
+    }
+    Ok(())
 }
 
 fn size(path: &Path) -> Result<u64, String> {
@@ -180,10 +266,10 @@ Libs.private: -lpthread -ldl -lm
 Cflags: -I${includedir}
 ";
 
-/// Stages and packs the C and PHP archive.
-fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
-    let built = root.join("target").join(TARGET).join("release");
-    let stage = root.join("target/dist-stage");
+/// Stages and packs the C and PHP archive of a target.
+fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
+    let built = root.join("target").join(target.triple).join("release");
+    let stage = root.join("target/dist-stage").join(target.triple);
     fresh_dir(&stage)?;
     let abi = abi_version(VERSION);
 
@@ -192,6 +278,7 @@ fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
     let real = format!("libsectigo.so.{VERSION}");
     copy(&built.join("libsectigo_ffi.so"), &lib.join(&real))?;
     let so = lib.join(&real);
+    check_machine(&so, target)?;
     let name = soname(&so)?;
     if name != format!("libsectigo.so.{abi}") {
         return Err(format!("{} has SONAME {name}, not libsectigo.so.{abi}", so.display()));
@@ -204,17 +291,32 @@ fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
     }
     let glibc = check_glibc(&so)?;
     copy(&built.join("libsectigo_ffi.a"), &lib.join("libsectigo.a"))?;
-    capture("strip --strip-debug libsectigo.a", Command::new("strip").arg("--strip-debug").arg(lib.join("libsectigo.a")))?;
+    capture(
+        &format!("{} --strip-debug libsectigo.a", target.strip),
+        Command::new(target.strip).arg("--strip-debug").arg(lib.join("libsectigo.a")),
+    )?;
     write(&lib.join("pkgconfig/sectigo.pc"), PC.replace("@VERSION@", VERSION).as_bytes())?;
     copy(&root.join("bindings/c/include/sectigo.h"), &stage.join("include/sectigo.h"))?;
 
     // The commands, their manual page and completions (from the command itself).
     for bin in ["sectigo", "sectigo-sandbox"] {
         copy(&built.join(bin), &stage.join("bin").join(bin))?;
+        check_machine(&stage.join("bin").join(bin), target)?;
         check_glibc(&stage.join("bin").join(bin))?;
     }
+    // Made by the command itself, run through the target's runner (qemu-user) when foreign.
     let sectigo = stage.join("bin/sectigo");
-    let output = |args: &[&str]| capture(&format!("sectigo {}", args.join(" ")), Command::new(&sectigo).args(args));
+    let output = |args: &[&str]| {
+        let mut command = match target.runner.split_first() {
+            None => Command::new(&sectigo),
+            Some((runner, runner_args)) => {
+                let mut c = Command::new(runner);
+                c.args(runner_args).arg(&sectigo);
+                c
+            }
+        };
+        capture(&format!("sectigo {}", args.join(" ")), command.args(args))
+    };
     write(&stage.join("share/man/man1/sectigo.1"), output(&["manpage"])?.as_bytes())?;
     for (shell, path) in [
         ("bash", "share/bash-completion/completions/sectigo"),
@@ -250,7 +352,7 @@ fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
     let sums = capture("sha256sum", Command::new("sha256sum").current_dir(&stage).args(&files))?;
     write(&doc.join("SHA256SUMS"), sums.as_bytes())?;
 
-    let archive = dist.join(archive_name());
+    let archive = dist.join(archive_name(target));
     capture(
         "tar",
         Command::new("tar")
@@ -263,8 +365,10 @@ fn archive(root: &Path, dist: &Path) -> Result<PathBuf, String> {
             .arg("."),
     )?;
     println!(
-        "archive: libsectigo.so {} bytes (stripped), SONAME {name}, exports only sectigo_*, needs glibc {}.{}",
+        "archive {}: libsectigo.so {} bytes (stripped), ELF machine {}, SONAME {name}, exports only sectigo_*, needs glibc {}.{}",
+        target.name,
         size(&so)?,
+        target.machine,
         glibc.0,
         glibc.1
     );
@@ -308,12 +412,14 @@ fn maturin(root: &Path, tools: &Path, args: &[&str], dist: &Path) -> Result<Stri
     )
 }
 
-/// The abi3 manylinux2014 wheel, its tag confirmed by auditwheel.
-fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
-    println!("==> wheel (maturin, zig, manylinux2014)");
-    let build = ["build", "--release", "--locked", "--zig", "--target", TARGET, "--compatibility", "manylinux2014"];
+/// A target's abi3 manylinux2014 wheel, its tag confirmed by auditwheel and its module checked
+/// like the archive's binaries.
+fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
+    println!("==> wheel for {} (maturin, zig, manylinux2014)", target.triple);
+    let build = ["build", "--release", "--locked", "--zig", "--target", target.triple, "--compatibility", "manylinux2014"];
     maturin(root, tools, &build, dist)?;
-    let wheel = only_file(dist, ".whl")?;
+    let wheel = only_file(dist, &format!("manylinux2014_{arch}.manylinux_2_17_{arch}.whl", arch = target.wheel_arch))?;
+    check_wheel_module(&wheel, target)?;
     let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(&wheel))?;
     let tag = shown
         .split('"')
@@ -322,7 +428,7 @@ fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
         .to_owned();
     let glibc = tag
         .strip_prefix("manylinux_")
-        .and_then(|t| t.strip_suffix("_x86_64"))
+        .and_then(|t| t.strip_suffix(&format!("_{}", target.wheel_arch)))
         .and_then(|v| v.split_once('_'))
         .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)))
         .ok_or_else(|| format!("unexpected tag {tag}"))?;
@@ -331,6 +437,24 @@ fn wheel(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
     }
     println!("wheel: {} ({} bytes); auditwheel: consistent with {tag}", wheel.display(), size(&wheel)?);
     Ok(wheel)
+}
+
+/// The wheel's native module: the target's architecture, only `PyInit_*` exported, glibc 2.17.
+fn check_wheel_module(wheel: &Path, target: &Target) -> Result<(), String> {
+    let unpacked = wheel.with_extension("unpacked");
+    fresh_dir(&unpacked)?;
+    capture(
+        "unpacking the wheel",
+        Command::new(setup::python()).args(["-m", "zipfile", "-e"]).arg(wheel).arg(&unpacked),
+    )?;
+    let module = only_file(&unpacked.join("sectigo"), ".so")?;
+    check_machine(&module, target)?;
+    let strays: Vec<String> = exported_symbols(&module)?.into_iter().filter(|s| !s.starts_with("PyInit_")).collect();
+    if !strays.is_empty() {
+        return Err(format!("{}: the module exports more than PyInit_*: {strays:?}", wheel.display()));
+    }
+    check_glibc(&module)?;
+    std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())
 }
 
 fn sdist(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {

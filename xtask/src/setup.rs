@@ -31,6 +31,7 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "composer", package: "composer", why: "the PHP package under Composer" },
     Need { program: "curl", package: "curl", why: "requests to php -S and the sandbox's admin endpoints" },
     Need { program: "tinyproxy", package: "tinyproxy", why: "calls through a real proxy (every language)" },
+    Need { program: "aarch64-linux-gnu-gcc", package: "gcc-aarch64-linux-gnu", why: "the C suite built for aarch64" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.
@@ -39,7 +40,29 @@ pub const DIST_NEEDS: &[Need] = &[
     Need { program: "gzip", package: "gzip", why: "the release archive" },
     Need { program: "objdump", package: "binutils", why: "checking the library's exports and glibc versions" },
     Need { program: "strip", package: "binutils", why: "stripping the static library" },
+    Need { program: "aarch64-linux-gnu-strip", package: "binutils-aarch64-linux-gnu", why: "stripping the aarch64 static library" },
+    Need { program: "qemu-aarch64", package: "qemu-user", why: "running aarch64 programs (the manual page, the tests)" },
+    Need {
+        program: "/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1",
+        package: "libc6-arm64-cross",
+        why: "the aarch64 C library qemu-aarch64 runs programs with",
+    },
 ];
+
+/// Adds the standard library of each Rust target the machine lacks (`rustup target add`), or
+/// stops naming the line that adds them.
+pub fn rust_targets(triples: &[&str]) -> Result<(), String> {
+    let installed = capture("rustup target list", Command::new("rustup").args(["target", "list", "--installed"]))
+        .map_err(|e| format!("{e}
+(the Rust targets come from rustup: rustup target add {})", triples.join(" ")))?;
+    let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l.trim() == *t)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("==> adding Rust targets: rustup target add {}", missing.join(" "));
+    capture("rustup target add", Command::new("rustup").arg("target").arg("add").args(&missing))?;
+    Ok(())
+}
 
 /// On PATH, or in /usr/sbin (where Debian puts php-fpm, and which a non-root PATH may lack).
 pub fn on_path(program: &str) -> bool {

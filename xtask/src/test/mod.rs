@@ -8,6 +8,7 @@
 
 mod c;
 mod php;
+mod platforms;
 mod python;
 mod release;
 
@@ -63,7 +64,7 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     if !findings.is_empty() {
         return Err(format!("fuzzing found failures; replay each with its target: {findings:?}"));
     }
-    let dist = crate::dist::run(root)?;
+    let dist = crate::dist::run(root, crate::dist::TARGETS)?;
 
     let work = root.join("target/release-tests");
     fresh_dir(&work)?;
@@ -72,6 +73,8 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     release::test(root, &dist, &prefix, &work)?;
     println!("==> C: the suite against the archive's library, plain and under valgrind");
     c::test(root, &prefix, &work)?;
+    println!("==> the other targets' archives, emulated (qemu-user): the C suite and the demo");
+    platforms::test(root, &dist, &prefix, &work)?;
     println!("==> PHP: phpunit over the archive's library");
     php::test(root, &prefix, &work)?;
     println!("==> Python: the wheel in a fresh venv without Rust (stubtest, mypy --strict, pytest), then the sdist");

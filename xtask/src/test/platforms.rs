@@ -1,0 +1,69 @@
+//! The other targets' archives, run on this machine under emulation (qemu-user with Debian's
+//! cross C library): the C suite built with the target's cross compiler against the archive's
+//! static and shared library, and the archive's `sectigo demo`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::dist::{Dist, NATIVE, Target};
+use crate::process::{SandboxProcess, capture, fresh_dir, last_line};
+
+/// `native_prefix` holds the machine's own archive, unpacked: its sandbox serves the emulated
+/// programs (the API is the same, whatever runs the client).
+pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Result<(), String> {
+    let foreign: Vec<_> = dist.built.iter().filter(|b| b.target != NATIVE).collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let sandbox = SandboxProcess::start(native_prefix.join("bin/sectigo-sandbox"), &["--tinyproxy", "--private-port", "0"], work)?;
+    for built in foreign {
+        let target = &built.target;
+        let prefix = work.join(format!("prefix-{}", target.name));
+        fresh_dir(&prefix)?;
+        capture("unpacking the archive", Command::new("tar").arg("-xzf").arg(&built.archive).arg("-C").arg(&prefix))?;
+        let lib = prefix.join("lib");
+        let tests = root.join("bindings/c/tests");
+        for name in ["test_api", "test_vectors"] {
+            for linked in ["static", "shared"] {
+                let bin = work.join(format!("{name}-{}-{linked}", target.name));
+                let mut cc = Command::new(target.cc);
+                cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
+                    .arg(prefix.join("include"))
+                    .arg("-I")
+                    .arg(&tests)
+                    .arg(tests.join(format!("{name}.c")));
+                if linked == "static" {
+                    cc.arg(lib.join("libsectigo.a")).args(["-lpthread", "-ldl", "-lm"]);
+                } else {
+                    cc.arg("-L").arg(&lib).arg("-lsectigo").arg(format!("-Wl,-rpath,{}", lib.display()));
+                }
+                capture(&format!("compiling {name} for {} ({linked})", target.triple), cc.arg("-o").arg(&bin))?;
+                let out = capture(
+                    &format!("running {} under {}", bin.display(), target.runner.join(" ")),
+                    emulated(target, &bin).envs(sandbox.env.iter().cloned()),
+                )?;
+                println!("{} {name} ({linked}, emulated): {}", target.name, last_line(&out));
+            }
+        }
+        let demo = capture("sectigo demo", emulated(target, &prefix.join("bin/sectigo")).arg("demo"))?;
+        if !demo.contains("authorized") && !demo.contains("!AutoAuthorize") {
+            return Err(format!("{}: sectigo demo printed:\n{demo}", target.name));
+        }
+        println!("{} sectigo demo (emulated): {}", target.name, last_line(&demo));
+    }
+    let calls = sandbox.check_log(&[])?;
+    println!("sandbox log of the emulated suites: {calls} calls, passwords redacted, no canary");
+    Ok(())
+}
+
+/// A command that runs `program` (built for `target`) through the target's runner.
+fn emulated(target: &Target, program: &Path) -> Command {
+    match target.runner.split_first() {
+        None => Command::new(program),
+        Some((runner, args)) => {
+            let mut command = Command::new(runner);
+            command.args(args).arg(program);
+            command
+        }
+    }
+}
