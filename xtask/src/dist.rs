@@ -29,13 +29,42 @@ pub struct Target {
     pub machine: u16,
     /// The architecture part of its wheel tag (`manylinux2014_<arch>`).
     pub wheel_arch: &'static str,
+    /// Its C library: glibc (2.17 or newer) or musl.
+    pub libc: Libc,
+    /// Whether it gets a wheel. The musllinux wheel waits: zig links the module against
+    /// `libc.so`, which musl's loader takes as itself but auditwheel's musllinux policy, which
+    /// wants `libc.musl-<arch>.so.1`, refuses, and no wheel ships with a tag no check accepted.
+    pub wheel: bool,
     /// The `strip` that reads its object files.
     pub strip: &'static str,
-    /// The C compiler that builds programs for it (Debian's cross compiler when foreign).
+    /// The C compiler that builds programs against its shared library (Debian's cross compiler
+    /// when foreign, `musl-gcc` for musl).
     pub cc: &'static str,
+    /// The C compiler that builds programs against its static library: `cc`, or zig's, whose
+    /// musl comes with an unwinder (Debian's `musl-gcc` links glibc's `libgcc_eh`).
+    pub static_cc: StaticCc,
     /// What runs its programs on this machine: nothing (native) or qemu-user with the
     /// target's C library (Debian's cross packages).
     pub runner: &'static [&'static str],
+}
+
+/// A target's C library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Libc {
+    /// glibc, [`GLIBC`] or newer: `manylinux2014` wheels.
+    Gnu,
+    /// musl: `musllinux_1_2` wheels; the library needs nothing but musl's libc, the commands
+    /// are static.
+    Musl,
+}
+
+/// How programs are linked against a target's static library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaticCc {
+    /// The target's `cc`.
+    Cc,
+    /// `zig cc -target TARGET ... -lunwind`.
+    Zig(&'static str),
 }
 
 /// Every platform `cargo xtask dist` builds, the machine's own first.
@@ -45,8 +74,11 @@ pub const TARGETS: &[Target] = &[
         name: "x86_64-linux-gnu",
         machine: 62,
         wheel_arch: "x86_64",
+        libc: Libc::Gnu,
+        wheel: true,
         strip: "strip",
         cc: "cc",
+        static_cc: StaticCc::Cc,
         runner: &[],
     },
     Target {
@@ -54,11 +86,44 @@ pub const TARGETS: &[Target] = &[
         name: "aarch64-linux-gnu",
         machine: 183,
         wheel_arch: "aarch64",
+        libc: Libc::Gnu,
+        wheel: true,
         strip: "aarch64-linux-gnu-strip",
         cc: "aarch64-linux-gnu-gcc",
+        static_cc: StaticCc::Cc,
         runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
     },
+    Target {
+        triple: "x86_64-unknown-linux-musl",
+        name: "x86_64-linux-musl",
+        machine: 62,
+        wheel_arch: "x86_64",
+        libc: Libc::Musl,
+        wheel: false,
+        strip: "strip",
+        cc: "musl-gcc",
+        static_cc: StaticCc::Zig("x86_64-linux-musl"),
+        runner: &[],
+    },
 ];
+
+impl Target {
+    /// What `cargo zigbuild --target` takes: glibc targets with the glibc version.
+    fn zig_target(&self) -> String {
+        match self.libc {
+            Libc::Gnu => format!("{}.{}.{}", self.triple, GLIBC.0, GLIBC.1),
+            Libc::Musl => self.triple.to_owned(),
+        }
+    }
+
+    /// The wheel's platform tag, as maturin names the file.
+    pub fn wheel_tag(&self) -> String {
+        match self.libc {
+            Libc::Gnu => format!("manylinux2014_{a}.manylinux_{}_{}_{a}", GLIBC.0, GLIBC.1, a = self.wheel_arch),
+            Libc::Musl => format!("musllinux_1_2_{}", self.wheel_arch),
+        }
+    }
+}
 
 /// The machine's own platform: the one the test suites run natively.
 pub const NATIVE: Target = TARGETS[0];
@@ -85,7 +150,8 @@ pub struct Dist {
 pub struct Built {
     pub target: Target,
     pub archive: PathBuf,
-    pub wheel: PathBuf,
+    /// None for a target without a wheel (see [`Target::wheel`]).
+    pub wheel: Option<PathBuf>,
 }
 
 pub fn archive_name(target: &Target) -> String {
@@ -118,22 +184,25 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
 
     let mut built = Vec::new();
     for target in targets {
-        println!("==> builds for {} against glibc {}.{} (cargo zigbuild)", target.triple, GLIBC.0, GLIBC.1);
-        capture(
-            "cargo zigbuild",
-            Command::new(cargo())
-                .current_dir(root)
-                .env("PATH", setup::path_with(&tools))
-                .args(["zigbuild", "--release", "--locked", "--target", &format!("{}.{}.{}", target.triple, GLIBC.0, GLIBC.1)])
-                .args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]),
-        )?;
+        println!("==> builds for {} (cargo zigbuild --target {})", target.triple, target.zig_target());
+        let mut zigbuild = Command::new(cargo());
+        zigbuild
+            .current_dir(root)
+            .env("PATH", setup::path_with(&tools))
+            .args(["zigbuild", "--release", "--locked", "--target", &target.zig_target()])
+            .args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]);
+        if target.libc == Libc::Musl {
+            // A shared library on musl links the C library dynamically (the commands stay static).
+            zigbuild.env("RUSTFLAGS", "-C target-feature=-crt-static");
+        }
+        capture("cargo zigbuild", &mut zigbuild)?;
         let archive = archive(root, &dir, target)?;
-        let wheel = wheel(root, &tools, &dir, target)?;
+        let wheel = if target.wheel { Some(wheel(root, &tools, &dir, target)?) } else { None };
         built.push(Built { target: *target, archive, wheel });
     }
     let sdist = sdist(root, &tools, &dir)?;
     let krate = crate_package(root, &dir)?;
-    let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| [&b.archive, &b.wheel]).collect();
+    let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| std::iter::once(&b.archive).chain(&b.wheel)).collect();
     files.extend([&sdist, &krate]);
     let names: Vec<String> =
         files.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
@@ -144,7 +213,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
         println!("  {name}: {} bytes", size(&dir.join(&name))?);
     }
     let native = built.iter().find(|b| b.target == NATIVE).or(built.first()).ok_or("no target was built")?;
-    let (archive, wheel) = (native.archive.clone(), native.wheel.clone());
+    let (archive, wheel) = (native.archive.clone(), native.wheel.clone().ok_or("the native target has no wheel")?);
     Ok(Dist { dir, archive, wheel, built, sdist, krate })
 }
 
@@ -213,6 +282,24 @@ pub fn newest_glibc(binary: &Path) -> Result<(u32, u32), String> {
         }
     }
     Ok(newest)
+}
+
+/// Checks what a binary needs of the target's C library: no glibc newer than [`GLIBC`], or
+/// nothing but musl's libc (or nothing at all: static). Says what it found.
+fn check_libc(binary: &Path, target: &Target) -> Result<String, String> {
+    match target.libc {
+        Libc::Gnu => check_glibc(binary).map(|(a, b)| format!("glibc {a}.{b}")),
+        Libc::Musl => {
+            let dynamic = capture("objdump -p", Command::new("objdump").arg("-p").arg(binary))?;
+            let needed: Vec<&str> =
+                dynamic.lines().filter_map(|l| l.trim().strip_prefix("NEEDED")).map(str::trim).collect();
+            let others: Vec<&&str> = needed.iter().filter(|n| **n != "libc.so" && !n.starts_with("libc.musl-")).collect();
+            if !others.is_empty() {
+                return Err(format!("{} needs more than musl's libc: {others:?}", binary.display()));
+            }
+            Ok(if needed.is_empty() { "nothing (static)".to_owned() } else { "musl's libc only".to_owned() })
+        }
+    }
 }
 
 /// Checks that a binary needs no glibc newer than [`GLIBC`]; returns what it needs.
@@ -289,7 +376,7 @@ fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String>
     if !strays.is_empty() {
         return Err(format!("the shared library exports more than sectigo_*: {strays:?}"));
     }
-    let glibc = check_glibc(&so)?;
+    let libc = check_libc(&so, target)?;
     copy(&built.join("libsectigo_ffi.a"), &lib.join("libsectigo.a"))?;
     capture(
         &format!("{} --strip-debug libsectigo.a", target.strip),
@@ -302,7 +389,7 @@ fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String>
     for bin in ["sectigo", "sectigo-sandbox"] {
         copy(&built.join(bin), &stage.join("bin").join(bin))?;
         check_machine(&stage.join("bin").join(bin), target)?;
-        check_glibc(&stage.join("bin").join(bin))?;
+        check_libc(&stage.join("bin").join(bin), target)?;
     }
     // Made by the command itself, run through the target's runner (qemu-user) when foreign.
     let sectigo = stage.join("bin/sectigo");
@@ -365,12 +452,10 @@ fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String>
             .arg("."),
     )?;
     println!(
-        "archive {}: libsectigo.so {} bytes (stripped), ELF machine {}, SONAME {name}, exports only sectigo_*, needs glibc {}.{}",
+        "archive {}: libsectigo.so {} bytes (stripped), ELF machine {}, SONAME {name}, exports only sectigo_*, needs {libc}",
         target.name,
         size(&so)?,
         target.machine,
-        glibc.0,
-        glibc.1
     );
     Ok(archive)
 }
@@ -412,15 +497,27 @@ fn maturin(root: &Path, tools: &Path, args: &[&str], dist: &Path) -> Result<Stri
     )
 }
 
-/// A target's abi3 manylinux2014 wheel, its tag confirmed by auditwheel and its module checked
-/// like the archive's binaries.
+/// A target's abi3 wheel (manylinux2014 or musllinux_1_2), its tag confirmed by auditwheel and
+/// its module checked like the archive's binaries.
 fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
-    println!("==> wheel for {} (maturin, zig, manylinux2014)", target.triple);
-    let build = ["build", "--release", "--locked", "--zig", "--target", target.triple, "--compatibility", "manylinux2014"];
+    let compatibility = match target.libc {
+        Libc::Gnu => "manylinux2014",
+        Libc::Musl => "musllinux_1_2",
+    };
+    println!("==> wheel for {} (maturin, zig, {compatibility})", target.triple);
+    let build = ["build", "--release", "--locked", "--zig", "--target", target.triple, "--compatibility", compatibility];
     maturin(root, tools, &build, dist)?;
-    let wheel = only_file(dist, &format!("manylinux2014_{arch}.manylinux_2_17_{arch}.whl", arch = target.wheel_arch))?;
+    let wheel = only_file(dist, &format!("-{}.whl", target.wheel_tag()))?;
     check_wheel_module(&wheel, target)?;
     let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(&wheel))?;
+    if target.libc == Libc::Musl {
+        let tag = format!("musllinux_1_2_{}", target.wheel_arch);
+        if !shown.contains(&format!("\"{tag}\"")) {
+            return Err(format!("auditwheel does not find the wheel consistent with {tag}:\n{shown}"));
+        }
+        println!("wheel: {} ({} bytes); auditwheel: consistent with {tag}", wheel.display(), size(&wheel)?);
+        return Ok(wheel);
+    }
     let tag = shown
         .split('"')
         .find(|w| w.starts_with("manylinux"))
@@ -439,7 +536,8 @@ fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<Path
     Ok(wheel)
 }
 
-/// The wheel's native module: the target's architecture, only `PyInit_*` exported, glibc 2.17.
+/// The wheel's native module: the target's architecture, only `PyInit_*` exported, and the C
+/// library it needs.
 fn check_wheel_module(wheel: &Path, target: &Target) -> Result<(), String> {
     let unpacked = wheel.with_extension("unpacked");
     fresh_dir(&unpacked)?;
@@ -453,7 +551,7 @@ fn check_wheel_module(wheel: &Path, target: &Target) -> Result<(), String> {
     if !strays.is_empty() {
         return Err(format!("{}: the module exports more than PyInit_*: {strays:?}", wheel.display()));
     }
-    check_glibc(&module)?;
+    check_libc(&module, target)?;
     std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())
 }
 

@@ -32,6 +32,7 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "curl", package: "curl", why: "requests to php -S and the sandbox's admin endpoints" },
     Need { program: "tinyproxy", package: "tinyproxy", why: "calls through a real proxy (every language)" },
     Need { program: "aarch64-linux-gnu-gcc", package: "gcc-aarch64-linux-gnu", why: "the C suite built for aarch64" },
+    Need { program: "musl-gcc", package: "musl-tools", why: "the C suite built against the musl library" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.

@@ -1,11 +1,12 @@
-//! The other targets' archives, run on this machine under emulation (qemu-user with Debian's
-//! cross C library): the C suite built with the target's cross compiler against the archive's
-//! static and shared library, and the archive's `sectigo demo`.
+//! The other targets' archives, run on this machine: natively (musl, whose loader Debian's
+//! `musl` package brings) or under emulation (qemu-user with Debian's cross C library). The C
+//! suite built for the target against the archive's static and shared library, and the
+//! archive's `sectigo demo`.
 
 use std::path::Path;
 use std::process::Command;
 
-use crate::dist::{Dist, NATIVE, Target};
+use crate::dist::{Dist, NATIVE, StaticCc, Target};
 use crate::process::{SandboxProcess, capture, fresh_dir, last_line};
 
 /// `native_prefix` holds the machine's own archive, unpacked: its sandbox serves the emulated
@@ -26,7 +27,14 @@ pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Resu
         for name in ["test_api", "test_vectors"] {
             for linked in ["static", "shared"] {
                 let bin = work.join(format!("{name}-{}-{linked}", target.name));
-                let mut cc = Command::new(target.cc);
+                let mut cc = match (linked, target.static_cc) {
+                    ("static", StaticCc::Zig(zig_target)) => {
+                        let mut zig = Command::new(crate::setup::tools(root)?.join("python"));
+                        zig.args(["-m", "ziglang", "cc", "-target", zig_target]);
+                        zig
+                    }
+                    _ => Command::new(target.cc),
+                };
                 cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
                     .arg(prefix.join("include"))
                     .arg("-I")
@@ -34,26 +42,36 @@ pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Resu
                     .arg(tests.join(format!("{name}.c")));
                 if linked == "static" {
                     cc.arg(lib.join("libsectigo.a")).args(["-lpthread", "-ldl", "-lm"]);
+                    if matches!(target.static_cc, StaticCc::Zig(_)) {
+                        cc.arg("-lunwind");
+                    }
                 } else {
                     cc.arg("-L").arg(&lib).arg("-lsectigo").arg(format!("-Wl,-rpath,{}", lib.display()));
                 }
                 capture(&format!("compiling {name} for {} ({linked})", target.triple), cc.arg("-o").arg(&bin))?;
                 let out = capture(
-                    &format!("running {} under {}", bin.display(), target.runner.join(" ")),
+                    &format!("running {}", bin.display()),
                     emulated(target, &bin).envs(sandbox.env.iter().cloned()),
                 )?;
-                println!("{} {name} ({linked}, emulated): {}", target.name, last_line(&out));
+                println!("{} {name} ({linked}, {}): {}", target.name, how(target), last_line(&out));
             }
         }
         let demo = capture("sectigo demo", emulated(target, &prefix.join("bin/sectigo")).arg("demo"))?;
         if !demo.contains("authorized") && !demo.contains("!AutoAuthorize") {
             return Err(format!("{}: sectigo demo printed:\n{demo}", target.name));
         }
-        println!("{} sectigo demo (emulated): {}", target.name, last_line(&demo));
+        println!("{} sectigo demo ({}): {}", target.name, how(target), last_line(&demo));
     }
     let calls = sandbox.check_log(&[])?;
-    println!("sandbox log of the emulated suites: {calls} calls, passwords redacted, no canary");
+    println!("sandbox log of the other targets' suites: {calls} calls, passwords redacted, no canary");
     Ok(())
+}
+
+fn how(target: &Target) -> String {
+    match target.runner.first() {
+        None => "native".to_owned(),
+        Some(runner) => format!("emulated by {runner}"),
+    }
 }
 
 /// A command that runs `program` (built for `target`) through the target's runner.
