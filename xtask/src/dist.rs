@@ -31,9 +31,7 @@ pub struct Target {
     pub wheel_arch: &'static str,
     /// Its C library: glibc (2.17 or newer) or musl.
     pub libc: Libc,
-    /// Whether it gets a wheel. The musllinux wheel waits: zig links the module against
-    /// `libc.so`, which musl's loader takes as itself but auditwheel's musllinux policy, which
-    /// wants `libc.musl-<arch>.so.1`, refuses, and no wheel ships with a tag no check accepted.
+    /// Whether it gets a wheel.
     pub wheel: bool,
     /// The `strip` that reads its object files.
     pub strip: &'static str,
@@ -99,7 +97,7 @@ pub const TARGETS: &[Target] = &[
         machine: 62,
         wheel_arch: "x86_64",
         libc: Libc::Musl,
-        wheel: false,
+        wheel: true,
         strip: "strip",
         cc: "musl-gcc",
         static_cc: StaticCc::Zig("x86_64-linux-musl"),
@@ -508,6 +506,9 @@ fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<Path
     let build = ["build", "--release", "--locked", "--zig", "--target", target.triple, "--compatibility", compatibility];
     maturin(root, tools, &build, dist)?;
     let wheel = only_file(dist, &format!("-{}.whl", target.wheel_tag()))?;
+    if target.libc == Libc::Musl {
+        musl_libc_name(tools, &wheel, target)?;
+    }
     check_wheel_module(&wheel, target)?;
     let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(&wheel))?;
     if target.libc == Libc::Musl {
@@ -534,6 +535,30 @@ fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<Path
     }
     println!("wheel: {} ({} bytes); auditwheel: consistent with {tag}", wheel.display(), size(&wheel)?);
     Ok(wheel)
+}
+
+/// zig links a musl module against `libc.so`, a name musl's loader takes as itself but
+/// auditwheel's musllinux policy refuses: the module is made to name `libc.musl-<arch>.so.1`,
+/// as modules built on Alpine do (the same library), and the wheel is packed again (`wheel
+/// pack` writes its RECORD anew).
+fn musl_libc_name(tools: &Path, wheel: &Path, target: &Target) -> Result<(), String> {
+    let unpacked = wheel.with_extension("repack");
+    fresh_dir(&unpacked)?;
+    capture("wheel unpack", Command::new(tools.join("wheel")).arg("unpack").arg(wheel).arg("-d").arg(&unpacked))?;
+    let root = unpacked.join(format!("sectigo-{VERSION}"));
+    let module = only_file(&root.join("sectigo"), ".so")?;
+    let needed = capture("patchelf --print-needed", Command::new("patchelf").arg("--print-needed").arg(&module))?;
+    if needed.lines().any(|l| l.trim() == "libc.so") {
+        let musl = format!("libc.musl-{}.so.1", target.wheel_arch);
+        capture("patchelf --replace-needed", Command::new("patchelf").args(["--replace-needed", "libc.so", &musl]).arg(&module))?;
+    }
+    std::fs::remove_file(wheel).map_err(|e| e.to_string())?;
+    let dir = wheel.parent().ok_or("the wheel is in no folder")?;
+    capture("wheel pack", Command::new(tools.join("wheel")).arg("pack").arg(&root).arg("-d").arg(dir))?;
+    if !wheel.exists() {
+        return Err(format!("wheel pack made no {}", wheel.display()));
+    }
+    std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())
 }
 
 /// The wheel's native module: the target's architecture, only `PyInit_*` exported, and the C

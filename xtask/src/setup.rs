@@ -43,6 +43,7 @@ pub const DIST_NEEDS: &[Need] = &[
     Need { program: "strip", package: "binutils", why: "stripping the static library" },
     Need { program: "aarch64-linux-gnu-strip", package: "binutils-aarch64-linux-gnu", why: "stripping the aarch64 static library" },
     Need { program: "qemu-aarch64", package: "qemu-user", why: "running aarch64 programs (the manual page, the tests)" },
+    Need { program: "patchelf", package: "patchelf", why: "naming musl's libc as musllinux wheels do" },
     Need {
         program: "/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1",
         package: "libc6-arm64-cross",
