@@ -23,7 +23,7 @@ impl TinyProxy {
     /// Starts `tinyproxy` (on `PATH` or in `/usr/bin`) on a free loopback port, its files in a
     /// new folder of the temporary folder.
     pub fn start() -> Result<TinyProxy, String> {
-        let dir = std::env::temp_dir().join(format!("sectigo-tinyproxy-{}-{}", std::process::id(), fastrand_u32()));
+        let dir = std::env::temp_dir().join(format!("sectigo-tinyproxy-{}-{}", std::process::id(), random_suffix()));
         std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
         let mut last = String::new();
         // The port is found free, then given to tinyproxy: another program may take it between.
@@ -103,7 +103,7 @@ impl Drop for TinyProxy {
     }
 }
 
-fn fastrand_u32() -> u32 {
+fn random_suffix() -> u32 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(Instant::now().elapsed().as_nanos());
