@@ -114,6 +114,19 @@ impl Target {
         }
     }
 
+    /// A command that runs `program` (built for this target) here: directly, or through the
+    /// target's runner.
+    pub fn command(&self, program: &Path) -> Command {
+        match self.runner.split_first() {
+            None => Command::new(program),
+            Some((runner, args)) => {
+                let mut command = Command::new(runner);
+                command.args(args).arg(program);
+                command
+            }
+        }
+    }
+
     /// The wheel's platform tag, as maturin names the file.
     pub fn wheel_tag(&self) -> String {
         match self.libc {
@@ -391,17 +404,7 @@ fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String>
     }
     // Made by the command itself, run through the target's runner (qemu-user) when foreign.
     let sectigo = stage.join("bin/sectigo");
-    let output = |args: &[&str]| {
-        let mut command = match target.runner.split_first() {
-            None => Command::new(&sectigo),
-            Some((runner, runner_args)) => {
-                let mut c = Command::new(runner);
-                c.args(runner_args).arg(&sectigo);
-                c
-            }
-        };
-        capture(&format!("sectigo {}", args.join(" ")), command.args(args))
-    };
+    let output = |args: &[&str]| capture(&format!("sectigo {}", args.join(" ")), target.command(&sectigo).args(args));
     write(&stage.join("share/man/man1/sectigo.1"), output(&["manpage"])?.as_bytes())?;
     for (shell, path) in [
         ("bash", "share/bash-completion/completions/sectigo"),

@@ -51,12 +51,12 @@ pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Resu
                 capture(&format!("compiling {name} for {} ({linked})", target.triple), cc.arg("-o").arg(&bin))?;
                 let out = capture(
                     &format!("running {}", bin.display()),
-                    emulated(target, &bin).envs(sandbox.env.iter().cloned()),
+                    target.command(&bin).envs(sandbox.env.iter().cloned()),
                 )?;
                 println!("{} {name} ({linked}, {}): {}", target.name, how(target), last_line(&out));
             }
         }
-        let demo = capture("sectigo demo", emulated(target, &prefix.join("bin/sectigo")).arg("demo"))?;
+        let demo = capture("sectigo demo", target.command(&prefix.join("bin/sectigo")).arg("demo"))?;
         if !demo.contains("authorized") && !demo.contains("!AutoAuthorize") {
             return Err(format!("{}: sectigo demo printed:\n{demo}", target.name));
         }
@@ -71,17 +71,5 @@ fn how(target: &Target) -> String {
     match target.runner.first() {
         None => "native".to_owned(),
         Some(runner) => format!("emulated by {runner}"),
-    }
-}
-
-/// A command that runs `program` (built for `target`) through the target's runner.
-fn emulated(target: &Target, program: &Path) -> Command {
-    match target.runner.split_first() {
-        None => Command::new(program),
-        Some((runner, args)) => {
-            let mut command = Command::new(runner);
-            command.args(args).arg(program);
-            command
-        }
     }
 }
