@@ -36,14 +36,21 @@ pub struct Target {
     /// The `strip` that reads its object files.
     pub strip: &'static str,
     /// The C compiler that builds programs against its shared library (Debian's cross compiler
-    /// when foreign, `musl-gcc` for musl).
-    pub cc: &'static str,
+    /// when foreign, `musl-gcc` for musl, zig's for aarch64 musl, which Debian has no compiler
+    /// for).
+    pub cc: Cc,
     /// The C compiler that builds programs against its static library: `cc`, or zig's, whose
     /// musl comes with an unwinder (Debian's `musl-gcc` links glibc's `libgcc_eh`).
-    pub static_cc: StaticCc,
+    pub static_cc: Cc,
     /// What runs its programs on this machine: nothing (native) or qemu-user with the
     /// target's C library (Debian's cross packages).
     pub runner: &'static [&'static str],
+    /// The Debian packages (of [`Target::debian_arch`]) its dynamically linked programs need to
+    /// run here beyond the runner's: the tests unpack them into a folder with mmdebstrap and
+    /// give it to qemu-user as `QEMU_LD_PREFIX`.
+    pub runtime_packages: &'static [&'static str],
+    /// Debian's name for its architecture.
+    pub debian_arch: &'static str,
 }
 
 /// A target's C library.
@@ -56,12 +63,12 @@ pub enum Libc {
     Musl,
 }
 
-/// How programs are linked against a target's static library.
+/// A C compiler that builds programs for a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StaticCc {
-    /// The target's `cc`.
-    Cc,
-    /// `zig cc -target TARGET ... -lunwind`.
+pub enum Cc {
+    /// A program on PATH (`cc`, Debian's cross compiler, `musl-gcc`).
+    Program(&'static str),
+    /// `zig cc -target TARGET`, with `-lunwind` when linking a static library.
     Zig(&'static str),
 }
 
@@ -75,9 +82,11 @@ pub const TARGETS: &[Target] = &[
         libc: Libc::Gnu,
         wheel: true,
         strip: "strip",
-        cc: "cc",
-        static_cc: StaticCc::Cc,
+        cc: Cc::Program("cc"),
+        static_cc: Cc::Program("cc"),
         runner: &[],
+        runtime_packages: &[],
+        debian_arch: "amd64",
     },
     Target {
         triple: "aarch64-unknown-linux-gnu",
@@ -87,9 +96,11 @@ pub const TARGETS: &[Target] = &[
         libc: Libc::Gnu,
         wheel: true,
         strip: "aarch64-linux-gnu-strip",
-        cc: "aarch64-linux-gnu-gcc",
-        static_cc: StaticCc::Cc,
+        cc: Cc::Program("aarch64-linux-gnu-gcc"),
+        static_cc: Cc::Program("aarch64-linux-gnu-gcc"),
         runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+        runtime_packages: &[],
+        debian_arch: "arm64",
     },
     Target {
         triple: "x86_64-unknown-linux-musl",
@@ -99,9 +110,27 @@ pub const TARGETS: &[Target] = &[
         libc: Libc::Musl,
         wheel: true,
         strip: "strip",
-        cc: "musl-gcc",
-        static_cc: StaticCc::Zig("x86_64-linux-musl"),
+        cc: Cc::Program("musl-gcc"),
+        static_cc: Cc::Zig("x86_64-linux-musl"),
         runner: &[],
+        runtime_packages: &[],
+        debian_arch: "amd64",
+    },
+    Target {
+        triple: "aarch64-unknown-linux-musl",
+        name: "aarch64-linux-musl",
+        machine: 183,
+        wheel_arch: "aarch64",
+        libc: Libc::Musl,
+        wheel: true,
+        strip: "aarch64-linux-gnu-strip",
+        cc: Cc::Zig("aarch64-linux-musl"),
+        static_cc: Cc::Zig("aarch64-linux-musl"),
+        // The commands are static; the C suite's shared build needs musl's loader, from
+        // Debian's arm64 `musl`.
+        runner: &["qemu-aarch64"],
+        runtime_packages: &["musl"],
+        debian_arch: "arm64",
     },
 ];
 

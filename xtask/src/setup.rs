@@ -33,6 +33,7 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "tinyproxy", package: "tinyproxy", why: "calls through a real proxy (every language)" },
     Need { program: "aarch64-linux-gnu-gcc", package: "gcc-aarch64-linux-gnu", why: "the C suite built for aarch64" },
     Need { program: "musl-gcc", package: "musl-tools", why: "the C suite built against the musl library" },
+    Need { program: "mmdebstrap", package: "mmdebstrap", why: "Debian arm64 roots (Python, musl) for the emulated tests" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.
