@@ -1,14 +1,19 @@
 //! `cargo xtask dist [--target TRIPLE]`: the release artefacts in `dist/`, each installable
 //! without Rust, for every target of [`TARGETS`] (or the one named).
 //!
-//! - `sectigo-<version>-<arch>-linux-gnu.tar.gz` for C programs and PHP panels: the shared
-//!   (with a SONAME) and static library, header, relocatable pkg-config file, the `sectigo` and
-//!   `sectigo-sandbox` commands, the PHP package, manual page, shell completions, licences and
-//!   checksums. Linked against glibc 2.17 with zig, so it runs on old servers too.
-//! - An abi3 wheel per target for CPython 3.9+ tagged manylinux2014 (maturin with zig;
-//!   auditwheel confirms the tag), and an sdist.
-//! - Every binary is checked for its file format and architecture (the ELF header), its exports
-//!   (`sectigo_*` only) and its newest glibc symbol version.
+//! - `sectigo-<version>-<arch>-linux-<gnu|musl>.tar.gz` for C programs and PHP panels: the
+//!   shared (with a SONAME) and static library, header, relocatable pkg-config file, the
+//!   `sectigo` and `sectigo-sandbox` commands, the PHP package, manual page, shell completions,
+//!   licences and checksums. Linked with zig: against glibc 2.17, so it runs on old servers too,
+//!   or against musl (Alpine).
+//! - `sectigo-<version>-x86_64-windows.zip`: the DLL, its import library and `.def`, the
+//!   commands, header, PHP package, licences and checksums (linked by Debian's mingw-w64; see
+//!   `dist/windows.rs`).
+//! - An abi3 wheel per target for CPython 3.9+ (manylinux2014, musllinux_1_2, win_amd64), and
+//!   an sdist. auditwheel confirms the Linux tags.
+//! - Every binary is checked for its file format and architecture (the ELF or PE header), its
+//!   exports (`sectigo_*` only, `PyInit_*` for the wheels' modules) and what it needs of the C
+//!   library: no glibc newer than 2.17, nothing but musl's libc, or only Windows' own DLLs.
 //! - The Rust crate as `cargo package` makes it.
 //! - `SHA256SUMS` of them all.
 
@@ -18,21 +23,27 @@ use std::process::Command;
 use crate::process::{capture, cargo, fresh_dir, last_line};
 use crate::setup;
 
+mod windows;
+
 /// A platform the artefacts are built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     /// Rust's name for it.
     pub triple: &'static str,
-    /// The archive's name for it (`sectigo-<version>-<name>.tar.gz`).
+    /// The archive's name for it (`sectigo-<version>-<name>.tar.gz`, `.zip` for Windows).
     pub name: &'static str,
-    /// The ELF `e_machine` of its binaries (62: x86-64, 183: AArch64).
-    pub machine: u16,
-    /// The architecture part of its wheel tag (`manylinux2014_<arch>`).
-    pub wheel_arch: &'static str,
-    /// Its C library: glibc (2.17 or newer) or musl.
+    /// Its operating system, which decides the binaries' format and the archive's layout.
+    pub os: Os,
+    /// The architecture its binaries name: the ELF `e_machine` (62: x86-64, 183: AArch64) or
+    /// the PE `Machine` (0x8664: x86-64).
+    pub machine: u32,
+    /// The architecture as its C library's file names say it (`libc.musl-<arch>.so.1`) and
+    /// Python's `platform.machine()` does on Linux.
+    pub arch: &'static str,
+    /// The platform part of its wheel's file name, as maturin writes it.
+    pub wheel_platform: &'static str,
+    /// Its C library.
     pub libc: Libc,
-    /// Whether it gets a wheel.
-    pub wheel: bool,
     /// The `strip` that reads its object files.
     pub strip: &'static str,
     /// The C compiler that builds programs against its shared library (Debian's cross compiler
@@ -42,15 +53,23 @@ pub struct Target {
     /// The C compiler that builds programs against its static library: `cc`, or zig's, whose
     /// musl comes with an unwinder (Debian's `musl-gcc` links glibc's `libgcc_eh`).
     pub static_cc: Cc,
-    /// What runs its programs on this machine: nothing (native) or qemu-user with the
-    /// target's C library (Debian's cross packages).
-    pub runner: &'static [&'static str],
+    /// What runs its programs on this machine.
+    pub runner: Runner,
     /// The Debian packages (of [`Target::debian_arch`]) its dynamically linked programs need to
     /// run here beyond the runner's: the tests unpack them into a folder with mmdebstrap and
     /// give it to qemu-user as `QEMU_LD_PREFIX`.
     pub runtime_packages: &'static [&'static str],
     /// Debian's name for its architecture.
     pub debian_arch: &'static str,
+}
+
+/// A target's operating system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    /// ELF binaries, a `.tar.gz` with `lib/libsectigo.so.<version>`.
+    Linux,
+    /// PE binaries, a `.zip` with `bin/sectigo.dll` and its import library.
+    Windows,
 }
 
 /// A target's C library.
@@ -61,15 +80,27 @@ pub enum Libc {
     /// musl: `musllinux_1_2` wheels; the library needs nothing but musl's libc, the commands
     /// are static.
     Musl,
+    /// The operating system's own (Windows' system DLLs).
+    System,
 }
 
 /// A C compiler that builds programs for a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cc {
-    /// A program on PATH (`cc`, Debian's cross compiler, `musl-gcc`).
+    /// A program on PATH (`cc`, Debian's cross compilers, `musl-gcc`).
     Program(&'static str),
     /// `zig cc -target TARGET`, with `-lunwind` when linking a static library.
     Zig(&'static str),
+}
+
+/// What runs a target's programs on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// The machine itself.
+    Native,
+    /// An emulator: the program and its arguments, before the target's program (qemu-user,
+    /// wine).
+    Emulator(&'static [&'static str]),
 }
 
 /// Every platform `cargo xtask dist` builds, the machine's own first.
@@ -77,60 +108,79 @@ pub const TARGETS: &[Target] = &[
     Target {
         triple: "x86_64-unknown-linux-gnu",
         name: "x86_64-linux-gnu",
+        os: Os::Linux,
         machine: 62,
-        wheel_arch: "x86_64",
+        arch: "x86_64",
+        wheel_platform: "manylinux2014_x86_64.manylinux_2_17_x86_64",
         libc: Libc::Gnu,
-        wheel: true,
         strip: "strip",
         cc: Cc::Program("cc"),
         static_cc: Cc::Program("cc"),
-        runner: &[],
+        runner: Runner::Native,
         runtime_packages: &[],
         debian_arch: "amd64",
     },
     Target {
         triple: "aarch64-unknown-linux-gnu",
         name: "aarch64-linux-gnu",
+        os: Os::Linux,
         machine: 183,
-        wheel_arch: "aarch64",
+        arch: "aarch64",
+        wheel_platform: "manylinux2014_aarch64.manylinux_2_17_aarch64",
         libc: Libc::Gnu,
-        wheel: true,
         strip: "aarch64-linux-gnu-strip",
         cc: Cc::Program("aarch64-linux-gnu-gcc"),
         static_cc: Cc::Program("aarch64-linux-gnu-gcc"),
-        runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+        runner: Runner::Emulator(&["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]),
         runtime_packages: &[],
         debian_arch: "arm64",
     },
     Target {
         triple: "x86_64-unknown-linux-musl",
         name: "x86_64-linux-musl",
+        os: Os::Linux,
         machine: 62,
-        wheel_arch: "x86_64",
+        arch: "x86_64",
+        wheel_platform: "musllinux_1_2_x86_64",
         libc: Libc::Musl,
-        wheel: true,
         strip: "strip",
         cc: Cc::Program("musl-gcc"),
         static_cc: Cc::Zig("x86_64-linux-musl"),
-        runner: &[],
+        runner: Runner::Native,
         runtime_packages: &[],
         debian_arch: "amd64",
     },
     Target {
         triple: "aarch64-unknown-linux-musl",
         name: "aarch64-linux-musl",
+        os: Os::Linux,
         machine: 183,
-        wheel_arch: "aarch64",
+        arch: "aarch64",
+        wheel_platform: "musllinux_1_2_aarch64",
         libc: Libc::Musl,
-        wheel: true,
         strip: "aarch64-linux-gnu-strip",
         cc: Cc::Zig("aarch64-linux-musl"),
         static_cc: Cc::Zig("aarch64-linux-musl"),
         // The commands are static; the C suite's shared build needs musl's loader, from
         // Debian's arm64 `musl`.
-        runner: &["qemu-aarch64"],
+        runner: Runner::Emulator(&["qemu-aarch64"]),
         runtime_packages: &["musl"],
         debian_arch: "arm64",
+    },
+    Target {
+        triple: "x86_64-pc-windows-gnu",
+        name: "x86_64-windows",
+        os: Os::Windows,
+        machine: 0x8664,
+        arch: "x86_64",
+        wheel_platform: "win_amd64",
+        libc: Libc::System,
+        strip: "x86_64-w64-mingw32-strip",
+        cc: Cc::Program("x86_64-w64-mingw32-gcc"),
+        static_cc: Cc::Program("x86_64-w64-mingw32-gcc"),
+        runner: Runner::Emulator(&["wine"]),
+        runtime_packages: &[],
+        debian_arch: "amd64",
     },
 ];
 
@@ -139,28 +189,36 @@ impl Target {
     fn zig_target(&self) -> String {
         match self.libc {
             Libc::Gnu => format!("{}.{}.{}", self.triple, GLIBC.0, GLIBC.1),
-            Libc::Musl => self.triple.to_owned(),
+            _ => self.triple.to_owned(),
         }
     }
 
     /// A command that runs `program` (built for this target) here: directly, or through the
-    /// target's runner.
+    /// target's emulator.
     pub fn command(&self, program: &Path) -> Command {
-        match self.runner.split_first() {
-            None => Command::new(program),
-            Some((runner, args)) => {
-                let mut command = Command::new(runner);
+        match self.runner {
+            Runner::Emulator([first, args @ ..]) => {
+                let mut command = Command::new(first);
                 command.args(args).arg(program);
                 command
             }
+            _ => Command::new(program),
         }
     }
 
-    /// The wheel's platform tag, as maturin names the file.
-    pub fn wheel_tag(&self) -> String {
-        match self.libc {
-            Libc::Gnu => format!("manylinux2014_{a}.manylinux_{}_{}_{a}", GLIBC.0, GLIBC.1, a = self.wheel_arch),
-            Libc::Musl => format!("musllinux_1_2_{}", self.wheel_arch),
+    /// Its programs' file names (`sectigo.exe` on Windows).
+    pub fn exe(&self, name: &str) -> String {
+        match self.os {
+            Os::Windows => format!("{name}.exe"),
+            _ => name.to_owned(),
+        }
+    }
+
+    /// The archive's file name.
+    pub fn archive_name(&self) -> String {
+        match self.os {
+            Os::Windows => format!("sectigo-{VERSION}-{}.zip", self.name),
+            _ => format!("sectigo-{VERSION}-{}.tar.gz", self.name),
         }
     }
 }
@@ -190,12 +248,7 @@ pub struct Dist {
 pub struct Built {
     pub target: Target,
     pub archive: PathBuf,
-    /// None for a target without a wheel (see [`Target::wheel`]).
-    pub wheel: Option<PathBuf>,
-}
-
-pub fn archive_name(target: &Target) -> String {
-    format!("sectigo-{VERSION}-{}.tar.gz", target.name)
+    pub wheel: PathBuf,
 }
 
 pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
@@ -224,25 +277,33 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
 
     let mut built = Vec::new();
     for target in targets {
-        println!("==> builds for {} (cargo zigbuild --target {})", target.triple, target.zig_target());
-        let mut zigbuild = Command::new(cargo());
-        zigbuild
-            .current_dir(root)
-            .env("PATH", setup::path_with(&tools))
-            .args(["zigbuild", "--release", "--locked", "--target", &target.zig_target()])
-            .args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]);
+        let mut build = Command::new(cargo());
+        build.current_dir(root).env("PATH", setup::path_with(&tools));
+        if target.os == Os::Windows {
+            // Debian's mingw-w64 links it (Rust's default linker for the target), with the
+            // export list rustc gives it: zig's linker would export every Rust symbol.
+            println!("==> builds for {} (cargo build, mingw-w64)", target.triple);
+            build.args(["build", "--release", "--locked", "--target", target.triple]);
+        } else {
+            println!("==> builds for {} (cargo zigbuild --target {})", target.triple, target.zig_target());
+            build.args(["zigbuild", "--release", "--locked", "--target", &target.zig_target()]);
+        }
+        build.args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]);
         if target.libc == Libc::Musl {
             // A shared library on musl links the C library dynamically (the commands stay static).
-            zigbuild.env("RUSTFLAGS", "-C target-feature=-crt-static");
+            build.env("RUSTFLAGS", "-C target-feature=-crt-static");
         }
-        capture("cargo zigbuild", &mut zigbuild)?;
-        let archive = archive(root, &dir, target)?;
-        let wheel = if target.wheel { Some(wheel(root, &tools, &dir, target)?) } else { None };
+        capture("cargo build", &mut build)?;
+        let archive = match target.os {
+            Os::Linux => archive(root, &dir, target)?,
+            Os::Windows => windows::archive(root, &dir, target)?,
+        };
+        let wheel = wheel(root, &tools, &dir, target)?;
         built.push(Built { target: *target, archive, wheel });
     }
     let sdist = sdist(root, &tools, &dir)?;
     let krate = crate_package(root, &dir)?;
-    let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| std::iter::once(&b.archive).chain(&b.wheel)).collect();
+    let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| [&b.archive, &b.wheel]).collect();
     files.extend([&sdist, &krate]);
     let names: Vec<String> =
         files.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
@@ -253,22 +314,37 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
         println!("  {name}: {} bytes", size(&dir.join(&name))?);
     }
     let native = built.iter().find(|b| b.target == NATIVE).or(built.first()).ok_or("no target was built")?;
-    let (archive, wheel) = (native.archive.clone(), native.wheel.clone().ok_or("the native target has no wheel")?);
+    let (archive, wheel) = (native.archive.clone(), native.wheel.clone());
     Ok(Dist { dir, archive, wheel, built, sdist, krate })
 }
 
-/// The ELF `e_machine` of a binary, checked against the target's: a wrong or foreign file is an
-/// error naming it.
+/// The file format and architecture of a binary, checked against the target's (a 64-bit
+/// little-endian ELF file and its `e_machine`, or a PE32+ file and its `Machine`): a wrong or
+/// foreign file is an error naming it.
 fn check_machine(binary: &Path, target: &Target) -> Result<(), String> {
-    let mut header = [0u8; 20];
-    std::io::Read::read_exact(&mut std::fs::File::open(binary).map_err(|e| format!("{}: {e}", binary.display()))?, &mut header)
-        .map_err(|e| format!("{}: {e}", binary.display()))?;
-    if &header[..4] != b"\x7fELF" || header[4] != 2 || header[5] != 1 {
-        return Err(format!("{} is not a 64-bit little-endian ELF file", binary.display()));
+    let bytes = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
+    let u16_at = |at: usize| bytes.get(at..at + 2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])));
+    let machine = match target.os {
+        Os::Linux => {
+            if bytes.get(..6) != Some(b"\x7fELF\x02\x01") {
+                return Err(format!("{} is not a 64-bit little-endian ELF file", binary.display()));
+            }
+            u16_at(18)
+        }
+        Os::Windows => {
+            // The MZ stub points to the PE header: "PE\0\0", Machine, ..., and 20 bytes on,
+            // the optional header's magic (0x20b: PE32+, a 64-bit image).
+            let pe = u16_at(0x3c).zip(u16_at(0x3e)).map(|(lo, hi)| (lo | hi << 16) as usize);
+            let signed = bytes.get(..2) == Some(b"MZ") && pe.and_then(|at| bytes.get(at..at + 4)) == Some(b"PE\0\0");
+            match pe {
+                Some(at) if signed && u16_at(at + 24) == Some(0x20b) => u16_at(at + 4),
+                _ => return Err(format!("{} is not a PE32+ (64-bit Windows) file", binary.display())),
+            }
+        }
     }
-    let machine = u16::from_le_bytes([header[18], header[19]]);
+    .unwrap_or(0);
     if machine != target.machine {
-        return Err(format!("{} is for ELF machine {machine}, not {} ({})", binary.display(), target.machine, target.triple));
+        return Err(format!("{} is for machine {machine:#x}, not {:#x} ({})", binary.display(), target.machine, target.triple));
     }
     Ok(())
 }
@@ -339,6 +415,7 @@ fn check_libc(binary: &Path, target: &Target) -> Result<String, String> {
             }
             Ok(if needed.is_empty() { "nothing (static)".to_owned() } else { "musl's libc only".to_owned() })
         }
+        Libc::System => windows::check_imports(binary, &[]).map(|()| "Windows' own DLLs only".to_owned()),
     }
 }
 
@@ -443,33 +520,10 @@ fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String>
         write(&stage.join(path), output(&["completions", shell])?.as_bytes())?;
     }
 
-    // The PHP package (what a panel needs: no tests).
-    let php = stage.join("share/php/sectigo");
-    copy_tree(&root.join("bindings/php"), &php, &["tests", "phpunit.xml", "vendor"])?;
-    // Its composer.json carries the release's version (a path repository needs one; in the
-    // repository, Composer takes it from the tag).
-    let manifest = std::fs::read_to_string(php.join("composer.json")).map_err(|e| e.to_string())?;
-    let versioned = manifest.replacen("\"type\": \"library\",", &format!("\"type\": \"library\",\n    \"version\": \"{VERSION}\","), 1);
-    if versioned == manifest {
-        return Err("bindings/php/composer.json has no \"type\": \"library\" line to put the version after".to_owned());
-    }
-    write(&php.join("composer.json"), versioned.as_bytes())?;
+    php_package(root, &stage)?;
+    docs_and_sums(root, &stage)?;
 
-    // Licences, the README and the checksums of everything else.
-    let doc = stage.join("share/doc/sectigo");
-    for file in ["LICENSE-APACHE", "LICENSE-MIT", "README.md"] {
-        copy(&root.join(file), &doc.join(file))?;
-    }
-    let files = capture(
-        "listing the archive",
-        Command::new("find").current_dir(&stage).args([".", "-type", "f", "-printf", "%P\\n"]),
-    )?;
-    let mut files: Vec<&str> = files.lines().collect();
-    files.sort_unstable();
-    let sums = capture("sha256sum", Command::new("sha256sum").current_dir(&stage).args(&files))?;
-    write(&doc.join("SHA256SUMS"), sums.as_bytes())?;
-
-    let archive = dist.join(archive_name(target));
+    let archive = dist.join(target.archive_name());
     capture(
         "tar",
         Command::new("tar")
@@ -488,6 +542,36 @@ fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String>
         target.machine,
     );
     Ok(archive)
+}
+
+/// The PHP package (what a panel needs: no tests) in `share/php/sectigo`, its composer.json
+/// carrying the release's version (a path repository needs one; in the repository, Composer
+/// takes it from the tag).
+fn php_package(root: &Path, stage: &Path) -> Result<(), String> {
+    let php = stage.join("share/php/sectigo");
+    copy_tree(&root.join("bindings/php"), &php, &["tests", "phpunit.xml", "vendor"])?;
+    let manifest = std::fs::read_to_string(php.join("composer.json")).map_err(|e| e.to_string())?;
+    let versioned = manifest.replacen("\"type\": \"library\",", &format!("\"type\": \"library\",\n    \"version\": \"{VERSION}\","), 1);
+    if versioned == manifest {
+        return Err("bindings/php/composer.json has no \"type\": \"library\" line to put the version after".to_owned());
+    }
+    write(&php.join("composer.json"), versioned.as_bytes())
+}
+
+/// Licences, the README and `share/doc/sectigo/SHA256SUMS` of every other file staged.
+fn docs_and_sums(root: &Path, stage: &Path) -> Result<(), String> {
+    let doc = stage.join("share/doc/sectigo");
+    for file in ["LICENSE-APACHE", "LICENSE-MIT", "README.md"] {
+        copy(&root.join(file), &doc.join(file))?;
+    }
+    let files = capture(
+        "listing the archive",
+        Command::new("find").current_dir(stage).args([".", "-type", "f", "-printf", "%P\\n"]),
+    )?;
+    let mut files: Vec<&str> = files.lines().collect();
+    files.sort_unstable();
+    let sums = capture("sha256sum", Command::new("sha256sum").current_dir(stage).args(&files))?;
+    write(&doc.join("SHA256SUMS"), sums.as_bytes())
 }
 
 /// The time stamp of every file in the archive: `SOURCE_DATE_EPOCH`, else the last commit's.
@@ -527,29 +611,40 @@ fn maturin(root: &Path, tools: &Path, args: &[&str], dist: &Path) -> Result<Stri
     )
 }
 
-/// A target's abi3 wheel (manylinux2014 or musllinux_1_2), its tag confirmed by auditwheel and
-/// its module checked like the archive's binaries.
+/// A target's abi3 wheel (manylinux2014, musllinux_1_2 or win_amd64), its module checked like
+/// the archive's binaries and, on Linux, its tag confirmed by auditwheel.
 fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
-    let compatibility = match target.libc {
-        Libc::Gnu => "manylinux2014",
-        Libc::Musl => "musllinux_1_2",
-    };
-    println!("==> wheel for {} (maturin, zig, {compatibility})", target.triple);
-    let build = ["build", "--release", "--locked", "--zig", "--target", target.triple, "--compatibility", compatibility];
+    let mut build = vec!["build", "--release", "--locked", "--target", target.triple];
+    match target.libc {
+        Libc::Gnu => build.extend(["--zig", "--compatibility", "manylinux2014"]),
+        Libc::Musl => build.extend(["--zig", "--compatibility", "musllinux_1_2"]),
+        Libc::System => {}
+    }
+    println!("==> wheel for {} (maturin {})", target.triple, build.join(" "));
     maturin(root, tools, &build, dist)?;
-    let wheel = only_file(dist, &format!("-{}.whl", target.wheel_tag()))?;
+    let wheel = only_file(dist, &format!("-{}.whl", target.wheel_platform))?;
     if target.libc == Libc::Musl {
         musl_libc_name(tools, &wheel, target)?;
     }
     check_wheel_module(&wheel, target)?;
-    let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(&wheel))?;
+    let tag = match target.libc {
+        Libc::Gnu | Libc::Musl => auditwheel(tools, &wheel, target)?,
+        // No auditwheel for Windows: the tag is maturin's, and the module was checked above.
+        Libc::System => format!("{} (the module: PE32+ x86-64, python3.dll only)", target.wheel_platform),
+    };
+    println!("wheel: {} ({} bytes); consistent with {tag}", wheel.display(), size(&wheel)?);
+    Ok(wheel)
+}
+
+/// The tag auditwheel finds a Linux wheel consistent with, checked against the target's.
+fn auditwheel(tools: &Path, wheel: &Path, target: &Target) -> Result<String, String> {
+    let shown = capture("auditwheel show", Command::new(tools.join("auditwheel")).arg("show").arg(wheel))?;
     if target.libc == Libc::Musl {
-        let tag = format!("musllinux_1_2_{}", target.wheel_arch);
+        let tag = format!("musllinux_1_2_{}", target.arch);
         if !shown.contains(&format!("\"{tag}\"")) {
             return Err(format!("auditwheel does not find the wheel consistent with {tag}:\n{shown}"));
         }
-        println!("wheel: {} ({} bytes); auditwheel: consistent with {tag}", wheel.display(), size(&wheel)?);
-        return Ok(wheel);
+        return Ok(format!("{tag} (auditwheel)"));
     }
     let tag = shown
         .split('"')
@@ -558,15 +653,14 @@ fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<Path
         .to_owned();
     let glibc = tag
         .strip_prefix("manylinux_")
-        .and_then(|t| t.strip_suffix(&format!("_{}", target.wheel_arch)))
+        .and_then(|t| t.strip_suffix(&format!("_{}", target.arch)))
         .and_then(|v| v.split_once('_'))
         .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)))
         .ok_or_else(|| format!("unexpected tag {tag}"))?;
     if glibc > GLIBC {
         return Err(format!("auditwheel: the wheel is {tag}, newer than manylinux_2_17"));
     }
-    println!("wheel: {} ({} bytes); auditwheel: consistent with {tag}", wheel.display(), size(&wheel)?);
-    Ok(wheel)
+    Ok(format!("{tag} (auditwheel)"))
 }
 
 /// zig links a musl module against `libc.so`, a name musl's loader takes as itself but
@@ -581,7 +675,7 @@ fn musl_libc_name(tools: &Path, wheel: &Path, target: &Target) -> Result<(), Str
     let module = only_file(&root.join("sectigo"), ".so")?;
     let needed = capture("patchelf --print-needed", Command::new("patchelf").arg("--print-needed").arg(&module))?;
     if needed.lines().any(|l| l.trim() == "libc.so") {
-        let musl = format!("libc.musl-{}.so.1", target.wheel_arch);
+        let musl = format!("libc.musl-{}.so.1", target.arch);
         capture("patchelf --replace-needed", Command::new("patchelf").args(["--replace-needed", "libc.so", &musl]).arg(&module))?;
     }
     std::fs::remove_file(wheel).map_err(|e| e.to_string())?;
@@ -602,13 +696,21 @@ fn check_wheel_module(wheel: &Path, target: &Target) -> Result<(), String> {
         "unpacking the wheel",
         Command::new(setup::python()).args(["-m", "zipfile", "-e"]).arg(wheel).arg(&unpacked),
     )?;
-    let module = only_file(&unpacked.join("sectigo"), ".so")?;
+    let module = only_file(&unpacked.join("sectigo"), if target.os == Os::Windows { ".pyd" } else { ".so" })?;
     check_machine(&module, target)?;
-    let strays: Vec<String> = exported_symbols(&module)?.into_iter().filter(|s| !s.starts_with("PyInit_")).collect();
+    let exported = match target.os {
+        Os::Linux => exported_symbols(&module)?,
+        Os::Windows => windows::exports(&module)?,
+    };
+    let strays: Vec<String> = exported.into_iter().filter(|s| !s.starts_with("PyInit_")).collect();
     if !strays.is_empty() {
         return Err(format!("{}: the module exports more than PyInit_*: {strays:?}", wheel.display()));
     }
-    check_libc(&module, target)?;
+    match target.os {
+        Os::Linux => drop(check_libc(&module, target)?),
+        // The stable ABI's python3.dll, never one version's python3X.dll.
+        Os::Windows => windows::check_imports(&module, &["python3.dll"])?,
+    }
     std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())
 }
 

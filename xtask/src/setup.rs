@@ -34,6 +34,8 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "aarch64-linux-gnu-gcc", package: "gcc-aarch64-linux-gnu", why: "the C suite built for aarch64" },
     Need { program: "musl-gcc", package: "musl-tools", why: "the C suite built against the musl library" },
     Need { program: "mmdebstrap", package: "mmdebstrap", why: "Debian arm64 roots (Python, musl) for the emulated tests" },
+    Need { program: "wine", package: "wine", why: "running the Windows programs" },
+    Need { program: "/usr/lib/wine/wine64", package: "wine64", why: "running the Windows programs (64-bit)" },
 ];
 
 /// What `cargo xtask dist` runs beyond cargo and python3.
@@ -45,6 +47,12 @@ pub const DIST_NEEDS: &[Need] = &[
     Need { program: "aarch64-linux-gnu-strip", package: "binutils-aarch64-linux-gnu", why: "stripping the aarch64 static library" },
     Need { program: "qemu-aarch64", package: "qemu-user", why: "running aarch64 programs (the manual page, the tests)" },
     Need { program: "patchelf", package: "patchelf", why: "naming musl's libc as musllinux wheels do" },
+    Need { program: "x86_64-w64-mingw32-gcc", package: "gcc-mingw-w64-x86-64", why: "linking the Windows build" },
+    Need {
+        program: "x86_64-w64-mingw32-dlltool",
+        package: "binutils-mingw-w64-x86-64",
+        why: "the Windows import library, and checking the DLL's exports and imports",
+    },
     Need {
         program: "/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1",
         package: "libc6-arm64-cross",

@@ -398,12 +398,26 @@ final class Client
         }
         // FFI::cdef takes declarations only: drop the comment and the FFI_SCOPE/FFI_LIB lines.
         $text = preg_replace(['~/\*.*?\*/~s', '/^\s*#[^\n]*$/m'], '', $text);
-        $library ??= getenv('SECTIGO_LIBRARY') ?: self::firstFile(glob(dirname(__DIR__, 4) . '/lib/libsectigo.so.*') ?: []) ?? Version::SONAME;
+        $library ??= getenv('SECTIGO_LIBRARY') ?: self::bundledLibrary();
         try {
             return FFI::cdef($text, $library);
         } catch (\FFI\Exception $e) {
             throw new ConfigException("cannot load the sectigo C library $library under " . PHP_SAPI . ': ' . $e->getMessage() . '. ' . self::setup());
         }
+    }
+
+    /**
+     * The library of the release archive this package came in (`share/php/sectigo` of it):
+     * `lib/libsectigo.so.*`, or `bin/sectigo.dll` of the Windows zip; else the name the dynamic
+     * loader searches for.
+     */
+    private static function bundledLibrary(): string
+    {
+        $prefix = dirname(__DIR__, 4);
+        if (PHP_OS_FAMILY === 'Windows') {
+            return is_file("$prefix/bin/sectigo.dll") ? "$prefix/bin/sectigo.dll" : 'sectigo.dll';
+        }
+        return self::firstFile(glob("$prefix/lib/libsectigo.so.*") ?: []) ?? Version::SONAME;
     }
 
     /** The php.ini lines that load the library the production way. */

@@ -15,9 +15,10 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::os::fd::AsRawFd;
 use std::net::SocketAddr;
+use std::net::TcpStream;
+#[cfg(unix)]
+use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -310,6 +311,7 @@ impl<C: Connector<()>> Connector<()> for MarkNotSent<C> {
 
 /// Whether the socket is open with nothing waiting to be read, as a pooled connection must be
 /// (bytes nobody asked for mean it cannot be trusted; end of stream, that the server closed it).
+#[cfg(unix)]
 fn nothing_to_read(stream: &TcpStream) -> bool {
     let mut byte = 0u8;
     // SAFETY: the descriptor belongs to `stream`, which outlives the call; the buffer is one
@@ -319,6 +321,16 @@ fn nothing_to_read(stream: &TcpStream) -> bool {
         libc::recv(stream.as_raw_fd(), (&raw mut byte).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
     };
     read < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
+}
+
+/// The same without `MSG_DONTWAIT` (Windows): a peek with the socket made non-blocking for it.
+#[cfg(not(unix))]
+fn nothing_to_read(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let peeked = stream.peek(&mut [0u8]);
+    stream.set_nonblocking(false).is_ok() && peeked.is_err_and(|e| e.kind() == io::ErrorKind::WouldBlock)
 }
 
 /// A socket timeout that expired (Linux says `EAGAIN`, others `ETIMEDOUT`).

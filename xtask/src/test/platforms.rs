@@ -1,16 +1,17 @@
 //! The other targets' artefacts, run on this machine: natively (x86_64 musl, whose loader
 //! Debian's `musl` package brings) or under emulation (qemu-user, with Debian's cross C library
-//! or a root of the target's Debian packages made with mmdebstrap).
+//! or a root of the target's Debian packages made with mmdebstrap; wine for Windows).
 //!
-//! - The C suite, built for the target against the archive's static and shared library.
-//! - The archive's `sectigo demo`.
-//! - The glibc wheels in the target's own Python (Debian's, from that root): installed by its
-//!   pip into a virtual environment, then the whole pytest suite.
+//! - Linux: the C suite, built for the target against the archive's static and shared library;
+//!   the archive's `sectigo demo`; the glibc wheels in the target's own Python (Debian's, from
+//!   that root): installed by its pip into a virtual environment, then the whole pytest suite.
+//! - Windows: the zip's commands and the README's C example, built with mingw-w64 against the
+//!   zip's import library, against the sandbox.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::dist::{Built, Cc, Dist, Libc, NATIVE, Target};
+use crate::dist::{Built, Cc, Dist, Libc, NATIVE, Os, Runner, Target};
 use crate::process::{SandboxProcess, capture, fresh_dir, last_line};
 use crate::setup;
 
@@ -31,6 +32,14 @@ pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Resu
         let debian_root = roots.iter().find(|(arch, _)| *arch == target.debian_arch).map(|(_, dir)| dir.as_path());
         let prefix = work.join(format!("prefix-{}", target.name));
         fresh_dir(&prefix)?;
+        if target.os == Os::Windows {
+            capture(
+                "unzipping the archive",
+                Command::new(setup::python()).args(["-m", "zipfile", "-e"]).arg(&built.archive).arg(&prefix),
+            )?;
+            windows(root, target, &prefix, &sandbox, work)?;
+            continue;
+        }
         capture("unpacking the archive", Command::new("tar").arg("-xzf").arg(&built.archive).arg("-C").arg(&prefix))?;
         c_suite(root, target, &prefix, debian_root, &sandbox, work)?;
         let demo = capture("sectigo demo", target.command(&prefix.join("bin/sectigo")).arg("demo"))?;
@@ -38,8 +47,8 @@ pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Resu
             return Err(format!("{}: sectigo demo printed:\n{demo}", target.name));
         }
         println!("{} sectigo demo ({}): {}", target.name, how(target), last_line(&demo));
-        if let (Some(wheel), Libc::Gnu, Some(debian_root)) = (&built.wheel, target.libc, debian_root) {
-            python_suite(root, target, wheel, debian_root, native_prefix, work)?;
+        if let (Libc::Gnu, Some(debian_root)) = (target.libc, debian_root) {
+            python_suite(root, target, &built.wheel, debian_root, native_prefix, work)?;
         }
     }
     let calls = sandbox.check_log(&[])?;
@@ -56,7 +65,7 @@ fn debian_roots(foreign: &[&Built], work: &Path) -> Result<Vec<(&'static str, Pa
     for built in foreign {
         let target = &built.target;
         let mut packages = target.runtime_packages.to_vec();
-        if built.wheel.is_some() && target.libc == Libc::Gnu && !target.runner.is_empty() {
+        if target.libc == Libc::Gnu && target.runner != Runner::Native {
             packages.extend(PYTHON_PACKAGES);
         }
         if packages.is_empty() {
@@ -164,7 +173,9 @@ fn python_suite(
     native_prefix: &Path,
     work: &Path,
 ) -> Result<(), String> {
-    let qemu = target.runner.first().ok_or_else(|| format!("{} has no runner", target.triple))?;
+    let Runner::Emulator([qemu, ..]) = target.runner else {
+        return Err(format!("{} has no emulator", target.triple));
+    };
     let venv = work.join(format!("venv-{}", target.name));
     fresh_dir(&venv)?;
     capture(
@@ -196,7 +207,7 @@ fn python_suite(
             .current_dir(work)
             .args(["-c", "import platform, sectigo; print(sectigo.__version__, platform.machine())"]),
     )?;
-    let expected = format!("{} {}", crate::dist::VERSION, target.wheel_arch);
+    let expected = format!("{} {}", crate::dist::VERSION, target.arch);
     if installed.trim() != expected {
         return Err(format!("{}: the installed wheel says {:?}, expected {expected:?}", target.name, installed.trim()));
     }
@@ -218,9 +229,81 @@ fn python_suite(
     Ok(())
 }
 
+/// The Windows zip under wine: both commands' `--version`, `sectigo demo`, and the README's C
+/// example (`bindings/c/examples/order.c`), built with mingw-w64 against the zip's header and
+/// import library, finding `sectigo.dll` on the program path (`WINEPATH`), against the sandbox.
+fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess, work: &Path) -> Result<(), String> {
+    let wine_prefix = work.join("wine");
+    fresh_dir(&wine_prefix)?;
+    let wine = |program: &Path| {
+        let mut command = target.command(program);
+        command.env("WINEPREFIX", &wine_prefix).env("WINEDEBUG", "-all");
+        command
+    };
+    capture("wineboot --init", wine(Path::new("wineboot")).arg("--init"))?;
+    // Wine 8 has no bcryptprimitives.dll (Windows 10 has): a stand-in, in the wine prefix only.
+    let shim = work.join("bcryptprimitives.c");
+    std::fs::write(&shim, include_str!("bcryptprimitives.c")).map_err(|e| e.to_string())?;
+    capture(
+        "compiling the bcryptprimitives.dll stand-in",
+        Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-O2", "-shared", "-o"])
+            .arg(wine_prefix.join("drive_c/windows/system32/bcryptprimitives.dll"))
+            .arg(&shim)
+            .arg("-ladvapi32"),
+    )?;
+    let bin = prefix.join("bin");
+    for name in ["sectigo", "sectigo-sandbox"] {
+        let out = capture(&format!("{name}.exe --version"), wine(&bin.join(target.exe(name))).arg("--version"))?;
+        if out.trim() != format!("{name} {}", crate::dist::VERSION) {
+            return Err(format!("{name}.exe --version printed {out:?}"));
+        }
+    }
+    let demo = capture("sectigo.exe demo", wine(&bin.join(target.exe("sectigo"))).arg("demo"))?;
+    if !demo.contains("!AutoAuthorize") {
+        return Err(format!("{}: sectigo demo printed:\n{demo}", target.name));
+    }
+    println!("{} sectigo.exe demo ({}): {}", target.name, how(target), last_line(&demo));
+
+    let example = work.join("order.exe");
+    capture(
+        "compiling the README's C example with mingw-w64",
+        Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
+            .arg(prefix.join("include"))
+            .arg(root.join("bindings/c/examples/order.c"))
+            .arg("-L")
+            .arg(prefix.join("lib"))
+            .arg("-lsectigo")
+            .arg("-o")
+            .arg(&example),
+    )?;
+    let info = &sandbox.info;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let out = capture(
+        "the README's C example under wine",
+        wine(&example)
+            // Wine's PATH, where Windows finds a program's DLLs (Z: is the Unix root).
+            .env("WINEPATH", format!("Z:{}", bin.display().to_string().replace('/', "\\")))
+            .env("SECTIGO_LOGIN_NAME", text(&info["accounts"][0]["login_name"]))
+            .env("SECTIGO_LOGIN_PASSWORD", text(&info["accounts"][0]["login_password"]))
+            .env("SECTIGO_AP", text(&info["accounts"][0]["brand"]))
+            .env("SECTIGO_BASE_URL", text(&info["https_url"]))
+            .env("SECTIGO_CA_FILE", text(&info["ca_file"])),
+    )?;
+    for expected in [format!("libsectigo {}", crate::dist::VERSION).as_str(), "placed order", "authorized order"] {
+        if !out.contains(expected) {
+            return Err(format!("the C example under wine printed no {expected:?}:\n{out}"));
+        }
+    }
+    println!("{} C example (mingw-w64, sectigo.dll, {}): {}", target.name, how(target), out.lines().collect::<Vec<_>>().join(" | "));
+    Ok(())
+}
+
 fn how(target: &Target) -> String {
-    match target.runner.first() {
-        None => "native".to_owned(),
-        Some(runner) => format!("emulated by {runner}"),
+    match target.runner {
+        Runner::Native => "native".to_owned(),
+        Runner::Emulator([runner, ..]) => format!("emulated by {runner}"),
+        Runner::Emulator([]) => "emulated".to_owned(),
     }
 }
