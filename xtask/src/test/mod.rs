@@ -73,7 +73,7 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     release::test(root, &dist, &prefix, &work)?;
     println!("==> C: the suite against the archive's library, plain and under valgrind");
     c::test(root, &prefix, &work)?;
-    println!("==> the other targets' archives (musl natively, aarch64 under qemu-user): the C suite and the demo");
+    println!("==> the other targets (musl natively, aarch64 under qemu-user, Windows under wine): C, the demo, the arm64 wheel");
     platforms::test(root, &dist, &prefix, &work)?;
     println!("==> PHP: phpunit over the archive's library");
     php::test(root, &prefix, &work)?;
