@@ -12,6 +12,8 @@ Place and authorize orders, open customer sessions and sign up Tier 2 partners::
         client.auto_authorize(order_number=int(order.order_number))
 """
 
+import logging as _logging
+
 from ._client import Client, decode, prepare
 from ._errors import (
     AlreadyUsedError,
@@ -69,3 +71,8 @@ __all__ = [
     "decode",
     "prepare",
 ]
+
+# The SDK logs on the `sectigo` logger (each call at DEBUG, retries and unknown outcomes at
+# WARNING); an application that sets up no logging hears nothing of it, as Python's logging
+# HOWTO asks of libraries.
+_logging.getLogger("sectigo").addHandler(_logging.NullHandler())

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -223,9 +226,50 @@ def test_threads_proceed_in_parallel(client: sectigo.Client, sandbox: Sandbox) -
     assert elapsed < 0.4, f"8 calls of 100 ms took {elapsed:.3f} s: the GIL is not released"
 
 
+def test_each_call_is_logged_at_debug_and_an_unknown_outcome_at_warning(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="sectigo")
+    sandbox.inject_fault("rate_limited", endpoint="!initCustomerSession", count=1)
+    with client_for(sandbox, **FAST) as client:
+        client.init_customer_session(order_number="1000003")
+        with pytest.raises(sectigo.ApiError):
+            client.auto_authorize(order_number=999999999)
+        sandbox.inject_fault("close", endpoint="!PlaceOrder", count=1)
+        with pytest.raises(sectigo.OutcomeUnknownError):
+            client.place_order(**ORDER, items=[dns_pro()])
+    records = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "sectigo"]
+    calls = [m for level, m in records if level == logging.DEBUG]
+    assert any(m.startswith("!initCustomerSession: ok in ") and m.endswith("(errorCode 0, retries 1)") for m in calls), calls
+    assert any(m.startswith("!AutoAuthorize: api error in ") and "retries 0)" in m for m in calls), calls
+    warnings = [m for level, m in records if level == logging.WARNING]
+    assert any("rate_limited" in m for m in warnings), warnings
+    assert any(m.startswith("!PlaceOrder: outcome unknown after ") and "not sent again" in m for m in warnings), warnings
+
+
+def test_the_sdk_is_silent_when_the_application_sets_up_no_logging() -> None:
+    # A retry's WARNING would reach standard error through logging's last resort without the
+    # package's NullHandler.
+    script = (
+        "import sectigo\n"
+        "from sectigo.testing import sandbox\n"
+        "with sandbox() as box:\n"
+        "    box.inject_fault('rate_limited', endpoint='!initCustomerSession', count=1)\n"
+        "    with box.client(retry_base_delay=0.002) as client:\n"
+        "        assert client.init_customer_session(order_number='1000003').response.retries == 1\n"
+        "print('done')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tempfile.gettempdir()
+    )
+    assert done.returncode == 0 and done.stdout == "done\n", done.stdout + done.stderr
+    assert done.stderr == ""
+
+
 def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="sectigo")
+    # The handler takes the level of the last call: DEBUG last.
     caplog.set_level(logging.INFO, logger="sectigo_sandbox")
+    caplog.set_level(logging.DEBUG, logger="sectigo")
     canary = "py-canary-pw-3b9e"
     shown: List[str] = []
     caught: Dict[str, sectigo.Error] = {}
@@ -277,6 +321,8 @@ def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCapt
     assert any("adminLoginPassword=<redacted>" in m for m in served), served
     assert any("loginPassword=<redacted>" in m and "errorCode -42" in m for m in served), served
     assert any(r.name == "sectigo" for r in records), "retries were logged"
+    assert any(r.levelno == logging.DEBUG and " ok in " in r.getMessage() for r in records), "calls were logged"
+    assert any("outcome unknown" in r.getMessage() for r in records), "the lost order was logged"
     shown += [r.getMessage() for r in records]
     leaks = [text for text in shown if canary in text]
     assert leaks == []

@@ -398,11 +398,13 @@ fn sandbox_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // The SDK's log records (retries, warnings) go to Python's `logging`, logger `sectigo`, and
-    // an in-process sandbox's (`log=True`) to `sectigo_sandbox`. Levels are asked of `logging`
-    // on each record, so configuring it after the import works.
+    // The SDK's log records (each call at DEBUG, retries and unknown outcomes at WARNING) go to
+    // Python's `logging`, logger `sectigo`, and an in-process sandbox's (`log=True`) to
+    // `sectigo_sandbox`; other crates' only from WARNING. Levels are asked of `logging` on each
+    // record, so configuring it after the import works.
     let _ = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::Nothing)?
         .filter(log::LevelFilter::Warn)
+        .filter_target("sectigo".to_owned(), log::LevelFilter::Debug)
         .filter_target("sectigo_sandbox".to_owned(), log::LevelFilter::Info)
         .install();
     m.add_class::<NativeClient>()?;

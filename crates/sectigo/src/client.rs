@@ -663,8 +663,19 @@ impl Client {
     /// of the answer.
     ///
     /// A failed attempt is sent again only when that is provably safe (see [`crate::retry`]),
-    /// after a wait, within the client's timeout; each retry is logged (`log` target `sectigo`).
+    /// after a wait, within the client's timeout.
+    ///
+    /// Logged (`log` target `sectigo`): each call at DEBUG level once it is over (endpoint,
+    /// outcome, duration, `errorCode`, retries); each retry, and a call whose outcome is
+    /// unknown, at WARNING level. No record holds a password or the request's values.
     pub fn send(&self, form: &Form) -> Result<Response, Error> {
+        let started = std::time::Instant::now();
+        let result = self.send_with_retries(form);
+        log_call(form.endpoint(), started.elapsed(), &result);
+        result
+    }
+
+    fn send_with_retries(&self, form: &Form) -> Result<Response, Error> {
         let endpoint = form.endpoint();
         let policy = self.inner.retry;
         let deadline = std::time::Instant::now() + self.inner.timeout;
@@ -774,6 +785,41 @@ impl Client {
             // An unreadable answer to a call that changes state leaves its outcome unknown.
             Err(e) if write => Err(lost(format!("the answer could not be read: {e}"), Some(status), Some(e.raw))),
             Err(e) => Err(Error::Decode(e)),
+        }
+    }
+}
+
+/// The record of a finished call: DEBUG, or WARNING when its outcome is unknown (it may have
+/// taken effect, and it is not sent again).
+fn log_call(endpoint: &Endpoint, elapsed: Duration, result: &Result<Response, Error>) {
+    let ms = elapsed.as_millis();
+    match result {
+        Ok(response) => log::debug!(
+            target: "sectigo",
+            "{}: ok in {ms} ms (errorCode {}, retries {})",
+            endpoint.title,
+            response.code(),
+            response.retries()
+        ),
+        Err(Error::OutcomeUnknown(lost)) => log::warn!(
+            target: "sectigo",
+            "{}: outcome unknown after {ms} ms ({}): the call may have taken effect, so it is not sent again; \
+             check before repeating it",
+            endpoint.title,
+            lost.detail
+        ),
+        Err(e) => {
+            let code = match e {
+                Error::Api(api) => api.code().to_string(),
+                _ => "none".to_owned(),
+            };
+            log::debug!(
+                target: "sectigo",
+                "{}: {} error in {ms} ms (errorCode {code}, retries {})",
+                endpoint.title,
+                e.kind(),
+                e.retries()
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! A password canary never shows: in `Debug` and `Display` of the builder, the client, requests,
-//! answers and every kind of error, in the SDK's log records (retries) or in the sandbox's log
-//! of the calls it served.
+//! answers and every kind of error, in the SDK's log records (each call, retries, unknown
+//! outcomes) or in the sandbox's log of the calls it served.
 
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use support::order;
 
 #[test]
 fn no_password_shows_in_debug_display_errors_or_logs() {
-    support::install(log::LevelFilter::Info);
+    support::install(log::LevelFilter::Debug);
     let sandbox = Sandbox::start(Config { log: true, ..Config::default() }).unwrap();
     sandbox.with_state(|s| s.accounts[0].login_password = CANARY.to_owned());
     let fast = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(2), max_delay: Duration::from_millis(10) };
@@ -97,6 +97,13 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
 
     let (sdk, served) = (support::records("sectigo"), support::records("sectigo_sandbox"));
     assert!(sdk.len() >= 4, "retries were logged: {sdk:?}");
+    // One record per call, once it is over: its outcome, duration, errorCode and retries.
+    let placed_record = sdk.iter().find(|r| r.starts_with("!PlaceOrder: ok in ")).expect("a record of the order");
+    assert!(placed_record.contains("(errorCode 0, retries 0)"), "{placed_record}");
+    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: api error in ") && r.contains("(errorCode -16, retries 0)")), "{sdk:?}");
+    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: api error in ") && r.contains("(errorCode -42, retries 2)")), "{sdk:?}");
+    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: outcome unknown after ") && r.contains("not sent again")), "{sdk:?}");
+    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: transport error in ") && r.contains("(errorCode none, retries 2)")), "{sdk:?}");
     assert!(served.iter().any(|r| r.contains("loginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("adminLoginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("errorCode -16")), "{served:?}");
