@@ -10,7 +10,8 @@ namespace Sectigo;
  */
 final class OutcomeUnknownException extends Exception
 {
-    public function __construct(string $message, public readonly int $status, public readonly ?string $body)
+    /** @param ?string $raw the answer's body when one came (at most 64 KiB), as on the other exceptions */
+    public function __construct(string $message, public readonly int $status, public readonly ?string $raw)
     {
         parent::__construct($message);
     }
