@@ -66,8 +66,14 @@ def test_catalogue() -> None:
 
 def test_validation_error(client: sectigo.Client) -> None:
     with pytest.raises(sectigo.ValidationError) as caught:
-        client.place_order(ap="x" * 65, country_name="USA")
+        client.place_order(ap="x" * 65, reseller=True, email_address="jane@example.com", country_name="USA")
     rules = {(v.param, v.rule) for v in caught.value.violations}
+    assert {("ap", "max_length"), ("countryName", "country_code"), ("items", "min_items")} <= rules
+    # A required parameter is a required keyword argument; by wire name, leaving it out is
+    # one more violation, reported with the others.
+    with pytest.raises(sectigo.ValidationError) as dynamic:
+        client.call("!PlaceOrder", {"ap": "x" * 65, "countryName": "USA"})
+    rules = {(v.param, v.rule) for v in dynamic.value.violations}
     assert {("ap", "max_length"), ("countryName", "country_code"), ("reseller", "required"), ("items", "min_items")} <= rules
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, sectigo.Error)
     with pytest.raises(sectigo.ValidationError, match="unknown|not a parameter"):
@@ -188,7 +194,7 @@ def test_transport_decode_outcome_and_config_errors(client: sectigo.Client, sand
 
     with client_for(sandbox, paths={}) as no_path:
         with pytest.raises(sectigo.ConfigError, match="path"):
-            no_path.tier2_partner_signup(ap="x")
+            no_path.call("tier2_partner_signup", {"ap": "x"})
     with pytest.raises(sectigo.ConfigError):
         sectigo.Client(base_url="http://example.com")
     client.close()

@@ -31,6 +31,17 @@ fn py_str(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// A parameter of an endpoint's method (keyword-only): one the spec always requires has no
+/// default, so a type checker reports a call without it; the others default to None (and the
+/// validation reports every conditional rule a call breaks, all at once).
+fn method_param(p: &ir::Param) -> String {
+    if p.requirement == ir::Requirement::Required {
+        format!("{}: {}", py_name(&p.field), annotation(p))
+    } else {
+        format!("{}: Optional[{}] = None", py_name(&p.field), annotation(p))
+    }
+}
+
 /// The annotation of a parameter (without Optional).
 fn annotation(p: &ir::Param) -> String {
     match &p.value {
@@ -155,7 +166,7 @@ pub fn module(ir: &Ir) -> String {
         let _ = write!(o, "\n    def {}(\n        self,\n        *,\n", e.id);
         let params: Vec<&ir::Param> = e.params.iter().filter(|p| p.credential.is_none()).collect();
         for p in &params {
-            let _ = writeln!(o, "        {}: Optional[{}] = None,", py_name(&p.field), annotation(p));
+            let _ = writeln!(o, "        {},", method_param(p));
         }
         if let Some(items) = &e.items {
             let _ = writeln!(o, "        items: Sequence[Union[{}, Mapping[str, Union[str, int]]]] = (),", items.rust_type);
@@ -255,7 +266,7 @@ pub fn stub(ir: &Ir) -> String {
     for e in &ir.endpoints {
         let _ = write!(o, "    def {}(\n        self,\n        *,\n", e.id);
         for p in e.params.iter().filter(|p| p.credential.is_none()) {
-            let _ = writeln!(o, "        {}: Optional[{}] = None,", py_name(&p.field), annotation(p));
+            let _ = writeln!(o, "        {},", method_param(p));
         }
         if let Some(items) = &e.items {
             let _ = writeln!(o, "        items: Sequence[Union[{}, Mapping[str, Union[str, int]]]] = (),", items.rust_type);

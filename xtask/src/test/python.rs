@@ -65,6 +65,23 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     let examples = python_dir.join("examples");
     let out = strict("the README's examples", &[examples.as_os_str()])?;
     println!("mypy --strict (package and the README's examples): {}", last_line(&out));
+    // A call without an always-required argument is a type error, before anything runs.
+    let snippet = work.join("missing_required.py");
+    std::fs::write(&snippet, MISSING_REQUIRED).map_err(|e| format!("{}: {e}", snippet.display()))?;
+    let refused = Command::new(&py)
+        .current_dir(work)
+        .env("PATH", &path)
+        .args(["-m", "mypy", "--strict", "--no-incremental"])
+        .arg(&snippet)
+        .output()
+        .map_err(|e| format!("mypy: {e}"))?;
+    let said = String::from_utf8_lossy(&refused.stdout);
+    for expected in ["Missing named argument \"order_number\" for \"auto_authorize\"", "Missing named argument \"email_address\" for \"place_order\""] {
+        if refused.status.success() || !said.contains(expected) {
+            return Err(format!("mypy --strict did not refuse a call without a required argument ({expected}):\n{said}"));
+        }
+    }
+    println!("mypy --strict refuses calls without a required argument: {}", said.lines().filter(|l| l.contains("Missing named argument")).count());
     let out = capture(
         "pytest",
         // The `pytest` script, not `python -m pytest`, which would put the source folder's
@@ -101,6 +118,17 @@ fn sdist(root: &Path, dist: &Dist, work: &Path) -> Result<(), String> {
     println!("sdist: {}", last_line(&out));
     Ok(())
 }
+
+/// Calls that leave out arguments the spec always requires.
+const MISSING_REQUIRED: &str = "\
+import sectigo
+
+def authorize(client: sectigo.Client) -> None:
+    client.auto_authorize()
+
+def order(client: sectigo.Client) -> None:
+    client.place_order(ap=\"brand\", reseller=True)
+";
 
 const SMOKE: &str = "
 import sectigo
