@@ -13,6 +13,14 @@ typedef enum sectigo_result {
   SECTIGO_RESULT_PANIC = 6,
 } sectigo_result;
 
+typedef enum sectigo_log_level {
+  SECTIGO_LOG_OFF = 0,
+  SECTIGO_LOG_ERROR = 1,
+  SECTIGO_LOG_WARN = 2,
+  SECTIGO_LOG_INFO = 3,
+  SECTIGO_LOG_DEBUG = 4,
+} sectigo_log_level;
+
 typedef enum sectigo_error_kind {
   SECTIGO_ERROR_KIND_VALIDATION = 1,
   SECTIGO_ERROR_KIND_API = 2,
@@ -34,6 +42,8 @@ typedef struct sectigo_request sectigo_request;
 
 typedef struct sectigo_response sectigo_response;
 
+typedef void (*sectigo_log_fn)(void *user_data, enum sectigo_log_level level, const char *message);
+
 const char *sectigo_version(void);
 
 enum sectigo_result sectigo_options_new(struct sectigo_options **options_out);
@@ -42,6 +52,11 @@ enum sectigo_result sectigo_options_set(struct sectigo_options *options,
                                         const char *name,
                                         const char *value,
                                         struct sectigo_error **error_out);
+
+enum sectigo_result sectigo_options_set_log_callback(struct sectigo_options *options,
+                                                     sectigo_log_fn callback,
+                                                     void *user_data,
+                                                     struct sectigo_error **error_out);
 
 void sectigo_options_free(struct sectigo_options *options);
 
@@ -114,6 +129,12 @@ uint32_t sectigo_response_retries(const struct sectigo_response *response);
 
 void sectigo_response_free(struct sectigo_response *response);
 
+size_t sectigo_response_log_count(const struct sectigo_response *response);
+
+const char *sectigo_response_log_at(const struct sectigo_response *response,
+                                    size_t index,
+                                    enum sectigo_log_level *level_out);
+
 enum sectigo_error_kind sectigo_error_get_kind(const struct sectigo_error *error);
 
 const char *sectigo_error_message(const struct sectigo_error *error);
@@ -145,5 +166,11 @@ enum sectigo_result sectigo_error_violation_at(const struct sectigo_error *error
                                                const char **param_out,
                                                const char **rule_out,
                                                const char **message_out);
+
+size_t sectigo_error_log_count(const struct sectigo_error *error);
+
+const char *sectigo_error_log_at(const struct sectigo_error *error,
+                                 size_t index,
+                                 enum sectigo_log_level *level_out);
 
 void sectigo_error_free(struct sectigo_error *error);

@@ -357,6 +357,32 @@ typedef enum sectigo_result {
 } sectigo_result;
 
 /*
+ The level of a log record, or of the least severe records wanted.
+ */
+typedef enum sectigo_log_level {
+  /*
+   No records (the default).
+   */
+  SECTIGO_LOG_OFF = 0,
+  /*
+   Not used by the SDK yet.
+   */
+  SECTIGO_LOG_ERROR = 1,
+  /*
+   A retry, and a call whose outcome is unknown (it may have taken effect).
+   */
+  SECTIGO_LOG_WARN = 2,
+  /*
+   Not used by the SDK yet.
+   */
+  SECTIGO_LOG_INFO = 3,
+  /*
+   Each call once it is over: endpoint, outcome, duration, `errorCode`, retries.
+   */
+  SECTIGO_LOG_DEBUG = 4,
+} sectigo_log_level;
+
+/*
  What kind of failure a `sectigo_error` describes.
  */
 typedef enum sectigo_error_kind {
@@ -442,6 +468,16 @@ typedef struct sectigo_request sectigo_request;
  */
 typedef struct sectigo_response sectigo_response;
 
+/*
+ A log callback: called with the callback's user data, the record's level and its message
+ (valid during the call only; never a password or a request's values).
+
+ It runs on the thread that makes the call, during the call, once per record. It must
+ return (no `longjmp` out of it) and must not call this library; it may copy the message and
+ hand it to the program's own log.
+ */
+typedef void (*sectigo_log_fn)(void *user_data, enum sectigo_log_level level, const char *message);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -486,7 +522,12 @@ enum sectigo_result sectigo_options_new(struct sectigo_options **options_out);
  - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
    and the largest bound (default 8000); each wait is random up to its bound, which doubles;
  - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
-   documents do not give.
+   documents do not give;
+ - `log_level`: `off` (default), `error`, `warn` or `debug`: the log records of each call
+   from that level up are kept with its answer or error (`sectigo_response_log_at`,
+   `sectigo_error_log_at`) and given to the log callback (`warn` when a callback is set
+   without it). `warn`: retries and unknown outcomes; `debug`: also each call once it is
+   over.
 
  Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
  what only the whole set can tell (a control character in `user_agent`, a time over the cap),
@@ -496,6 +537,17 @@ enum sectigo_result sectigo_options_set(struct sectigo_options *options,
                                         const char *name,
                                         const char *value,
                                         struct sectigo_error **error_out);
+
+/*
+ Sets the log callback of the clients made from these settings (NULL turns it off), with the
+ user data it is called with: each log record of their calls, from the `log_level` option's
+ level up (`warn` when that option is not set), as the record is made. See `sectigo_log_fn`
+ for the thread it runs on and what it must not do.
+ */
+enum sectigo_result sectigo_options_set_log_callback(struct sectigo_options *options,
+                                                     sectigo_log_fn callback,
+                                                     void *user_data,
+                                                     struct sectigo_error **error_out);
 
 /*
  Frees settings (NULL is allowed). A client made from them stays valid.
@@ -659,6 +711,20 @@ uint32_t sectigo_response_retries(const struct sectigo_response *response);
 void sectigo_response_free(struct sectigo_response *response);
 
 /*
+ How many log records the call that made this answer kept (see the `log_level` option): 0
+ for an answer decoded without a call.
+ */
+size_t sectigo_response_log_count(const struct sectigo_response *response);
+
+/*
+ The log record at `index` (from 0, in the order they were made), its level written to
+ `*level_out` (when not NULL); NULL past the end. Valid until the answer is freed.
+ */
+const char *sectigo_response_log_at(const struct sectigo_response *response,
+                                    size_t index,
+                                    enum sectigo_log_level *level_out);
+
+/*
  The kind of failure.
  */
 enum sectigo_error_kind sectigo_error_get_kind(const struct sectigo_error *error);
@@ -737,6 +803,19 @@ enum sectigo_result sectigo_error_violation_at(const struct sectigo_error *error
                                                const char **param_out,
                                                const char **rule_out,
                                                const char **message_out);
+
+/*
+ How many log records the failed call kept (see the `log_level` option).
+ */
+size_t sectigo_error_log_count(const struct sectigo_error *error);
+
+/*
+ The failed call's log record at `index` (from 0, in the order they were made), its level
+ written to `*level_out` (when not NULL); NULL past the end. Valid until the error is freed.
+ */
+const char *sectigo_error_log_at(const struct sectigo_error *error,
+                                 size_t index,
+                                 enum sectigo_log_level *level_out);
 
 /*
  Frees an error (NULL is allowed).

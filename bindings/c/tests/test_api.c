@@ -224,6 +224,116 @@ static sectigo_client *fresh_client(const char *tag, const char *max_retries) {
     return tagged_client(env("SECTIGO_SANDBOX_URL"), max_retries, tag);
 }
 
+/* What the log callback saw: each record's level and a copy of its message, and the thread. */
+struct seen_log {
+    size_t count;
+    int levels[16];
+    char messages[16][512];
+    pthread_t thread;
+};
+
+static void remember_log(void *user_data, sectigo_log_level level, const char *message) {
+    struct seen_log *seen = user_data;
+    seen->thread = pthread_self();
+    if (seen->count < 16) {
+        seen->levels[seen->count] = (int)level;
+        snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", message);
+    }
+    seen->count++;
+}
+
+/* A client whose calls keep their log records from `level` up, with the callback (or none). */
+static sectigo_client *logging_client(const char *level, sectigo_log_fn callback, void *user_data) {
+    sectigo_options *options = NULL;
+    sectigo_client *client = NULL;
+    sectigo_error *error = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    const char *settings[][2] = {
+        {"base_url", env("SECTIGO_SANDBOX_URL")}, {"ca_file", env("SECTIGO_SANDBOX_CA")},
+        {"login_name", env("SECTIGO_SANDBOX_LOGIN")}, {"login_password", env("SECTIGO_SANDBOX_PASSWORD")},
+        {"retry_base_ms", "2"}, {"retry_max_ms", "10"}, {"log_level", level},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        if (settings[i][1] != NULL) {
+            CHECK(sectigo_options_set(options, settings[i][0], settings[i][1], &error) == SECTIGO_RESULT_OK,
+                  "option %s: %s", settings[i][0], why(error));
+        }
+    }
+    CHECK(sectigo_options_set_log_callback(options, callback, user_data, &error) == SECTIGO_RESULT_OK, "callback");
+    CHECK(sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK, "client: %s", why(error));
+    sectigo_options_free(options);
+    return client;
+}
+
+static void test_log_records(void) {
+    const char *session[] = {"orderNumber", "1000003", NULL};
+    const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "n@example.com",
+                           "1_PPP", "9974", NULL};
+    struct seen_log seen;
+    memset(&seen, 0, sizeof seen);
+    sectigo_client *client = logging_client("debug", remember_log, &seen);
+    sectigo_response *response = NULL;
+    sectigo_error *e = NULL;
+    sectigo_log_level level = SECTIGO_LOG_OFF;
+
+    /* A retry (WARN), then the call (DEBUG): kept with the answer, in order, and given to the
+       callback on this thread during the call. */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=rate_limited&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    CHECK(call(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &e) == SECTIGO_RESULT_OK,
+          "served after one retry: %s", why(e));
+    CHECK(sectigo_response_log_count(response) == 2, "2 records, got %zu", sectigo_response_log_count(response));
+    const char *first = sectigo_response_log_at(response, 0, &level);
+    CHECK(first != NULL && level == SECTIGO_LOG_WARN && strstr(first, "sending it again") != NULL, "the retry: %s",
+          first ? first : "(null)");
+    const char *last = sectigo_response_log_at(response, 1, &level);
+    CHECK(last != NULL && level == SECTIGO_LOG_DEBUG && strstr(last, "!initCustomerSession: ok in ") == last &&
+              strstr(last, "(errorCode 0, retries 1)") != NULL,
+          "the call: %s", last ? last : "(null)");
+    CHECK(sectigo_response_log_at(response, 2, &level) == NULL, "NULL past the end");
+    CHECK(sectigo_response_log_at(response, 0, NULL) == first, "level_out may be NULL");
+    CHECK(seen.count == 2 && seen.levels[0] == SECTIGO_LOG_WARN && seen.levels[1] == SECTIGO_LOG_DEBUG &&
+              strcmp(seen.messages[1], last) == 0,
+          "the callback saw the same %zu records", seen.count);
+    CHECK(pthread_equal(seen.thread, pthread_self()), "the callback ran on the calling thread");
+    sectigo_response_free(response);
+    response = NULL;
+
+    /* An order whose answer was lost: the WARN record comes with the error. */
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=close&endpoint=!PlaceOrder&count=1") == 0, "fault");
+    e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN, "close");
+    CHECK(sectigo_error_log_count(e) == 1, "1 record, got %zu", sectigo_error_log_count(e));
+    const char *lost = sectigo_error_log_at(e, 0, &level);
+    CHECK(lost != NULL && level == SECTIGO_LOG_WARN && strstr(lost, "!PlaceOrder: outcome unknown after ") == lost,
+          "the unknown outcome: %s", lost ? lost : "(null)");
+    CHECK(strstr(lost, env("SECTIGO_SANDBOX_PASSWORD")) == NULL, "no password in a record");
+    CHECK(sectigo_error_log_at(e, 1, NULL) == NULL && sectigo_error_log_count(NULL) == 0, "past the end, NULL");
+    sectigo_error_free(e);
+    sectigo_client_free(client);
+
+    /* Without log_level, a callback gets WARN and up; without either, nothing is kept. */
+    memset(&seen, 0, sizeof seen);
+    client = logging_client(NULL, remember_log, &seen);
+    CHECK(call(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &e) == SECTIGO_RESULT_OK, "call");
+    CHECK(seen.count == 0 && sectigo_response_log_count(response) == 0, "no WARN record for a plain call");
+    sectigo_response_free(response);
+    response = NULL;
+    sectigo_client_free(client);
+    client = logging_client(NULL, NULL, NULL);
+    CHECK(sandbox_admin("/_sandbox/faults", "kind=rate_limited&endpoint=!initCustomerSession&count=1") == 0, "fault");
+    CHECK(call(client, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, &response, &e) == SECTIGO_RESULT_OK, "call");
+    CHECK(sectigo_response_retries(response) == 1 && sectigo_response_log_count(response) == 0, "logging is off");
+    sectigo_response_free(response);
+    sectigo_client_free(client);
+
+    sectigo_options *options = NULL;
+    CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options");
+    CHECK(sectigo_options_set(options, "log_level", "loud", &e) == SECTIGO_RESULT_ERROR &&
+              strstr(sectigo_error_message(e), "log_level") != NULL,
+          "a bad level is refused, naming the option");
+    sectigo_error_free(e);
+    sectigo_options_free(options);
+}
+
 static void test_retries(void) {
     const char *session[] = {"orderNumber", "1000003", NULL};
     const char *order[] = {"ap", "sandboxbrand", "reseller", "Y", "name", "N", "emailAddress", "n@example.com",
@@ -940,6 +1050,7 @@ int main(void) {
     test_every_endpoint();
     test_every_error_kind();
     test_retries();
+    test_log_records();
     test_canary();
     test_misuse();
     test_two_threads_share_a_client();

@@ -9,6 +9,7 @@ use crate::boundary::{boxed, c, check_out, free, guard, handle, handle_mut, null
 use crate::error::sectigo_error_kind::*;
 use crate::error::sectigo_result::*;
 use crate::error::{Fail, sectigo_error, sectigo_result};
+use crate::logging::{Sink, during, sectigo_log_level};
 use crate::options::{apply, sectigo_options};
 use crate::response::{response, sectigo_response};
 
@@ -16,6 +17,9 @@ use crate::response::{response, sectigo_response};
 #[derive(Debug)]
 pub struct sectigo_client {
     client: Client,
+    /// Where its calls' log records go (not part of the shared client: clients that differ in
+    /// it alone share a pool).
+    log: Sink,
 }
 
 /// A request: an endpoint and (name, value) parameters.
@@ -112,8 +116,20 @@ pub unsafe extern "C" fn sectigo_client_new(
         // SAFETY: arguments as documented.
         let options = unsafe { handle(options, "options")? };
         check_out(client_out, "client_out")?;
-        let client = shared_client(&options.settings)?;
-        unsafe { put(client_out, boxed(sectigo_client { client })) };
+        let (logging, settings): (Vec<_>, Vec<_>) = options.settings.iter().cloned().partition(|(name, _)| name == "log_level");
+        let client = shared_client(&settings)?;
+        let (callback, user_data) = options.log_callback;
+        let set = logging.last().and_then(|(_, value)| crate::logging::parse_level(value));
+        let level = match (set, callback) {
+            (Some(level), _) => level,
+            (None, Some(_)) => sectigo_log_level::SECTIGO_LOG_WARN,
+            (None, None) => sectigo_log_level::SECTIGO_LOG_OFF,
+        };
+        let log = Sink { level, callback, user_data };
+        if log.wants() {
+            crate::logging::install();
+        }
+        unsafe { put(client_out, boxed(sectigo_client { client, log })) };
         Ok(())
     })
 }
@@ -255,8 +271,9 @@ pub unsafe extern "C" fn sectigo_client_call(
         // SAFETY: arguments as documented.
         let (client, request) = unsafe { (handle(client, "client")?, handle(request, "request")?) };
         check_out(response_out, "response_out")?;
-        let answer = request.request.send(&client.client).map_err(|e| Fail::sdk(&e))?;
-        unsafe { put(response_out, boxed(response(answer))) };
+        let (answer, log) = during(client.log, || request.request.send(&client.client));
+        let answer = answer.map_err(|e| Fail::sdk(&e).with_log(log.clone()))?;
+        unsafe { put(response_out, boxed(response(answer).with_log(log))) };
         Ok(())
     })
 }
@@ -283,8 +300,9 @@ pub unsafe extern "C" fn sectigo_client_call_packed(
             unsafe { (handle(client, "client")?, text(endpoint, "endpoint")?, unpack(params, len, count)?) };
         check_out(response_out, "response_out")?;
         let endpoint = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?.endpoint();
-        let answer = client.client.call(endpoint, pairs).map_err(|e| Fail::sdk(&e))?;
-        unsafe { put(response_out, boxed(response(answer))) };
+        let (answer, log) = during(client.log, || client.client.call(endpoint, pairs));
+        let answer = answer.map_err(|e| Fail::sdk(&e).with_log(log.clone()))?;
+        unsafe { put(response_out, boxed(response(answer).with_log(log))) };
         Ok(())
     })
 }

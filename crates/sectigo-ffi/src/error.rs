@@ -86,6 +86,8 @@ pub struct sectigo_error {
     flags: u32,
     retries: u32,
     violations: Vec<[CString; 3]>,
+    /// The call's log records (see the `log_level` option).
+    log: Vec<crate::logging::Record>,
 }
 
 impl sectigo_error {
@@ -104,6 +106,7 @@ impl sectigo_error {
             flags: 0,
             retries: 0,
             violations: Vec::new(),
+            log: Vec::new(),
         }
     }
 
@@ -171,6 +174,12 @@ impl Fail {
 
     pub(crate) fn sdk(e: &Error) -> Fail {
         Fail(SECTIGO_RESULT_ERROR, Box::new(sectigo_error::from_sdk(e)))
+    }
+
+    /// The failed call's log records, kept with its error.
+    pub(crate) fn with_log(mut self, log: Vec<crate::logging::Record>) -> Fail {
+        self.1.log = log;
+        self
     }
 }
 
@@ -296,6 +305,26 @@ pub unsafe extern "C" fn sectigo_error_violation_at(
             None => return Ok(SECTIGO_RESULT_OUT_OF_RANGE),
         }
         Ok(SECTIGO_RESULT_OK)
+    })
+}
+
+/// How many log records the failed call kept (see the `log_level` option).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_log_count(error: *const sectigo_error) -> usize {
+    quietly(0, || unsafe { error.as_ref() }.map_or(0, |e| e.log.len()))
+}
+
+/// The failed call's log record at `index` (from 0, in the order they were made), its level
+/// written to `*level_out` (when not NULL); NULL past the end. Valid until the error is freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_error_log_at(
+    error: *const sectigo_error,
+    index: usize,
+    level_out: *mut crate::logging::sectigo_log_level,
+) -> *const c_char {
+    quietly(ptr::null(), || match unsafe { error.as_ref() } {
+        Some(e) => unsafe { crate::logging::record_at(&e.log, index, level_out) },
+        None => ptr::null(),
     })
 }
 

@@ -17,8 +17,8 @@
 //!   responses and errors must be used by one thread at a time.
 //!
 //! Modules, one per concern: `boundary` (the panic boundary, argument and output helpers),
-//! `options`, `client` (clients, their shared cache, requests and calls), `response` and
-//! `error` (results and errors). Everything the C API exports is re-exported here.
+//! `options`, `logging` (each call's log records and the log callback), `client` (clients, their
+//! shared cache, requests and calls), `response` and `error` (results and errors). Everything the C API exports is re-exported here.
 
 #![allow(unsafe_code, non_camel_case_types, clippy::missing_safety_doc)]
 
@@ -28,12 +28,14 @@ use std::ffi::c_char;
 // declares the functions in that order: keep it.
 mod boundary;
 mod options;
+mod logging;
 mod client;
 mod response;
 mod error;
 
 pub use client::*;
 pub use error::*;
+pub use logging::{sectigo_log_fn, sectigo_log_level};
 pub use options::*;
 pub use response::*;
 

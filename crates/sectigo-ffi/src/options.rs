@@ -13,6 +13,8 @@ use crate::error::{Fail, sectigo_error, sectigo_result};
 /// checked when set.
 pub struct sectigo_options {
     pub(crate) settings: Vec<(String, String)>,
+    /// The log callback and its user data (`sectigo_options_set_log_callback`).
+    pub(crate) log_callback: (crate::logging::sectigo_log_fn, usize),
 }
 
 // Passwords and keys' passwords are among the values: wiped when the settings go.
@@ -42,7 +44,7 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
     guard(ptr::null_mut(), || {
         check_out(options_out, "options_out")?;
         // SAFETY: checked above.
-        unsafe { put(options_out, boxed(sectigo_options { settings: Vec::new() })) };
+        unsafe { put(options_out, boxed(sectigo_options { settings: Vec::new(), log_callback: (None, 0) })) };
         Ok(())
     })
 }
@@ -76,7 +78,12 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
 /// - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
 ///   and the largest bound (default 8000); each wait is random up to its bound, which doubles;
 /// - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
-///   documents do not give.
+///   documents do not give;
+/// - `log_level`: `off` (default), `error`, `warn` or `debug`: the log records of each call
+///   from that level up are kept with its answer or error (`sectigo_response_log_at`,
+///   `sectigo_error_log_at`) and given to the log callback (`warn` when a callback is set
+///   without it). `warn`: retries and unknown outcomes; `debug`: also each call once it is
+///   over.
 ///
 /// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
 /// what only the whole set can tell (a control character in `user_agent`, a time over the cap),
@@ -152,15 +159,39 @@ pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value
             retry.max_delay = Duration::from_millis(whole(value)?.into());
             Ok(b)
         }
+        // Kept by the client handle, not the shared client (see `sectigo_client_new`).
+        "log_level" => match crate::logging::parse_level(value) {
+            Some(_) => Ok(b),
+            None => Err(Fail::config(format!("option log_level: {value:?} is not one of off, error, warn, info, debug"))),
+        },
         _ => match name.strip_prefix("path:") {
             Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
             None => Err(Fail::config(format!(
                 "unknown option {name:?} (login_name, login_password, client_cert, client_key, client_pkcs12, \
                  client_pkcs12_password, base_url, host, timeout_ms, connect_timeout_ms, roots, ca_file, proxy, no_proxy, \
-                 allow_http, user_agent, resolve, max_retries, retry_base_ms, retry_max_ms, path:<endpoint>)"
+                 allow_http, user_agent, resolve, max_retries, retry_base_ms, retry_max_ms, log_level, path:<endpoint>)"
             ))),
         },
     }
+}
+
+/// Sets the log callback of the clients made from these settings (NULL turns it off), with the
+/// user data it is called with: each log record of their calls, from the `log_level` option's
+/// level up (`warn` when that option is not set), as the record is made. See `sectigo_log_fn`
+/// for the thread it runs on and what it must not do.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_options_set_log_callback(
+    options: *mut sectigo_options,
+    callback: crate::logging::sectigo_log_fn,
+    user_data: *mut std::ffi::c_void,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let options = unsafe { handle_mut(options, "options")? };
+        options.log_callback = (callback, user_data as usize);
+        Ok(())
+    })
 }
 
 /// Frees settings (NULL is allowed). A client made from them stays valid.

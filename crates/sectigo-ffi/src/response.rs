@@ -13,6 +13,14 @@ use crate::boundary::{boxed, c, check_out, free, guard, handle, lookup, null, pu
 use crate::client::sectigo_request;
 use crate::error::sectigo_result::*;
 use crate::error::{Fail, sectigo_error, sectigo_result};
+use crate::logging::{Record, sectigo_log_level};
+
+impl sectigo_response {
+    pub(crate) fn with_log(mut self, log: Vec<Record>) -> Self {
+        self.log = log;
+        self
+    }
+}
 
 /// A successful answer, read by field name.
 pub struct sectigo_response {
@@ -21,6 +29,8 @@ pub struct sectigo_response {
     strings: OnceLock<Strings>,
     /// The whole answer in one buffer, made on first use (`sectigo_response_packed`).
     packed: OnceLock<Vec<u8>>,
+    /// The call's log records (see the `log_level` option).
+    log: Vec<Record>,
 }
 
 /// An answer's fields, quirks and raw body as C strings (a NUL byte inside becomes U+FFFD).
@@ -57,7 +67,7 @@ fn push_text(out: &mut String, text: &str) {
 }
 
 pub(crate) fn response(response: Response) -> sectigo_response {
-    sectigo_response { response, strings: OnceLock::new(), packed: OnceLock::new() }
+    sectigo_response { response, strings: OnceLock::new(), packed: OnceLock::new(), log: Vec::new() }
 }
 
 /// Reads an answer without any network: `request` holds the parameters it answers (they
@@ -215,4 +225,25 @@ pub unsafe extern "C" fn sectigo_response_retries(response: *const sectigo_respo
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_response_free(response: *mut sectigo_response) {
     quietly((), || unsafe { free(response) })
+}
+
+/// How many log records the call that made this answer kept (see the `log_level` option): 0
+/// for an answer decoded without a call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_log_count(response: *const sectigo_response) -> usize {
+    quietly(0, || unsafe { response.as_ref() }.map_or(0, |r| r.log.len()))
+}
+
+/// The log record at `index` (from 0, in the order they were made), its level written to
+/// `*level_out` (when not NULL); NULL past the end. Valid until the answer is freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_response_log_at(
+    response: *const sectigo_response,
+    index: usize,
+    level_out: *mut sectigo_log_level,
+) -> *const c_char {
+    quietly(ptr::null(), || match unsafe { response.as_ref() } {
+        Some(r) => unsafe { crate::logging::record_at(&r.log, index, level_out) },
+        None => ptr::null(),
+    })
 }
