@@ -29,6 +29,7 @@ pub const TEST_NEEDS: &[Need] = &[
     Need { program: "/usr/lib/apache2/modules/libphp8.2.so", package: "libapache2-mod-php", why: "PHP under Apache (mod_php)" },
     Need { program: "cgi-fcgi", package: "libfcgi-bin", why: "FastCGI requests to php-fpm" },
     Need { program: "composer", package: "composer", why: "the PHP package under Composer" },
+    Need { program: "/usr/share/php/Psr/Log/LoggerInterface.php", package: "php-psr-log", why: "the PHP logger's tests (PSR-3)" },
     Need { program: "curl", package: "curl", why: "requests to php -S and the sandbox's admin endpoints" },
     Need { program: "tinyproxy", package: "tinyproxy", why: "calls through a real proxy (every language)" },
     Need { program: "aarch64-linux-gnu-gcc", package: "gcc-aarch64-linux-gnu", why: "the C suite built for aarch64" },

@@ -19,8 +19,16 @@ use FFI;
  * (`HOST:PORT:ADDR[,ADDR]`, one or a list), `max_retries` (default 3, `0` turns retries off),
  * `retry_base_ms` and `retry_max_ms` (the first and the largest bound of the random wait before a
  * retry, default 250 and 8000), `paths` (endpoint id => path, e.g.
- * `['tier2_partner_signup' => '/products/...']`), and, on the command line only, `library`.
- * Passwords (the account's, the proxy's, the PKCS #12 file's) never show in messages or traces.
+ * `['tier2_partner_signup' => '/products/...']`), `logger` (any PSR-3
+ * `Psr\Log\LoggerInterface`: each call's records, see below) with `log_level` (`debug`, the
+ * default with a logger, or `warn`), and, on the command line only, `library`. Passwords (the
+ * account's, the proxy's, the PKCS #12 file's) never show in messages, traces or log records.
+ *
+ * With a `logger`, each call's log records reach it once the call is over (the library keeps
+ * them with the answer or the error; nothing calls back into PHP during a call): a `warning` for
+ * each retry and for a call whose outcome is unknown, a `debug` record for each call (endpoint,
+ * outcome, duration, errorCode, retries). Their context holds `endpoint`, `retries` and
+ * `error_code` (null when the server gave none).
  *
  * A failed call is sent again only when that is provably safe: a -42 answer, a connection never
  * established, a call that changes nothing whose connection broke. Never a call that may have
@@ -47,11 +55,21 @@ final class Client
     private static FFI\CData $lengthSlot;
     private static FFI\CData $lengthAddress;
     private FFI\CData $client;
+    /** The PSR-3 logger of the `logger` option (psr/log is suggested, not required). */
+    private ?object $logger = null;
 
     /** @param array<string, mixed> $options */
     public function __construct(#[\SensitiveParameter] array $options = [])
     {
         $ffi = self::ffi($options['library'] ?? null);
+        if (isset($options['logger'])) {
+            if (!$options['logger'] instanceof \Psr\Log\LoggerInterface) {
+                throw new ConfigException('option logger: not a Psr\Log\LoggerInterface (' . get_debug_type($options['logger']) . ')');
+            }
+            $this->logger = $options['logger'];
+            $options['log_level'] ??= 'debug';
+        }
+        unset($options['logger']);
         $opts = $ffi->new('sectigo_options*');
         self::check($ffi, $ffi->sectigo_options_new(FFI::addr($opts)), null);
         try {
@@ -129,10 +147,47 @@ final class Client
             self::flatten($params); // names the parameter that holds a NUL byte
         }
         $result = $ffi->sectigo_client_call_packed($this->client, $endpoint, $packed, strlen($packed), $count, self::$responseAddress, self::$errorAddress);
+        if ($this->logger !== null && ($result === 0 || !FFI::isNull(self::$errorSlot))) {
+            $this->forwardLog($ffi, $endpoint, $result === 0);
+        }
         if ($result !== 0) {
             self::check($ffi, $result, self::$errorSlot);
         }
         return self::response($ffi, self::$responseSlot);
+    }
+
+    /** Hands the call's log records (kept with its answer or error) to the logger. */
+    private function forwardLog(FFI $ffi, string $endpoint, bool $answered): void
+    {
+        $level = self::slot($ffi, 'sectigo_log_level');
+        $code = null;
+        if ($answered) {
+            $subject = self::$responseSlot;
+            $count = $ffi->sectigo_response_log_count($subject);
+            $retries = (int) $ffi->sectigo_response_retries($subject);
+            $code = (int) $ffi->sectigo_response_code($subject);
+        } else {
+            $subject = self::$errorSlot;
+            $count = $ffi->sectigo_error_log_count($subject);
+            $retries = (int) $ffi->sectigo_error_retries($subject);
+            $found = self::slot($ffi, 'int64_t');
+            if ($ffi->sectigo_error_code($subject, FFI::addr($found)) === 0) {
+                $code = (int) $found->cdata;
+            }
+        }
+        $context = ['endpoint' => $endpoint, 'retries' => $retries, 'error_code' => $code];
+        for ($i = 0; $i < $count; $i++) {
+            $message = self::string($answered
+                ? $ffi->sectigo_response_log_at($subject, $i, FFI::addr($level))
+                : $ffi->sectigo_error_log_at($subject, $i, FFI::addr($level)));
+            $psr = match ((int) $level->cdata) {
+                1 => 'error',
+                2 => 'warning',
+                3 => 'info',
+                default => 'debug',
+            };
+            $this->logger?->log($psr, (string) $message, $context);
+        }
     }
 
     /**

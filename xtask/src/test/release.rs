@@ -92,6 +92,27 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     )?;
     expect(&out, &["placed order", "authorized order"], "the PHP example")?;
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
+
+    // The README's PHP logger example: the records reach the module log, the password never.
+    let logger = root.join("bindings/php/examples/module_log.php");
+    let code = std::fs::read_to_string(&logger).map_err(|e| e.to_string())?;
+    if !readme.contains(code.trim()) {
+        return Err("README.md does not show bindings/php/examples/module_log.php verbatim".to_owned());
+    }
+    let out = capture(
+        "the PHP logger example from share/php",
+        Command::new("php")
+            .arg(prefix.join("share/php/sectigo/examples/module_log.php"))
+            .env_remove("SECTIGO_LIBRARY")
+            .env_remove("SECTIGO_HEADER")
+            .envs(user_env),
+    )?;
+    expect(&out, &["sectigo debug: !initCustomerSession: ok in ", "\"endpoint\":\"!initCustomerSession\"", "customer session for order"], "the PHP logger example")?;
+    let password = user_env.iter().find(|(name, _)| *name == "SECTIGO_LOGIN_PASSWORD").map(|(_, v)| *v).unwrap_or_default();
+    if password.is_empty() || out.contains(password) {
+        return Err(format!("the PHP logger example showed the password (or had none):\n{out}"));
+    }
+    println!("PHP logger example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
     drop(sandbox);
 
     // The commands.
