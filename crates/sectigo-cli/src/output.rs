@@ -68,12 +68,11 @@ impl Output {
                 Error::Transport(t) => {
                     value["transport"] = json!(t.kind.as_str());
                     value["status"] = json!(t.status);
-                    value["raw"] = json!(t.body);
+                    value["raw"] = json!(t.raw);
                 }
                 Error::OutcomeUnknown(o) => {
                     value["status"] = json!(o.status);
-                    value["body"] = json!(o.body);
-                    value["raw"] = json!(o.body);
+                    value["raw"] = json!(o.raw);
                     value["request"] = o.request.iter().map(|(n, v)| json!([n, v])).collect();
                 }
                 Error::Decode(d) => value["raw"] = json!(d.raw),

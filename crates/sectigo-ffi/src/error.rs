@@ -138,7 +138,7 @@ impl sectigo_error {
             Error::Transport(t) => {
                 out.detail_kind = Some(c(t.kind.as_str()));
                 out.status = t.status.unwrap_or(0);
-                out.raw = t.body.as_deref().map(c);
+                out.raw = t.raw.as_deref().map(c);
             }
             Error::Decode(d) => {
                 out.detail_kind = Some(c(d.kind.as_str()));
@@ -147,7 +147,7 @@ impl sectigo_error {
             }
             Error::OutcomeUnknown(o) => {
                 out.status = o.status.unwrap_or(0);
-                out.raw = o.body.as_deref().map(c);
+                out.raw = o.raw.as_deref().map(c);
             }
             _ => {}
         }

@@ -45,7 +45,7 @@ fn native_error(py: Python<'_>, e: &Error) -> PyErr {
             Error::Transport(t) => {
                 set("detail", Some(t.kind.as_str().to_owned()))?;
                 details.set_item("status", t.status)?;
-                set("raw", t.body.clone())?;
+                set("raw", t.raw.clone())?;
             }
             Error::Decode(d) => {
                 set("detail", Some(d.kind.as_str().to_owned()))?;
@@ -54,7 +54,7 @@ fn native_error(py: Python<'_>, e: &Error) -> PyErr {
             }
             Error::OutcomeUnknown(o) => {
                 details.set_item("status", o.status)?;
-                set("raw", o.body.clone())?;
+                set("raw", o.raw.clone())?;
                 details.set_item("request", o.request.clone())?;
             }
             _ => {}

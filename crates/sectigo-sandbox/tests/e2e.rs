@@ -300,7 +300,7 @@ fn faults() {
 
     sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: Some(Endpoint::AutoAuthorize), remaining: Some(1) });
     let err = AutoAuthorize::new().order_number(1_000_010).send(&client).unwrap_err();
-    assert!(matches!(&err, Error::OutcomeUnknown(o) if o.body.as_deref().is_some_and(|b| b.contains("garbage"))), "{err:?}");
+    assert!(matches!(&err, Error::OutcomeUnknown(o) if o.raw.as_deref().is_some_and(|b| b.contains("garbage"))), "{err:?}");
 
     sandbox.inject(FaultRule {
         fault: Fault::Delay(Duration::from_millis(1500)),

@@ -718,18 +718,18 @@ impl Client {
         let endpoint = form.endpoint();
         let uri = self.uri(endpoint).map_err(Error::Config)?;
         let write = endpoint.effect == Effect::Write;
-        let lost = |detail: String, status: Option<u16>, body: Option<String>| {
+        let lost = |detail: String, status: Option<u16>, raw: Option<String>| {
             Error::OutcomeUnknown(OutcomeUnknown {
                 endpoint: endpoint.title,
                 detail,
                 status,
-                body,
+                raw,
                 request: form.redacted(),
                 retries: 0,
             })
         };
-        let transport = |kind, detail: String, status, body, not_sent| {
-            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, body, retries: 0, not_sent })
+        let transport = |kind, detail: String, status, raw, not_sent| {
+            Error::Transport(TransportError { kind, endpoint: endpoint.title, detail, status, raw, retries: 0, not_sent })
         };
 
         let agent = self.agent();

@@ -110,7 +110,7 @@ impl<E> Error<E> {
     pub(crate) fn bound_raw(self) -> Self {
         match self {
             Error::Transport(mut t) => {
-                t.body = t.body.map(bounded);
+                t.raw = t.raw.map(bounded);
                 Error::Transport(t)
             }
             Error::Decode(mut d) => {
@@ -118,7 +118,7 @@ impl<E> Error<E> {
                 Error::Decode(d)
             }
             Error::OutcomeUnknown(mut o) => {
-                o.body = o.body.map(bounded);
+                o.raw = o.raw.map(bounded);
                 Error::OutcomeUnknown(o)
             }
             other => other,
@@ -335,8 +335,8 @@ pub struct TransportError {
     pub detail: String,
     /// HTTP status, for [`TransportErrorKind::Status`].
     pub status: Option<u16>,
-    /// Body received with that status (at most [`MAX_RAW`] bytes).
-    pub body: Option<String>,
+    /// The raw answer received with that status (at most [`MAX_RAW`] bytes).
+    pub raw: Option<String>,
     /// How many times the call was sent again before this failure.
     pub retries: u32,
     /// The failure came before any byte of the request left the process (resolving the name,
@@ -362,8 +362,8 @@ pub struct OutcomeUnknown {
     pub detail: String,
     /// HTTP status, when one came back.
     pub status: Option<u16>,
-    /// Body received, when one came back.
-    pub body: Option<String>,
+    /// The raw answer, when one came back (at most [`MAX_RAW`] bytes).
+    pub raw: Option<String>,
     /// The request as sent, with passwords redacted, so it can be matched against the account.
     pub request: Vec<(String, String)>,
     /// How many times the call was sent again before this failure (only ever before an

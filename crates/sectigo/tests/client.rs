@@ -275,18 +275,18 @@ fn server_errors_and_unreadable_answers() {
     // A 5xx on a state-changing call: the server may have acted.
     let err = aa_order().send(&client).unwrap_err();
     let Error::OutcomeUnknown(lost) = &err else { panic!("{err:?}") };
-    assert_eq!((lost.status, lost.body.as_deref()), (Some(503), Some("<html>down</html>")));
+    assert_eq!((lost.status, lost.raw.as_deref()), (Some(503), Some("<html>down</html>")));
     // The same on a read: a transport error carrying status and body.
     match InitCustomerSession::new().order_number("1").send(&client).unwrap_err() {
         Error::Transport(t) => {
-            assert_eq!((t.kind, t.status, t.body.as_deref()), (TransportErrorKind::Status, Some(500), Some("oops")))
+            assert_eq!((t.kind, t.status, t.raw.as_deref()), (TransportErrorKind::Status, Some(500), Some("oops")))
         }
         other => panic!("{other:?}"),
     }
     // HTTP 200 with an HTML page to an order: its outcome is unknown; the page is kept.
     let err = dns_pro().send(&client).unwrap_err();
     let Error::OutcomeUnknown(lost) = &err else { panic!("{err:?}") };
-    assert_eq!(lost.body.as_deref(), Some("<html><body>Maintenance</body></html>"));
+    assert_eq!(lost.raw.as_deref(), Some("<html><body>Maintenance</body></html>"));
     assert!(lost.detail.contains("the answer is an HTML page"), "{lost}");
 }
 
@@ -388,7 +388,7 @@ fn a_positive_error_code_is_never_reported_as_a_failed_order() {
     let client = server.client().build().unwrap();
     let err = dns_pro().send(&client).unwrap_err();
     let Error::OutcomeUnknown(lost) = &err else { panic!("{err:?}") };
-    assert_eq!(lost.body.as_deref(), Some("errorCode=2&errorMessage=Queued"));
+    assert_eq!(lost.raw.as_deref(), Some("errorCode=2&errorMessage=Queued"));
     assert_eq!(server.seen().len(), 1);
     // The same answer to a read call is an unreadable answer, its body kept.
     let server = Server::start(|_| reply("errorCode=2&errorMessage=Queued"));
@@ -461,17 +461,17 @@ fn raw_answers_are_kept_on_errors_and_bounded() {
     });
     let client = server.client().build().unwrap();
     let Error::Transport(t) = InitCustomerSession::new().order_number("1").send(&client).unwrap_err() else { panic!() };
-    let kept = t.body.unwrap();
+    let kept = t.raw.unwrap();
     assert_eq!(kept.len(), sectigo::error::MAX_RAW, "64 KiB of a 120 KiB answer");
     assert!(page.starts_with(&kept));
     let Error::OutcomeUnknown(o) = dns_pro().send(&client).unwrap_err() else { panic!() };
-    assert_eq!(o.body.unwrap().len(), sectigo::error::MAX_RAW);
+    assert_eq!(o.raw.unwrap().len(), sectigo::error::MAX_RAW);
     // A small answer is kept whole.
     let server = Server::start(|_| Action::Reply { status: 503, headers: vec![], body: "busy".into() });
     let Error::Transport(t) = InitCustomerSession::new().order_number("1").send(&server.client().build().unwrap()).unwrap_err() else {
         panic!()
     };
-    assert_eq!(t.body.as_deref(), Some("busy"));
+    assert_eq!(t.raw.as_deref(), Some("busy"));
 }
 
 /// The connect timeout holds without the resolver's thread: a loopback listener that never
