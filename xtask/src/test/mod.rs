@@ -19,7 +19,7 @@ use crate::process::{cargo, fresh_dir, shown};
 use crate::setup;
 
 /// The crate's examples that run on their own (against an in-process sandbox).
-const EXAMPLES: &[&str] = &["sandbox_order", "prepare_order"];
+const EXAMPLES: &[&str] = &["sandbox_order", "prepare_order", "tokio_spawn_blocking"];
 /// Seconds of fuzzing per target in a test run (`cargo xtask fuzz` runs longer).
 const FUZZ_SECONDS: u64 = 15;
 
