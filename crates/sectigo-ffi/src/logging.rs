@@ -35,9 +35,11 @@ use sectigo_log_level::*;
 /// A log callback: called with the callback's user data, the record's level and its message
 /// (valid during the call only; never a password or a request's values).
 ///
-/// It runs on the thread that makes the call, during the call, once per record. It must
-/// return (no `longjmp` out of it) and must not call this library; it may copy the message and
-/// hand it to the program's own log.
+/// It runs on the thread that makes the call, during the call, once per record. A client
+/// shared between threads calls it from each of them, possibly at the same time: what the user
+/// data points to must allow that (a lock, or one client per thread). It must return (no
+/// `longjmp` out of it) and must not call this library; it may copy the message and hand it to
+/// the program's own log.
 pub type sectigo_log_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, level: sectigo_log_level, message: *const c_char)>;
 
 /// Where a client's records go: kept with the answers from `level` up, and given to
