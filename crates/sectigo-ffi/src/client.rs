@@ -3,13 +3,14 @@
 
 use std::ffi::{CString, c_char};
 
+use sectigo::wire::Response;
 use sectigo::{Client, Error, RetryPolicy, dynamic};
 
 use crate::boundary::{boxed, c, check_out, free, guard, handle, handle_mut, null, put, quietly, text};
 use crate::error::sectigo_error_kind::*;
 use crate::error::sectigo_result::*;
 use crate::error::{Fail, sectigo_error, sectigo_result};
-use crate::logging::{Sink, during, sectigo_log_level};
+use crate::logging::{Record, Sink, during, sectigo_log_level};
 use crate::options::{apply, sectigo_options};
 use crate::response::{response, sectigo_response};
 
@@ -254,6 +255,21 @@ unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<
         .collect()
 }
 
+/// Writes a call's answer, or makes its error, with the call's log records.
+///
+/// # Safety
+/// `response_out` is writable (checked by the caller).
+unsafe fn answered(answer: Result<Response, Error>, log: Vec<Record>, response_out: *mut *mut sectigo_response) -> Result<(), Fail> {
+    match answer {
+        Ok(answer) => {
+            // SAFETY: as the function's contract says.
+            unsafe { put(response_out, boxed(response(answer).with_log(log))) };
+            Ok(())
+        }
+        Err(e) => Err(Fail::sdk(&e).with_log(log)),
+    }
+}
+
 /// Validates and sends a request with the client's credentials. On success writes the
 /// answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error. A failed call is
 /// sent again only when that is provably safe (see the `max_retries` option): never a call
@@ -272,9 +288,8 @@ pub unsafe extern "C" fn sectigo_client_call(
         let (client, request) = unsafe { (handle(client, "client")?, handle(request, "request")?) };
         check_out(response_out, "response_out")?;
         let (answer, log) = during(client.log, || request.request.send(&client.client));
-        let answer = answer.map_err(|e| Fail::sdk(&e).with_log(log.clone()))?;
-        unsafe { put(response_out, boxed(response(answer).with_log(log))) };
-        Ok(())
+        // SAFETY: checked above.
+        unsafe { answered(answer, log, response_out) }
     })
 }
 
@@ -301,8 +316,7 @@ pub unsafe extern "C" fn sectigo_client_call_packed(
         check_out(response_out, "response_out")?;
         let endpoint = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?.endpoint();
         let (answer, log) = during(client.log, || client.client.call(endpoint, pairs));
-        let answer = answer.map_err(|e| Fail::sdk(&e).with_log(log.clone()))?;
-        unsafe { put(response_out, boxed(response(answer).with_log(log))) };
-        Ok(())
+        // SAFETY: checked above.
+        unsafe { answered(answer, log, response_out) }
     })
 }
