@@ -140,6 +140,21 @@ impl SandboxProcess {
         Ok(SandboxProcess { child, log, info, env })
     }
 
+    /// The variables the README's examples read (`SECTIGO_LOGIN_NAME`, `SECTIGO_LOGIN_PASSWORD`,
+    /// `SECTIGO_AP`, `SECTIGO_BASE_URL`, `SECTIGO_CA_FILE`), set for its first account, as a user
+    /// would set them.
+    pub fn user_env(&self) -> [(&'static str, String); 5] {
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let account = &self.info["accounts"][0];
+        [
+            ("SECTIGO_LOGIN_NAME", text(&account["login_name"])),
+            ("SECTIGO_LOGIN_PASSWORD", text(&account["login_password"])),
+            ("SECTIGO_AP", text(&account["brand"])),
+            ("SECTIGO_BASE_URL", text(&self.info["https_url"])),
+            ("SECTIGO_CA_FILE", text(&self.info["ca_file"])),
+        ]
+    }
+
     /// Checks the sandbox's log of the calls it served: there are some, their passwords show as
     /// `<redacted>`, and no canary (`SECTIGO_CANARY`, which the suites use as a password, and
     /// `others`) appears anywhere in it. Returns how many calls were logged.

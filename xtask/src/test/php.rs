@@ -436,13 +436,7 @@ fn composer(root: &Path, prefix: &Path, work: &Path, sandbox: &SandboxProcess) -
     composer(&["dump-autoload"])?;
     let example = root.join("bindings/php/examples/place_and_authorize.php");
     std::fs::copy(&example, app.join("place_and_authorize.php")).map_err(|e| e.to_string())?;
-    let user_env = [
-        ("SECTIGO_LOGIN_NAME", sandbox.info["accounts"][0]["login_name"].as_str().unwrap_or_default()),
-        ("SECTIGO_LOGIN_PASSWORD", sandbox.info["accounts"][0]["login_password"].as_str().unwrap_or_default()),
-        ("SECTIGO_AP", sandbox.info["accounts"][0]["brand"].as_str().unwrap_or_default()),
-        ("SECTIGO_BASE_URL", sandbox.info["https_url"].as_str().unwrap_or_default()),
-        ("SECTIGO_CA_FILE", sandbox.info["ca_file"].as_str().unwrap_or_default()),
-    ];
+    let user_env = sandbox.user_env();
     let out = capture(
         "the README's PHP example under Composer",
         Command::new("php")

@@ -119,6 +119,7 @@ fn c_suite(
 ) -> Result<(), String> {
     let lib = prefix.join("lib");
     let tests = root.join("bindings/c/tests");
+    let tools = setup::tools(root)?;
     for name in ["test_api", "test_vectors"] {
         for linked in ["static", "shared"] {
             let bin = work.join(format!("{name}-{}-{linked}", target.name));
@@ -126,7 +127,7 @@ fn c_suite(
             let mut cc = match compiler {
                 Cc::Program(program) => Command::new(program),
                 Cc::Zig(zig_target) => {
-                    let mut zig = Command::new(setup::tools(root)?.join("python"));
+                    let mut zig = Command::new(tools.join("python"));
                     // Without zig's UBSan runtime, which needs a newer musl than Debian's.
                     zig.args(["-m", "ziglang", "cc", "-target", zig_target, "-fno-sanitize=undefined"]);
                     zig
@@ -278,24 +279,15 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
             .arg("-o")
             .arg(&example),
     )?;
-    let info = &sandbox.info;
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
     let out = capture(
         "the README's C example under wine",
         wine(&example)
             // Wine's PATH, where Windows finds a program's DLLs (Z: is the Unix root).
             .env("WINEPATH", format!("Z:{}", bin.display().to_string().replace('/', "\\")))
-            .env("SECTIGO_LOGIN_NAME", text(&info["accounts"][0]["login_name"]))
-            .env("SECTIGO_LOGIN_PASSWORD", text(&info["accounts"][0]["login_password"]))
-            .env("SECTIGO_AP", text(&info["accounts"][0]["brand"]))
-            .env("SECTIGO_BASE_URL", text(&info["https_url"]))
-            .env("SECTIGO_CA_FILE", text(&info["ca_file"])),
+            .envs(sandbox.user_env()),
     )?;
-    for expected in [format!("libsectigo {}", crate::dist::VERSION).as_str(), "placed order", "authorized order"] {
-        if !out.contains(expected) {
-            return Err(format!("the C example under wine printed no {expected:?}:\n{out}"));
-        }
-    }
+    let version = format!("libsectigo {}", crate::dist::VERSION);
+    super::release::expect(&out, &[&version, "placed order", "authorized order"], "the C example under wine")?;
     println!("{} C example (mingw-w64, sectigo.dll, {}): {}", target.name, how(target), out.lines().collect::<Vec<_>>().join(" | "));
     Ok(())
 }

@@ -46,10 +46,7 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     // The README's C example, built with the prefix's pkg-config file only.
     let example = root.join("bindings/c/examples/order.c");
     let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?;
-    let code = std::fs::read_to_string(&example).map_err(|e| e.to_string())?;
-    if !readme.contains(code.trim()) {
-        return Err("README.md does not show bindings/c/examples/order.c verbatim".to_owned());
-    }
+    shown_verbatim(&readme, root, "bindings/c/examples/order.c")?;
     let pc_path = prefix.join("lib/pkgconfig");
     let pkg = |args: &[&str]| capture("pkg-config", Command::new("pkg-config").env("PKG_CONFIG_PATH", &pc_path).args(args));
     let flags = pkg(&["--cflags", "--libs", "sectigo"])?;
@@ -70,45 +67,31 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
             .arg(&order),
     )?;
     let sandbox = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &[], work)?;
-    let user_env = [
-        ("SECTIGO_LOGIN_NAME", sandbox.info["accounts"][0]["login_name"].as_str().unwrap_or_default()),
-        ("SECTIGO_LOGIN_PASSWORD", sandbox.info["accounts"][0]["login_password"].as_str().unwrap_or_default()),
-        ("SECTIGO_AP", sandbox.info["accounts"][0]["brand"].as_str().unwrap_or_default()),
-        ("SECTIGO_BASE_URL", sandbox.info["https_url"].as_str().unwrap_or_default()),
-        ("SECTIGO_CA_FILE", sandbox.info["ca_file"].as_str().unwrap_or_default()),
-    ];
-    let out = capture("running the README's C example", Command::new(&order).envs(user_env))?;
+    let user_env = sandbox.user_env();
+    let out = capture("running the README's C example", Command::new(&order).envs(user_env.clone()))?;
     expect(&out, &[&format!("libsectigo {VERSION}"), "placed order", "authorized order"], "the C example")?;
     println!("C example (pkg-config, archive only): {}", out.lines().collect::<Vec<_>>().join(" | "));
 
-    // The PHP example, from share/php, finding the library beside it.
-    let out = capture(
-        "the PHP example from share/php",
-        Command::new("php")
-            .arg(prefix.join("share/php/sectigo/examples/place_and_authorize.php"))
-            .env_remove("SECTIGO_LIBRARY")
-            .env_remove("SECTIGO_HEADER")
-            .envs(user_env),
-    )?;
+    // The PHP examples, from share/php, finding the library beside it.
+    let php_example = |file: &str| {
+        capture(
+            &format!("the PHP example {file} from share/php"),
+            Command::new("php")
+                .arg(prefix.join("share/php/sectigo/examples").join(file))
+                .env_remove("SECTIGO_LIBRARY")
+                .env_remove("SECTIGO_HEADER")
+                .envs(user_env.clone()),
+        )
+    };
+    let out = php_example("place_and_authorize.php")?;
     expect(&out, &["placed order", "authorized order"], "the PHP example")?;
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
 
     // The README's PHP logger example: the records reach the module log, the password never.
-    let logger = root.join("bindings/php/examples/module_log.php");
-    let code = std::fs::read_to_string(&logger).map_err(|e| e.to_string())?;
-    if !readme.contains(code.trim()) {
-        return Err("README.md does not show bindings/php/examples/module_log.php verbatim".to_owned());
-    }
-    let out = capture(
-        "the PHP logger example from share/php",
-        Command::new("php")
-            .arg(prefix.join("share/php/sectigo/examples/module_log.php"))
-            .env_remove("SECTIGO_LIBRARY")
-            .env_remove("SECTIGO_HEADER")
-            .envs(user_env),
-    )?;
+    shown_verbatim(&readme, root, "bindings/php/examples/module_log.php")?;
+    let out = php_example("module_log.php")?;
     expect(&out, &["sectigo debug: !initCustomerSession: ok in ", "\"endpoint\":\"!initCustomerSession\"", "customer session for order"], "the PHP logger example")?;
-    let password = user_env.iter().find(|(name, _)| *name == "SECTIGO_LOGIN_PASSWORD").map(|(_, v)| *v).unwrap_or_default();
+    let password = user_env.iter().find(|(name, _)| *name == "SECTIGO_LOGIN_PASSWORD").map(|(_, v)| v.as_str()).unwrap_or_default();
     if password.is_empty() || out.contains(password) {
         return Err(format!("the PHP logger example showed the password (or had none):\n{out}"));
     }
@@ -143,7 +126,13 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     Ok(())
 }
 
-fn expect(text: &str, needles: &[&str], what: &str) -> Result<(), String> {
+/// Checks that the README shows a file of the repository (an example the tests run) verbatim.
+fn shown_verbatim(readme: &str, root: &Path, file: &str) -> Result<(), String> {
+    let code = std::fs::read_to_string(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    if readme.contains(code.trim()) { Ok(()) } else { Err(format!("README.md does not show {file} verbatim")) }
+}
+
+pub(super) fn expect(text: &str, needles: &[&str], what: &str) -> Result<(), String> {
     match needles.iter().find(|n| !text.contains(**n)) {
         None => Ok(()),
         Some(n) => Err(format!("{what}: expected {n:?} in:\n{text}")),
