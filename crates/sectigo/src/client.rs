@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
 
+use crate::cancel::{self, Cancel};
 use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 use crate::generated::spec_data::{self, Host};
 use crate::meta::{Effect, Endpoint};
@@ -659,6 +660,19 @@ impl Client {
         self.send(&form)
     }
 
+    /// [`call`](Self::call), stoppable from another thread through `cancel` (see
+    /// [`crate::cancel`]).
+    pub fn call_with_cancel<N: AsRef<str>, V: Into<String>>(
+        &self,
+        endpoint: &'static Endpoint,
+        params: impl IntoIterator<Item = (N, V)>,
+        cancel: &Cancel,
+    ) -> Result<Response, Error> {
+        self.uri(endpoint).map_err(Error::Config)?;
+        let form = self.prepare(endpoint, params)?;
+        self.send_with_cancel(&form, cancel)
+    }
+
     /// Sends a checked form. A failure keeps at most [`MAX_RAW`](crate::error::MAX_RAW) bytes
     /// of the answer.
     ///
@@ -670,17 +684,33 @@ impl Client {
     /// unknown, at WARNING level. No record holds a password or the request's values.
     pub fn send(&self, form: &Form) -> Result<Response, Error> {
         let started = std::time::Instant::now();
-        let result = self.send_with_retries(form);
+        let result = self.send_with_retries(form, None);
         log_call(form.endpoint(), started.elapsed(), &result);
         result
     }
 
-    fn send_with_retries(&self, form: &Form) -> Result<Response, Error> {
+    /// [`send`](Self::send), stoppable from another thread through `cancel` (see
+    /// [`crate::cancel`]).
+    pub fn send_with_cancel(&self, form: &Form, cancel: &Cancel) -> Result<Response, Error> {
+        let Some(scope) = cancel.enter() else {
+            return Err(Error::Config(ConfigError::new("a Cancel handle serves one call, and this one was used before")));
+        };
+        let started = std::time::Instant::now();
+        let result = self.send_with_retries(form, Some(&scope));
+        drop(scope);
+        log_call(form.endpoint(), started.elapsed(), &result);
+        result
+    }
+
+    fn send_with_retries(&self, form: &Form, scope: Option<&cancel::Scope>) -> Result<Response, Error> {
         let endpoint = form.endpoint();
         let policy = self.inner.retry;
         let deadline = std::time::Instant::now() + self.inner.timeout;
         let mut retries = 0;
         loop {
+            if let Some(sent) = scope.and_then(cancel::Scope::stopped) {
+                return Err(stopped(form, sent, None).with_retries(retries));
+            }
             // The first attempt has the whole timeout, which the agent enforces as configured; a
             // retry gets what is left of it.
             let remaining = (retries > 0).then(|| deadline.saturating_duration_since(std::time::Instant::now()));
@@ -691,7 +721,13 @@ impl Client {
                 }
                 Err(e) => e.bound_raw(),
             };
-            let Some(reason) = retry::reason(endpoint, &error).filter(|_| retries < policy.max_retries) else {
+            let safe = retry::reason(endpoint, &error);
+            if let Some(sent) = scope.and_then(cancel::Scope::stopped) {
+                // An attempt that provably did nothing leaves nothing sent, whatever the phase.
+                let sent = sent && safe.is_none_or(|r| r == retry::Reason::ReadInterrupted);
+                return Err(stopped(form, sent, Some(error)).with_retries(retries));
+            }
+            let Some(reason) = safe.filter(|_| retries < policy.max_retries) else {
                 return Err(error.with_retries(retries));
             };
             let wait = policy.delay(retries + 1);
@@ -709,7 +745,13 @@ impl Client {
                 wait.as_millis(),
                 policy.max_retries
             );
-            std::thread::sleep(wait);
+            match scope {
+                Some(scope) => {
+                    scope.attempt_did_nothing();
+                    scope.sleep(wait);
+                }
+                None => std::thread::sleep(wait),
+            }
         }
     }
 
@@ -787,6 +829,36 @@ impl Client {
             Err(e) => Err(Error::Decode(e)),
         }
     }
+}
+
+/// The failure of a call stopped through its cancel handle: with `sent`, after some of the
+/// request may have left (a call that changes state then has an unknown outcome); `error` is
+/// the attempt's own failure, if one was under way.
+fn stopped(form: &Form, sent: bool, error: Option<Error>) -> Error {
+    let endpoint = form.endpoint();
+    if sent && endpoint.effect == Effect::Write {
+        let (status, raw) = match &error {
+            Some(Error::OutcomeUnknown(lost)) => (lost.status, lost.raw.clone()),
+            _ => (None, None),
+        };
+        return Error::OutcomeUnknown(OutcomeUnknown {
+            endpoint: endpoint.title,
+            detail: "cancelled after its request was sent".to_owned(),
+            status,
+            raw,
+            request: form.redacted(),
+            retries: 0,
+        });
+    }
+    Error::Transport(TransportError {
+        kind: TransportErrorKind::Cancelled,
+        endpoint: endpoint.title,
+        detail: if sent { "cancelled after its request was sent" } else { "cancelled before anything was sent" }.to_owned(),
+        status: None,
+        raw: None,
+        retries: 0,
+        not_sent: !sent,
+    })
 }
 
 /// The record of a finished call: DEBUG, or WARNING when its outcome is unknown (it may have

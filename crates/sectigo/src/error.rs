@@ -306,6 +306,8 @@ pub enum TransportErrorKind {
     Io,
     /// An HTTP status without an API answer.
     Status,
+    /// The call was stopped through its [`Cancel`](crate::Cancel) handle.
+    Cancelled,
     /// Anything else.
     Other,
 }
@@ -319,6 +321,7 @@ impl TransportErrorKind {
             TransportErrorKind::Timeout => "timeout",
             TransportErrorKind::Io => "io",
             TransportErrorKind::Status => "status",
+            TransportErrorKind::Cancelled => "cancelled",
             TransportErrorKind::Other => "other",
         }
     }

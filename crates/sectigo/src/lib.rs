@@ -28,6 +28,7 @@
 // test crate that compiles the generator's snapshots.
 extern crate self as sectigo;
 
+pub mod cancel;
 pub mod client;
 pub mod dynamic;
 pub mod error;
@@ -55,6 +56,7 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../README.md")]
 pub struct CrateReadmeDoctests;
 
+pub use cancel::{Cancel, Stopped};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, AsApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 pub use generated::*;

@@ -50,6 +50,9 @@ impl<In: Transport> Connector<In> for TcpConnect {
             // A proxy's connector already made the connection.
             return Ok(Some(Either::A(transport)));
         }
+        if crate::cancel::current_stopped() {
+            return Err(cancelled());
+        }
         let mut addrs: Vec<SocketAddr> = details.addrs.iter().copied().collect();
         {
             let worked = self.worked.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -72,6 +75,8 @@ impl<In: Transport> Connector<In> for TcpConnect {
             stream,
             LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size()),
         );
+        // Lets a cancellation end the handshake (see crate::cancel).
+        crate::cancel::claim_new(&tcp.stream, &tcp.user);
         // Lets `Agent::shutdown` interrupt a call blocked on this socket.
         (details.register_shutdown)(Arc::downgrade(&tcp.stream) as Weak<dyn ShutdownHandle>)?;
         Ok(Some(Either::B(tcp)))
@@ -152,8 +157,10 @@ fn race(
 
 /// A TCP connection.
 pub(crate) struct Tcp {
-    /// Shared (weakly) with the agent's shutdown handle.
+    /// Shared (weakly) with the agent's shutdown handle and a cancellable call's handle.
     stream: Arc<TcpStream>,
+    /// The call using the connection now, by its cancel handle's id (see [`crate::cancel`]).
+    user: Arc<Mutex<u64>>,
     buffers: LazyBuffers,
     /// Bytes handed over and not yet written.
     unsent: Vec<u8>,
@@ -174,6 +181,7 @@ impl Tcp {
     fn new(stream: TcpStream, buffers: LazyBuffers) -> Tcp {
         Tcp {
             stream: Arc::new(stream),
+            user: Arc::default(),
             buffers,
             unsent: Vec::new(),
             read_timeout: None,
@@ -184,6 +192,10 @@ impl Tcp {
 
     /// Writes what was kept back, by the deadline.
     fn write_unsent(&mut self, deadline: Deadline) -> Result<(), Error> {
+        if crate::cancel::before_write(&self.stream, &self.user).is_err() {
+            self.unsent.clear();
+            return Err(cancelled());
+        }
         let mut written = 0;
         let result = loop {
             if written == self.unsent.len() {
@@ -305,8 +317,13 @@ impl<C: Connector<()>> Connector<()> for MarkNotSent<C> {
     type Out = C::Out;
 
     fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, Error> {
-        self.0.connect(details, chained).map_err(not_sent)
+        crate::cancel::connecting(|| self.0.connect(details, chained)).map_err(not_sent)
     }
+}
+
+/// The failure of a call stopped through its cancel handle before it wrote anything.
+fn cancelled() -> Error {
+    not_sent(Error::Io(io::Error::new(io::ErrorKind::Interrupted, "the call was cancelled")))
 }
 
 /// Whether the socket is open with nothing waiting to be read, as a pooled connection must be
