@@ -3,7 +3,7 @@ from typing import Optional, Sequence, Tuple
 
 from typing_extensions import final
 
-__all__ = ["NativeClient", "NativeSandbox", "prepare", "decode", "sandbox_main", "NativeError", "__version__"]
+__all__ = ["NativeClient", "NativeCancel", "NativeSandbox", "prepare", "decode", "sandbox_main", "NativeError", "__version__"]
 
 __version__: str
 
@@ -38,7 +38,15 @@ class NativeClient:
         client_pkcs12: Optional[str] = None,
         client_pkcs12_password: Optional[str] = None,
     ) -> NativeClient: ...
-    def call(self, endpoint: str, params: Sequence[Tuple[str, str]]) -> _Answer: ...
+    def call(
+        self, endpoint: str, params: Sequence[Tuple[str, str]], cancel: Optional[NativeCancel] = None
+    ) -> _Answer: ...
+
+@final
+class NativeCancel:
+    def __new__(cls) -> NativeCancel: ...
+    def stop(self) -> bool: ...
+    def request(self) -> Optional[list[Tuple[str, str]]]: ...
 
 def prepare(endpoint: str, params: Sequence[Tuple[str, str]]) -> str: ...
 def decode(

@@ -206,10 +206,31 @@ impl NativeClient {
         Ok(NativeClient { client, login_name })
     }
 
-    /// Validates and sends a call, without the GIL while it waits.
-    fn call(&self, py: Python<'_>, endpoint: &str, params: Vec<(String, String)>) -> PyResult<Answer> {
+    /// Validates and sends a call, without the GIL while it waits; with `cancel`, stoppable
+    /// from another thread through that handle.
+    #[pyo3(signature = (endpoint, params, cancel=None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        endpoint: &str,
+        params: Vec<(String, String)>,
+        cancel: Option<Bound<'_, NativeCancel>>,
+    ) -> PyResult<Answer> {
         let ep = self::endpoint(endpoint)?;
-        let result = py.detach(|| self.client.call(ep, params));
+        let result = match cancel.as_ref().map(Bound::get) {
+            None => py.detach(|| self.client.call(ep, params)),
+            Some(handle) => {
+                let _ = handle.write.set(ep.effect == sectigo::meta::Effect::Write);
+                let form = self.client.url(ep).map_err(Error::Config).and_then(|_| self.client.prepare(ep, params));
+                match form {
+                    Ok(form) => {
+                        let _ = handle.request.set(form.redacted());
+                        py.detach(|| self.client.send_with_cancel(&form, &handle.cancel))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        };
         match result {
             Ok(r) => Ok(answer(&r)),
             Err(e) => Err(native_error(py, &e)),
@@ -222,6 +243,50 @@ impl NativeClient {
             self.client.base_url(),
             self.login_name
         )
+    }
+}
+
+/// Stops one call from another thread (what `AsyncClient` does when the task awaiting a call
+/// is cancelled).
+#[pyclass(frozen, module = "sectigo._native")]
+#[derive(Default)]
+struct NativeCancel {
+    cancel: sectigo::Cancel,
+    /// Whether the call changes state, once it started.
+    write: std::sync::OnceLock<bool>,
+    /// The request as sent, passwords redacted, once it was checked.
+    request: std::sync::OnceLock<Vec<(String, String)>>,
+}
+
+#[pymethods]
+impl NativeCancel {
+    #[new]
+    fn new() -> Self {
+        NativeCancel::default()
+    }
+
+    /// Stops the call. True when it stopped without effect: nothing of it had left (it never
+    /// will), or it changes nothing (its connection is shut down). False for a call that
+    /// changes state and may have reached the server: it is left to finish, so that its
+    /// outcome is learnt.
+    fn stop(&self) -> bool {
+        if self.cancel.cancel_unsent() {
+            return true;
+        }
+        if self.write.get() == Some(&true) {
+            return false;
+        }
+        self.cancel.cancel();
+        true
+    }
+
+    /// The request as sent (passwords redacted), once the call was checked.
+    fn request(&self) -> Option<Vec<(String, String)>> {
+        self.request.get().cloned()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("NativeCancel({:?})", self.cancel)
     }
 }
 
@@ -408,6 +473,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         .filter_target("sectigo_sandbox".to_owned(), log::LevelFilter::Info)
         .install();
     m.add_class::<NativeClient>()?;
+    m.add_class::<NativeCancel>()?;
     m.add_class::<NativeSandbox>()?;
     m.add_function(wrap_pyfunction!(sandbox_main, m)?)?;
     m.add_function(wrap_pyfunction!(prepare, m)?)?;
