@@ -159,11 +159,23 @@ pub fn module(ir: &Ir) -> String {
         o.push_str("    def to_dict(self) -> dict[str, str]:\n        \"\"\"Every field of the answer, by wire name.\"\"\"\n        return self.response.to_dict()\n");
     }
 
-    o.push_str("\n\nclass Endpoints:\n    \"\"\"One method per endpoint; the client supplies ``_call``.\"\"\"\n\n");
-    o.push_str("    def _call(self, endpoint: str, params: Params) -> Response:\n        raise NotImplementedError\n");
+    endpoints_class(&mut o, ir, false);
+    endpoints_class(&mut o, ir, true);
+    o
+}
+
+/// The class of per-endpoint methods: `Endpoints` for `Client`, or, `asynchronous`,
+/// `AsyncEndpoints` for `AsyncClient`, whose methods are coroutines.
+fn endpoints_class(o: &mut String, ir: &Ir, asynchronous: bool) {
+    let (class, def, wait, whose) =
+        if asynchronous { ("AsyncEndpoints", "async def", "await ", "``AsyncClient``") } else { ("Endpoints", "def", "", "``Client``") };
+    let _ = write!(
+        o,
+        "\n\nclass {class}:\n    \"\"\"One method per endpoint; {whose} supplies ``_call``.\"\"\"\n\n    {def} _call(self, endpoint: str, params: Params) -> Response:\n        raise NotImplementedError\n"
+    );
     for e in &ir.endpoints {
         let result = format!("{}Result", camel(&e.id));
-        let _ = write!(o, "\n    def {}(\n        self,\n        *,\n", e.id);
+        let _ = write!(o, "\n    {def} {}(\n        self,\n        *,\n", e.id);
         let params: Vec<&ir::Param> = e.params.iter().filter(|p| p.credential.is_none()).collect();
         for p in &params {
             let _ = writeln!(o, "        {},", method_param(p));
@@ -180,6 +192,9 @@ pub fn module(ir: &Ir) -> String {
         }
         if e.write {
             o.push_str("\n        Changes state: never resent. If its answer is lost it raises OutcomeUnknownError:\n        check the account before trying again.\n");
+            if asynchronous {
+                o.push_str("        So does cancelling the call once its request may have reached the server; the\n        error's ``completion`` then gives the call's actual outcome.\n");
+            }
         }
         o.push_str("\n        Args:\n");
         for p in &params {
@@ -196,7 +211,7 @@ pub fn module(ir: &Ir) -> String {
             o.push_str("        add_items(params, items)\n");
         }
         let success: Vec<&ir::Field> = e.fields.iter().filter(|f| f.when == ir::When::Success).collect();
-        let _ = writeln!(o, "        response = self._call({}, params)", py_str(e.name.as_deref().unwrap_or(&e.id)));
+        let _ = writeln!(o, "        response = {wait}self._call({}, params)", py_str(e.name.as_deref().unwrap_or(&e.id)));
         let _ = writeln!(o, "        return {result}(");
         for f in &success {
             let getter = match (f.ty, f.optional) {
@@ -209,7 +224,6 @@ pub fn module(ir: &Ir) -> String {
         }
         o.push_str("            response=response,\n        )\n");
     }
-    o
 }
 
 /// `bindings/python/sectigo/generated/__init__.pyi`: the same API as [`module`], as a stub
@@ -262,9 +276,17 @@ pub fn stub(ir: &Ir) -> String {
         o.push_str("    response: Response\n");
         o.push_str("    def to_dict(self) -> dict[str, str]: ...\n");
     }
-    o.push_str("\nclass Endpoints:\n    def _call(self, endpoint: str, params: Params) -> Response: ...\n");
+    for (class, def) in [("Endpoints", "def"), ("AsyncEndpoints", "async def")] {
+        stub_endpoints_class(&mut o, ir, class, def);
+    }
+    o
+}
+
+/// The stub of [`endpoints_class`]: `def` is `def` or `async def`.
+fn stub_endpoints_class(o: &mut String, ir: &Ir, class: &str, def: &str) {
+    let _ = write!(o, "\nclass {class}:\n    {def} _call(self, endpoint: str, params: Params) -> Response: ...\n");
     for e in &ir.endpoints {
-        let _ = write!(o, "    def {}(\n        self,\n        *,\n", e.id);
+        let _ = write!(o, "    {def} {}(\n        self,\n        *,\n", e.id);
         for p in e.params.iter().filter(|p| p.credential.is_none()) {
             let _ = writeln!(o, "        {},", method_param(p));
         }
@@ -273,5 +295,4 @@ pub fn stub(ir: &Ir) -> String {
         }
         let _ = writeln!(o, "    ) -> {}Result: ...", camel(&e.id));
     }
-    o
 }

@@ -235,7 +235,7 @@ class Tier2PartnerSignupResult:
 
 
 class Endpoints:
-    """One method per endpoint; the client supplies ``_call``."""
+    """One method per endpoint; ``Client`` supplies ``_call``."""
 
     def _call(self, endpoint: str, params: Params) -> Response:
         raise NotImplementedError
@@ -666,6 +666,453 @@ class Endpoints:
         add(params, "tradingPostalCode", trading_postal_code)
         add(params, "tradingCountryName", trading_country_name)
         response = self._call("tier2_partner_signup", params)
+        return Tier2PartnerSignupResult(
+            account_id=required_int(response, "accountID"),
+            admin_user_id=required_int(response, "adminUserID"),
+            sasp_session_id=required(response, "saspSessionID"),
+            order_number=required(response, "orderNumber"),
+            response=response,
+        )
+
+
+class AsyncEndpoints:
+    """One method per endpoint; ``AsyncClient`` supplies ``_call``."""
+
+    async def _call(self, endpoint: str, params: Params) -> Response:
+        raise NotImplementedError
+
+    async def auto_authorize(
+        self,
+        *,
+        order_number: int,
+        test: Optional[bool] = None,
+        disable_swp: Optional[bool] = None,
+    ) -> AutoAuthorizeResult:
+        """``!AutoAuthorize``: Authorize an order that awaits authorization, paying for it from the account.
+
+        Authorizes an order placed with reseller=Y so Sectigo starts processing it; the account is
+        debited unless the order is free. With test=Y nothing is authorized. For an order made of a
+        SiteLock licence only, the answer carries the SiteLock user and site IDs.
+
+        Changes state: never resent. If its answer is lost it raises OutcomeUnknownError:
+        check the account before trying again.
+        So does cancelling the call once its request may have reached the server; the
+        error's ``completion`` then gives the call's actual outcome.
+
+        Args:
+            order_number (``orderNumber``): Number of the order to authorize. [required]
+            test (``test``): Y runs the authorization as a test that authorizes nothing; N (the default) authorizes for real. [optional; max 1 characters; Y = Test only: the certificate is not authorized; N = The certificate is authorized; server default N]
+            disable_swp (``disableSWP``): Y keeps free Sectigo Web Platform products out of this SSL order; N (the default) adds them where they apply. [optional; max 1 characters; Y = No free web products are added to the order; N = Free web products are added when applicable; server default N]
+        """
+        params: Params = []
+        add(params, "orderNumber", order_number)
+        add(params, "test", test)
+        add(params, "disableSWP", disable_swp)
+        response = await self._call("!AutoAuthorize", params)
+        return AutoAuthorizeResult(
+            sl_user_id=response.get("slUserID"),
+            sl_site_id=response.get("slSiteID"),
+            response=response,
+        )
+
+    async def init_customer_session(
+        self,
+        *,
+        order_number: str,
+        response_format: Optional[Literal["0", "1"]] = None,
+    ) -> InitCustomerSessionResult:
+        """``!initCustomerSession``: Open a customer session for an order and get its session handle (SID).
+
+        Creates a session for the end customer of an order, so the customer can be sent to the order's
+        page (SASP Post Payment page on the legacy host, Validation Manager page on the current host).
+        On the current host the answer also names the order's most recent replacement, if any.
+
+        Args:
+            order_number (``orderNumber``): Order number of the certificate whose page the session is for. [required; max 64 characters]
+            response_format (``responseFormat``): Shape of the answer: lines (0, the default) or URL-encoded pairs (1). The SDK reads either. [optional; max 1 characters; 0 = One value per line (text/plain); 1 = name=value pairs joined by & (application/x-www-form-urlencoded); server default 0]
+        """
+        params: Params = []
+        add(params, "orderNumber", order_number)
+        add(params, "responseFormat", response_format)
+        response = await self._call("!initCustomerSession", params)
+        return InitCustomerSessionResult(
+            sid=required(response, "SID"),
+            order_number=response.get("orderNumber"),
+            response=response,
+        )
+
+    async def place_order(
+        self,
+        *,
+        ap: str,
+        reseller: bool,
+        error_url: Optional[str] = None,
+        success_url: Optional[str] = None,
+        region: Optional[str] = None,
+        is_returning_customer: Optional[bool] = None,
+        product: Optional[str] = None,
+        offer_code: Optional[Literal["FREE_EV_UPGRADE", "FREE_EV_UPGRADE_REQUIRED", "EVSSLPREREGISTRATIONOFFER", "FREE_HP_UPGRADE"]] = None,
+        organization_name: Optional[str] = None,
+        organizational_unit_name: Optional[str] = None,
+        post_office_box: Optional[str] = None,
+        street_address1: Optional[str] = None,
+        street_address2: Optional[str] = None,
+        street_address3: Optional[str] = None,
+        locality_name: Optional[str] = None,
+        state_or_province_name: Optional[str] = None,
+        postal_code: Optional[str] = None,
+        country_name: Optional[str] = None,
+        duns_number: Optional[str] = None,
+        company_number: Optional[str] = None,
+        business_category: Optional[Literal["b", "c", "d"]] = None,
+        title: Optional[str] = None,
+        name: Optional[str] = None,
+        fore_name: Optional[str] = None,
+        sur_name: Optional[str] = None,
+        email_address: str,
+        telephone_number: Optional[str] = None,
+        fax_number: Optional[str] = None,
+        licence_code: Optional[str] = None,
+        items: Sequence[Union[PlaceOrderItem, Mapping[str, Union[str, int]]]] = (),
+    ) -> PlaceOrderResult:
+        """``!PlaceOrder``: Place an order for one or more web products.
+
+        Places an order for the items given (each item names a product by x_ID or by pricing code
+        x_PPP). With reseller=Y the order then waits for authorization (see !AutoAuthorize). The SDK
+        always POSTs, so the password never sits in a URL.
+
+        Changes state: never resent. If its answer is lost it raises OutcomeUnknownError:
+        check the account before trying again.
+        So does cancelling the call once its request may have reached the server; the
+        error's ``completion`` then gives the call's actual outcome.
+
+        Args:
+            ap (``ap``): The reseller's brand name (alliance partner). [required; max 64 characters]
+            reseller (``reseller``): Who bills the end customer: Y, you (Sectigo debits your account when you authorize); N, Sectigo. [required; Y = You bill the end customer; Sectigo debits your account funds; N = Sectigo bills the end customer]
+            error_url (``errorURL``): Where a browser is redirected when the order fails; the answer travels in the query string. [optional; max 255 characters]
+            success_url (``successURL``): Where a browser is redirected when the order succeeds; the answer travels in the query string. [optional; max 255 characters]
+            region (``region``): Part of the world the order comes from. [optional; max 64 characters; server default Unknown]
+            is_returning_customer (``isReturningCustomer``): Y when the customer already has an account, N for a new customer. Matters only when login credentials are used. [optional; Y = The customer already has an account; N = The customer is new]
+            product (``product``): Comma-separated product codes, used by the reseller's Ordering URLs page. [optional]
+            offer_code (``offerCode``): Special-pricing or add-on offer that applies to the order. [optional; max 64 characters; FREE_EV_UPGRADE = Free upgrade to EV; FREE_EV_UPGRADE_REQUIRED = Free upgrade to EV, required by the order; EVSSLPREREGISTRATIONOFFER = EV SSL pre-registration offer; FREE_HP_UPGRADE = Free HP upgrade]
+            organization_name (``organizationName``): Name of the organization. [optional; max 64 characters]
+            organizational_unit_name (``organizationalUnitName``): Department or unit within the organization. [optional; max 64 characters]
+            post_office_box (``postOfficeBox``): Organization's post office box. [optional; max 40 characters]
+            street_address1 (``streetAddress1``): Organization's street address. [optional; max 128 characters]
+            street_address2 (``streetAddress2``): Second line of the street address, if needed. [optional; max 128 characters]
+            street_address3 (``streetAddress3``): Third line of the street address, if needed. [optional; max 128 characters]
+            locality_name (``localityName``): City where the organization operates. [optional; max 128 characters]
+            state_or_province_name (``stateOrProvinceName``): State or province where the organization operates. [optional; max 128 characters]
+            postal_code (``postalCode``): Organization's postal code. [optional; max 40 characters]
+            country_name (``countryName``): Two-letter ISO 3166 code of the organization's country. [optional; max 2 characters; server default US]
+            duns_number (``dunsNumber``): Dun & Bradstreet number (nine digits) of the business. [optional; max 20 characters]
+            company_number (``companyNumber``): Company registration number. [optional; max 64 characters]
+            business_category (``BusinessCategory``): Legal kind of organization. [optional; max 1 characters; b = Private organization; c = Government entity; d = Business entity]
+            title (``title``): Customer's title, such as Mr, Mrs or Dr. [optional; max 64 characters]
+            name (``name``): Customer's full name; needed unless foreName or surName is given. [conditional; max 128 characters]
+            fore_name (``foreName``): Customer's first name; given with or without surName, it replaces name. [conditional; max 64 characters]
+            sur_name (``surName``): Customer's last name; given with or without foreName, it replaces name. [conditional; max 64 characters]
+            email_address (``emailAddress``): Customer's email address; every web product in the catalogue needs it. [required; max 255 characters]
+            telephone_number (``telephoneNumber``): Customer's telephone number. [optional; max 32 characters]
+            fax_number (``faxNumber``): Customer's fax number. [optional; max 32 characters]
+            licence_code (``licenceCode``): Licence code from an earlier order. [optional; max 255 characters]
+            items: the order's items (item objects or mappings of item parameter names), sent as ``1_PPP``, ...
+        """
+        params: Params = []
+        add(params, "ap", ap)
+        add(params, "reseller", reseller)
+        add(params, "errorURL", error_url)
+        add(params, "successURL", success_url)
+        add(params, "region", region)
+        add(params, "isReturningCustomer", is_returning_customer)
+        add(params, "product", product)
+        add(params, "offerCode", offer_code)
+        add(params, "organizationName", organization_name)
+        add(params, "organizationalUnitName", organizational_unit_name)
+        add(params, "postOfficeBox", post_office_box)
+        add(params, "streetAddress1", street_address1)
+        add(params, "streetAddress2", street_address2)
+        add(params, "streetAddress3", street_address3)
+        add(params, "localityName", locality_name)
+        add(params, "stateOrProvinceName", state_or_province_name)
+        add(params, "postalCode", postal_code)
+        add(params, "countryName", country_name)
+        add(params, "dunsNumber", duns_number)
+        add(params, "companyNumber", company_number)
+        add(params, "BusinessCategory", business_category)
+        add(params, "title", title)
+        add(params, "name", name)
+        add(params, "foreName", fore_name)
+        add(params, "surName", sur_name)
+        add(params, "emailAddress", email_address)
+        add(params, "telephoneNumber", telephone_number)
+        add(params, "faxNumber", fax_number)
+        add(params, "licenceCode", licence_code)
+        add_items(params, items)
+        response = await self._call("!PlaceOrder", params)
+        return PlaceOrderResult(
+            order_number=required(response, "orderNumber"),
+            response=response,
+        )
+
+    async def tier2_partner_signup(
+        self,
+        *,
+        ap: str,
+        partner_type: Literal[29, 30, 32],
+        pricing_band_name: Optional[str] = None,
+        enable_auto_apply: Optional[bool] = None,
+        omit_xxx_by_string: Optional[bool] = None,
+        brand_name: Optional[str] = None,
+        company_website: str,
+        organization_name: str,
+        organizational_unit_name: Optional[str] = None,
+        post_office_box: Optional[str] = None,
+        street_address1: str,
+        street_address2: str,
+        street_address3: str,
+        locality_name: str,
+        state_or_province_name: str,
+        postal_code: str,
+        country_name: str,
+        duns_number: Optional[str] = None,
+        company_number: Optional[str] = None,
+        admin_title: Optional[str] = None,
+        admin_forename: Optional[str] = None,
+        admin_surname: Optional[str] = None,
+        admin_email_address: str,
+        admin_telephone_number: str,
+        admin_fax_number: Optional[str] = None,
+        admin_login_name: str,
+        admin_login_password: str,
+        admin_organization_name: Optional[str] = None,
+        admin_organizational_unit_name: Optional[str] = None,
+        admin_post_office_box: Optional[str] = None,
+        admin_street_address1: Optional[str] = None,
+        admin_street_address2: Optional[str] = None,
+        admin_street_address3: Optional[str] = None,
+        admin_locality_name: Optional[str] = None,
+        admin_state_or_province_name: Optional[str] = None,
+        admin_postal_code: Optional[str] = None,
+        admin_country_name: Optional[str] = None,
+        billing_title: Optional[str] = None,
+        billing_forename: Optional[str] = None,
+        billing_surname: Optional[str] = None,
+        billing_email_address: Optional[str] = None,
+        billing_telephone_number: Optional[str] = None,
+        billing_fax_number: Optional[str] = None,
+        billing_organization_name: Optional[str] = None,
+        billing_organizational_unit_name: Optional[str] = None,
+        billing_post_office_box: Optional[str] = None,
+        billing_street_address1: Optional[str] = None,
+        billing_street_address2: Optional[str] = None,
+        billing_street_address3: Optional[str] = None,
+        billing_locality_name: Optional[str] = None,
+        billing_state_or_province_name: Optional[str] = None,
+        billing_postal_code: Optional[str] = None,
+        billing_country_name: Optional[str] = None,
+        org_title: Optional[str] = None,
+        org_forename: Optional[str] = None,
+        org_surname: Optional[str] = None,
+        org_email_address: Optional[str] = None,
+        org_telephone_number: Optional[str] = None,
+        org_fax_number: Optional[str] = None,
+        org_organization_name: Optional[str] = None,
+        org_organizational_unit_name: Optional[str] = None,
+        org_post_office_box: Optional[str] = None,
+        org_street_address1: Optional[str] = None,
+        org_street_address2: Optional[str] = None,
+        org_street_address3: Optional[str] = None,
+        org_locality_name: Optional[str] = None,
+        org_state_or_province_name: Optional[str] = None,
+        org_postal_code: Optional[str] = None,
+        org_country_name: Optional[str] = None,
+        trading_organization_name: Optional[str] = None,
+        trading_organizational_unit_name: Optional[str] = None,
+        trading_post_office_box: Optional[str] = None,
+        trading_street_address1: Optional[str] = None,
+        trading_street_address2: Optional[str] = None,
+        trading_street_address3: Optional[str] = None,
+        trading_locality_name: Optional[str] = None,
+        trading_state_or_province_name: Optional[str] = None,
+        trading_postal_code: Optional[str] = None,
+        trading_country_name: Optional[str] = None,
+    ) -> Tier2PartnerSignupResult:
+        """``Tier 2 partner signup``: Sign up a Tier 2 partner account (reseller, web host reseller or E-PKI) under your brand.
+
+        Creates a Tier 2 partner account, its admin user and a signup order under the calling Tier 1
+        partner (named by ap). The answer carries the new account and admin user IDs and a customer
+        (SASP) session logged in as that admin user.
+
+        Its path is not in Sectigo's documents: pass ``paths={"tier2_partner_signup": "/products/..."}`` to the client.
+
+        Changes state: never resent. If its answer is lost it raises OutcomeUnknownError:
+        check the account before trying again.
+        So does cancelling the call once its request may have reached the server; the
+        error's ``completion`` then gives the call's actual outcome.
+
+        Args:
+            ap (``ap``): Name of the Tier 1 alliance partner (your brand) the new account signs up under. [required; max 64 characters]
+            partner_type (``partnerType``): Kind of Tier 2 partner account to create. [required; 29 = Reseller; 30 = Web host reseller; 32 = E-PKI]
+            pricing_band_name (``pricingBandName``): Tier 1 pricing band to put the new account in. When left out, or when no band has this name, the server picks one of the available bands. [optional; max 40 characters]
+            enable_auto_apply (``enableAutoApply``): Y enables !AutoApplySSL for the new account; only for partnerType 30. Defaults to N. [optional; max 1 characters; Y = !AutoApplySSL is enabled; N = !AutoApplySSL stays disabled; server default N]
+            omit_xxx_by_string (``omitXXXByString``): Y leaves the "Hosted/Provided by <PartnerName>" text out of certificates. Defaults to N. [optional; max 1 characters; Y = The text is left out of certificates; N = The text stays in certificates; server default N]
+            brand_name (``brandName``): Brand name of the Tier 2 partner; needed with partnerType 29 and only then. [conditional; max 64 characters]
+            company_website (``companyWebsite``): Web site the Tier 2 partner resells certificates from. [required; max 255 characters]
+            organization_name (``organizationName``): Organization name of the Tier 2 partner's registered address. [required; max 64 characters]
+            organizational_unit_name (``organizationalUnitName``): Organizational unit (department) of the Tier 2 partner's registered address. [optional; max 64 characters]
+            post_office_box (``postOfficeBox``): Post office box of the Tier 2 partner's registered address. [optional; max 40 characters]
+            street_address1 (``streetAddress1``): Street address, line 1 of the Tier 2 partner's registered address. [required; max 128 characters]
+            street_address2 (``streetAddress2``): Street address, line 2 of the Tier 2 partner's registered address. [required; max 128 characters]
+            street_address3 (``streetAddress3``): Street address, line 3 of the Tier 2 partner's registered address. [required; max 128 characters]
+            locality_name (``localityName``): Locality (city) of the Tier 2 partner's registered address. [required; max 128 characters]
+            state_or_province_name (``stateOrProvinceName``): State or province of the Tier 2 partner's registered address. [required; max 128 characters]
+            postal_code (``postalCode``): Postal code of the Tier 2 partner's registered address. [required; max 40 characters]
+            country_name (``countryName``): Country, as a two-letter ISO 3166 code of the Tier 2 partner's registered address. [required; max 2 characters]
+            duns_number (``dunsNumber``): Dun & Bradstreet number of the Tier 2 partner. Limited to 20 characters since 1.05. [optional; max 20 characters]
+            company_number (``companyNumber``): Company registration number of the Tier 2 partner. [optional; max 25 characters]
+            admin_title (``adminTitle``): Title (Mr, Mrs, ...) of the Tier 2 admin user. [optional; max 64 characters]
+            admin_forename (``adminForename``): First name of the Tier 2 admin user. [optional; max 64 characters]
+            admin_surname (``adminSurname``): Last name of the Tier 2 admin user. [optional; max 64 characters]
+            admin_email_address (``adminEmailAddress``): Email address of the Tier 2 admin user. [required; max 255 characters]
+            admin_telephone_number (``adminTelephoneNumber``): Telephone number of the Tier 2 admin user. [required; max 32 characters]
+            admin_fax_number (``adminFaxNumber``): Fax number of the Tier 2 admin user. [optional; max 32 characters]
+            admin_login_name (``adminLoginName``): User name wanted for the Tier 2 admin user. [required; max 64 characters]
+            admin_login_password (``adminLoginPassword``): Password of the Tier 2 admin user; never shown. [required; max 128 characters]
+            admin_organization_name (``adminOrganizationName``): Organization name of the admin contact's address. [conditional; max 64 characters]
+            admin_organizational_unit_name (``adminOrganizationalUnitName``): Organizational unit (department) of the admin contact's address. [optional; max 64 characters]
+            admin_post_office_box (``adminPostOfficeBox``): Post office box of the admin contact's address. [optional; max 40 characters]
+            admin_street_address1 (``adminStreetAddress1``): Street address, line 1 of the admin contact's address. [conditional; max 128 characters]
+            admin_street_address2 (``adminStreetAddress2``): Street address, line 2 of the admin contact's address. [optional; max 128 characters]
+            admin_street_address3 (``adminStreetAddress3``): Street address, line 3 of the admin contact's address. [optional; max 128 characters]
+            admin_locality_name (``adminLocalityName``): Locality (city) of the admin contact's address. [conditional; max 128 characters]
+            admin_state_or_province_name (``adminStateOrProvinceName``): State or province of the admin contact's address. [conditional; max 128 characters]
+            admin_postal_code (``adminPostalCode``): Postal code of the admin contact's address. [conditional; max 40 characters]
+            admin_country_name (``adminCountryName``): Country, as a two-letter ISO 3166 code of the admin contact's address. [conditional; max 2 characters]
+            billing_title (``billingTitle``): Title (Mr, Mrs, ...) of the billing contact. [optional; max 64 characters]
+            billing_forename (``billingForename``): First name of the billing contact. [optional; max 64 characters]
+            billing_surname (``billingSurname``): Last name of the billing contact. [optional; max 64 characters]
+            billing_email_address (``billingEmailAddress``): Email address of the billing contact. [conditional; max 255 characters]
+            billing_telephone_number (``billingTelephoneNumber``): Telephone number of the billing contact. [conditional; max 32 characters]
+            billing_fax_number (``billingFaxNumber``): Fax number of the billing contact. [optional; max 32 characters]
+            billing_organization_name (``billingOrganizationName``): Organization name of the billing contact's address. [conditional; max 64 characters]
+            billing_organizational_unit_name (``billingOrganizationalUnitName``): Organizational unit (department) of the billing contact's address. [optional; max 64 characters]
+            billing_post_office_box (``billingPostOfficeBox``): Post office box of the billing contact's address. [optional; max 40 characters]
+            billing_street_address1 (``billingStreetAddress1``): Street address, line 1 of the billing contact's address. [conditional; max 128 characters]
+            billing_street_address2 (``billingStreetAddress2``): Street address, line 2 of the billing contact's address. [optional; max 128 characters]
+            billing_street_address3 (``billingStreetAddress3``): Street address, line 3 of the billing contact's address. [optional; max 128 characters]
+            billing_locality_name (``billingLocalityName``): Locality (city) of the billing contact's address. [conditional; max 128 characters]
+            billing_state_or_province_name (``billingStateOrProvinceName``): State or province of the billing contact's address. [conditional; max 128 characters]
+            billing_postal_code (``billingPostalCode``): Postal code of the billing contact's address. [conditional; max 40 characters]
+            billing_country_name (``billingCountryName``): Country, as a two-letter ISO 3166 code of the billing contact's address. [conditional; max 2 characters]
+            org_title (``orgTitle``): Title (Mr, Mrs, ...) of the organizational contact. [optional; max 64 characters]
+            org_forename (``orgForename``): First name of the organizational contact. [optional; max 64 characters]
+            org_surname (``orgSurname``): Last name of the organizational contact. [optional; max 64 characters]
+            org_email_address (``orgEmailAddress``): Email address of the organizational contact. [conditional; max 255 characters]
+            org_telephone_number (``orgTelephoneNumber``): Telephone number of the organizational contact. [conditional; max 32 characters]
+            org_fax_number (``orgFaxNumber``): Fax number of the organizational contact. [optional; max 32 characters]
+            org_organization_name (``orgOrganizationName``): Organization name of the organizational contact's address. [conditional; max 64 characters]
+            org_organizational_unit_name (``orgOrganizationalUnitName``): Organizational unit (department) of the organizational contact's address. [optional; max 64 characters]
+            org_post_office_box (``orgPostOfficeBox``): Post office box of the organizational contact's address. [optional; max 40 characters]
+            org_street_address1 (``orgStreetAddress1``): Street address, line 1 of the organizational contact's address. [conditional; max 128 characters]
+            org_street_address2 (``orgStreetAddress2``): Street address, line 2 of the organizational contact's address. [optional; max 128 characters]
+            org_street_address3 (``orgStreetAddress3``): Street address, line 3 of the organizational contact's address. [optional; max 128 characters]
+            org_locality_name (``orgLocalityName``): Locality (city) of the organizational contact's address. [conditional; max 128 characters]
+            org_state_or_province_name (``orgStateOrProvinceName``): State or province of the organizational contact's address. [conditional; max 128 characters]
+            org_postal_code (``orgPostalCode``): Postal code of the organizational contact's address. [conditional; max 40 characters]
+            org_country_name (``orgCountryName``): Country, as a two-letter ISO 3166 code of the organizational contact's address. [conditional; max 2 characters]
+            trading_organization_name (``tradingOrganizationName``): Organization name of the trading address. [conditional; max 64 characters]
+            trading_organizational_unit_name (``tradingOrganizationalUnitName``): Organizational unit (department) of the trading address. [optional; max 64 characters]
+            trading_post_office_box (``tradingPostOfficeBox``): Post office box of the trading address. [optional; max 40 characters]
+            trading_street_address1 (``tradingStreetAddress1``): Street address, line 1 of the trading address. [conditional; max 128 characters]
+            trading_street_address2 (``tradingStreetAddress2``): Street address, line 2 of the trading address. [optional; max 128 characters]
+            trading_street_address3 (``tradingStreetAddress3``): Street address, line 3 of the trading address. [optional; max 128 characters]
+            trading_locality_name (``tradingLocalityName``): Locality (city) of the trading address. [conditional; max 128 characters]
+            trading_state_or_province_name (``tradingStateOrProvinceName``): State or province of the trading address. [conditional; max 128 characters]
+            trading_postal_code (``tradingPostalCode``): Postal code of the trading address. [conditional; max 40 characters]
+            trading_country_name (``tradingCountryName``): Country, as a two-letter ISO 3166 code of the trading address. [conditional; max 2 characters]
+        """
+        params: Params = []
+        add(params, "ap", ap)
+        add(params, "partnerType", partner_type)
+        add(params, "pricingBandName", pricing_band_name)
+        add(params, "enableAutoApply", enable_auto_apply)
+        add(params, "omitXXXByString", omit_xxx_by_string)
+        add(params, "brandName", brand_name)
+        add(params, "companyWebsite", company_website)
+        add(params, "organizationName", organization_name)
+        add(params, "organizationalUnitName", organizational_unit_name)
+        add(params, "postOfficeBox", post_office_box)
+        add(params, "streetAddress1", street_address1)
+        add(params, "streetAddress2", street_address2)
+        add(params, "streetAddress3", street_address3)
+        add(params, "localityName", locality_name)
+        add(params, "stateOrProvinceName", state_or_province_name)
+        add(params, "postalCode", postal_code)
+        add(params, "countryName", country_name)
+        add(params, "dunsNumber", duns_number)
+        add(params, "companyNumber", company_number)
+        add(params, "adminTitle", admin_title)
+        add(params, "adminForename", admin_forename)
+        add(params, "adminSurname", admin_surname)
+        add(params, "adminEmailAddress", admin_email_address)
+        add(params, "adminTelephoneNumber", admin_telephone_number)
+        add(params, "adminFaxNumber", admin_fax_number)
+        add(params, "adminLoginName", admin_login_name)
+        add(params, "adminLoginPassword", admin_login_password)
+        add(params, "adminOrganizationName", admin_organization_name)
+        add(params, "adminOrganizationalUnitName", admin_organizational_unit_name)
+        add(params, "adminPostOfficeBox", admin_post_office_box)
+        add(params, "adminStreetAddress1", admin_street_address1)
+        add(params, "adminStreetAddress2", admin_street_address2)
+        add(params, "adminStreetAddress3", admin_street_address3)
+        add(params, "adminLocalityName", admin_locality_name)
+        add(params, "adminStateOrProvinceName", admin_state_or_province_name)
+        add(params, "adminPostalCode", admin_postal_code)
+        add(params, "adminCountryName", admin_country_name)
+        add(params, "billingTitle", billing_title)
+        add(params, "billingForename", billing_forename)
+        add(params, "billingSurname", billing_surname)
+        add(params, "billingEmailAddress", billing_email_address)
+        add(params, "billingTelephoneNumber", billing_telephone_number)
+        add(params, "billingFaxNumber", billing_fax_number)
+        add(params, "billingOrganizationName", billing_organization_name)
+        add(params, "billingOrganizationalUnitName", billing_organizational_unit_name)
+        add(params, "billingPostOfficeBox", billing_post_office_box)
+        add(params, "billingStreetAddress1", billing_street_address1)
+        add(params, "billingStreetAddress2", billing_street_address2)
+        add(params, "billingStreetAddress3", billing_street_address3)
+        add(params, "billingLocalityName", billing_locality_name)
+        add(params, "billingStateOrProvinceName", billing_state_or_province_name)
+        add(params, "billingPostalCode", billing_postal_code)
+        add(params, "billingCountryName", billing_country_name)
+        add(params, "orgTitle", org_title)
+        add(params, "orgForename", org_forename)
+        add(params, "orgSurname", org_surname)
+        add(params, "orgEmailAddress", org_email_address)
+        add(params, "orgTelephoneNumber", org_telephone_number)
+        add(params, "orgFaxNumber", org_fax_number)
+        add(params, "orgOrganizationName", org_organization_name)
+        add(params, "orgOrganizationalUnitName", org_organizational_unit_name)
+        add(params, "orgPostOfficeBox", org_post_office_box)
+        add(params, "orgStreetAddress1", org_street_address1)
+        add(params, "orgStreetAddress2", org_street_address2)
+        add(params, "orgStreetAddress3", org_street_address3)
+        add(params, "orgLocalityName", org_locality_name)
+        add(params, "orgStateOrProvinceName", org_state_or_province_name)
+        add(params, "orgPostalCode", org_postal_code)
+        add(params, "orgCountryName", org_country_name)
+        add(params, "tradingOrganizationName", trading_organization_name)
+        add(params, "tradingOrganizationalUnitName", trading_organizational_unit_name)
+        add(params, "tradingPostOfficeBox", trading_post_office_box)
+        add(params, "tradingStreetAddress1", trading_street_address1)
+        add(params, "tradingStreetAddress2", trading_street_address2)
+        add(params, "tradingStreetAddress3", trading_street_address3)
+        add(params, "tradingLocalityName", trading_locality_name)
+        add(params, "tradingStateOrProvinceName", trading_state_or_province_name)
+        add(params, "tradingPostalCode", trading_postal_code)
+        add(params, "tradingCountryName", trading_country_name)
+        response = await self._call("tier2_partner_signup", params)
         return Tier2PartnerSignupResult(
             account_id=required_int(response, "accountID"),
             admin_user_id=required_int(response, "adminUserID"),
