@@ -14,7 +14,7 @@ Place and authorize orders, open customer sessions and sign up Tier 2 partners::
 
 import logging as _logging
 
-from ._client import Client, decode, prepare
+from ._client import AsyncClient, Client, decode, prepare
 from ._errors import (
     AlreadyUsedError,
     ApiError,
@@ -47,6 +47,7 @@ __all__ = [
     "AlreadyUsedError",
     "ApiError",
     "ArgumentError",
+    "AsyncClient",
     "AuthenticationError",
     "AutoAuthorizeResult",
     "Client",

@@ -1,18 +1,102 @@
-"""The client."""
+"""The clients: ``Client`` (blocking) and ``AsyncClient`` (asyncio)."""
 
 from __future__ import annotations
 
+import logging
+import os
 from types import TracebackType
-from typing import Mapping, Optional, Sequence, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
-from ._errors import ConfigError, raise_native
+from ._errors import ConfigError, Error, OutcomeUnknownError, raise_native
 from ._response import Response
 from ._values import Params, Value, add
-from .generated import Endpoints
+from .generated import AsyncEndpoints, Endpoints
+
+if TYPE_CHECKING:
+    # Imported where used, so that `import sectigo` stays light for blocking use.
+    import concurrent.futures
+
+_log = logging.getLogger("sectigo")
+
+# Calls an AsyncClient runs at once: as many as its connection pool keeps (the core's
+# MAX_IDLE_CONNECTIONS), so every call in flight can give its connection back for the next.
+_MAX_IN_FLIGHT = 64
 
 
-class Client(Endpoints):
+class _Settings:
+    """What both clients share: the settings, checked, and the native client they make."""
+
+    def __init__(
+        self,
+        *,
+        login_name: Optional[str] = None,
+        login_password: Optional[str] = None,
+        base_url: Optional[str] = None,
+        host: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_file: Union[str, Sequence[str], None] = None,
+        allow_http: bool = False,
+        user_agent: Optional[str] = None,
+        paths: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
+        resolve: Optional[Sequence[str]] = None,
+        roots: Optional[str] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        client_cert: Optional[str] = None,
+        client_key: Optional[str] = None,
+        client_pkcs12: Optional[str] = None,
+        client_pkcs12_password: Optional[str] = None,
+    ) -> None:
+        files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
+        self._login_name = login_name
+        try:
+            self._native: Optional[_native.NativeClient] = _native.NativeClient(
+                login_name=login_name,
+                login_password=login_password,
+                base_url=base_url,
+                host=host,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                ca_file=[str(f) for f in files],
+                allow_http=allow_http,
+                user_agent=user_agent,
+                paths=list((paths or {}).items()),
+                max_retries=max_retries,
+                retry_base_delay=retry_base_delay,
+                retry_max_delay=retry_max_delay,
+                resolve=None if resolve is None else [resolve] if isinstance(resolve, str) else list(resolve),
+                roots=roots,
+                proxy=proxy,
+                no_proxy=no_proxy,
+                client_cert=None if client_cert is None else str(client_cert),
+                client_key=None if client_key is None else str(client_key),
+                client_pkcs12=None if client_pkcs12 is None else str(client_pkcs12),
+                client_pkcs12_password=client_pkcs12_password,
+            )
+        except _native.NativeError as e:
+            raise_native(e.args)
+        self._base_url = base_url
+
+    def __repr__(self) -> str:
+        state = "closed" if self._native is None else "open"
+        return (
+            f"{type(self).__name__}(base_url={self._base_url!r}, login_name={self._login_name!r}, "
+            f"login_password=<redacted>, {state})"
+        )
+
+    def _open(self) -> _native.NativeClient:
+        native = self._native
+        if native is None:
+            raise ConfigError("the client is closed")
+        return native
+
+
+class Client(_Settings, Endpoints):
     """A client for Sectigo's reseller API: one connection pool, shared safely between threads.
 
     Every call validates its parameters against the spec before anything is sent, always POSTs a
@@ -75,65 +159,6 @@ class Client(Endpoints):
     its own.
     """
 
-    def __init__(
-        self,
-        *,
-        login_name: Optional[str] = None,
-        login_password: Optional[str] = None,
-        base_url: Optional[str] = None,
-        host: Optional[str] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        ca_file: Union[str, Sequence[str], None] = None,
-        allow_http: bool = False,
-        user_agent: Optional[str] = None,
-        paths: Optional[Mapping[str, str]] = None,
-        max_retries: Optional[int] = None,
-        retry_base_delay: Optional[float] = None,
-        retry_max_delay: Optional[float] = None,
-        resolve: Optional[Sequence[str]] = None,
-        roots: Optional[str] = None,
-        proxy: Optional[str] = None,
-        no_proxy: Optional[str] = None,
-        client_cert: Optional[str] = None,
-        client_key: Optional[str] = None,
-        client_pkcs12: Optional[str] = None,
-        client_pkcs12_password: Optional[str] = None,
-    ) -> None:
-        files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
-        self._login_name = login_name
-        try:
-            self._native: Optional[_native.NativeClient] = _native.NativeClient(
-                login_name=login_name,
-                login_password=login_password,
-                base_url=base_url,
-                host=host,
-                timeout=timeout,
-                connect_timeout=connect_timeout,
-                ca_file=[str(f) for f in files],
-                allow_http=allow_http,
-                user_agent=user_agent,
-                paths=list((paths or {}).items()),
-                max_retries=max_retries,
-                retry_base_delay=retry_base_delay,
-                retry_max_delay=retry_max_delay,
-                resolve=None if resolve is None else [resolve] if isinstance(resolve, str) else list(resolve),
-                roots=roots,
-                proxy=proxy,
-                no_proxy=no_proxy,
-                client_cert=None if client_cert is None else str(client_cert),
-                client_key=None if client_key is None else str(client_key),
-                client_pkcs12=None if client_pkcs12 is None else str(client_pkcs12),
-                client_pkcs12_password=client_pkcs12_password,
-            )
-        except _native.NativeError as e:
-            raise_native(e.args)
-        self._base_url = base_url
-
-    def __repr__(self) -> str:
-        state = "closed" if self._native is None else "open"
-        return f"Client(base_url={self._base_url!r}, login_name={self._login_name!r}, login_password=<redacted>, {state})"
-
     def __enter__(self) -> Client:
         return self
 
@@ -155,14 +180,139 @@ class Client(Endpoints):
         return self._call(endpoint, _pairs(params))
 
     def _call(self, endpoint: str, params: Params) -> Response:
-        native = self._native
-        if native is None:
-            raise ConfigError("the client is closed")
+        native = self._open()
         try:
             code, fields, raw, quirks, retries = native.call(endpoint, params)
         except _native.NativeError as e:
             raise_native(e.args)
         return Response(code, fields, raw, quirks, retries)
+
+
+class AsyncClient(_Settings, AsyncEndpoints):
+    """The same client for asyncio: the same settings as :class:`Client` and the same methods,
+    as coroutines. ``async with`` closes it.
+
+    A call never blocks the event loop: it runs in the Rust core on a worker thread of the
+    client's own, with the GIL released. Up to 64 calls are in flight at once (as many as the
+    connection pool keeps), over one pool; more wait for a thread.
+
+    **Cancelling a call** (``task.cancel()``, ``asyncio.timeout``, ``asyncio.wait_for``, a
+    ``TaskGroup`` whose other task failed) depends on how far it got:
+
+    - Nothing of the request had left (it was waiting for a thread, resolving, connecting, in
+      the TLS handshake, or waiting before a retry): it stops, did nothing, and the task is
+      cancelled as usual.
+    - A call that changes nothing (``init_customer_session``) stops wherever it is: its
+      connection is shut down, and the task is cancelled as usual.
+    - A call that changes state (``place_order``, ``auto_authorize``,
+      ``tier2_partner_signup``) whose request may have reached the server cannot be taken back.
+      It is not stopped and never resent: the awaiting task gets
+      :class:`OutcomeUnknownError` in place of ``CancelledError``, so ``await``, ``wait_for``,
+      ``asyncio.timeout`` and ``TaskGroup`` all report it. The call goes on to its end on its
+      thread: the error's ``completion`` future gives its actual outcome (the ``Response``,
+      such as the new order's number, or the error), and that outcome is logged as a WARNING on
+      the ``sectigo`` logger.
+
+    An ``AsyncClient`` made before ``os.fork()`` (gunicorn ``--preload`` with uvicorn workers)
+    works in the child: its threads and connections are the child's own there. It is not tied
+    to an event loop; any running loop may use it.
+    """
+
+    # This process's worker threads, made at the first call (a forked child makes its own).
+    _pool: Optional[Tuple[int, concurrent.futures.ThreadPoolExecutor]] = None
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Closes the client: later calls raise ConfigError. Calls in flight go on to their end
+        (a call that changes state is never cut off); their threads then stop."""
+        self._native = None
+        pool, self._pool = self._pool, None
+        if pool is not None and pool[0] == os.getpid():
+            pool[1].shutdown(wait=False)
+
+    async def call(self, endpoint: str, params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> Response:
+        """Calls an endpoint by wire name (``"!PlaceOrder"``) or id with wire-named parameters
+        (case-insensitive; items as ``"1_PPP"``)."""
+        return await self._call(endpoint, _pairs(params))
+
+    def _threads(self) -> concurrent.futures.ThreadPoolExecutor:
+        """This process's worker threads. Threads do not survive ``fork()``, so a child makes
+        its own. (Two threads racing here may both make one; the unused one has no threads.)"""
+        import concurrent.futures
+
+        pool = self._pool
+        pid = os.getpid()
+        if pool is None or pool[0] != pid:
+            pool = (pid, concurrent.futures.ThreadPoolExecutor(_MAX_IN_FLIGHT, thread_name_prefix="sectigo-async"))
+            self._pool = pool
+        return pool[1]
+
+    async def _call(self, endpoint: str, params: Params) -> Response:
+        import asyncio
+
+        native = self._open()
+        handle = _native.NativeCancel()
+        job = self._threads().submit(native.call, endpoint, params, handle)
+        try:
+            code, fields, raw, quirks, retries = await asyncio.wrap_future(job)
+        except asyncio.CancelledError:
+            # Waiting for a thread, before sending, or a call that changes nothing: stopped.
+            if handle.stop():
+                raise
+            raise _cancelled_in_flight(endpoint, handle, job)
+        except _native.NativeError as e:
+            raise_native(e.args)
+        return Response(code, fields, raw, quirks, retries)
+
+
+def _cancelled_in_flight(
+    endpoint: str, handle: _native.NativeCancel, job: concurrent.futures.Future[Any]
+) -> OutcomeUnknownError:
+    """The error of a call that changes state, cancelled once its request may have reached the
+    server: its outcome comes later, in ``completion``, and is logged."""
+    import concurrent.futures
+
+    completion: concurrent.futures.Future[Response] = concurrent.futures.Future()
+    completion.set_running_or_notify_cancel()
+
+    def finished(done: concurrent.futures.Future[Any]) -> None:
+        try:
+            code, fields, raw, quirks, retries = done.result()
+            response = Response(code, fields, raw, quirks, retries)
+        except _native.NativeError as e:
+            try:
+                raise_native(e.args)
+            except Error as error:
+                _log.warning("%s, cancelled after it was sent, failed: %s", endpoint, error)
+                completion.set_exception(error)
+                return
+        except BaseException as error:  # the worker thread itself failed
+            completion.set_exception(error)
+            return
+        _log.warning("%s, cancelled after it was sent, went through: %r", endpoint, response)
+        completion.set_result(response)
+
+    job.add_done_callback(finished)
+    error = OutcomeUnknownError(
+        f"{endpoint} was cancelled after its request may have reached the server, so it may have taken effect; "
+        "it was not stopped or resent, and its outcome comes in this error's completion",
+        None,
+        None,
+        list(handle.request() or []),
+    )
+    error.may_have_taken_effect = True
+    error.completion = completion
+    return error
 
 
 def _pairs(params: Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]) -> Params:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple
+
+if TYPE_CHECKING:
+    import concurrent.futures
+
+    from ._response import Response
 
 
 class Error(Exception):
@@ -114,7 +119,8 @@ class DecodeError(Error):
 
 class OutcomeUnknownError(Error):
     """A state-changing call (order, signup, authorization) may have taken effect and its answer
-    was lost. It was not resent: check the account before trying again."""
+    was lost, or (``AsyncClient``) it was cancelled once its request may have reached the
+    server. It was not resent: check the account before trying again."""
 
     def __init__(self, message: str, status: Optional[int], raw: Optional[str], request: List[Tuple[str, str]]) -> None:
         super().__init__(message)
@@ -122,6 +128,10 @@ class OutcomeUnknownError(Error):
         self.raw = raw
         self.request = request
         """The request as sent, passwords redacted."""
+        self.completion: Optional[concurrent.futures.Future[Response]] = None
+        """For a call of an ``AsyncClient`` cancelled while in flight: its actual outcome, once
+        the call is over (``await asyncio.wrap_future(error.completion)``): the ``Response``
+        (the new order's number, ...) or the error it ended with. None otherwise."""
 
 
 class ConfigError(Error, ValueError):

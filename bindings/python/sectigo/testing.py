@@ -15,6 +15,10 @@
         with sectigo_sandbox.client() as client:
             order = client.place_order(ap="sandboxbrand", reseller=True, ...)
 
+    async def test_order_async(sectigo_sandbox: Sandbox) -> None:  # pytest-asyncio, anyio
+        async with sectigo_sandbox.async_client() as client:
+            order = await client.place_order(ap="sandboxbrand", reseller=True, ...)
+
 The sandbox keeps accounts, orders and Tier 2 partners in memory, answers like Sectigo's
 documents say, and misbehaves on request (:meth:`Sandbox.inject_fault`).
 """
@@ -29,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Literal, Optional, Tuple
 
-from ._client import Client
+from ._client import AsyncClient, Client
 from ._errors import raise_native
 from ._native import NativeError, NativeSandbox
 
@@ -116,6 +120,15 @@ class Sandbox:
 
         ``options`` go to the client as they are (``timeout=...``, ``login_password=...``).
         """
+        return Client(**self._settings(account, options))
+
+    def async_client(self, account: int = 0, **options: Any) -> AsyncClient:
+        """The same as :meth:`client`, as a :class:`sectigo.AsyncClient` (``async with
+        sandbox.async_client() as client: await client.place_order(...)``). The sandbox serves
+        from threads of its own, so the test's event loop is never in its way."""
+        return AsyncClient(**self._settings(account, options))
+
+    def _settings(self, account: int, options: Dict[str, Any]) -> Dict[str, Any]:
         settings: Dict[str, Any] = {
             "login_name": self.accounts[account].login_name,
             "login_password": self.accounts[account].login_password,
@@ -124,7 +137,7 @@ class Sandbox:
             "paths": {"tier2_partner_signup": self.signup_path},
         }
         settings.update(options)
-        return Client(**settings)
+        return settings
 
     def client_certificate(self, login_name: Optional[str] = None, pkcs12_password: str = "sandbox-p12") -> ClientCertificate:
         """Mints a client certificate for an account (the first one by default) and writes it

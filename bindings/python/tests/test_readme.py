@@ -1,11 +1,14 @@
 """The README's Python quick start is examples/quickstart.py, and it runs as written against
-``sectigo.testing.sandbox()``; the README's pytest example is examples/test_with_sandbox.py."""
+``sectigo.testing.sandbox()``; the README's pytest examples are examples/test_with_sandbox.py
+and, for asyncio with pytest-asyncio, examples/test_async_with_sandbox.py."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+
+import pytest
 
 from conftest import ROOT
 from sectigo.testing import Sandbox
@@ -18,6 +21,7 @@ def test_readme_shows_the_examples_verbatim() -> None:
     code = (EXAMPLES / "quickstart.py").read_text()
     assert code[code.index("import os"):].strip() in readme
     assert (EXAMPLES / "test_with_sandbox.py").read_text().strip() in readme
+    assert (EXAMPLES / "test_async_with_sandbox.py").read_text().strip() in readme
 
 
 def test_quickstart_runs_against_the_sandbox(sandbox: Sandbox) -> None:
@@ -37,9 +41,10 @@ def test_quickstart_runs_against_the_sandbox(sandbox: Sandbox) -> None:
     assert "customer session for order" in done.stdout
 
 
-def test_pytest_example_passes() -> None:
+@pytest.mark.parametrize("example", ["test_with_sandbox.py", "test_async_with_sandbox.py"])
+def test_pytest_examples_pass(example: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLES / "test_with_sandbox.py")],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", str(EXAMPLES / example)],
         capture_output=True,
         text=True,
         timeout=120,

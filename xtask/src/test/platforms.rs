@@ -16,7 +16,7 @@ use crate::process::{SandboxProcess, capture, fresh_dir, last_line};
 use crate::setup;
 
 /// The Debian packages a target's Python suite needs in its root.
-const PYTHON_PACKAGES: &[&str] = &["python3-pip", "python3-pytest"];
+const PYTHON_PACKAGES: &[&str] = &["python3-pip", "python3-pytest", "python3-pytest-asyncio"];
 
 /// `native_prefix` holds the machine's own archive, unpacked: its sandbox serves the emulated
 /// programs (the API is the same, whatever runs the client).

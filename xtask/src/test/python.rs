@@ -76,7 +76,12 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
         .output()
         .map_err(|e| format!("mypy: {e}"))?;
     let said = String::from_utf8_lossy(&refused.stdout);
-    for expected in ["Missing named argument \"order_number\" for \"auto_authorize\"", "Missing named argument \"email_address\" for \"place_order\""] {
+    let expected = [
+        "missing_required.py:4: error: Missing named argument \"order_number\" for \"auto_authorize\" of \"Endpoints\"",
+        "missing_required.py:7: error: Missing named argument \"email_address\" for \"place_order\" of \"Endpoints\"",
+        "missing_required.py:10: error: Missing named argument \"order_number\" for \"auto_authorize\" of \"AsyncEndpoints\"",
+    ];
+    for expected in expected {
         if refused.status.success() || !said.contains(expected) {
             return Err(format!("mypy --strict did not refuse a call without a required argument ({expected}):\n{said}"));
         }
@@ -128,6 +133,9 @@ def authorize(client: sectigo.Client) -> None:
 
 def order(client: sectigo.Client) -> None:
     client.place_order(ap=\"brand\", reseller=True)
+
+async def authorize_later(client: sectigo.AsyncClient) -> None:
+    await client.auto_authorize()
 ";
 
 const SMOKE: &str = "
