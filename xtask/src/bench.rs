@@ -8,7 +8,8 @@
 //!   100 000 calls, and the sandbox's throughput with 1, 8 and 64 clients.
 //! - C (`bindings/c/bench/bench.c`): a library call against a reused libcurl easy handle.
 //! - Python (`bindings/python/bench/bench.py`): against `requests.Session` and `httpx.Client`,
-//!   threads, connections, memory; `import sectigo`.
+//!   threads, connections, memory; `AsyncClient` with 64 calls in flight against the same calls
+//!   one by one and against `httpx.AsyncClient`; `import sectigo`.
 //! - PHP (`bindings/php/bench/bench.php`): against the curl extension with a reused handle,
 //!   with the library loaded by `FFI::cdef` on the command line and preloaded.
 //! - `cargo xtask codegen --check` time and the artefacts' sizes.
@@ -345,6 +346,21 @@ fn table(r: &Value) -> String {
             f(&v["scaling_8_to_1"])
         ));
     }
+    rows.push(format!(
+        "| Python asyncio, `AsyncClient`: 64 calls in flight | {:.0} calls/s | the same 64 awaited one by one {:.0} calls/s | {:.2} | |",
+        f(&py["async_calls_per_s"]["sdk_64_in_flight"]),
+        f(&py["async_calls_per_s"]["sdk_one_by_one"]),
+        f(&py["async_in_flight_to_one_by_one"])
+    ));
+    rows.push(format!(
+        "| Python asyncio, 64 in flight (one by one) | {:.0} ({:.0}) calls/s | httpx.AsyncClient {:.0} ({:.0}) calls/s | {:.3} ({:.3}) | |",
+        f(&py["async_calls_per_s"]["sdk_64_in_flight"]),
+        f(&py["async_calls_per_s"]["sdk_one_by_one"]),
+        f(&py["async_calls_per_s"]["httpx_64_in_flight"]),
+        f(&py["async_calls_per_s"]["httpx_one_by_one"]),
+        f(&py["ratio_async_sdk_to_httpx"]),
+        f(&py["ratio_async_one_by_one_sdk_to_httpx"])
+    ));
     rows.push(format!(
         "| Python, 1 / 8 threads of plain socket round trips (the ceiling here) | | {:.0} / {:.0} per s | 8 vs 1: {:.2} | |",
         f(&py["socket_round_trips_per_s"]["1"]),

@@ -4,11 +4,13 @@ The SDK's ``init_customer_session`` (``responseFormat=1``) against the same POST
 ``requests.Session`` and an ``httpx.Client`` (same body, same CA file), in interleaved blocks;
 1, 2 and 8 threads sharing one client, and 1 and 8 threads making plain socket round trips (what
 any Python threads can reach here); connections per 1000 calls; resident memory over 100 000
-calls. Reads SECTIGO_BENCH_URL, _ADMIN_URL, _CA, _LOGIN, _PASSWORD, _BLOCKS, _CALLS.
+calls; ``AsyncClient`` with 64 calls in flight against the same 64 awaited one by one, and
+against ``httpx.AsyncClient``. Reads SECTIGO_BENCH_URL, _ADMIN_URL, _CA, _LOGIN, _PASSWORD, _BLOCKS, _CALLS.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -16,7 +18,7 @@ import statistics
 import threading
 import time
 import urllib.request
-from typing import Callable, Dict, List
+from typing import Any, Callable, Dict, List
 
 import httpx
 import requests
@@ -183,6 +185,58 @@ def scaling() -> Dict[str, object]:
     }
 
 
+def asynchronous() -> Dict[str, object]:
+    """asyncio: rounds of 64 calls gathered (in flight at once) or awaited one by one, through
+    ``sectigo.AsyncClient`` and ``httpx.AsyncClient``, in interleaved blocks; medians."""
+    rounds = 10
+
+    async def measure() -> Dict[str, float]:
+        sdk = sectigo.AsyncClient(login_name=LOGIN, login_password=PASSWORD, base_url=URL, ca_file=CA, max_retries=0)
+        hx = httpx.AsyncClient(verify=CA)
+
+        async def sdk_call() -> None:
+            assert (await sdk.init_customer_session(order_number="1000003", response_format="1")).sid
+
+        async def httpx_call() -> None:
+            r = await hx.post(ENDPOINT, data=BODY, headers=HEADERS)
+            assert r.text.startswith("errorCode=0"), r.text
+
+        async def gathered(call: Callable[[], Any]) -> None:
+            await asyncio.gather(*(call() for _ in range(64)))
+
+        async def one_by_one(call: Callable[[], Any]) -> None:
+            for _ in range(64):
+                await call()
+
+        variants = {
+            "sdk_64_in_flight": (gathered, sdk_call),
+            "sdk_one_by_one": (one_by_one, sdk_call),
+            "httpx_64_in_flight": (gathered, httpx_call),
+            "httpx_one_by_one": (one_by_one, httpx_call),
+        }
+        times: Dict[str, List[float]] = {name: [] for name in variants}
+        for shape, call in variants.values():
+            await shape(call)  # warm-up: connections opened
+        for _ in range(5):
+            for name, (shape, call) in variants.items():
+                started = time.perf_counter()
+                for _ in range(rounds):
+                    await shape(call)
+                times[name].append(rounds * 64 / (time.perf_counter() - started))
+        await sdk.aclose()
+        await hx.aclose()
+        return {name: statistics.median(t) for name, t in times.items()}
+
+    rates = asyncio.run(measure())
+    return {
+        "async_calls_per_s": rates,
+        "async_in_flight_to_one_by_one": rates["sdk_64_in_flight"] / rates["sdk_one_by_one"],
+        # Time per call, SDK over httpx (below 1: the SDK is faster).
+        "ratio_async_sdk_to_httpx": rates["httpx_64_in_flight"] / rates["sdk_64_in_flight"],
+        "ratio_async_one_by_one_sdk_to_httpx": rates["httpx_one_by_one"] / rates["sdk_one_by_one"],
+    }
+
+
 def main() -> None:
     # SECTIGO_BENCH_PHASE: "latency" (best on one CPU with the sandbox), "scaling", or both.
     phase = os.environ.get("SECTIGO_BENCH_PHASE", "")
@@ -191,6 +245,7 @@ def main() -> None:
         report.update(latency())
     if phase != "latency":
         report.update(scaling())
+        report.update(asynchronous())
     print(json.dumps(report))
 
 
