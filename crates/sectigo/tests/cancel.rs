@@ -48,6 +48,19 @@ fn stop_in_flight<T: Send + 'static>(
     (out, started.elapsed())
 }
 
+/// Places an order that the sandbox holds for 300 ms, and runs `stop` on its handle once the
+/// sandbox has it.
+fn held_order(sandbox: &Sandbox, stop: impl FnOnce(&Cancel)) -> (Result<sectigo::wire::Response, Error>, Cancel) {
+    let client = client(sandbox);
+    let form = order().prepare(&client).unwrap();
+    delay(sandbox, Endpoint::PlaceOrder, 300);
+    let cancel = Cancel::new();
+    let handle = cancel.clone();
+    let (result, _) =
+        stop_in_flight(sandbox, "!PlaceOrder", move || client.send_with_cancel(&form, &handle), || stop(&cancel));
+    (result, cancel)
+}
+
 #[test]
 fn a_read_in_flight_stops_at_once() {
     let sandbox = Sandbox::start(Config::default()).unwrap();
@@ -74,18 +87,9 @@ fn a_read_in_flight_stops_at_once() {
 #[test]
 fn a_write_in_flight_is_left_to_finish_by_cancel_unsent() {
     let sandbox = Sandbox::start(Config::default()).unwrap();
-    let client = client(&sandbox);
-    let form = order().prepare(&client).unwrap();
-    delay(&sandbox, Endpoint::PlaceOrder, 300);
     let before = orders(&sandbox);
-    let cancel = Cancel::new();
-    let handle = cancel.clone();
-    let (result, _) = stop_in_flight(
-        &sandbox,
-        "!PlaceOrder",
-        move || client.send_with_cancel(&form, &handle),
-        || assert!(!cancel.cancel_unsent(), "the order may have reached the server"),
-    );
+    let (result, cancel) =
+        held_order(&sandbox, |cancel| assert!(!cancel.cancel_unsent(), "the order may have reached the server"));
     let response = result.unwrap();
     assert!(response.get("orderNumber").is_some());
     assert_eq!(orders(&sandbox), before + 1);
@@ -97,18 +101,8 @@ fn a_write_in_flight_is_left_to_finish_by_cancel_unsent() {
 fn a_write_aborted_in_flight_is_outcome_unknown_and_its_order_is_still_placed() {
     support::install(log::LevelFilter::Warn);
     let sandbox = Sandbox::start(Config::default()).unwrap();
-    let client = client(&sandbox);
-    let form = order().prepare(&client).unwrap();
-    delay(&sandbox, Endpoint::PlaceOrder, 300);
     let before = orders(&sandbox);
-    let cancel = Cancel::new();
-    let handle = cancel.clone();
-    let (result, _) = stop_in_flight(
-        &sandbox,
-        "!PlaceOrder",
-        move || client.send_with_cancel(&form, &handle),
-        || assert_eq!(cancel.cancel(), Stopped::AfterSending),
-    );
+    let (result, _) = held_order(&sandbox, |cancel| assert_eq!(cancel.cancel(), Stopped::AfterSending));
     let e = result.unwrap_err();
     let Error::OutcomeUnknown(lost) = &e else { panic!("{e:?}") };
     assert_eq!(lost.detail, "cancelled after its request was sent");
