@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::state::{Account, Order, State, Status};
-use crate::tables::{self, Kind, P};
+use sectigo::meta::Rule;
+
+use crate::differences;
+use crate::spec::{self, Kind};
 
 /// The document generation the sandbox imitates for `!initCustomerSession`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,28 +175,31 @@ impl Params {
     }
 }
 
-/// Checks names, presence and values against a table, in the order the server reports them:
+/// Checks a call's parameters against the spec, in the order the server reports them:
 /// unknown names (-2), missing values (-3), bad values (-4, or -7 for countries where the
-/// endpoint documents it).
-fn check(
-    endpoint: Endpoint,
-    table: &[P],
-    aliases: &[(&str, &str)],
-    items: bool,
-    raw: &[(String, String)],
-) -> Result<Params, Failure> {
+/// endpoint documents it), then the contact groups and the rules between parameters.
+fn check(endpoint: Endpoint, raw: &[(String, String)]) -> Result<Params, Failure> {
+    let spec = spec::of(endpoint);
     let mut params = Params::default();
     let mut seen_twice = None;
     for (name, value) in raw {
-        let canonical = aliases.iter().find(|(a, _)| a.eq_ignore_ascii_case(name)).map_or(name.as_str(), |(_, c)| c);
-        if let Some(p) = table.iter().find(|p| p.name.eq_ignore_ascii_case(canonical)) {
+        let known = spec.params.iter().find(|p| {
+            p.name.eq_ignore_ascii_case(name) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        });
+        if let Some(p) = known {
             if params.values.insert(p.name, value.clone()).is_some() {
                 seen_twice.get_or_insert(p.name);
             }
             continue;
         }
-        if items && let Some((index, rest)) = item_name(name) {
-            let key = tables::ITEM.iter().find(|p| p.name.eq_ignore_ascii_case(rest)).map_or(rest, |p| p.name);
+        if let Some(items) = spec.items
+            && let Some((index, rest)) = item_name(name, items.underscore_prefix)
+        {
+            let key = match items.params.iter().find(|p| p.name.eq_ignore_ascii_case(rest)) {
+                Some(p) => p.name,
+                None if items.open => rest,
+                None => return Err(endpoint.unrecognized(name)),
+            };
             if params.items.entry(index).or_default().insert(key.to_owned(), value.clone()).is_some() {
                 return Err(invalid(name));
             }
@@ -207,7 +213,7 @@ fn check(
         let first = item.keys().next().cloned().unwrap_or_default();
         return Err(endpoint.unrecognized(&format!("{index}_{first}")));
     }
-    for p in table.iter().filter(|p| p.required) {
+    for p in spec.params.iter().filter(|p| spec::required(p)) {
         if params.get(p.name).is_none() {
             return Err(missing(p.name));
         }
@@ -215,17 +221,44 @@ fn check(
     if let Some(name) = seen_twice {
         return Err(invalid(name));
     }
-    for p in table {
+    for p in spec.params {
         if let Some(value) = params.get(p.name) {
-            check_value(endpoint, p.name, p.kind, value)?;
+            check_value(endpoint, p.name, spec::kind(p), value)?;
         }
     }
     for (index, item) in &params.items {
-        for (name, value) in item {
-            if let Some(p) = tables::ITEM.iter().find(|p| p.name == name)
-                && !value.is_empty()
-            {
-                check_value(endpoint, &format!("{index}_{name}"), p.kind, value)?;
+        for p in spec.items.map_or(&[][..], |i| i.params) {
+            if let Some(value) = item.get(p.name).filter(|v| !v.is_empty()) {
+                check_value(endpoint, &format!("{index}_{}", p.name), spec::kind(p), value)?;
+            }
+        }
+    }
+    for group in spec.groups {
+        if group.members.iter().any(|m| params.get(m).is_some())
+            && let Some(m) = group.required_if_any.iter().find(|m| params.get(m).is_none())
+        {
+            return Err(missing(m));
+        }
+    }
+    for rule in spec.rules {
+        match rule {
+            Rule::OneOf { sets } => {
+                if !sets.iter().any(|set| set.iter().all(|n| params.get(n).is_some())) {
+                    return Err(missing(sets.first().and_then(|s| s.first()).copied().unwrap_or_default()));
+                }
+            }
+            Rule::RequiredWhen { param, when_param, equals } => {
+                if params.get(when_param).is_some_and(|v| equals.contains(&v)) && params.get(param).is_none() {
+                    return Err(missing(param));
+                }
+            }
+            Rule::OnlyWhen { param, when_param, equals } => {
+                // Its documented default, where it does not apply, is harmless.
+                let default = spec.param(param).and_then(|p| p.default);
+                let given = params.get(param).is_some_and(|v| !default.is_some_and(|d| d.eq_ignore_ascii_case(v)));
+                if given && !params.get(when_param).is_some_and(|v| equals.contains(&v)) {
+                    return Err(invalid(param));
+                }
             }
         }
     }
@@ -233,42 +266,23 @@ fn check(
 }
 
 fn check_value(endpoint: Endpoint, name: &str, kind: Kind, value: &str) -> Result<(), Failure> {
-    let ok = match kind {
-        Kind::Text(max) => value.chars().count() <= max,
-        Kind::Int => value.parse::<i64>().is_ok(),
-        Kind::Flag => value.eq_ignore_ascii_case("Y") || value.eq_ignore_ascii_case("N"),
-        Kind::OneOf(values) => values.contains(&value),
-        Kind::Country => {
-            if tables::is_country(value) {
-                true
-            } else if endpoint == Endpoint::Tier2PartnerSignup && value.chars().count() <= 2 {
-                return Err(fail(-7, format!("'{value}' is not a valid ISO-3166 country!"), Some(name)));
-            } else {
-                false
-            }
-        }
-    };
-    if ok { Ok(()) } else { Err(invalid(name)) }
+    if spec::accepts(kind, value) {
+        return Ok(());
+    }
+    if matches!(kind, Kind::Country) && endpoint == Endpoint::Tier2PartnerSignup && value.chars().count() <= 2 {
+        return Err(fail(-7, format!("'{value}' is not a valid ISO-3166 country!"), Some(name)));
+    }
+    Err(invalid(name))
 }
 
-/// `3_PPP` or `_3_PPP` -> (3, "PPP").
-fn item_name(name: &str) -> Option<(u32, &str)> {
-    let name = name.strip_prefix('_').unwrap_or(name);
+/// `3_PPP` (or, where the spec allows it, `_3_PPP`) -> (3, "PPP").
+fn item_name(name: &str, underscore_prefix: bool) -> Option<(u32, &str)> {
+    let name = if underscore_prefix { name.strip_prefix('_').unwrap_or(name) } else { name };
     let (digits, rest) = name.split_once('_')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
         return None;
     }
     Some((digits.parse().ok()?, rest))
-}
-
-fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(char::is_whitespace)
 }
 
 fn random_token(len: usize) -> String {
@@ -440,7 +454,7 @@ impl Api {
     }
 
     fn init_customer_session(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
-        let p = check(call.endpoint, tables::INIT_CUSTOMER_SESSION, &[], false, &call.params)?;
+        let p = check(call.endpoint, &call.params)?;
         let state = self.state.lock().unwrap();
         let account = self.login(call.endpoint, &state, &p)?;
         let number: u64 = p.get("orderNumber").and_then(|n| n.parse().ok()).ok_or_else(|| invalid("orderNumber"))?;
@@ -457,29 +471,23 @@ impl Api {
     }
 
     fn place_order(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
-        let p = check(call.endpoint, tables::PLACE_ORDER, tables::PLACE_ORDER_ALIASES, true, &call.params)?;
-        // name is not needed once foreName or surName is given, and the other way round.
-        if p.get("name").is_none() && p.get("foreName").is_none() && p.get("surName").is_none() {
-            return Err(missing("name"));
-        }
+        let p = check(call.endpoint, &call.params)?;
         let email = p.get("emailAddress").unwrap_or_default();
-        if !valid_email(email) {
+        if differences::EMAIL_SHAPE && !differences::email_has_shape(email) {
             return Err(fail(-70, "Invalid Email Address!", Some("emailAddress")));
         }
-        let products_of = |item: &BTreeMap<String, String>| (item.get("ID").cloned(), item.get("PPP").cloned());
-        let named: Vec<_> = p
-            .items
-            .values()
-            .filter(|i| {
-                let (id, ppp) = products_of(i);
-                id.is_some_and(|v| !v.is_empty()) || ppp.is_some_and(|v| !v.is_empty())
-            })
-            .collect();
-        if named.is_empty() {
+        // Each item names its product by one of the spec's alternatives (ID or PPP); an order
+        // with no such item has no items at all (-39), and an item without one is missing the
+        // last alternative, the pricing code.
+        let one_of = spec::of(call.endpoint).items.map_or(&[][..], |i| i.one_of);
+        let names_product =
+            |item: &BTreeMap<String, String>| one_of.iter().any(|set| set.iter().all(|n| item.get(*n).is_some_and(|v| !v.is_empty())));
+        if !p.items.values().any(names_product) {
             return Err(fail(-39, "At least 1 item is missing from this order!", None));
         }
-        if let Some((index, _)) = p.items.iter().find(|(_, i)| !named.contains(i)) {
-            return Err(missing(&format!("{index}_PPP")));
+        if let Some((index, _)) = p.items.iter().find(|(_, i)| !names_product(i)) {
+            let last = one_of.last().and_then(|set| set.first()).copied().unwrap_or("PPP");
+            return Err(missing(&format!("{index}_{last}")));
         }
 
         let mut state = self.state.lock().unwrap();
@@ -491,12 +499,9 @@ impl Api {
         let mut sitelock_only = true;
         for (index, item) in &p.items {
             if let Some(ppp) = item.get("PPP").filter(|v| !v.is_empty()) {
-                let code: u32 = ppp.parse().map_err(|_| invalid(&format!("{index}_PPP")))?;
-                let term = tables::WEB_PRODUCTS
-                    .iter()
-                    .find_map(|(_, codes)| codes.iter().position(|c| *c == code && code != 0))
-                    .ok_or_else(|| invalid(&format!("{index}_PPP")))?;
-                price += tables::TERM_PRICES[term];
+                let code: i64 = ppp.parse().map_err(|_| invalid(&format!("{index}_PPP")))?;
+                let (_, cents) = spec::priced(code).ok_or_else(|| invalid(&format!("{index}_PPP")))?;
+                price += cents;
                 sitelock_only = false;
             } else {
                 let id: u64 = item["ID"].parse().map_err(|_| invalid(&format!("{index}_ID")))?;
@@ -529,7 +534,7 @@ impl Api {
     }
 
     fn auto_authorize(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
-        let p = check(call.endpoint, tables::AUTO_AUTHORIZE, &[], false, &call.params)?;
+        let p = check(call.endpoint, &call.params)?;
         let mut state = self.state.lock().unwrap();
         let account = self.login(call.endpoint, &state, &p)?.clone();
         let number_text = p.get("orderNumber").unwrap_or_default();
@@ -559,25 +564,8 @@ impl Api {
     }
 
     fn signup(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
-        let (table, groups) = tables::signup();
-        let p = check(call.endpoint, table, &[], false, &call.params)?;
-        for group in groups {
-            if group.members.iter().any(|m| p.get(m).is_some())
-                && let Some(m) = group.starred.iter().find(|m| p.get(m).is_none())
-            {
-                return Err(missing(m));
-            }
-        }
+        let p = check(call.endpoint, &call.params)?;
         let partner_type: u32 = p.get("partnerType").unwrap_or_default().parse().map_err(|_| invalid("partnerType"))?;
-        match (partner_type, p.get("brandName")) {
-            (29, None) => return Err(missing("brandName")),
-            (29, Some(_)) | (_, None) => {}
-            (_, Some(_)) => return Err(invalid("brandName")),
-        }
-        // Only a web host reseller can have !AutoApplySSL enabled; the default N is harmless.
-        if p.flag("enableAutoApply") && partner_type != 30 {
-            return Err(invalid("enableAutoApply"));
-        }
         let mut state = self.state.lock().unwrap();
         let ap = p.get("ap").unwrap_or_default();
         self.rate_limit(ap)?;

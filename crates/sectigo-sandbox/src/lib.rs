@@ -1,7 +1,10 @@
 //! A fake of Sectigo's reseller "products" API on loopback, for tests and demos.
 //!
-//! It is written from Sectigo's documents, not from the SDK's validation code, so it can catch
-//! the SDK sending something wrong. It serves HTTPS with a certificate from a CA it generates at
+//! Its checks of a call's parameters come from the SDK's spec (lengths, allowed values,
+//! requirements, the rules between parameters: [`spec`]), as the clients' do, so an edit of
+//! `spec/` reaches both; what it does with a call (accounts, orders, credit, states) is written
+//! from Sectigo's documents, and where it deliberately answers otherwise than the spec, the
+//! difference is named in [`differences`]. It serves HTTPS with a certificate from a CA it generates at
 //! start (and, on request, plain HTTP, where API calls get -1 unless told otherwise), keeps
 //! accounts, orders and Tier 2 partners, and can be told to misbehave (delays, lost answers,
 //! HTTP errors, garbage) for reliability tests.
@@ -14,9 +17,10 @@
 
 pub mod api;
 pub mod cli;
+pub mod differences;
 pub mod http;
 pub mod state;
-pub mod tables;
+pub mod spec;
 pub mod tinyproxy;
 pub mod tls;
 
