@@ -4,7 +4,9 @@
 //! changed, error codes new, gone or reworded, products new or gone, new version-history
 //! entries. Facts the spec holds beyond a page are listed as spec-only, not as changes.
 //! `--write` applies the changes to `spec/` (see `xtask::page_write`); `cargo xtask check` then refuses
-//! every new entry until a maintainer has described it.
+//! every new entry until a maintainer has described it. It then prints, per page, the
+//! maintainer's checklist for the changes it made: the saved copy of the page to replace,
+//! the descriptions to write, the test vectors to add, and the commands to run.
 //!
 //! Exit status: 0 when no page differs from the spec, 1 when one does, 2 when a page cannot be
 //! read or matched to an endpoint (the message names what is missing), so a scheduled job can
@@ -49,7 +51,7 @@ fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
     let mut changed = false;
     for file in pages {
         // Read anew for each page: an earlier page's --write may have changed it.
-        let ir = xtask::check::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
+        let ir = xtask::loader::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
         let spec = xtask::json::spec_json(&ir);
         let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text"))?;
@@ -86,10 +88,11 @@ fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
             for what in &outcome.to_describe {
                 println!("  describe before `cargo xtask check` passes: {what}");
             }
+            println!("  to do for {}:", report.endpoint);
+            for (n, step) in write::checklist(&report, &outcome, &write::saved_copies(root, &spec, &report.endpoint)).iter().enumerate() {
+                println!("  {}. {step}", n + 1);
+            }
         }
-    }
-    if apply && changed {
-        println!("next: write those descriptions, then `cargo xtask check` and `cargo xtask codegen`");
     }
     Ok(changed)
 }

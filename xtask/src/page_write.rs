@@ -426,3 +426,99 @@ fn set_group(doc: &mut DocumentMut, owner: &str, kind: &str, required: &[String]
     group["required_if_any"] = value(required.iter().map(String::as_str).collect::<Array>());
     true
 }
+
+/// What a maintainer does after `--write`, for the changes it made, in order: every file the
+/// change touches besides `spec/`. `saved` lists the project's saved copies of the endpoint's
+/// documents (`tests/import/...`), which the page replaces.
+pub fn checklist(report: &Report, outcome: &Outcome, saved: &[String]) -> Vec<String> {
+    let endpoint = &report.endpoint;
+    let vectors = format!("tests/vectors/{endpoint}.toml");
+    let mut steps = Vec::new();
+    match saved {
+        [] => steps.push(format!(
+            "save the page under tests/import/seeds/ (no saved copy of {endpoint} is there): the import tests read every saved page back to the spec"
+        )),
+        _ => steps.push(format!(
+            "replace the saved copy of the page ({}) with the new one: the import tests read every saved page back to the spec",
+            saved.join(" or ")
+        )),
+    }
+    if !outcome.to_describe.is_empty() {
+        steps.push(format!("describe in your own words, in spec/: {}", outcome.to_describe.join("; ")));
+    }
+    for change in &outcome.by_hand {
+        steps.push(format!("edit spec/ by hand: {change}"));
+    }
+    for change in &report.changes {
+        let name = |item: &bool, name: &str| if *item { format!("x_{name}") } else { name.to_owned() };
+        let vector = match change {
+            Change::ParamChanged { item, name: n, fact: "max_length", page, .. } => format!(
+                "{}: one value at its new limit of {page} characters (a body) and one a character over (violation max_length)",
+                name(item, n)
+            ),
+            Change::ParamChanged { item, name: n, fact: "requirement", page, .. } => {
+                format!("{}: a request without it ({page}: a violation `required`, or a body)", name(item, n))
+            }
+            Change::ParamChanged { item, name: n, fact, page, .. } => {
+                format!("{}: a request showing its new {fact} ({page})", name(item, n))
+            }
+            Change::ParamAdded { item, param } => {
+                format!("{}: a request sending it (a body), and one breaking each of its rules", name(item, &param.name))
+            }
+            Change::ParamRemoved { item, name: n } => {
+                format!("{}: remove or rewrite the vectors that send it (now rule `unknown`)", name(item, n))
+            }
+            Change::ValueAdded { item, name: n, value, .. } => format!("{}: a request sending {value:?}", name(item, n)),
+            Change::ValueRemoved { item, name: n, value } => {
+                format!("{}: a request sending {value:?} (now violation allowed_values)", name(item, n))
+            }
+            Change::ErrorAdded { code, message } => format!("a [[response]] answering errorCode {code} with {message:?}"),
+            Change::ErrorReworded { code, page, .. } => format!("the [[response]] vectors of errorCode {code}: the new message {page:?}"),
+            Change::ErrorRemoved { code, .. } => format!("the [[response]] vectors of errorCode {code} (no longer documented)"),
+            Change::ProductAdded { ppp, .. } => format!("a request ordering 1_PPP={ppp}"),
+            Change::RuleAdded(_) | Change::RuleRemoved(_) => format!("a request breaking the rule ({change})"),
+            Change::FieldAdded(field) => format!("a [[response]] carrying {field}"),
+            Change::FieldRemoved(_) | Change::ProductRemoved { .. } | Change::VersionAdded { .. } | Change::EndpointChanged { .. } => {
+                continue;
+            }
+        };
+        steps.push(format!("add to {vectors}: {vector}"));
+    }
+    steps.push(
+        "`cargo xtask check`, then `cargo xtask codegen`: Rust, C, PHP, Python, the CLI and the sandbox follow".to_owned(),
+    );
+    steps.push(
+        "review the diff of the generated files and the snapshots (`cargo test -p xtask`; `INSTA_UPDATE=always` to accept them)"
+            .to_owned(),
+    );
+    steps.push("`cargo xtask test`".to_owned());
+    steps
+}
+
+/// The project's saved copies of an endpoint's documents: `tests/import/seeds/FILE` for each
+/// source file the spec names, and the HTML copies of `tests/import/html/` numbered alike.
+pub fn saved_copies(root: &Path, spec: &serde_json::Value, endpoint: &str) -> Vec<String> {
+    let sources = spec["endpoints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["id"] == endpoint)
+        .flat_map(|e| e["sources"].as_array().cloned().unwrap_or_default());
+    let html: Vec<String> = std::fs::read_dir(root.join("tests/import/html"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    let mut saved = Vec::new();
+    for source in sources {
+        let Some(file) = source["file"].as_str() else { continue };
+        if root.join("tests/import/seeds").join(file).exists() {
+            saved.push(format!("tests/import/seeds/{file}"));
+        }
+        let number = file.split('_').next().unwrap_or(file);
+        let mut copies: Vec<&String> = html.iter().filter(|h| h.split('_').next() == Some(number)).collect();
+        copies.sort();
+        saved.extend(copies.into_iter().map(|h| format!("tests/import/html/{h}")));
+    }
+    saved
+}

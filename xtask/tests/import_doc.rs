@@ -12,7 +12,7 @@ fn dir(name: &str) -> PathBuf {
 }
 
 fn spec() -> serde_json::Value {
-    xtask::json::spec_json(&xtask::check::load(&xtask::root().join("spec")).unwrap())
+    xtask::json::spec_json(&xtask::loader::load(&xtask::root().join("spec")).unwrap())
 }
 
 /// The changes a page shows against the spec, rendered.
@@ -85,7 +85,7 @@ fn a_partial_page_imports_what_it_holds() {
     assert!(compare::endpoint(&page, &spec, None).unwrap_err().contains("--endpoint"));
 }
 
-/// A scratch copy of what codegen reads (spec/, the vectors, the C library's source), so that
+/// A scratch copy of what codegen reads (spec/, the vectors, the C library's source and README), so that
 /// `--write` and codegen can run without touching the repository.
 fn scratch(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-import-{name}-{}", std::process::id()));
@@ -102,6 +102,8 @@ fn scratch(name: &str) -> PathBuf {
     copy(&repo.join("spec"), &root.join("spec"));
     copy(&repo.join("tests/vectors"), &root.join("tests/vectors"));
     copy(&repo.join("crates/sectigo-ffi/src"), &root.join("crates/sectigo-ffi/src"));
+    std::fs::create_dir_all(root.join("bindings/c")).unwrap();
+    std::fs::copy(repo.join("bindings/c/README.md"), root.join("bindings/c/README.md")).unwrap();
     root
 }
 
@@ -143,7 +145,7 @@ fn describe(spec: &std::path::Path) {
 }
 
 fn report_for(text: &str, spec_dir: &std::path::Path) -> compare::Report {
-    let spec = xtask::json::spec_json(&xtask::check::load(spec_dir).unwrap());
+    let spec = xtask::json::spec_json(&xtask::loader::load(spec_dir).unwrap());
     let page = page::read(text).unwrap();
     let e = compare::endpoint(&page, &spec, None).unwrap();
     compare::compare(&page, &spec, e)
@@ -164,7 +166,7 @@ fn write_applies_every_drill_and_new_entries_wait_for_a_description() {
         let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
         assert!(outcome.by_hand.is_empty(), "{name}: not written: {:?}", outcome.by_hand);
         assert_eq!(outcome.applied.len(), report.changes.len(), "{name}");
-        match xtask::check::load(&spec_dir) {
+        match xtask::loader::load(&spec_dir) {
             Ok(_) => assert!(outcome.to_describe.is_empty(), "{name}: check passed with {:?} undescribed", outcome.to_describe),
             Err(e) => {
                 assert!(!outcome.to_describe.is_empty(), "{name}: {e}");
@@ -177,6 +179,36 @@ fn write_applies_every_drill_and_new_entries_wait_for_a_description() {
         assert!(again.changes.is_empty(), "{name}: still differs: {:?}", again.changes);
         std::fs::remove_dir_all(&root).unwrap();
     }
+}
+
+#[test]
+fn write_lists_what_the_maintainer_does_next() {
+    let root = scratch("checklist");
+    let spec_dir = root.join("spec");
+    let text = std::fs::read_to_string(dir("drills").join("length_changed.txt")).unwrap();
+    let report = report_for(&text, &spec_dir);
+    let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
+    let spec = xtask::json::spec_json(&xtask::loader::load(&spec_dir).unwrap());
+    let saved = xtask::page_write::saved_copies(&xtask::root(), &spec, &report.endpoint);
+    assert!(!saved.is_empty() && saved.iter().all(|s| xtask::root().join(s).exists()), "{saved:?}");
+    let steps = xtask::page_write::checklist(&report, &outcome, &saved);
+    let vectors = format!(
+        "add to tests/vectors/{}.toml: loginName: one value at its new limit of 80 characters (a body) and one a character over (violation max_length)",
+        report.endpoint
+    );
+    assert!(steps[0].starts_with("replace the saved copy of the page (tests/import/"), "{steps:#?}");
+    assert!(steps.contains(&vectors), "{steps:#?}");
+    assert!(steps.iter().any(|s| s.contains("cargo xtask codegen") && s.contains("the sandbox")), "{steps:#?}");
+    assert_eq!(steps.last().map(String::as_str), Some("`cargo xtask test`"));
+
+    // A new parameter: its description is to write, and vectors to add.
+    let text = std::fs::read_to_string(dir("drills").join("parameter_added.txt")).unwrap();
+    let report = report_for(&text, &spec_dir);
+    let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
+    let steps = xtask::page_write::checklist(&report, &outcome, &saved);
+    assert!(steps.iter().any(|s| s.starts_with("describe in your own words") && s.contains("notifyEmail")), "{steps:#?}");
+    assert!(steps.iter().any(|s| s.contains("notifyEmail: a request sending it")), "{steps:#?}");
+    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -195,7 +227,7 @@ fn a_new_parameter_goes_from_the_page_to_every_language() {
     assert!(after.contains(block), "{after}");
     assert_eq!(after.replacen(block, "", 1), before);
     assert!(after.find(block) < after.find("[[field]]"), "the parameter went among the parameters");
-    let refused = xtask::check::load(&spec_dir).unwrap_err().to_string();
+    let refused = xtask::loader::load(&spec_dir).unwrap_err().to_string();
     assert!(refused.contains("param.notifyEmail.description"), "{refused}");
 
     describe(&spec_dir);
@@ -243,7 +275,7 @@ fn rules_between_parameters_are_compared() {
     let report = report_for(&signup, &spec_dir);
     let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
     assert!(outcome.by_hand.is_empty() && outcome.to_describe.len() == 1, "{outcome:?}");
-    assert!(xtask::check::load(&spec_dir).unwrap_err().to_string().contains("rule[2].description"));
+    assert!(xtask::loader::load(&spec_dir).unwrap_err().to_string().contains("rule[2].description"));
     describe(&spec_dir);
     assert!(report_for(&signup, &spec_dir).changes.is_empty());
     // A group rule no longer stated: its members are no longer required.
