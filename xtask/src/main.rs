@@ -1,7 +1,7 @@
 //! The project's tasks, one module per command: `cargo xtask COMMAND`.
 
 mod bench;
-mod check_spec;
+mod check;
 mod codegen;
 mod dist;
 mod fuzz;
@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     }
     let result = match args.split_first() {
         Some((&"bench", rest)) => bench::command(&root, rest),
-        Some((&"check", rest)) => check_spec::command(&root, rest),
+        Some((&"check", rest)) => check::command(&root, rest),
         Some((&"codegen", rest)) => codegen::command(&root, rest),
         Some((&"spec", rest)) => spec_json::command(&root, rest),
         Some((&"dist", rest)) => dist::command(&root, rest),

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use xtask::check::load;
+use xtask::loader::load;
 
 fn here() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
