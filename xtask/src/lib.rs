@@ -3,7 +3,7 @@
 //! Stages: [`spec`] (serde types, as written) -> [`check`] (checks, naming, lowering to [`ir`])
 //! -> [`emit`] (IR -> tokens -> formatted source) -> [`write_generated`].
 
-pub mod check;
+pub mod loader;
 pub mod emit;
 pub mod ir;
 pub mod json;
@@ -44,12 +44,16 @@ pub const RUST_OUT: &str = "crates/sectigo/src/generated";
 /// Every generated file of the project: the core crate's, the C header, the test vectors for
 /// C, PHP and Python. (path from the root, contents).
 pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let ir = check::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
+    let ir = loader::load(&root.join("spec")).map_err(|e| format!("spec/ has errors:\n{e}"))?;
     let mut files: Vec<(PathBuf, String)> =
         emit::rust_files(&ir).into_iter().map(|(name, text)| (Path::new(RUST_OUT).join(name), text)).collect();
     files.push((
         PathBuf::from("bindings/c/include/sectigo.h"),
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"))?,
+    ));
+    files.push((
+        PathBuf::from("bindings/c/README.md"),
+        emit::c::readme(&root.join("bindings/c/README.md"), &root.join("crates/sectigo-ffi/src/lib.rs"))?,
     ));
     files.push((
         PathBuf::from("bindings/php/sectigo.ffi.h"),
@@ -98,8 +102,8 @@ pub fn load_vectors(dir: &Path) -> Result<serde_json::Value, String> {
 }
 
 /// The core crate's generated files for the spec in `spec_dir`: (path from the root, contents).
-pub fn generate(spec_dir: &Path) -> Result<Vec<(PathBuf, String)>, check::SpecErrors> {
-    let ir = check::load(spec_dir)?;
+pub fn generate(spec_dir: &Path) -> Result<Vec<(PathBuf, String)>, loader::SpecErrors> {
+    let ir = loader::load(spec_dir)?;
     Ok(emit::rust_files(&ir).into_iter().map(|(name, text)| (Path::new(RUST_OUT).join(name), text)).collect())
 }
 

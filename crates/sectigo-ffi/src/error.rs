@@ -168,6 +168,12 @@ impl sectigo_error {
 pub(crate) struct Fail(pub(crate) sectigo_result, pub(crate) Box<sectigo_error>);
 
 impl Fail {
+    /// The error's message (for tests).
+    #[cfg(test)]
+    pub(crate) fn message(&self) -> String {
+        self.1.message.to_string_lossy().into_owned()
+    }
+
     pub(crate) fn config(message: impl AsRef<str>) -> Fail {
         Fail(SECTIGO_RESULT_ERROR, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_CONFIG, message.as_ref())))
     }

@@ -49,41 +49,9 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
     })
 }
 
-/// Sets one client setting. Names:
-/// - `login_name`, `login_password`: the account's credentials (the password is never shown);
-/// - `client_cert` + `client_key` (PEM files), or `client_pkcs12` + `client_pkcs12_password`: log
-///   in with a client certificate instead of a password (on the `private` hosts): set
-///   `login_name` to the certificate's account and no `login_password`, which is then neither
-///   required nor sent;
-/// - `base_url`: `https://host[:port]`, or `http://...` with `allow_http`;
-/// - `host`: `current` (default), `legacy`, `private` or `private_legacy` (the last two for
-///   client-certificate login);
-/// - `timeout_ms`, `connect_timeout_ms`: whole milliseconds, at most an hour;
-/// - `roots`: `bundled` (default: Mozilla's roots, built in) or `system` (the system's store;
-///   honours `SSL_CERT_FILE` and `SSL_CERT_DIR`);
-/// - `ca_file`: a PEM file of extra certificate authorities to trust (may be set repeatedly);
-/// - `proxy`: `http://[user:password@]host[:port]` or `https://...` (a CONNECT proxy; the
-///   password is never shown), or `none`; without it, `https_proxy`/`HTTPS_PROXY`/`all_proxy`
-///   are read as curl reads them (SOCKS is refused);
-/// - `no_proxy`: hosts reached directly, comma-separated (names with their subdomains, IP
-///   addresses, networks such as `10.0.0.0/8`, or `*`); without it, `no_proxy`/`NO_PROXY`;
-/// - `allow_http`: `1` or `0` (plain HTTP, for local testing only);
-/// - `user_agent`: one line of printable text;
-/// - `resolve`: `HOST:PORT:ADDR[,ADDR...]`, addresses to connect to for `HOST:PORT` instead of
-///   looking it up, like curl's `--resolve` (an `ADDR` may carry its own port); may be set
-///   repeatedly;
-/// - `max_retries`: how many times a failed call may be sent again, `0` to never (default 3;
-///   only what is provably safe is ever resent: a -42 answer, a call that failed before any
-///   byte of it was sent, a call that changes nothing whose connection broke);
-/// - `retry_base_ms`, `retry_max_ms`: the bound of the first wait before a retry (default 250)
-///   and the largest bound (default 8000); each wait is random up to its bound, which doubles;
-/// - `path:<endpoint>`: the path of an endpoint, e.g. `path:tier2_partner_signup`, which the
-///   documents do not give;
-/// - `log_level`: `off` (default), `error`, `warn` or `debug`: the log records of each call
-///   from that level up are kept with its answer or error (`sectigo_response_log_at`,
-///   `sectigo_error_log_at`) and given to the log callback (`warn` when a callback is set
-///   without it). `warn`: retries and unknown outcomes; `debug`: also each call once it is
-///   over.
+/// Sets one client setting, by name: the names, their values and defaults are in the table
+/// "Client settings" at the top of this header (and in `bindings/c/README.md`), both made from
+/// the list this function reads them by.
 ///
 /// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
 /// what only the whole set can tell (a control character in `user_agent`, a time over the cap),
@@ -104,6 +72,39 @@ pub unsafe extern "C" fn sectigo_options_set(
         options.settings.push((name.to_owned(), value.to_owned()));
         Ok(())
     })
+}
+
+/// Every setting `sectigo_options_set` takes: (name, value, default, meaning). `cargo xtask
+/// codegen` makes the header's table and `bindings/c/README.md`'s from this list, and an
+/// unknown name's error lists its names; a test checks that [`apply`] reads each of them.
+pub const OPTIONS: &[(&str, &str, &str, &str)] = &[
+    ("login_name", "text", "none", "The account's user name."),
+    ("login_password", "text", "none", "The account's password; never shown, and wiped from memory when the settings go."),
+    ("client_cert", "path of a PEM file", "none", "A client certificate to log in with instead of a password (on the `private` hosts), with `client_key`: set `login_name` to the certificate's account and no `login_password`, which is then neither required nor sent."),
+    ("client_key", "path of a PEM file", "none", "The private key of `client_cert`."),
+    ("client_pkcs12", "path of a PKCS #12 file", "none", "A client certificate and its key in one `.p12`/`.pfx` file, instead of `client_cert` and `client_key`."),
+    ("client_pkcs12_password", "text", "none", "The password of `client_pkcs12`; never shown."),
+    ("base_url", "`https://host[:port]`", "the `host`'s", "Where to send calls; `http://...` only with `allow_http`."),
+    ("host", "`current`, `legacy`, `private` or `private_legacy`", "`current`", "Which of Sectigo's hosts to call; the `private` ones take client-certificate login."),
+    ("timeout_ms", "whole milliseconds, at most an hour", "60000", "The time allowed for a whole call, retries included."),
+    ("connect_timeout_ms", "whole milliseconds, at most an hour", "10000", "The time allowed to connect (name lookup, TCP, TLS handshake)."),
+    ("roots", "`bundled` or `system`", "`bundled`", "The certificate authorities to start from: Mozilla's, built in, or the system's store (which honours `SSL_CERT_FILE` and `SSL_CERT_DIR`)."),
+    ("ca_file", "path of a PEM file", "none", "More certificate authorities to trust; may be set repeatedly."),
+    ("proxy", "`http://[user:password@]host[:port]`, `https://...` or `none`", "`https_proxy`, `HTTPS_PROXY`, `all_proxy`, read as curl reads them", "A CONNECT proxy to call through (its password is never shown); SOCKS is refused."),
+    ("no_proxy", "comma-separated hosts", "`no_proxy`, `NO_PROXY`", "Hosts reached directly: names with their subdomains, IP addresses, networks such as `10.0.0.0/8`, or `*`."),
+    ("allow_http", "`1` or `0`", "`0`", "Allow a plain `http://` `base_url` (local testing only)."),
+    ("user_agent", "one line of printable text", "`sectigo-rust/VERSION`", "The `User-Agent` header."),
+    ("resolve", "`HOST:PORT:ADDR[,ADDR...]`", "none", "Addresses to connect to for `HOST:PORT` instead of looking it up, like curl's `--resolve` (an `ADDR` may carry its own port); may be set repeatedly."),
+    ("max_retries", "whole number from 0", "3", "How many times a failed call may be sent again (`0`: never). Only what is provably safe is resent: a -42 answer, a call that failed before any of it was sent, a call that changes nothing whose connection broke."),
+    ("retry_base_ms", "whole milliseconds", "250", "The bound of the first wait before a retry; each wait is random up to its bound, which doubles."),
+    ("retry_max_ms", "whole milliseconds", "8000", "The largest bound of a wait."),
+    ("log_level", "`off`, `error`, `warn`, `info` or `debug`", "`off` (`warn` with a log callback)", "Which log records of each call are kept with its answer or error (`sectigo_response_log_at`, `sectigo_error_log_at`) and given to the log callback: `warn`, retries and unknown outcomes; `debug`, also each call once it is over."),
+    ("path:<endpoint>", "a path", "the documents'", "The path of an endpoint, e.g. `path:tier2_partner_signup`, which the documents do not give."),
+];
+
+/// The names of [`OPTIONS`], for an error message.
+fn option_names() -> String {
+    OPTIONS.iter().map(|(name, ..)| *name).collect::<Vec<_>>().join(", ")
 }
 
 /// One setting applied to a builder (the retry settings to `retry`, which the builder takes
@@ -166,11 +167,7 @@ pub(crate) fn apply(b: ClientBuilder, retry: &mut RetryPolicy, name: &str, value
         },
         _ => match name.strip_prefix("path:") {
             Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
-            None => Err(Fail::config(format!(
-                "unknown option {name:?} (login_name, login_password, client_cert, client_key, client_pkcs12, \
-                 client_pkcs12_password, base_url, host, timeout_ms, connect_timeout_ms, roots, ca_file, proxy, no_proxy, \
-                 allow_http, user_agent, resolve, max_retries, retry_base_ms, retry_max_ms, log_level, path:<endpoint>)"
-            ))),
+            None => Err(Fail::config(format!("unknown option {name:?} ({})", option_names()))),
         },
     }
 }
@@ -198,4 +195,38 @@ pub unsafe extern "C" fn sectigo_options_set_log_callback(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_options_free(options: *mut sectigo_options) {
     quietly((), || unsafe { free(options) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every listed option is read by `apply`, and the list names every one it reads (a name
+    /// it reads but the list lacks would be missing from the docs).
+    #[test]
+    fn the_options_table_is_what_apply_reads() {
+        let sample = |name: &str| match name {
+            "host" => "legacy",
+            "roots" => "system",
+            "allow_http" => "1",
+            "resolve" => "example.com:443:127.0.0.1",
+            "log_level" => "debug",
+            "proxy" => "none",
+            n if n.ends_with("_ms") || n == "max_retries" => "5",
+            _ => "x",
+        };
+        for (name, ..) in OPTIONS {
+            let name = name.replace("<endpoint>", "tier2_partner_signup");
+            let result = apply(Client::builder(), &mut RetryPolicy::standard(), &name, sample(&name));
+            assert!(result.is_ok(), "{name}: {:?}", result.err().map(|f| f.message()));
+        }
+        let source = include_str!("options.rs");
+        let body = &source[source.find("match name {").unwrap()..source.find("None => Err(Fail::config(format!(\"unknown option").unwrap()];
+        for read in body.split('"').skip(1).step_by(2).filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == ':')) {
+            let listed = OPTIONS.iter().any(|(n, ..)| *n == read || n.strip_suffix("<endpoint>") == Some(read));
+            assert!(listed || ["1", "true", "0", "false"].contains(&read), "option {read:?} is read but not in OPTIONS");
+        }
+        let e = apply(Client::builder(), &mut RetryPolicy::standard(), "colour", "red").err().unwrap().message();
+        assert!(e.contains("login_name, login_password,") && e.contains("path:<endpoint>"), "{e}");
+    }
 }
