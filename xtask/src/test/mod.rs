@@ -4,13 +4,14 @@
 //! environments of its own) or stops at once naming it, then: codegen --check, the Rust tests
 //! and examples, the crate's docs with warnings denied, a short fuzzing pass, `cargo xtask
 //! dist`, and the C, PHP and Python suites on the release artefacts as users install them,
-//! then clippy.
+//! one spec edit carried through a copy of the project, then clippy.
 
 mod c;
 mod php;
 mod platforms;
 mod python;
 mod release;
+mod spec_edit;
 
 use std::path::Path;
 use std::process::Command;
@@ -79,6 +80,8 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     php::test(root, &prefix, &work)?;
     println!("==> Python: the wheel in a fresh venv without Rust (stubtest, mypy --strict, pytest), then the sdist");
     python::test(root, &dist, &prefix, &work)?;
+    println!("==> one spec edit reaches everything: in a copy, emailAddress raised to 320 characters, regenerated, built, and called through the sandbox, the CLI, C, PHP and Python");
+    spec_edit::test(root, &prefix, &work)?;
     shown(
         "clippy",
         Command::new(cargo()).current_dir(root).args(["clippy", "--workspace", "--all-targets", "--all-features", "--locked", "--", "-D", "warnings"]),
