@@ -324,8 +324,8 @@ final class ClientTest extends TestCase
     public function testTheReadmeExampleRuns(): void
     {
         $example = __DIR__ . '/../examples/place_and_authorize.php';
-        $readme = file_get_contents(__DIR__ . '/../../../README.md');
-        $this->assertStringContainsString(trim(file_get_contents($example)), $readme, 'the README shows the example as it is');
+        $readme = file_get_contents(__DIR__ . '/../README.md');
+        $this->assertStringContainsString(trim(file_get_contents($example)), $readme, 'the package README shows the example as it is');
         $env = ['SECTIGO_LOGIN_NAME' => getenv('SECTIGO_SANDBOX_LOGIN'), 'SECTIGO_LOGIN_PASSWORD' => getenv('SECTIGO_SANDBOX_PASSWORD'),
                 'SECTIGO_AP' => 'sandboxbrand', 'SECTIGO_BASE_URL' => getenv('SECTIGO_SANDBOX_URL'),
                 'SECTIGO_CA_FILE' => getenv('SECTIGO_SANDBOX_CA'), 'SECTIGO_LIBRARY' => getenv('SECTIGO_LIBRARY')];

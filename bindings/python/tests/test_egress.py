@@ -123,18 +123,18 @@ def test_client_certificate_login(box: Sandbox) -> None:
 
 
 def test_the_readme_trust_example_runs(box: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Deployment section's Python block, as written, with the sandbox's CA as the system's
-    bundle: the client it makes trusts the sandbox."""
+    """The Python block of docs/deployment.md's Trust section, as written, with the sandbox's CA
+    as the system's bundle: the client it makes trusts the sandbox."""
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("### Trust"):]
+    readme = (ROOT / "docs" / "deployment.md").read_text()
+    section = readme[readme.index("## Trust"):]
     code = section[section.index("```python\n") + len("```python\n"):]
     code = code[: code.index("```")]
     assert 'roots="system"' in code
     monkeypatch.setenv("SSL_CERT_FILE", box.ca_file)
     scope: dict[str, object] = {}
-    exec(compile(code, "README.md (Trust)", "exec"), scope)
+    exec(compile(code, "docs/deployment.md (Trust)", "exec"), scope)
     client = scope["client"]
     assert isinstance(client, sectigo.Client)
     # The same settings against the sandbox: its CA comes from SSL_CERT_FILE alone.

@@ -1,4 +1,4 @@
-"""The README's Python quick start is examples/quickstart.py, and it runs as written against
+"""The Python README's (the PyPI page's) quick start is examples/quickstart.py, and it runs as written against
 ``sectigo.testing.sandbox()``; the README's pytest examples are examples/test_with_sandbox.py
 and, for asyncio with pytest-asyncio, examples/test_async_with_sandbox.py."""
 
@@ -17,7 +17,7 @@ EXAMPLES = ROOT / "bindings" / "python" / "examples"
 
 
 def test_readme_shows_the_examples_verbatim() -> None:
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "bindings" / "python" / "README.md").read_text()
     code = (EXAMPLES / "quickstart.py").read_text()
     assert code[code.index("import os"):].strip() in readme
     assert (EXAMPLES / "test_with_sandbox.py").read_text().strip() in readme
@@ -52,3 +52,4 @@ def test_pytest_examples_pass(example: str) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+

@@ -56,6 +56,11 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../README.md")]
 pub struct CrateReadmeDoctests;
 
+/// The deployment notes' examples (proxies, pinned addresses), compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/deployment.md")]
+pub struct DeploymentDoctests;
+
 pub use cancel::{Cancel, Stopped};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, AsApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};

@@ -40,7 +40,7 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
     println!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
 
     let web = Web::new(root, prefix, work, &sandbox)?;
-    fpm(&web, &std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?)?;
+    fpm(&web, &std::fs::read_to_string(root.join("docs/deployment.md")).map_err(|e| e.to_string())?)?;
     apache(&web)?;
     cli_server(&web)?;
     composer(root, prefix, work, &sandbox)?;
@@ -63,9 +63,9 @@ impl<'a> Web<'a> {
         let work = work.join("php-web");
         fresh_dir(&work)?;
         let package = prefix.join("share/php/sectigo");
-        // The README's php.ini lines, as written, for an archive unpacked into the prefix
-        // instead of /usr/local; and, for this test only, traces with arguments.
-        let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?;
+        // The PHP package README's php.ini lines, as written, for an archive unpacked into the
+        // prefix instead of /usr/local; and, for this test only, traces with arguments.
+        let readme = std::fs::read_to_string(root.join("bindings/php/README.md")).map_err(|e| e.to_string())?;
         let lines = readme_ini(&readme)?.replace("/usr/local", &prefix.display().to_string());
         let conf_d = work.join("conf.d");
         std::fs::create_dir_all(&conf_d).map_err(|e| e.to_string())?;
@@ -134,10 +134,10 @@ fn expect(answer: &serde_json::Value, server: &str, action: &str, ok: impl Fn(&s
     if ok(answer) { Ok(()) } else { Err(format!("{server}: page {action} answered {answer}")) }
 }
 
-/// The ```ini block of the README's PHP section.
+/// The ```ini block of the PHP package's README (its php.ini lines).
 fn readme_ini(readme: &str) -> Result<String, String> {
-    let start = readme.find("```ini\n").ok_or("README.md has no ```ini block of php.ini lines")? + "```ini\n".len();
-    let end = readme[start..].find("```").ok_or("README.md: unclosed ```ini block")?;
+    let start = readme.find("```ini\n").ok_or("bindings/php/README.md has no ```ini block of php.ini lines")? + "```ini\n".len();
+    let end = readme[start..].find("```").ok_or("bindings/php/README.md: unclosed ```ini block")?;
     Ok(readme[start..start + end].to_owned())
 }
 
@@ -241,14 +241,14 @@ fn fpm(web: &Web, readme: &str) -> Result<(), String> {
 /// The proxy URL the README's pool lines show, replaced by the test proxy's.
 const README_PROXY: &str = "http://panel:proxy-password@proxy.example.net:3128";
 
-/// The README's php-fpm pool lines (the ```ini block of its Proxies section).
+/// The php-fpm pool lines of docs/deployment.md (the ```ini block of its Proxies section).
 fn readme_pool_lines(readme: &str) -> Result<String, String> {
-    let section = &readme[readme.find("### Proxies").ok_or("README.md has no Proxies section")?..];
-    let start = section.find("```ini\n").ok_or("README.md: the Proxies section has no ```ini block")? + "```ini\n".len();
-    let end = section[start..].find("```").ok_or("README.md: unclosed ```ini block")?;
+    let section = &readme[readme.find("## Proxies").ok_or("docs/deployment.md has no Proxies section")?..];
+    let start = section.find("```ini\n").ok_or("docs/deployment.md: the Proxies section has no ```ini block")? + "```ini\n".len();
+    let end = section[start..].find("```").ok_or("docs/deployment.md: unclosed ```ini block")?;
     let lines = &section[start..start + end];
     if !lines.contains(README_PROXY) {
-        return Err(format!("README.md: the pool lines no longer show {README_PROXY}"));
+        return Err(format!("docs/deployment.md: the pool lines no longer show {README_PROXY}"));
     }
     Ok(lines.to_owned())
 }

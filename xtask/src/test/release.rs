@@ -45,8 +45,7 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
 
     // The README's C example, built with the prefix's pkg-config file only.
     let example = root.join("bindings/c/examples/order.c");
-    let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?;
-    shown_verbatim(&readme, root, "bindings/c/examples/order.c")?;
+    shown_verbatim(root, "bindings/c/README.md", "bindings/c/examples/order.c")?;
     let pc_path = prefix.join("lib/pkgconfig");
     let pkg = |args: &[&str]| capture("pkg-config", Command::new("pkg-config").env("PKG_CONFIG_PATH", &pc_path).args(args));
     let flags = pkg(&["--cflags", "--libs", "sectigo"])?;
@@ -71,6 +70,27 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     let out = capture("running the README's C example", Command::new(&order).envs(user_env.clone()))?;
     expect(&out, &[&format!("libsectigo {VERSION}"), "placed order", "authorized order"], "the C example")?;
     println!("C example (pkg-config, archive only): {}", out.lines().collect::<Vec<_>>().join(" | "));
+    // The C README's first call, built the same way.
+    shown_verbatim(root, "bindings/c/README.md", "bindings/c/examples/first_call.c")?;
+    let first_call = work.join("first_call");
+    capture(
+        "compiling the C README's first call",
+        Command::new("cc")
+            .args(["-std=c99", "-Wall", "-Wextra", "-Werror"])
+            .arg(root.join("bindings/c/examples/first_call.c"))
+            .args(flags.split_whitespace())
+            .arg(format!("-Wl,-rpath,{}", libdir.trim()))
+            .arg("-o")
+            .arg(&first_call),
+    )?;
+    let out = capture("running the C README's first call", Command::new(&first_call).arg("1000003").envs(user_env.clone()))?;
+    expect(&out, &["customer session opened for order 1000003"], "the C first call")?;
+    let refused = Command::new(&first_call).envs(user_env.clone()).output().map_err(|e| e.to_string())?;
+    let said = String::from_utf8_lossy(&refused.stderr);
+    if refused.status.success() || !said.contains("orderNumber") {
+        return Err(format!("the C first call without an order number did not fail naming orderNumber:\n{said}"));
+    }
+    println!("C first call: {} / without an order number: {}", out.trim(), said.trim());
 
     // The PHP examples, from share/php, finding the library beside it.
     let php_example = |file: &str| {
@@ -88,7 +108,8 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
 
     // The README's PHP logger example: the records reach the module log, the password never.
-    shown_verbatim(&readme, root, "bindings/php/examples/module_log.php")?;
+    shown_verbatim(root, "bindings/php/README.md", "bindings/php/examples/module_log.php")?;
+    shown_verbatim(root, "bindings/php/README.md", "bindings/php/examples/place_and_authorize.php")?;
     let out = php_example("module_log.php")?;
     expect(&out, &["sectigo debug: !initCustomerSession: ok in ", "\"endpoint\":\"!initCustomerSession\"", "customer session for order"], "the PHP logger example")?;
     let password = user_env.iter().find(|(name, _)| *name == "SECTIGO_LOGIN_PASSWORD").map(|(_, v)| v.as_str()).unwrap_or_default();
@@ -127,9 +148,11 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
 }
 
 /// Checks that the README shows a file of the repository (an example the tests run) verbatim.
-fn shown_verbatim(readme: &str, root: &Path, file: &str) -> Result<(), String> {
+/// The page `readme` shows the example `file` as it is (which the tests run).
+fn shown_verbatim(root: &Path, readme: &str, file: &str) -> Result<(), String> {
+    let page = std::fs::read_to_string(root.join(readme)).map_err(|e| format!("{readme}: {e}"))?;
     let code = std::fs::read_to_string(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
-    if readme.contains(code.trim()) { Ok(()) } else { Err(format!("README.md does not show {file} verbatim")) }
+    if page.contains(code.trim()) { Ok(()) } else { Err(format!("{readme} does not show {file} verbatim")) }
 }
 
 pub(super) fn expect(text: &str, needles: &[&str], what: &str) -> Result<(), String> {
