@@ -7,17 +7,21 @@
 //! - `ini`: the php.ini and php-fpm pool lines, which the PHP web tests use as written;
 //! - `toml`: parsed; a dependency names a package of the workspace;
 //! - `sh`: each command names what exists (an xtask command, a workspace package, an artefact of
-//!   `cargo xtask dist`, a path of the repository);
+//!   `cargo xtask dist`, a path of the repository); and the test command runs the `cargo run`
+//!   lines of README.md, docs/cli.md and docs/sandbox.md with the archive's commands (all but
+//!   one that needs a Sectigo account; `xtask/src/test/release.rs`);
 //! - `text`: listings and outlines, not run.
 
 use std::path::PathBuf;
 
-/// Example files, and the page that shows each verbatim. The test command runs every one:
-/// `order.c` built against the archive (and with mingw-w64 under wine), the PHP ones from the
-/// archive's `share/php` (and under Composer), the Python ones with pytest.
+/// Example files, and the page that shows each verbatim. The test command runs every one
+/// (`xtask/src/test/release.rs`): the C ones built against the archive (`order.c` also with
+/// mingw-w64 under wine), the PHP ones from the archive's `share/php` (`place_and_authorize.php`
+/// also under Composer); the Python ones with pytest (`tests/test_readme.py`).
 const EXAMPLES: &[(&str, &str)] = &[
     ("bindings/c/examples/first_call.c", "bindings/c/README.md"),
     ("bindings/c/examples/order.c", "bindings/c/README.md"),
+    ("bindings/php/examples/first_call.php", "bindings/php/README.md"),
     ("bindings/php/examples/place_and_authorize.php", "bindings/php/README.md"),
     ("bindings/php/examples/module_log.php", "bindings/php/README.md"),
     ("bindings/python/examples/quickstart.py", "bindings/python/README.md"),

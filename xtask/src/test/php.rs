@@ -232,9 +232,9 @@ fn fpm(web: &Web, readme: &str) -> Result<(), String> {
     drop(server);
     let through = tunnels() - tunnels_before;
     if through == 0 {
-        return Err("php-fpm: the README's pool lines (env[HTTPS_PROXY]) did not send the calls through the proxy".into());
+        return Err("php-fpm: the pool lines of docs/deployment.md (env[HTTPS_PROXY]) did not send the calls through the proxy".into());
     }
-    println!("php-fpm: clear_env = yes and the README's pool lines: {through} tunnels through tinyproxy");
+    println!("php-fpm: clear_env = yes and the pool lines of docs/deployment.md: {through} tunnels through tinyproxy");
     Ok(())
 }
 

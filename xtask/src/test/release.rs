@@ -93,16 +93,27 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     println!("C first call: {} / without an order number: {}", out.trim(), said.trim());
 
     // The PHP examples, from share/php, finding the library beside it.
-    let php_example = |file: &str| {
-        capture(
-            &format!("the PHP example {file} from share/php"),
-            Command::new("php")
-                .arg(prefix.join("share/php/sectigo/examples").join(file))
-                .env_remove("SECTIGO_LIBRARY")
-                .env_remove("SECTIGO_HEADER")
-                .envs(user_env.clone()),
-        )
+    let php_command = |file: &str, args: &[&str]| {
+        let mut command = Command::new("php");
+        command
+            .arg(prefix.join("share/php/sectigo/examples").join(file))
+            .args(args)
+            .env_remove("SECTIGO_LIBRARY")
+            .env_remove("SECTIGO_HEADER")
+            .envs(user_env.clone());
+        command
     };
+    let php_example = |file: &str| capture(&format!("the PHP example {file} from share/php"), &mut php_command(file, &[]));
+    // The PHP README's first call: an answer, then a refusal naming the missing parameter.
+    shown_verbatim(root, "bindings/php/README.md", "bindings/php/examples/first_call.php")?;
+    let out = capture("the PHP first call from share/php", &mut php_command("first_call.php", &["1000003"]))?;
+    expect(&out, &["customer session opened for order 1000003"], "the PHP first call")?;
+    let refused = php_command("first_call.php", &[]).output().map_err(|e| e.to_string())?;
+    let said = String::from_utf8_lossy(&refused.stderr);
+    if refused.status.code() != Some(3) || !said.contains("orderNumber") {
+        return Err(format!("the PHP first call without an order number did not stop with 3 naming orderNumber:\n{said}"));
+    }
+    println!("PHP first call (share/php): {} / without an order number: {}", out.trim(), said.trim());
     let out = php_example("place_and_authorize.php")?;
     expect(&out, &["placed order", "authorized order"], "the PHP example")?;
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
@@ -118,6 +129,8 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     }
     println!("PHP logger example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
     drop(sandbox);
+
+    docs_commands(root, prefix)?;
 
     // The commands.
     for bin in ["sectigo", "sectigo-sandbox"] {
@@ -160,4 +173,57 @@ pub(super) fn expect(text: &str, needles: &[&str], what: &str) -> Result<(), Str
         None => Ok(()),
         Some(n) => Err(format!("{what}: expected {n:?} in:\n{text}")),
     }
+}
+
+/// The shell lines of the pages about the commands that run on their own (`cargo run -p
+/// sectigo-cli -- ...`, `cargo run -p sectigo-sandbox -- ...`), run with the archive's
+/// commands: each must succeed, and a sandbox must print its ready line. A line that needs a
+/// Sectigo account (it sets credentials) is not run here: tests call only loopback.
+fn docs_commands(root: &Path, prefix: &Path) -> Result<(), String> {
+    let (mut ran, mut skipped) = (0, 0);
+    for page in ["README.md", "docs/cli.md", "docs/sandbox.md"] {
+        let text = std::fs::read_to_string(root.join(page)).map_err(|e| format!("{page}: {e}"))?;
+        for block in text.split("```sh\n").skip(1).filter_map(|b| b.split("\n```").next()) {
+            for line in block.replace("\\\n", " ").lines() {
+                let line = line.split(" #").next().unwrap_or(line).trim();
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let (program, args) = match words.as_slice() {
+                    ["cargo", "run", "-p", "sectigo-cli", "--", args @ ..] => ("sectigo", args),
+                    ["cargo", "run", "-p", "sectigo-sandbox", "--", args @ ..] => ("sectigo-sandbox", args),
+                    [first, ..] if first.contains('=') && line.contains("cargo run") => {
+                        skipped += 1;
+                        println!("{page}: not run (it calls Sectigo with an account): {line}");
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let mut command = Command::new(prefix.join("bin").join(program));
+                command.args(args);
+                if program == "sectigo-sandbox" && args.contains(&"--port") {
+                    // It serves until stopped: its ready line is what the page promises.
+                    let mut child = command
+                        .stdout(std::process::Stdio::piped())
+                        .stderr(std::process::Stdio::null())
+                        .spawn()
+                        .map_err(|e| format!("{page}: {line}: {e}"))?;
+                    let mut ready = String::new();
+                    let read = std::io::BufRead::read_line(
+                        &mut std::io::BufReader::new(child.stdout.take().expect("piped")),
+                        &mut ready,
+                    );
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let info: serde_json::Value = serde_json::from_str(&ready).unwrap_or_default();
+                    if read.is_err() || !info["https_url"].is_string() {
+                        return Err(format!("{page}: `{line}` printed no ready line: {ready:?}"));
+                    }
+                } else {
+                    capture(&format!("{page}: {line}"), &mut command)?;
+                }
+                ran += 1;
+            }
+        }
+    }
+    println!("the pages' command lines: {ran} run with the archive's commands, {skipped} left out (they need an account)");
+    Ok(())
 }
