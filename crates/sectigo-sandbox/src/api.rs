@@ -473,7 +473,8 @@ impl Api {
     fn place_order(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
         let p = check(call.endpoint, &call.params)?;
         let email = p.get("emailAddress").unwrap_or_default();
-        if differences::EMAIL_SHAPE && !differences::email_has_shape(email) {
+        // The shape is the sandbox's guess (see crate::differences).
+        if !differences::email_has_shape(email) {
             return Err(fail(-70, "Invalid Email Address!", Some("emailAddress")));
         }
         // Each item names its product by one of the spec's alternatives (ID or PPP); an order

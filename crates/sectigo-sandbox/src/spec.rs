@@ -10,7 +10,6 @@
 use sectigo::meta::{self, Format, ParamType};
 
 use crate::api::Endpoint;
-use crate::differences;
 
 /// The spec's endpoint behind one of the sandbox's.
 pub fn of(endpoint: Endpoint) -> &'static meta::Endpoint {
@@ -30,7 +29,7 @@ pub enum Kind {
     Text(Option<usize>),
     /// A whole number.
     Int,
-    /// `Y` or `N`, in either case (see [`differences::FLAGS_IN_EITHER_CASE`]).
+    /// `Y` or `N`, in either case (a difference from the spec: see [`crate::differences`]).
     Flag,
     /// One of the allowed values, exactly.
     OneOf(&'static [meta::Allowed]),
@@ -43,7 +42,7 @@ pub fn kind(p: &meta::Param) -> Kind {
     let flag = p.allowed.len() == 2 && p.allowed.iter().all(|a| a.value == "Y" || a.value == "N");
     if p.format == Some(Format::Iso3166Alpha2) {
         Kind::Country
-    } else if flag && differences::FLAGS_IN_EITHER_CASE {
+    } else if flag {
         Kind::Flag
     } else if !p.allowed.is_empty() {
         Kind::OneOf(p.allowed)
@@ -55,9 +54,9 @@ pub fn kind(p: &meta::Param) -> Kind {
 }
 
 /// Whether the sandbox refuses a call without `p` (-3): the spec requires it always, and it does
-/// not depend on the product ordered (see [`differences::PRODUCT_DEPENDENT_ITEM_PARAMETERS`]).
+/// not depend on the product ordered (a difference from the spec: see [`crate::differences`]).
 pub fn required(p: &meta::Param) -> bool {
-    p.requirement == meta::Requirement::Required && !(p.product_dependent && differences::PRODUCT_DEPENDENT_ITEM_PARAMETERS)
+    p.requirement == meta::Requirement::Required && !p.product_dependent
 }
 
 /// Whether `value` is what `kind` asks for.
