@@ -28,11 +28,11 @@ use crate::setup::{self, Need};
 
 /// What the bench runs beyond cargo, python3 and a C compiler.
 const NEEDS: &[Need] = &[
-    Need { program: "cc", package: "gcc", why: "the C benchmark" },
-    Need { program: "curl-config", package: "libcurl4-openssl-dev", why: "the C benchmark's libcurl" },
-    Need { program: "php", package: "php-cli", why: "the PHP benchmark" },
-    Need { program: "/usr/lib/php/20220829/curl.so", package: "php-curl", why: "the PHP benchmark's curl extension" },
-    Need { program: "/usr/lib/php/20220829/opcache.so", package: "php8.2-opcache", why: "the PHP benchmark, preloaded" },
+    Need { path: "cc", package: "gcc", why: "the C benchmark" },
+    Need { path: "curl-config", package: "libcurl4-openssl-dev", why: "the C benchmark's libcurl" },
+    Need { path: "php", package: "php-cli", why: "the PHP benchmark" },
+    Need { path: "/usr/lib/php/20220829/curl.so", package: "php-curl", why: "the PHP benchmark's curl extension" },
+    Need { path: "/usr/lib/php/20220829/opcache.so", package: "php8.2-opcache", why: "the PHP benchmark, preloaded" },
 ];
 
 pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {

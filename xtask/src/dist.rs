@@ -22,6 +22,8 @@ use std::process::Command;
 
 use crate::process::{capture, cargo, fresh_dir, last_line};
 use crate::setup;
+pub use crate::setup::compilers::Cc;
+use crate::setup::compilers::{AARCH64_GCC, GCC, MINGW, MUSL_GCC};
 
 mod windows;
 
@@ -84,15 +86,6 @@ pub enum Libc {
     System,
 }
 
-/// A C compiler that builds programs for a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cc {
-    /// A program on PATH (`cc`, Debian's cross compilers, `musl-gcc`).
-    Program(&'static str),
-    /// `zig cc -target TARGET`, with `-lunwind` when linking a static library.
-    Zig(&'static str),
-}
-
 /// What runs a target's programs on this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Runner {
@@ -114,8 +107,8 @@ pub const TARGETS: &[Target] = &[
         wheel_platform: "manylinux2014_x86_64.manylinux_2_17_x86_64",
         libc: Libc::Gnu,
         strip: "strip",
-        cc: Cc::Program("cc"),
-        static_cc: Cc::Program("cc"),
+        cc: GCC,
+        static_cc: GCC,
         runner: Runner::Native,
         runtime_packages: &[],
         debian_arch: "amd64",
@@ -129,8 +122,8 @@ pub const TARGETS: &[Target] = &[
         wheel_platform: "manylinux2014_aarch64.manylinux_2_17_aarch64",
         libc: Libc::Gnu,
         strip: "aarch64-linux-gnu-strip",
-        cc: Cc::Program("aarch64-linux-gnu-gcc"),
-        static_cc: Cc::Program("aarch64-linux-gnu-gcc"),
+        cc: AARCH64_GCC,
+        static_cc: AARCH64_GCC,
         runner: Runner::Emulator(&["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]),
         runtime_packages: &[],
         debian_arch: "arm64",
@@ -144,7 +137,7 @@ pub const TARGETS: &[Target] = &[
         wheel_platform: "musllinux_1_2_x86_64",
         libc: Libc::Musl,
         strip: "strip",
-        cc: Cc::Program("musl-gcc"),
+        cc: MUSL_GCC,
         static_cc: Cc::Zig("x86_64-linux-musl"),
         runner: Runner::Native,
         runtime_packages: &[],
@@ -176,8 +169,8 @@ pub const TARGETS: &[Target] = &[
         wheel_platform: "win_amd64",
         libc: Libc::System,
         strip: "x86_64-w64-mingw32-strip",
-        cc: Cc::Program("x86_64-w64-mingw32-gcc"),
-        static_cc: Cc::Program("x86_64-w64-mingw32-gcc"),
+        cc: MINGW,
+        static_cc: MINGW,
         runner: Runner::Emulator(&["wine"]),
         runtime_packages: &[],
         debian_arch: "amd64",
@@ -269,7 +262,9 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
 
 /// Builds every artefact of `targets` into `dist/`.
 pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
-    setup::system(setup::DIST_NEEDS)?;
+    // Windows is linked by its C compiler (mingw-w64); the others by zig, from the build tools.
+    let linkers: Vec<Cc> = targets.iter().filter(|t| t.os == Os::Windows).map(|t| t.cc).collect();
+    setup::system(&[setup::DIST_NEEDS, &setup::compilers::needs(&linkers)].concat())?;
     setup::rust_targets(&targets.iter().map(|t| t.triple).collect::<Vec<_>>())?;
     let tools = setup::tools(root)?;
     let dir = root.join("dist");

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::process::{SandboxProcess, capture, last_line};
+use crate::setup::compilers::GCC;
 
 const WARNINGS: &[&str] = &["-Wall", "-Wextra", "-Werror"];
 
@@ -26,7 +27,8 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
         let static_bin = work.join(format!("{name}-static"));
         let mut c = Command::new(&cc);
         common(&mut c);
-        c.arg(lib.join("libsectigo.a")).args(["-lpthread", "-ldl", "-lm", "-o"]).arg(&static_bin);
+        GCC.link_static(&mut c, &lib.join("libsectigo.a"));
+        c.arg("-o").arg(&static_bin);
         capture(&format!("compiling {name} (static)"), &mut c)?;
         let shared_bin = work.join(format!("{name}-shared"));
         let mut c = Command::new(&cc);

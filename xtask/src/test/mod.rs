@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test of the project, with its own set-up.
 //!
 //! Installs what the machine lacks (Debian packages as root, Python tools into virtual
-//! environments of its own) or stops at once naming it, then: codegen --check, the Rust tests
+//! environments of its own) or stops at once naming it, builds a one-line program with each C
+//! compiler (`preflight`), then: codegen --check, the Rust tests
 //! and examples, the crate's docs with warnings denied, a short fuzzing pass, `cargo xtask
 //! dist`, and the C, PHP and Python suites on the release artefacts as users install them,
 //! one spec edit carried through a copy of the project, then clippy.
@@ -9,6 +10,7 @@
 mod c;
 mod php;
 mod platforms;
+mod preflight;
 mod python;
 mod release;
 mod spec_edit;
@@ -29,7 +31,10 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
         return Err(format!("test takes no arguments (got {args:?})"));
     }
     // Everything at once, so a machine that lacks several tools hears of all of them up front.
-    setup::system(&[setup::TEST_NEEDS, setup::DIST_NEEDS].concat())?;
+    let compilers = setup::compilers::needs(&preflight::compilers());
+    setup::system(&[setup::TEST_NEEDS, setup::DIST_NEEDS, &compilers].concat())?;
+    println!("==> C compilers: a one-line program with each, as the suites link");
+    preflight::run(root, &setup::tools(root)?)?;
     crate::codegen::run(root, true)?;
     shown("Rust tests", Command::new(cargo()).current_dir(root).env("INSTA_UPDATE", "no").args(["test", "--workspace", "--locked"]))?;
     shown(

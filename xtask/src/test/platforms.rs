@@ -11,9 +11,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::dist::{Built, Cc, Dist, Libc, NATIVE, Os, Runner, Target};
+use crate::dist::{Built, Dist, Libc, NATIVE, Os, Runner, Target};
 use crate::process::{SandboxProcess, capture, fresh_dir, last_line};
 use crate::setup;
+use crate::setup::compilers::Linking;
 
 /// The Debian packages a target's Python suite needs in its root.
 const PYTHON_PACKAGES: &[&str] = &["python3-pip", "python3-pytest", "python3-pytest-asyncio"];
@@ -121,39 +122,28 @@ fn c_suite(
     let tests = root.join("bindings/c/tests");
     let tools = setup::tools(root)?;
     for name in ["test_api", "test_vectors"] {
-        for linked in ["static", "shared"] {
-            let bin = work.join(format!("{name}-{}-{linked}", target.name));
-            let compiler = if linked == "static" { target.static_cc } else { target.cc };
-            let mut cc = match compiler {
-                Cc::Program(program) => Command::new(program),
-                Cc::Zig(zig_target) => {
-                    let mut zig = Command::new(tools.join("python"));
-                    // Without zig's UBSan runtime, which needs a newer musl than Debian's.
-                    zig.args(["-m", "ziglang", "cc", "-target", zig_target, "-fno-sanitize=undefined"]);
-                    zig
-                }
-            };
+        for linked in [Linking::Static, Linking::Shared] {
+            let linked_name = linked.name();
+            let bin = work.join(format!("{name}-{}-{linked_name}", target.name));
+            let compiler = if linked == Linking::Static { target.static_cc } else { target.cc };
+            let mut cc = compiler.command(&tools);
             cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
                 .arg(prefix.join("include"))
                 .arg("-I")
                 .arg(&tests)
                 .arg(tests.join(format!("{name}.c")));
-            if linked == "static" {
-                cc.arg(lib.join("libsectigo.a")).args(["-lpthread", "-ldl", "-lm"]);
-                if matches!(compiler, Cc::Zig(_)) {
-                    cc.arg("-lunwind");
-                }
-            } else {
-                cc.arg("-L").arg(&lib).arg("-lsectigo").arg(format!("-Wl,-rpath,{}", lib.display()));
+            match linked {
+                Linking::Static => compiler.link_static(&mut cc, &lib.join("libsectigo.a")),
+                Linking::Shared => compiler.link_shared(&mut cc, &lib, "sectigo", true),
             }
-            capture(&format!("compiling {name} for {} ({linked})", target.triple), cc.arg("-o").arg(&bin))?;
+            capture(&format!("compiling {name} for {} ({linked_name})", target.triple), cc.arg("-o").arg(&bin))?;
             let mut run = target.command(&bin);
             run.envs(sandbox.env.iter().cloned());
             if let (Some(dir), false) = (debian_root, target.runtime_packages.is_empty()) {
                 run.env("QEMU_LD_PREFIX", dir);
             }
             let out = capture(&format!("running {}", bin.display()), &mut run)?;
-            println!("{} {name} ({linked}, {}): {}", target.name, how(target), last_line(&out));
+            println!("{} {name} ({linked_name}, {}): {}", target.name, how(target), last_line(&out));
         }
     }
     Ok(())
@@ -257,7 +247,9 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
     std::fs::write(&shim, include_str!("bcryptprimitives.c")).map_err(|e| e.to_string())?;
     capture(
         "compiling the bcryptprimitives.dll stand-in",
-        Command::new("x86_64-w64-mingw32-gcc")
+        target
+            .cc
+            .command(&setup::tools(root)?)
             .args(["-O2", "-shared", "-o"])
             .arg(wine_prefix.join("drive_c/windows/system32/bcryptprimitives.dll"))
             .arg(&shim)
@@ -277,18 +269,12 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
     println!("{} sectigo.exe demo ({}): {}", target.name, how(target), last_line(&demo));
 
     let example = work.join("order.exe");
-    capture(
-        "compiling the README's C example with mingw-w64",
-        Command::new("x86_64-w64-mingw32-gcc")
-            .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
-            .arg(prefix.join("include"))
-            .arg(root.join("bindings/c/examples/order.c"))
-            .arg("-L")
-            .arg(prefix.join("lib"))
-            .arg("-lsectigo")
-            .arg("-o")
-            .arg(&example),
-    )?;
+    let mut cc = target.cc.command(&setup::tools(root)?);
+    cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
+        .arg(prefix.join("include"))
+        .arg(root.join("bindings/c/examples/order.c"));
+    target.cc.link_shared(&mut cc, &prefix.join("lib"), "sectigo", false);
+    capture("compiling the README's C example with mingw-w64", cc.arg("-o").arg(&example))?;
     let out = capture(
         "the README's C example under wine",
         wine(&example)
