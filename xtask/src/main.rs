@@ -1,17 +1,10 @@
-//! The project's tasks, one module per command: `cargo xtask COMMAND`.
+//! The project's tasks, one module per command: `cargo xtask COMMAND` (see `commands/`).
 
-mod bench;
-mod check;
-mod codegen;
-mod dist;
-mod fuzz;
-mod import_doc;
-mod process;
-mod setup;
-mod spec_json;
-mod test;
+mod commands;
 
 use std::process::ExitCode;
+
+use commands::{bench, check, codegen, dist, fuzz, import_doc, lint, test};
 
 const USAGE: &str = "usage: cargo xtask COMMAND
   bench               the SDK side by side with the alternatives in Rust, C, Python and PHP
@@ -30,6 +23,8 @@ const USAGE: &str = "usage: cargo xtask COMMAND
                       coverage-guided fuzzing of the parsers (decode, prepare, ffi,
                       sandbox_request, import_doc), N seconds each (default 60); report in
                       target/fuzz/
+  lint                every language's formatter and linter: cargo fmt --check, clippy
+                      (warnings denied), xtask's docs, php -l, phpcs (PSR-12), ruff
   test                every test, with its own set-up: codegen --check, Rust tests, examples
                       and docs, a short fuzzing pass, dist, then C, PHP and Python on the
                       artefacts, clippy";
@@ -45,9 +40,10 @@ fn main() -> ExitCode {
         Some((&"bench", rest)) => bench::command(&root, rest),
         Some((&"check", rest)) => check::command(&root, rest),
         Some((&"codegen", rest)) => codegen::command(&root, rest),
-        Some((&"spec", rest)) => spec_json::command(&root, rest),
+        Some((&"spec", rest)) => xtask::codegen::json::command(&root, rest),
         Some((&"dist", rest)) => dist::command(&root, rest),
         Some((&"fuzz", rest)) => fuzz::command(&root, rest),
+        Some((&"lint", rest)) => lint::command(&root, rest),
         Some((&"test", rest)) => test::command(&root, rest),
         _ => Err(USAGE.to_owned()),
     };

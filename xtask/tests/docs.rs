@@ -47,7 +47,8 @@ fn root() -> PathBuf {
 /// vectors' READMEs.
 fn pages() -> Vec<PathBuf> {
     let root = root();
-    let mut pages: Vec<PathBuf> = ["README.md", "spec/README.md", "tests/vectors/README.md"].iter().map(PathBuf::from).collect();
+    let mut pages: Vec<PathBuf> =
+        ["README.md", "spec/README.md", "tests/vectors/README.md"].iter().map(PathBuf::from).collect();
     for dir in ["crates", "bindings"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let readme = entry.unwrap().path().join("README.md");
@@ -120,9 +121,11 @@ fn check_command(line: &str, packages: &[String], commands: &[String]) -> Option
             (!packages.iter().any(|p| p == package)).then(|| format!("`cargo run -p {package}`: no such package"))
         }
         ["pip", "install", target, ..] | ["tar", "-xzf", target, ..] => {
-            let artefact = target.starts_with(&format!("sectigo-{version}-")) || target.starts_with(&format!("sectigo-{version}."));
+            let artefact = target.starts_with(&format!("sectigo-{version}-"))
+                || target.starts_with(&format!("sectigo-{version}."));
             let path = root().join(target).exists();
-            (!artefact && !path).then(|| format!("{target}: neither an artefact of version {version} nor a path of the repository"))
+            (!artefact && !path)
+                .then(|| format!("{target}: neither an artefact of version {version} nor a path of the repository"))
         }
         ["export", ..] | ["cc", ..] | ["./a.out", ..] => None,
         [first, ..] => Some(format!("`{first}`: a command this test does not know how to check")),
@@ -153,7 +156,9 @@ fn every_code_block_is_run_compiled_or_checked() {
                     let included = lib.contains(&format!("include_str!(\"../../../{name}\")"))
                         || (name == "crates/sectigo/README.md" && lib.contains("include_str!(\"../README.md\")"));
                     if !included {
-                        problems.push(format!("{at}: Rust, but the page is not compiled as doctests (crates/sectigo/src/lib.rs)"));
+                        problems.push(format!(
+                            "{at}: Rust, but the page is not compiled as doctests (crates/sectigo/src/lib.rs)"
+                        ));
                     }
                 }
                 "c" | "php" | "python" => {
@@ -171,7 +176,8 @@ fn every_code_block_is_run_compiled_or_checked() {
                     Err(e) => problems.push(format!("{at}: not TOML: {e}")),
                     Ok(table) => {
                         for section in ["dependencies", "dev-dependencies"] {
-                            for dep in table.get(section).and_then(|d| d.as_table()).into_iter().flat_map(|d| d.keys()) {
+                            for dep in table.get(section).and_then(|d| d.as_table()).into_iter().flat_map(|d| d.keys())
+                            {
                                 if !packages.contains(dep) {
                                     problems.push(format!("{at}: {dep} is no package of the workspace"));
                                 }
@@ -243,7 +249,10 @@ fn relative_links_lead_somewhere() {
 #[test]
 fn the_command_checks_catch_what_does_not_exist() {
     let (packages, commands) = (workspace_packages(), xtask_commands());
-    assert!(commands.contains(&"test".to_owned()) && packages.contains(&"sectigo-cli".to_owned()), "{commands:?} {packages:?}");
+    assert!(
+        commands.contains(&"test".to_owned()) && packages.contains(&"sectigo-cli".to_owned()),
+        "{commands:?} {packages:?}"
+    );
     assert!(check_command("cargo xtask tset", &packages, &commands).is_some());
     assert!(check_command("cargo run -p sectigo-client -- demo", &packages, &commands).is_some());
     assert!(check_command("pip install sectigo-0.0.9-cp39-abi3-any.whl", &packages, &commands).is_some());

@@ -12,7 +12,7 @@ fn dir(name: &str) -> PathBuf {
 }
 
 fn spec() -> serde_json::Value {
-    xtask::json::spec_json(&xtask::loader::load(&xtask::root().join("spec")).unwrap())
+    xtask::codegen::json::spec_json(&xtask::codegen::loader::load(&xtask::root().join("spec")).unwrap())
 }
 
 /// The changes a page shows against the spec, rendered.
@@ -36,7 +36,10 @@ fn every_seed_reads_back_to_the_spec() {
         seen.push(endpoint);
     }
     seen.sort();
-    assert_eq!(seen, ["auto_authorize", "init_customer_session", "init_customer_session", "place_order", "tier2_partner_signup"]);
+    assert_eq!(
+        seen,
+        ["auto_authorize", "init_customer_session", "init_customer_session", "place_order", "tier2_partner_signup"]
+    );
 }
 
 #[test]
@@ -64,7 +67,8 @@ fn bad_pages_get_an_error_naming_what_is_missing() {
     let error = |text: &str| page::read(text).unwrap_err().to_string();
     assert_eq!(error(""), "the page is empty");
     assert!(error("\u{1}\u{2}\u{3}\u{4} binary \u{0}").contains("not text"));
-    let other_api = "# Users API\n\nGET /v2/users\n\nReturns every user.\n\n| field | type |\n|---|---|\n| id | integer |\n";
+    let other_api =
+        "# Users API\n\nGET /v2/users\n\nReturns every user.\n\n| field | type |\n|---|---|\n| id | integer |\n";
     assert!(error(other_api).contains("not a page of Sectigo's reseller API"), "{}", error(other_api));
     let cut = &seed[..seed.find("disableSWP").unwrap()];
     assert!(error(cut).contains("ends inside a parameter table after parameter test"), "{}", error(cut));
@@ -95,7 +99,11 @@ fn scratch(name: &str) -> PathBuf {
         for entry in std::fs::read_dir(from).unwrap() {
             let path = entry.unwrap().path();
             let target = to.join(path.file_name().unwrap());
-            if path.is_dir() { copy(&path, &target) } else { std::fs::copy(&path, &target).unwrap(); }
+            if path.is_dir() {
+                copy(&path, &target)
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
         }
     }
     let repo = xtask::root();
@@ -115,7 +123,8 @@ fn describe(spec: &std::path::Path) {
             && list.len() > 2
         {
             for a in list.iter_mut().filter(|a| !a.contains_key("variant")) {
-                let value: String = a["value"].as_str().unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).collect();
+                let value: String =
+                    a["value"].as_str().unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).collect();
                 a["variant"] = toml_edit::value(format!("Value{value}"));
             }
         }
@@ -145,7 +154,7 @@ fn describe(spec: &std::path::Path) {
 }
 
 fn report_for(text: &str, spec_dir: &std::path::Path) -> compare::Report {
-    let spec = xtask::json::spec_json(&xtask::loader::load(spec_dir).unwrap());
+    let spec = xtask::codegen::json::spec_json(&xtask::codegen::loader::load(spec_dir).unwrap());
     let page = page::read(text).unwrap();
     let e = compare::endpoint(&page, &spec, None).unwrap();
     compare::compare(&page, &spec, e)
@@ -163,11 +172,15 @@ fn write_applies_every_drill_and_new_entries_wait_for_a_description() {
         let spec_dir = root.join("spec");
         let text = std::fs::read_to_string(&path).unwrap();
         let report = report_for(&text, &spec_dir);
-        let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
+        let outcome = xtask::page::write::apply(&spec_dir, &report).unwrap();
         assert!(outcome.by_hand.is_empty(), "{name}: not written: {:?}", outcome.by_hand);
         assert_eq!(outcome.applied.len(), report.changes.len(), "{name}");
-        match xtask::loader::load(&spec_dir) {
-            Ok(_) => assert!(outcome.to_describe.is_empty(), "{name}: check passed with {:?} undescribed", outcome.to_describe),
+        match xtask::codegen::loader::load(&spec_dir) {
+            Ok(_) => assert!(
+                outcome.to_describe.is_empty(),
+                "{name}: check passed with {:?} undescribed",
+                outcome.to_describe
+            ),
             Err(e) => {
                 assert!(!outcome.to_describe.is_empty(), "{name}: {e}");
                 assert!(e.to_string().contains("is empty: describe it in your own words"), "{name}: {e}");
@@ -187,11 +200,11 @@ fn write_lists_what_the_maintainer_does_next() {
     let spec_dir = root.join("spec");
     let text = std::fs::read_to_string(dir("drills").join("length_changed.txt")).unwrap();
     let report = report_for(&text, &spec_dir);
-    let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
-    let spec = xtask::json::spec_json(&xtask::loader::load(&spec_dir).unwrap());
-    let saved = xtask::page_write::saved_copies(&xtask::root(), &spec, &report.endpoint);
+    let outcome = xtask::page::write::apply(&spec_dir, &report).unwrap();
+    let spec = xtask::codegen::json::spec_json(&xtask::codegen::loader::load(&spec_dir).unwrap());
+    let saved = xtask::page::write::saved_copies(&xtask::root(), &spec, &report.endpoint);
     assert!(!saved.is_empty() && saved.iter().all(|s| xtask::root().join(s).exists()), "{saved:?}");
-    let steps = xtask::page_write::checklist(&report, &outcome, &saved);
+    let steps = xtask::page::write::checklist(&report, &outcome, &saved);
     let vectors = format!(
         "add to tests/vectors/{}.toml: loginName: one value at its new limit of 80 characters (a body) and one a character over (violation max_length)",
         report.endpoint
@@ -204,9 +217,12 @@ fn write_lists_what_the_maintainer_does_next() {
     // A new parameter: its description is to write, and vectors to add.
     let text = std::fs::read_to_string(dir("drills").join("parameter_added.txt")).unwrap();
     let report = report_for(&text, &spec_dir);
-    let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
-    let steps = xtask::page_write::checklist(&report, &outcome, &saved);
-    assert!(steps.iter().any(|s| s.starts_with("describe in your own words") && s.contains("notifyEmail")), "{steps:#?}");
+    let outcome = xtask::page::write::apply(&spec_dir, &report).unwrap();
+    let steps = xtask::page::write::checklist(&report, &outcome, &saved);
+    assert!(
+        steps.iter().any(|s| s.starts_with("describe in your own words") && s.contains("notifyEmail")),
+        "{steps:#?}"
+    );
     assert!(steps.iter().any(|s| s.contains("notifyEmail: a request sending it")), "{steps:#?}");
     std::fs::remove_dir_all(&root).unwrap();
 }
@@ -218,7 +234,7 @@ fn a_new_parameter_goes_from_the_page_to_every_language() {
     let file = spec_dir.join("endpoints/auto_authorize.toml");
     let before = std::fs::read_to_string(&file).unwrap();
     let text = std::fs::read_to_string(dir("drills").join("parameter_added.txt")).unwrap();
-    xtask::page_write::apply(&spec_dir, &report_for(&text, &spec_dir)).unwrap();
+    xtask::page::write::apply(&spec_dir, &report_for(&text, &spec_dir)).unwrap();
 
     // Facts only, after the other parameters, comments and layout kept: taking the new block
     // out gives the file back byte for byte.
@@ -227,11 +243,11 @@ fn a_new_parameter_goes_from_the_page_to_every_language() {
     assert!(after.contains(block), "{after}");
     assert_eq!(after.replacen(block, "", 1), before);
     assert!(after.find(block) < after.find("[[field]]"), "the parameter went among the parameters");
-    let refused = xtask::loader::load(&spec_dir).unwrap_err().to_string();
+    let refused = xtask::codegen::loader::load(&spec_dir).unwrap_err().to_string();
     assert!(refused.contains("param.notifyEmail.description"), "{refused}");
 
     describe(&spec_dir);
-    let files = xtask::generate_all(&root).unwrap();
+    let files = xtask::codegen::generate_all(&root).unwrap();
     let generated = |suffix: &str| {
         files.iter().find(|(p, _)| p.to_string_lossy().ends_with(suffix)).map(|(_, text)| text.as_str()).unwrap()
     };
@@ -269,18 +285,20 @@ fn rules_between_parameters_are_compared() {
     let root = scratch("rules");
     let spec_dir = root.join("spec");
     let report = report_for(&edited, &spec_dir);
-    xtask::page_write::apply(&spec_dir, &report).unwrap();
+    xtask::page::write::apply(&spec_dir, &report).unwrap();
     assert!(report_for(&edited, &spec_dir).changes.is_empty());
-    let signup = seed.replace("(only applicable when \"partnerType\" is 30)", "(only applicable when \"partnerType\" is 30 or 32)");
+    let signup = seed
+        .replace("(only applicable when \"partnerType\" is 30)", "(only applicable when \"partnerType\" is 30 or 32)");
     let report = report_for(&signup, &spec_dir);
-    let outcome = xtask::page_write::apply(&spec_dir, &report).unwrap();
+    let outcome = xtask::page::write::apply(&spec_dir, &report).unwrap();
     assert!(outcome.by_hand.is_empty() && outcome.to_describe.len() == 1, "{outcome:?}");
-    assert!(xtask::loader::load(&spec_dir).unwrap_err().to_string().contains("rule[2].description"));
+    assert!(xtask::codegen::loader::load(&spec_dir).unwrap_err().to_string().contains("rule[2].description"));
     describe(&spec_dir);
     assert!(report_for(&signup, &spec_dir).changes.is_empty());
     // A group rule no longer stated: its members are no longer required.
-    let no_group = signup.replace("If any Trading address parameters are specified", "If some Trading address parameters are specified");
-    xtask::page_write::apply(&spec_dir, &report_for(&no_group, &spec_dir)).unwrap();
+    let no_group = signup
+        .replace("If any Trading address parameters are specified", "If some Trading address parameters are specified");
+    xtask::page::write::apply(&spec_dir, &report_for(&no_group, &spec_dir)).unwrap();
     assert!(report_for(&no_group, &spec_dir).changes.is_empty());
     let text = std::fs::read_to_string(spec_dir.join("endpoints/tier2_partner_signup.toml")).unwrap();
     assert!(text.contains("id = \"trading_address\""));

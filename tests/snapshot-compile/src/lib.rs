@@ -19,6 +19,6 @@ mod tests {
         let mut out = Vec::new();
         order.push_params(1, &mut out);
         assert_eq!(out, [("1_PPP".to_owned(), "200".to_owned())]);
-        assert_eq!(crate::spec::spec_data::PLACE_ORDER.name, Some("!PlaceOrder"));
+        assert_eq!(crate::one_of::spec_data::GREET.name, Some("!Greet"));
     }
 }

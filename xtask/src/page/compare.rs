@@ -11,24 +11,70 @@ use super::{Page, Param, Rule};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// A request parameter (or, with `item`, an item parameter) the spec lacks.
-    ParamAdded { item: bool, param: Param },
+    ParamAdded {
+        item: bool,
+        param: Param,
+    },
     /// One the spec has and the page no longer lists.
-    ParamRemoved { item: bool, name: String },
+    ParamRemoved {
+        item: bool,
+        name: String,
+    },
     /// A fact of a parameter: `requirement`, `type`, `max_length`, `default`.
-    ParamChanged { item: bool, name: String, fact: &'static str, spec: String, page: String },
+    ParamChanged {
+        item: bool,
+        name: String,
+        fact: &'static str,
+        spec: String,
+        page: String,
+    },
     /// An allowed value the spec lacks, or one the page dropped.
-    ValueAdded { item: bool, name: String, value: String, meaning: String },
-    ValueRemoved { item: bool, name: String, value: String },
+    ValueAdded {
+        item: bool,
+        name: String,
+        value: String,
+        meaning: String,
+    },
+    ValueRemoved {
+        item: bool,
+        name: String,
+        value: String,
+    },
     FieldAdded(String),
     FieldRemoved(String),
-    ErrorAdded { code: i64, message: String },
-    ErrorRemoved { code: i64, message: String },
-    ErrorReworded { code: i64, spec: String, page: String },
-    ProductAdded { product: String, term: String, ppp: u32 },
-    ProductRemoved { product: String, term: String, ppp: u32 },
-    VersionAdded { version: String, text: String },
+    ErrorAdded {
+        code: i64,
+        message: String,
+    },
+    ErrorRemoved {
+        code: i64,
+        message: String,
+    },
+    ErrorReworded {
+        code: i64,
+        spec: String,
+        page: String,
+    },
+    ProductAdded {
+        product: String,
+        term: String,
+        ppp: u32,
+    },
+    ProductRemoved {
+        product: String,
+        term: String,
+        ppp: u32,
+    },
+    VersionAdded {
+        version: String,
+        text: String,
+    },
     /// `path`, `methods`, `host`.
-    EndpointChanged { fact: &'static str, spec: String, page: String },
+    EndpointChanged {
+        fact: &'static str,
+        spec: String,
+        page: String,
+    },
     /// A rule between parameters the spec lacks, or one the page no longer states.
     RuleAdded(Rule),
     RuleRemoved(Rule),
@@ -45,8 +91,12 @@ impl fmt::Display for Change {
                     param.ty.clone(),
                     param.max_length.map(|n| format!("max {n}")),
                     param.default.as_ref().map(|d| format!("default {d}")),
-                    (!param.allowed.is_empty())
-                        .then(|| format!("values {}", param.allowed.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join("|"))),
+                    (!param.allowed.is_empty()).then(|| {
+                        format!(
+                            "values {}",
+                            param.allowed.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join("|")
+                        )
+                    }),
                 ]
                 .into_iter()
                 .flatten()
@@ -112,13 +162,22 @@ pub fn endpoint<'a>(page: &Page, spec: &'a Value, chosen: Option<&str>) -> Resul
     let overlap = |e: &Value| {
         page.params
             .iter()
-            .filter(|p| e["params"].as_array().into_iter().flatten().any(|s| s["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&p.name))))
+            .filter(|p| {
+                e["params"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&p.name)))
+            })
             .count()
     };
     let best = endpoints.iter().max_by_key(|e| overlap(e)).filter(|e| overlap(e) * 2 > page.params.len().max(1));
     match (best, &page.endpoint) {
         (Some(e), None) => Ok(e),
-        (_, Some(name)) => Err(format!("the page is about {name}, which spec/ does not have ({}): pass --endpoint ID to compare with one", ids())),
+        (_, Some(name)) => Err(format!(
+            "the page is about {name}, which spec/ does not have ({}): pass --endpoint ID to compare with one",
+            ids()
+        )),
         (None, None) => Err(format!(
             "the page names no endpoint and its parameters match none of spec/'s: pass --endpoint ID ({})",
             ids()
@@ -164,7 +223,11 @@ pub fn compare(page: &Page, spec: &Value, e: &Value) -> Report {
         .collect();
     for host in &page.hosts {
         if !known_hosts.contains(host) {
-            report.changes.push(Change::EndpointChanged { fact: "host", spec: known_hosts.join(", "), page: host.clone() });
+            report.changes.push(Change::EndpointChanged {
+                fact: "host",
+                spec: known_hosts.join(", "),
+                page: host.clone(),
+            });
         }
     }
 
@@ -176,7 +239,12 @@ pub fn compare(page: &Page, spec: &Value, e: &Value) -> Report {
     }
 
     // Answer fields.
-    let spec_fields: Vec<String> = e["response_fields"].as_array().into_iter().flatten().filter_map(|f| f["name"].as_str().map(str::to_owned)).collect();
+    let spec_fields: Vec<String> = e["response_fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect();
     if !page.fields.is_empty() {
         for f in &page.fields {
             if !spec_fields.iter().any(|s| s.eq_ignore_ascii_case(f)) {
@@ -209,7 +277,11 @@ pub fn compare(page: &Page, spec: &Value, e: &Value) -> Report {
                 // "A! or B!" gives two texts for the code.
                 let each_known = || stated.split(" or ").all(|m| known.contains(&m.trim()));
                 if !known.contains(&stated) && !each_known() {
-                    report.changes.push(Change::ErrorReworded { code: *code, spec: text(&s["message"]), page: message.clone() });
+                    report.changes.push(Change::ErrorReworded {
+                        code: *code,
+                        spec: text(&s["message"]),
+                        page: message.clone(),
+                    });
                 }
             }
         }
@@ -277,7 +349,11 @@ fn params(report: &mut Report, item: bool, page: &[Param], spec: &[Value]) {
     let find = |name: &str| {
         spec.iter().find(|s| {
             bare(&s["name"]).eq_ignore_ascii_case(name)
-                || s["aliases"].as_array().into_iter().flatten().any(|a| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(name)))
+                || s["aliases"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|a| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(name)))
         })
     };
     for p in page {
@@ -287,9 +363,19 @@ fn params(report: &mut Report, item: bool, page: &[Param], spec: &[Value]) {
         };
         let name = bare(&s["name"]);
         for alias in &p.aliases {
-            let known = s["aliases"].as_array().into_iter().flatten().any(|a| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(alias)));
+            let known = s["aliases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|a| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(alias)));
             if !known {
-                report.changes.push(Change::ParamChanged { item, name: name.clone(), fact: "alias", spec: "(none)".into(), page: alias.clone() });
+                report.changes.push(Change::ParamChanged {
+                    item,
+                    name: name.clone(),
+                    fact: "alias",
+                    spec: "(none)".into(),
+                    page: alias.clone(),
+                });
             }
         }
         let mut changed = |fact: &'static str, spec: String, page: String| {
@@ -310,10 +396,16 @@ fn params(report: &mut Report, item: bool, page: &[Param], spec: &[Value]) {
             let spec_default = if s["default"].is_null() { text(&s["server_default"]) } else { text(&s["default"]) };
             changed("default", spec_default, d.clone());
         }
-        let spec_values: Vec<String> = s["allowed"].as_array().into_iter().flatten().map(|a| text(&a["value"])).collect();
+        let spec_values: Vec<String> =
+            s["allowed"].as_array().into_iter().flatten().map(|a| text(&a["value"])).collect();
         for (value, meaning) in &p.allowed {
             if !spec_values.iter().any(|v| v.eq_ignore_ascii_case(value)) {
-                report.changes.push(Change::ValueAdded { item, name: name.clone(), value: value.clone(), meaning: meaning.clone() });
+                report.changes.push(Change::ValueAdded {
+                    item,
+                    name: name.clone(),
+                    value: value.clone(),
+                    meaning: meaning.clone(),
+                });
             }
         }
         if !p.allowed.is_empty() {
@@ -326,7 +418,13 @@ fn params(report: &mut Report, item: bool, page: &[Param], spec: &[Value]) {
     }
     for s in spec {
         let name = bare(&s["name"]);
-        if page.iter().any(|p| p.name.eq_ignore_ascii_case(&name)) || s["aliases"].as_array().into_iter().flatten().any(|a| page.iter().any(|p| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(&p.name)))) {
+        if page.iter().any(|p| p.name.eq_ignore_ascii_case(&name))
+            || s["aliases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|a| page.iter().any(|p| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(&p.name))))
+        {
             continue;
         }
         if page.is_empty() {
@@ -345,16 +443,22 @@ pub fn is_group(id: &str, owner: &str, kind: &str) -> bool {
 
 /// A spec rule (its JSON) as a page would state it.
 fn spec_rule(s: &Value) -> Option<Rule> {
-    let list = |v: &Value| v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let list = |v: &Value| {
+        v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>()
+    };
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     match s["kind"].as_str()? {
         "one_of" => Some(Rule::OneOf(s["sets"].as_array()?.iter().map(list).collect())),
-        "required_when" => {
-            Some(Rule::RequiredWhen { param: text(&s["param"]), when: text(&s["when"]["param"]), equals: list(&s["when"]["equals"]) })
-        }
-        "only_when" => {
-            Some(Rule::OnlyWhen { param: text(&s["param"]), when: text(&s["when"]["param"]), equals: list(&s["when"]["equals"]) })
-        }
+        "required_when" => Some(Rule::RequiredWhen {
+            param: text(&s["param"]),
+            when: text(&s["when"]["param"]),
+            equals: list(&s["when"]["equals"]),
+        }),
+        "only_when" => Some(Rule::OnlyWhen {
+            param: text(&s["param"]),
+            when: text(&s["when"]["param"]),
+            equals: list(&s["when"]["equals"]),
+        }),
         _ => None,
     }
 }
@@ -372,11 +476,17 @@ fn rules(report: &mut Report, page: &Page, e: &Value) {
     };
     let spec_rules: Vec<Rule> = e["rules"].as_array().into_iter().flatten().filter_map(spec_rule).collect();
     let groups: Vec<&Value> = e["groups"].as_array().into_iter().flatten().collect();
-    let names = |v: &Value| v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let names = |v: &Value| {
+        v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>()
+    };
     let marked = |g: &Value| {
         names(&g["members"])
             .into_iter()
-            .filter(|m| page.params.iter().any(|p| p.name.eq_ignore_ascii_case(m) && p.requirement.as_deref() == Some("conditional")))
+            .filter(|m| {
+                page.params
+                    .iter()
+                    .any(|p| p.name.eq_ignore_ascii_case(m) && p.requirement.as_deref() == Some("conditional"))
+            })
             .collect::<Vec<_>>()
     };
     for rule in &page.rules {
@@ -385,7 +495,11 @@ fn rules(report: &mut Report, page: &Page, e: &Value) {
                 let group = groups.iter().find(|g| is_group(g["id"].as_str().unwrap_or_default(), owner, kind));
                 let required = group.map(|g| marked(g)).unwrap_or_default();
                 if group.is_none_or(|g| names(&g["required_if_any"]) != required) {
-                    report.changes.push(Change::RuleAdded(Rule::Group { owner: owner.clone(), kind: kind.clone(), required }));
+                    report.changes.push(Change::RuleAdded(Rule::Group {
+                        owner: owner.clone(),
+                        kind: kind.clone(),
+                        required,
+                    }));
                 }
             }
             other => {
@@ -405,10 +519,15 @@ fn rules(report: &mut Report, page: &Page, e: &Value) {
     }
     for g in groups.iter().filter(|g| !names(&g["required_if_any"]).is_empty()) {
         let id = g["id"].as_str().unwrap_or_default();
-        let stated = page.rules.iter().any(|r| matches!(r, Rule::Group { owner, kind, .. } if is_group(id, owner, kind)));
+        let stated =
+            page.rules.iter().any(|r| matches!(r, Rule::Group { owner, kind, .. } if is_group(id, owner, kind)));
         if !stated {
             let (owner, kind) = id.rsplit_once('_').unwrap_or((id, ""));
-            report.changes.push(Change::RuleRemoved(Rule::Group { owner: owner.into(), kind: kind.into(), required: names(&g["required_if_any"]) }));
+            report.changes.push(Change::RuleRemoved(Rule::Group {
+                owner: owner.into(),
+                kind: kind.into(),
+                required: names(&g["required_if_any"]),
+            }));
         }
     }
 }

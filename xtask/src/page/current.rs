@@ -9,8 +9,14 @@ const ERROR_HEADER: &str = "Error Code Error Message Description";
 const REQUIREMENTS: &[&str] = &["required", "optional", "conditional"];
 const TYPES: &[&str] = &["string", "char", "integer", "int", "number", "boolean", "date"];
 /// Lines that end a parameter table.
-const TABLE_ENDS: &[&str] =
-    &["Sample request", "Response", PARAM_HEADER, "Product-specific parameters", "Sample success response", "Error codes"];
+const TABLE_ENDS: &[&str] = &[
+    "Sample request",
+    "Response",
+    PARAM_HEADER,
+    "Product-specific parameters",
+    "Sample success response",
+    "Error codes",
+];
 
 pub fn looks_like(text: &str) -> bool {
     text.lines().any(|l| l.trim() == PARAM_HEADER || l.trim() == ERROR_HEADER || l.trim().starts_with("Endpoint: !"))
@@ -39,7 +45,8 @@ pub fn read(text: &str) -> Result<Page, PageError> {
     for start in positions(&lines, PARAM_HEADER) {
         let table = &lines[start + 1..];
         if !table.iter().any(|l| TABLE_ENDS.contains(l)) {
-            let last = param_blocks(table).last().map(|(p, _)| format!(" after parameter {}", p.name)).unwrap_or_default();
+            let last =
+                param_blocks(table).last().map(|(p, _)| format!(" after parameter {}", p.name)).unwrap_or_default();
             return Err(PageError(format!(
                 "the page ends inside a parameter table{last} (truncated?): no sample request, response or \
                  further table follows it"
@@ -61,7 +68,8 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         let names = lines[start + 1..].iter().take_while(|l| !l.starts_with("Sample ") && **l != "Error codes");
         fields.extend(names.filter(|l| is_name(l)).map(|l| (*l).to_owned()));
     }
-    let errors = positions(&lines, ERROR_HEADER).into_iter().flat_map(|start| error_rows(&lines[start + 1..])).collect();
+    let errors =
+        positions(&lines, ERROR_HEADER).into_iter().flat_map(|start| error_rows(&lines[start + 1..])).collect();
     let products = positions(&lines, "Product-specific parameters")
         .into_iter()
         .flat_map(|start| product_rows(&lines[start + 1..]))
@@ -116,7 +124,8 @@ fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>)> {
         let mut cells = lines[i + 1..stop].iter().copied();
         let requirement = cells.next().map(str::to_ascii_lowercase);
         let mut rest: Vec<&str> = cells.collect();
-        let ty = rest.first().filter(|t| TYPES.contains(&t.to_ascii_lowercase().as_str())).map(|t| t.to_ascii_lowercase());
+        let ty =
+            rest.first().filter(|t| TYPES.contains(&t.to_ascii_lowercase().as_str())).map(|t| t.to_ascii_lowercase());
         if ty.is_some() {
             rest.remove(0);
         }
@@ -131,15 +140,18 @@ fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>)> {
         let description = rest.join(" ");
         for (name, aliases) in names {
             let said = param_rules(name, &description);
-            out.push((Param {
-                name: name.clone(),
-                aliases: aliases.clone(),
-                requirement: requirement.clone(),
-                ty: ty.clone(),
-                max_length,
-                allowed: allowed.clone(),
-                default: default.clone(),
-            }, said));
+            out.push((
+                Param {
+                    name: name.clone(),
+                    aliases: aliases.clone(),
+                    requirement: requirement.clone(),
+                    ty: ty.clone(),
+                    max_length,
+                    allowed: allowed.clone(),
+                    default: default.clone(),
+                },
+                said,
+            ));
         }
     }
     out
@@ -187,9 +199,8 @@ fn error_rows(lines: &[&str]) -> Vec<(i64, String)> {
 /// (product, term, PPP) from a product table: a product's name, then term labels each
 /// followed by `x_PPP=code`.
 fn product_rows(lines: &[&str]) -> Vec<(String, String, u32)> {
-    let is_term = |l: &str| {
-        l.split_once('-').is_some_and(|(n, unit)| n.parse::<u32>().is_ok() && matches!(unit, "day" | "year"))
-    };
+    let is_term =
+        |l: &str| l.split_once('-').is_some_and(|(n, unit)| n.parse::<u32>().is_ok() && matches!(unit, "day" | "year"));
     let mut out = Vec::new();
     let (mut product, mut term): (Option<String>, Option<String>) = (None, None);
     for line in lines {

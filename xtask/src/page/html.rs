@@ -31,7 +31,12 @@ pub fn to_text(html: &str) -> String {
             continue;
         }
         let closing = tag.starts_with('/');
-        let name = tag.trim_start_matches('/').split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default().to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if !closing && matches!(name.as_str(), "script" | "style" | "head" | "title" | "nav" | "footer") {
             // Their contents are no part of the page's text.
             let close = format!("</{name}");
@@ -47,7 +52,9 @@ pub fn to_text(html: &str) -> String {
             ("h1", false) if legacy => "\n\n# ",
             ("h2", false) if legacy => "\n\n## ",
             ("h3" | "h4" | "h5" | "h6", false) if legacy => "\n\n### ",
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "div" | "section" | "table" | "ul" | "ol" | "pre", _) => "\n\n",
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "div" | "section" | "table" | "ul" | "ol" | "pre", _) => {
+                "\n\n"
+            }
             ("br" | "tr", _) => "\n",
             ("td" | "th", true) if legacy => "\t",
             // A header row reads as one line ("Parameter Requirement Type ..."), a cell as a
@@ -75,8 +82,10 @@ pub fn to_text(html: &str) -> String {
 /// character references decoded.
 fn words(text: &str) -> String {
     let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let spaced = if text.starts_with(char::is_whitespace) && !spaced.is_empty() { format!(" {spaced}") } else { spaced };
-    let spaced = if text.ends_with(char::is_whitespace) && !spaced.trim().is_empty() { format!("{spaced} ") } else { spaced };
+    let spaced =
+        if text.starts_with(char::is_whitespace) && !spaced.is_empty() { format!(" {spaced}") } else { spaced };
+    let spaced =
+        if text.ends_with(char::is_whitespace) && !spaced.trim().is_empty() { format!("{spaced} ") } else { spaced };
     decode(&spaced)
 }
 
@@ -143,7 +152,10 @@ mod tests {
         assert!(text.contains("\n• Y\u{2009}—\u{2009}Test only."), "{text:?}");
         let legacy = "<h2>Version History</h2><table><tr><th>Variable Name (case insensitive)</th><th>Type</th></tr>\n<tr><td><b>ap</b></td><td>string</td></tr></table>";
         let text = to_text(legacy);
-        assert!(text.contains("\nVariable Name (case insensitive)\tType\n") && text.contains("\n<b>ap</b>\tstring\n"), "{text:?}");
+        assert!(
+            text.contains("\nVariable Name (case insensitive)\tType\n") && text.contains("\n<b>ap</b>\tstring\n"),
+            "{text:?}"
+        );
         assert_eq!(decode("a &amp; b &#8212; &#x2014; &bogus; &"), "a & b — — &bogus; &");
         assert!(looks_like("<!DOCTYPE html><html>") && !looks_like("<b>ap</b>\tstring"));
     }

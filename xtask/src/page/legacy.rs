@@ -84,7 +84,8 @@ pub fn read(text: &str) -> Page {
 
 /// A request table's row.
 fn param(raw_name: &str, name: &str, columns: &[String], cells: &[&str]) -> Param {
-    let cell = |title: &str| columns.iter().position(|c| c.starts_with(title)).and_then(|i| cells.get(i)).map(|c| c.trim());
+    let cell =
+        |title: &str| columns.iter().position(|c| c.starts_with(title)).and_then(|i| cells.get(i)).map(|c| c.trim());
     let requirement = if raw_name.trim_end().ends_with('*') {
         "conditional"
     } else if raw_name.contains("<b>") || raw_name.contains("**") {
@@ -129,7 +130,7 @@ fn allowed_values(text: &str) -> (Vec<(String, String)>, Option<String>) {
     (out, default)
 }
 
-/// Error codes: "-N = message" runs, and "-N<TAB>message" table rows.
+/// Error codes: "-N = message" runs, and "-N`<TAB>`message" table rows.
 fn errors(text: &str) -> Vec<(i64, String)> {
     let mut out: Vec<(i64, String)> = Vec::new();
     let mut add = |code: i64, message: &str| {
@@ -180,7 +181,8 @@ fn history(text: &str) -> Vec<(String, String)> {
             continue;
         }
         let (first, rest) = line.split_once(' ').unwrap_or((line, ""));
-        let is_version = first.split('.').count() == 2 && first.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        let is_version = first.split('.').count() == 2
+            && first.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
         if is_version {
             out.push((first.to_owned(), rest.trim().to_owned()));
             open = true;

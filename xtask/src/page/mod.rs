@@ -1,9 +1,10 @@
 //! Sectigo's documentation pages, read into facts: what `cargo xtask import-doc` compares with
 //! `spec/`.
 //!
-//! Two generations of pages exist (see `../shared/seeds/README.md`): the legacy reference
-//! (version history, tab-separated tables, `<b>`/`<i>` marking required and optional
-//! variables, numbered sections) and the current docs site (blocks of Parameter / Requirement /
+//! Two generations of pages exist (`tests/import/seeds/` holds pages of both, and
+//! `spec/README.md` lists them): the legacy reference (version history, tab-separated tables,
+//! `<b>`/`<i>` marking required and optional variables, numbered sections) and the current docs
+//! site (blocks of Parameter / Requirement /
 //! Type / Max.Length / Description, error-code tables, curl samples). [`read`] takes the text
 //! of either, copied as text or saved as HTML, and never panics: what it cannot find, it names
 //! in its error.
@@ -12,6 +13,7 @@ pub mod compare;
 mod current;
 pub mod html;
 mod legacy;
+pub mod write;
 
 use std::fmt;
 
@@ -60,7 +62,9 @@ impl fmt::Display for Rule {
                 let sets: Vec<String> = sets.iter().map(|s| s.join("+")).collect();
                 write!(f, "one of {}", sets.join(" | "))
             }
-            Rule::RequiredWhen { param, when, equals } => write!(f, "{param} required when {when} is {}", equals.join(" or ")),
+            Rule::RequiredWhen { param, when, equals } => {
+                write!(f, "{param} required when {when} is {}", equals.join(" or "))
+            }
             Rule::OnlyWhen { param, when, equals } => write!(f, "{param} only when {when} is {}", equals.join(" or ")),
             Rule::Group { owner, kind, required } if required.is_empty() => {
                 write!(f, "{owner} {kind} parameters: none required once any of them is given")
@@ -223,7 +227,8 @@ fn urls(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, _) in text.match_indices("https://") {
         let rest = &text[i + "https://".len()..];
-        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '>' | '<' | ')')).unwrap_or(rest.len());
+        let end =
+            rest.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '>' | '<' | ')')).unwrap_or(rest.len());
         let url = &rest[..end];
         let (host, path) = url.split_once('/').map_or((url, ""), |(h, p)| (h, p));
         let path = path.split(['?', '#']).next().unwrap_or_default();
@@ -286,7 +291,9 @@ mod tests {
     fn bad_pages_say_what_is_missing() {
         assert_eq!(read("").unwrap_err().0, "the page is empty");
         assert!(read("\0\0\u{1}binary").unwrap_err().0.contains("not text"));
-        assert!(read("# Some other API\n\nGET /v2/users returns users.").unwrap_err().0.contains("not a page of Sectigo"));
+        assert!(
+            read("# Some other API\n\nGET /v2/users returns users.").unwrap_err().0.contains("not a page of Sectigo")
+        );
         let truncated = "Request\n\nEndpoint: !AutoAuthorize\n\nParameter Requirement Type Max.Length Description\n";
         assert!(read(truncated).unwrap_err().0.contains("ends inside a parameter table"));
     }
@@ -298,6 +305,9 @@ mod tests {
         assert_eq!(length(""), None);
         assert_eq!(default_in("If omitted, the value defaults to N."), Some("N".into()));
         assert_eq!(default_in("Specify \"Y\" to enable; default value is \"N\"."), Some("N".into()));
-        assert_eq!(urls("see <https://secure.sectigo.com/products/!x>"), vec![("secure.sectigo.com".into(), "/products/!x".into())]);
+        assert_eq!(
+            urls("see <https://secure.sectigo.com/products/!x>"),
+            vec![("secure.sectigo.com".into(), "/products/!x".into())]
+        );
     }
 }

@@ -1,0 +1,269 @@
+//! One edit of `spec/` reaches everything, the sandbox included. A copy of the project gets
+//! Sectigo's (imagined) change: `emailAddress` of `!PlaceOrder` goes from 255 to 320
+//! characters. After `cargo xtask codegen` in the copy and a build of it, the copy's own sandbox
+//! and every surface (the CLI on the Rust core, C, PHP and Python) accept an address of 300
+//! characters, and refuse one of 321: each client before sending, naming the parameter and the
+//! rule, and the sandbox itself when it is sent anyway. The project as it is refuses the 300.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::commands::process::{SandboxProcess, capture, cargo, fresh_dir};
+
+/// The new limit, an address within it and one over it.
+const LIMIT: usize = 320;
+const DOMAIN: &str = "@example.com";
+
+pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
+    let within = format!("{}{DOMAIN}", "a".repeat(300 - DOMAIN.len()));
+    let over = format!("{}{DOMAIN}", "b".repeat(LIMIT + 1 - DOMAIN.len()));
+
+    // The project as it is: the sandbox of the release archive refuses 300 characters.
+    let before = SandboxProcess::start(prefix.join("bin/sectigo-sandbox"), &[], work)?;
+    expect_sandbox(&before, &within, "-4")?;
+    drop(before);
+
+    let copy = work.join("spec-edit");
+    copy_project(root, &copy)?;
+    raise_limit(&copy.join("spec/endpoints/place_order.toml"))?;
+    let files = xtask::codegen::generate_all(&copy)?;
+    let report =
+        xtask::codegen::write_generated(&copy, &files, false).map_err(|e| format!("codegen in the copy: {e}"))?;
+    let changed: Vec<String> = report.changed.iter().map(|p| p.display().to_string()).collect();
+    println!("codegen in the copy rewrote {} files: {}", changed.len(), changed.join(", "));
+
+    // Its own target folder, kept between runs: the copy's crates are other crates to cargo.
+    let target = root.join("target/spec-edit");
+    capture(
+        "building the copy (sandbox, CLI, C library, Python module)",
+        Command::new(cargo()).current_dir(&copy).env("CARGO_TARGET_DIR", &target).args([
+            "build",
+            "--locked",
+            "-p",
+            "sectigo-sandbox",
+            "-p",
+            "sectigo-cli",
+            "-p",
+            "sectigo-ffi",
+            "-p",
+            "sectigo-python",
+        ]),
+    )?;
+    let bin = target.join("debug");
+    let sandbox = SandboxProcess::start(bin.join("sectigo-sandbox"), &[], work)?;
+    expect_sandbox(&sandbox, &within, "0")?;
+    expect_sandbox(&sandbox, &over, "-4")?;
+
+    let lib = work.join("spec-edit-lib");
+    fresh_dir(&lib)?;
+    for name in [xtask::soname(xtask::VERSION), "libsectigo.so".to_owned()] {
+        std::os::unix::fs::symlink(bin.join("libsectigo_ffi.so"), lib.join(name)).map_err(|e| e.to_string())?;
+    }
+    let module = copy.join("bindings/python/sectigo/_native.abi3.so");
+    std::fs::copy(bin.join("lib_native.so"), &module).map_err(|e| format!("{}: {e}", module.display()))?;
+    let c_program = work.join("spec-edit-order");
+    let c_source = work.join("spec-edit-order.c");
+    std::fs::write(&c_source, C_ORDER).map_err(|e| e.to_string())?;
+    capture(
+        "compiling the C order against the copy's header",
+        Command::new("cc")
+            .args(["-std=c99", "-Wall", "-Werror", "-I"])
+            .arg(copy.join("bindings/c/include"))
+            .arg(&c_source)
+            .arg("-L")
+            .arg(&lib)
+            .args(["-lsectigo", "-o"])
+            .arg(&c_program),
+    )?;
+    let php = work.join("spec-edit-order.php");
+    std::fs::write(&php, PHP_ORDER).map_err(|e| e.to_string())?;
+    let python = work.join("spec-edit-order.py");
+    std::fs::write(&python, PYTHON_ORDER).map_err(|e| e.to_string())?;
+
+    let autoload = copy.join("bindings/php/src/autoload.php");
+    let python_path = copy.join("bindings/python");
+    // Each surface places the order with the address given, and prints `ok NUMBER` (the CLI:
+    // its JSON) or `refused PARAM RULE...`.
+    let surface = |name: &str, email: &str| -> Command {
+        let mut c = match name {
+            "CLI" => {
+                let mut c = Command::new(bin.join("sectigo"));
+                let info = |key: &str| sandbox.info[key].as_str().unwrap_or_default().to_owned();
+                c.args(["--json", "--base-url", &info("https_url"), "--ca-file", &info("ca_file"), "place-order"])
+                    .args(["--ap", "sandboxbrand", "--reseller", "Y", "--name", "Jane Doe"])
+                    .args(["--item", "PPP=9974", "--email-address", email]);
+                c
+            }
+            "C" => Command::new(&c_program),
+            "PHP" => {
+                let mut c = Command::new("php");
+                c.args(["-d", "ffi.enable=1"]).arg(&php).env("PHP_AUTOLOAD", &autoload);
+                c
+            }
+            _ => {
+                let mut c = Command::new("python3");
+                c.arg(&python).env("PYTHONPATH", &python_path);
+                c
+            }
+        };
+        c.envs(sandbox.user_env())
+            .env("EMAIL", email)
+            .env("LD_LIBRARY_PATH", &lib)
+            .env("SECTIGO_LIBRARY", lib.join(xtask::soname(xtask::VERSION)));
+        c
+    };
+    for name in ["CLI", "C", "PHP", "Python"] {
+        let said = |email: &str| -> Result<String, String> {
+            let out = surface(name, email).output().map_err(|e| format!("{name}: {e}"))?;
+            Ok(format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+        };
+        let accepted = said(&within)?;
+        if !(accepted.starts_with("ok ") || accepted.contains("\"orderNumber\"")) {
+            return Err(format!("{name}: an address of 300 characters was not accepted after the edit:\n{accepted}"));
+        }
+        let refused = said(&over)?;
+        if !(refused.contains("emailAddress") && (refused.contains("max_length") || refused.contains("320"))) {
+            return Err(format!(
+                "{name}: an address of 321 characters was not refused naming emailAddress and its limit:\n{refused}"
+            ));
+        }
+        println!("{name}: 300 characters accepted, 321 refused before sending");
+    }
+    println!("the sandbox, after the edit: 300 characters accepted, 321 refused (-4); before it, 300 refused");
+    Ok(())
+}
+
+/// The files git tracks (a clean checkout's), copied.
+fn copy_project(root: &Path, copy: &Path) -> Result<(), String> {
+    fresh_dir(copy)?;
+    let listed = capture("git ls-files", Command::new("git").current_dir(root).args(["ls-files", "-z"]))?;
+    for name in listed.split('\0').filter(|n| !n.is_empty()) {
+        let (from, to): (PathBuf, PathBuf) = (root.join(name), copy.join(name));
+        if !from.is_file() {
+            continue;
+        }
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", from.display()))?;
+    }
+    Ok(())
+}
+
+/// `emailAddress`'s `max_length` 255 -> [`LIMIT`], as a maintainer would edit it.
+fn raise_limit(file: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| format!("{}: {e}", file.display()))?;
+    let params = doc["param"].as_array_of_tables_mut().ok_or("place_order.toml has no [[param]]")?;
+    let email = params
+        .iter_mut()
+        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("emailAddress"))
+        .ok_or("place_order.toml has no emailAddress")?;
+    if email.get("max_length").and_then(|m| m.as_integer()) != Some(255) {
+        return Err("emailAddress of !PlaceOrder is no longer 255 characters: update this test".to_owned());
+    }
+    email["max_length"] = toml_edit::value(LIMIT as i64);
+    std::fs::write(file, doc.to_string()).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// Posts an order with `email` to the sandbox directly (no client to refuse it first) and
+/// checks its `errorCode`.
+fn expect_sandbox(sandbox: &SandboxProcess, email: &str, code: &str) -> Result<(), String> {
+    let out = capture(
+        "an order posted to the sandbox",
+        Command::new("python3").args(["-c", RAW_POST]).envs(sandbox.user_env()).env("EMAIL", email),
+    )?;
+    let answered = out.trim().split('&').find_map(|p| p.strip_prefix("errorCode=")).unwrap_or_default().to_owned();
+    if answered == code {
+        Ok(())
+    } else {
+        Err(format!(
+            "the sandbox answered an email address of {} characters with {:?}, not errorCode {code}",
+            email.len(),
+            out.trim()
+        ))
+    }
+}
+
+const RAW_POST: &str = r#"
+import os, ssl, urllib.parse, urllib.request
+form = urllib.parse.urlencode({"ap": os.environ["SECTIGO_AP"], "reseller": "Y", "name": "Jane Doe",
+    "emailAddress": os.environ["EMAIL"], "1_PPP": "9974", "loginName": os.environ["SECTIGO_LOGIN_NAME"],
+    "loginPassword": os.environ["SECTIGO_LOGIN_PASSWORD"]}).encode()
+context = ssl.create_default_context(cafile=os.environ["SECTIGO_CA_FILE"])
+with urllib.request.urlopen(os.environ["SECTIGO_BASE_URL"] + "/products/!PlaceOrder", form, context=context) as r:
+    print(r.read().decode())
+"#;
+
+const PYTHON_ORDER: &str = r#"import os
+import sectigo
+
+client = sectigo.Client(login_name=os.environ["SECTIGO_LOGIN_NAME"], login_password=os.environ["SECTIGO_LOGIN_PASSWORD"],
+                        base_url=os.environ["SECTIGO_BASE_URL"], ca_file=os.environ["SECTIGO_CA_FILE"])
+try:
+    order = client.place_order(ap=os.environ["SECTIGO_AP"], reseller=True, name="Jane Doe",
+                               email_address=os.environ["EMAIL"], items=[sectigo.PlaceOrderItem(ppp=9974)])
+    print("ok", order.order_number)
+except sectigo.ValidationError as e:
+    print("refused", " ".join(f"{v.param} {v.rule}" for v in e.violations))
+"#;
+
+const PHP_ORDER: &str = r#"<?php
+require getenv('PHP_AUTOLOAD');
+$client = new Sectigo\Client(['login_name' => getenv('SECTIGO_LOGIN_NAME'), 'login_password' => getenv('SECTIGO_LOGIN_PASSWORD'),
+    'base_url' => getenv('SECTIGO_BASE_URL'), 'ca_file' => getenv('SECTIGO_CA_FILE')]);
+try {
+    $order = $client->placeOrder(['ap' => getenv('SECTIGO_AP'), 'reseller' => true, 'name' => 'Jane Doe',
+        'emailAddress' => getenv('EMAIL'), 'items' => [['PPP' => 9974]]]);
+    echo "ok {$order->orderNumber}\n";
+} catch (Sectigo\ValidationException $e) {
+    echo 'refused', implode('', array_map(fn ($v) => " {$v['param']} {$v['rule']}", $e->violations())), "\n";
+}
+"#;
+
+const C_ORDER: &str = r#"#include <stdio.h>
+#include <stdlib.h>
+#include <sectigo.h>
+
+int main(void) {
+    sectigo_options *options = NULL;
+    sectigo_client *client = NULL;
+    sectigo_request *order = NULL;
+    sectigo_response *placed = NULL;
+    sectigo_error *error = NULL;
+    const char *number = NULL, *param = NULL, *rule = NULL, *message = NULL;
+    sectigo_options_new(&options);
+    sectigo_options_set(options, "login_name", getenv("SECTIGO_LOGIN_NAME"), NULL);
+    sectigo_options_set(options, "login_password", getenv("SECTIGO_LOGIN_PASSWORD"), NULL);
+    sectigo_options_set(options, "base_url", getenv("SECTIGO_BASE_URL"), NULL);
+    sectigo_options_set(options, "ca_file", getenv("SECTIGO_CA_FILE"), NULL);
+    if (sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK) {
+        sectigo_request_new(SECTIGO_ENDPOINT_PLACE_ORDER, &order, NULL);
+        sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_AP, getenv("SECTIGO_AP"), NULL);
+        sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y", NULL);
+        sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_NAME, "Jane Doe", NULL);
+        sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_EMAIL_ADDRESS, getenv("EMAIL"), NULL);
+        sectigo_request_set(order, "1_" SECTIGO_PLACE_ORDER_ITEM_PPP, "9974", NULL);
+        if (sectigo_client_call(client, order, &placed, &error) == SECTIGO_RESULT_OK) {
+            sectigo_response_get(placed, SECTIGO_PLACE_ORDER_FIELD_ORDER_NUMBER, &number);
+            printf("ok %s\n", number);
+        }
+    }
+    if (error != NULL && sectigo_error_get_kind(error) == SECTIGO_ERROR_KIND_VALIDATION) {
+        printf("refused");
+        for (size_t i = 0; i < sectigo_error_violation_count(error); i++) {
+            sectigo_error_violation_at(error, i, &param, &rule, &message);
+            printf(" %s %s", param, rule);
+        }
+        printf("\n");
+    } else if (error != NULL) {
+        printf("error %s\n", sectigo_error_message(error));
+    }
+    sectigo_error_free(error);
+    sectigo_response_free(placed);
+    sectigo_request_free(order);
+    sectigo_client_free(client);
+    sectigo_options_free(options);
+    return 0;
+}
+"#;
