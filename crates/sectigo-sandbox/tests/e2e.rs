@@ -172,7 +172,7 @@ fn api_errors_the_sdk_cannot_prevent() {
     let sandbox = start(|_| {});
     let client = client(&sandbox);
     // -16 wrong password, worded per endpoint.
-    let stranger = client.with_credentials(LOGIN, "wrong");
+    let stranger = client.with_credentials(LOGIN, "wrong").unwrap();
     assert!(matches!(dns_pro().send(&stranger), Err(Error::Api(PlaceOrderError::AuthenticationFailed(_)))));
     match InitCustomerSession::new().order_number("1000001").send(&stranger).unwrap_err() {
         Error::Api(InitCustomerSessionError::AuthenticationFailed(e)) => assert_eq!(e.message(), Some("Permission denied!")),
@@ -194,7 +194,7 @@ fn api_errors_the_sdk_cannot_prevent() {
         Error::Api(AutoAuthorizeError::OrderNotAwaitingAuthorization(e)) => assert_eq!(e.argument(), Some("1000003")),
         other => panic!("{other:?}"),
     }
-    let broke = client.with_credentials("sandbox_broke", PASSWORD);
+    let broke = client.with_credentials("sandbox_broke", PASSWORD).unwrap();
     let placed = dns_pro().ap("brokebrand").send(&broke).unwrap();
     match AutoAuthorize::new().order_number(placed.order_number.parse().unwrap()).send(&broke).unwrap_err() {
         Error::Api(AutoAuthorizeError::NotEnoughCredit(e)) => assert_eq!(e.message(), Some("Not enough credit!")),

@@ -8,8 +8,10 @@ use crate::wire::{DecodeError, Response};
 
 /// Everything a call can fail with. `E` is the endpoint's typed API error (generated from its
 /// error table), or [`ApiError`] for the name-keyed interface.
+///
+/// Not `#[non_exhaustive]`: every language maps each kind to its own error class, and a new
+/// kind must fail to compile in each mapping rather than fall silently into another.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Error<E = ApiError> {
     /// The request broke the spec's rules; nothing was sent.
     Validation(Violations),
@@ -164,7 +166,6 @@ impl Error {
             other => other,
         }
     }
-
 }
 
 /// An endpoint's typed API error, or [`ApiError`] itself: the answer behind it.

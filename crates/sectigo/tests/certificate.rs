@@ -48,7 +48,12 @@ fn start() -> Sandbox {
 fn orders_are_placed_and_authorized_with_a_certificate_and_no_password() {
     let sandbox = start();
     let files = mint(&sandbox, "sandbox_reseller", "p12-secret", "ok");
-    let pem = private(&sandbox).login_name("sandbox_reseller").client_cert(&files.cert).client_key(&files.key).build().unwrap();
+    let pem = private(&sandbox)
+        .login_name("sandbox_reseller")
+        .client_cert(&files.cert)
+        .client_key(&files.key)
+        .build()
+        .unwrap();
     let p12 = private(&sandbox)
         .login_name("sandbox_reseller")
         .client_pkcs12(&files.p12)
@@ -79,7 +84,8 @@ fn orders_are_placed_and_authorized_with_a_certificate_and_no_password() {
 fn a_certificate_of_another_account_is_denied() {
     let sandbox = start();
     let files = mint(&sandbox, "sandbox_reseller", "pw", "other");
-    let client = private(&sandbox).login_name("sandbox_broke").client_cert(&files.cert).client_key(&files.key).build().unwrap();
+    let client =
+        private(&sandbox).login_name("sandbox_broke").client_cert(&files.cert).client_key(&files.key).build().unwrap();
     let e = order().send(&client).unwrap_err();
     assert!(matches!(&e, Error::Api(sectigo::PlaceOrderError::AuthenticationFailed(_))), "-16: {e:?}");
 }
@@ -143,4 +149,29 @@ fn sectigos_hosts_take_the_login_they_document() {
         let e = Client::builder().credentials("login", "pw").host(host).build().unwrap_err().to_string();
         assert!(e.starts_with("login_password: "), "{e}");
     }
+}
+
+/// `Client::with_credentials` checks a login as `build` does: a certificate client takes no
+/// password, and neither does a private host; a password client may switch accounts.
+#[test]
+fn another_accounts_login_is_checked_as_the_builder_checks_it() {
+    let sandbox = start();
+    let files = mint(&sandbox, "sandbox_reseller", "pw", "switch");
+    let certified = private(&sandbox)
+        .login_name("sandbox_reseller")
+        .client_cert(&files.cert)
+        .client_key(&files.key)
+        .build()
+        .unwrap();
+    let e = certified.with_credentials("sandbox_broke", "a-password").unwrap_err().to_string();
+    assert!(e.starts_with("login_password: not used with a client certificate"), "{e}");
+    assert!(!e.contains("a-password"), "{e}");
+    for host in [Host::Private, Host::PrivateLegacy] {
+        let anonymous = Client::builder().host(host).build().unwrap();
+        let e = anonymous.with_credentials("login", "a-password").unwrap_err().to_string();
+        assert!(e.starts_with("login_password: ") && e.contains("client certificate instead"), "{e}");
+    }
+    let password = Client::builder().credentials("login", "pw").build().unwrap();
+    let other = password.with_credentials("other", "pw2").unwrap();
+    assert!(format!("{other:?}").contains("other") && !format!("{other:?}").contains("pw2"));
 }

@@ -53,9 +53,10 @@ fn a_broken_handshake_is_not_sent_and_is_retried_for_orders_and_authorizations()
         assert!(t.not_sent, "{fault:?}: {t}");
         assert!(e.retry_safe() && !e.may_have_taken_effect() && !e.outcome_unknown(), "{fault:?}: {e}");
         let want = match fault {
-            HandshakeFault::Untrusted | HandshakeFault::WrongName | HandshakeFault::Alert | HandshakeFault::PlainHttp => {
-                TransportErrorKind::Tls
-            }
+            HandshakeFault::Untrusted
+            | HandshakeFault::WrongName
+            | HandshakeFault::Alert
+            | HandshakeFault::PlainHttp => TransportErrorKind::Tls,
             HandshakeFault::Reset | HandshakeFault::Close => TransportErrorKind::Connect,
         };
         assert_eq!(t.kind, want, "{fault:?}: {t}");
@@ -106,7 +107,11 @@ fn refused_and_timed_out_connections_are_not_sent() {
         .base_url(format!("https://{addr}"))
         .connect_timeout(Duration::from_millis(200))
         .timeout(Duration::from_secs(5))
-        .retry_policy(RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(20), max_delay: Duration::from_millis(20) })
+        .retry_policy(RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(20),
+        })
         .build()
         .unwrap();
     let e = order().send(&timed_out).unwrap_err();
@@ -144,7 +149,7 @@ fn a_black_holed_first_address_costs_a_quarter_of_a_second() {
         .build()
         .unwrap();
     order().send(&client).unwrap();
-    let again = client.with_credentials("sandbox_reseller", "sandbox-password");
+    let again = client.with_credentials("sandbox_reseller", "sandbox-password").unwrap();
     let started = Instant::now();
     order().send(&again).unwrap();
     assert!(started.elapsed() <= Duration::from_millis(500), "took {:?}", started.elapsed());
@@ -289,7 +294,11 @@ fn bad_settings_are_refused_when_the_client_is_built_naming_the_setting() {
         (Client::builder().timeout(Duration::ZERO), "timeout"),
         (Client::builder().connect_timeout(Duration::from_secs(10_000)), "connect_timeout"),
         (
-            Client::builder().retry_policy(RetryPolicy { max_retries: 3, base_delay: Duration::MAX, max_delay: Duration::MAX }),
+            Client::builder().retry_policy(RetryPolicy {
+                max_retries: 3,
+                base_delay: Duration::MAX,
+                max_delay: Duration::MAX,
+            }),
             "retry",
         ),
     ];

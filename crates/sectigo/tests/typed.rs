@@ -58,7 +58,7 @@ fn catalogue_gives_ppp_without_magic_numbers() {
 
 #[test]
 fn typed_request_encodes_like_the_documents_sample() {
-    let client = unreachable_client().with_credentials("login_name", "login_password");
+    let client = unreachable_client().with_credentials("login_name", "login_password").unwrap();
     let form = dns_pro_order().prepare(&client).unwrap();
     // Same body as the vector `place_order.toml / doc-sample-request`.
     assert_eq!(
@@ -133,7 +133,9 @@ fn every_violation_is_reported_at_once_before_any_io() {
 #[test]
 fn lengths_count_characters_at_and_across_the_boundary() {
     let client = unreachable_client();
-    for (name, ok) in [("é".repeat(64), true), ("é".repeat(65), false), ("😀".repeat(64), true), ("a".repeat(65), false)] {
+    for (name, ok) in
+        [("é".repeat(64), true), ("é".repeat(65), false), ("😀".repeat(64), true), ("a".repeat(65), false)]
+    {
         let result = InitCustomerSession::new().login_name(name.clone()).order_number("1").prepare(&client);
         assert_eq!(result.is_ok(), ok, "{} characters, {} bytes", name.chars().count(), name.len());
     }
@@ -163,9 +165,8 @@ fn conditional_rules_of_the_signup() {
     );
     // One org user parameter makes the group's starred ones required; an empty value counts as
     // not given.
-    let got = violations(
-        base().partner_type(PartnerType::EPki).org_forename("Ann").org_email_address("").prepare(&client),
-    );
+    let got =
+        violations(base().partner_type(PartnerType::EPki).org_forename("Ann").org_email_address("").prepare(&client));
     assert_eq!(got, vec![("orgEmailAddress".to_owned(), "group"), ("orgTelephoneNumber".to_owned(), "group")]);
     // The signup takes no loginName: the client's credentials are not sent.
     let form = base().partner_type(PartnerType::EPki).prepare(&client).unwrap();
@@ -242,10 +243,7 @@ fn client_builder_rejects_bad_settings() {
     let missing = Client::builder().add_root_certificates_file("/nonexistent/ca.pem").build().unwrap_err();
     assert!(missing.message().starts_with("ca_file: cannot read /nonexistent/ca.pem"), "{missing}");
     assert_eq!(Client::builder().build().unwrap().base_url(), "https://secure.trust-provider.com");
-    assert_eq!(
-        Client::builder().host(sectigo::Host::Legacy).build().unwrap().base_url(),
-        "https://secure.sectigo.com"
-    );
+    assert_eq!(Client::builder().host(sectigo::Host::Legacy).build().unwrap().base_url(), "https://secure.sectigo.com");
 }
 
 #[test]
@@ -302,7 +300,8 @@ fn hostile_sizes_are_bounded() {
     assert!(err.concerns("ap") && !err.concerns("1_PPP"));
 
     // A newline answer with more lines than any field names: the extra lines keep their numbers.
-    let body: String = std::iter::once("0".to_owned()).chain((2..=300).map(|n| format!("v{n}"))).collect::<Vec<_>>().join("\n");
+    let body: String =
+        std::iter::once("0".to_owned()).chain((2..=300).map(|n| format!("v{n}"))).collect::<Vec<_>>().join("\n");
     let answer = sectigo::wire::decode(
         &sectigo::spec_data::AUTO_AUTHORIZE,
         &[],

@@ -1,4 +1,5 @@
-//! The TCP layer under TLS: ureq's transport API, with fewer system calls per call.
+//! The TCP layer under TLS: ureq's transport API, with fewer system calls per call (and, in
+//! `not_sent.rs`, the marking and sorting of failures that happened before anything was sent).
 //!
 //! On a pooled connection ureq's own TCP transport makes twelve system calls per call, of which
 //! only three move data. This one makes four, all of them moving or peeking at data:
@@ -21,6 +22,10 @@ use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
+
+mod not_sent;
+
+pub(crate) use not_sent::{MarkNotSent, classify, not_sent, not_sent_cause};
 
 use ureq::Error;
 use ureq::unversioned::transport::{
@@ -71,10 +76,8 @@ impl<In: Transport> Connector<In> for TcpConnect {
         if details.config.no_delay() {
             stream.set_nodelay(true)?;
         }
-        let tcp = Tcp::new(
-            stream,
-            LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size()),
-        );
+        let tcp =
+            Tcp::new(stream, LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size()));
         // Lets a cancellation end the handshake (see crate::cancel).
         crate::cancel::claim_new(&tcp.stream, &tcp.user);
         // Lets `Agent::shutdown` interrupt a call blocked on this socket.
@@ -261,66 +264,6 @@ impl Transport for Tcp {
     }
 }
 
-/// A failure that happened before any byte of the request left the process: resolving,
-/// connecting, a proxy's tunnel, the TLS handshake, or a write the system took nothing of. It
-/// travels through ureq as the payload of an `io::Error` and is found again by [`not_sent_cause`].
-#[derive(Debug)]
-pub(crate) struct NotSent(pub(crate) ureq::Error);
-
-impl fmt::Display for NotSent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for NotSent {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
-}
-
-/// Marks `e` as a failure before anything was sent.
-pub(crate) fn not_sent(e: Error) -> Error {
-    if not_sent_cause(&e).is_some() {
-        return e;
-    }
-    let kind = match &e {
-        Error::Io(io) => io.kind(),
-        Error::Timeout(_) => io::ErrorKind::TimedOut,
-        _ => io::ErrorKind::Other,
-    };
-    Error::Io(io::Error::new(kind, NotSent(e)))
-}
-
-/// The failure inside `e` when `e` is marked as happening before anything was sent.
-pub(crate) fn not_sent_cause(e: &Error) -> Option<&Error> {
-    let Error::Io(io) = e else { return None };
-    let mut inner: &(dyn std::error::Error + 'static) = io.get_ref()?;
-    // rustls and ureq's adapters may wrap it in further io::Errors.
-    loop {
-        if let Some(NotSent(cause)) = inner.downcast_ref::<NotSent>() {
-            return Some(cause);
-        }
-        match inner.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
-            Some(next) => inner = next,
-            None => return None,
-        }
-    }
-}
-
-/// The connector chain, with every failure in it marked as [`NotSent`]: while a connection is
-/// being made (TCP, a proxy's `CONNECT`, the TLS handshake) no byte of the request has left.
-#[derive(Debug)]
-pub(crate) struct MarkNotSent<C>(pub(crate) C);
-
-impl<C: Connector<()>> Connector<()> for MarkNotSent<C> {
-    type Out = C::Out;
-
-    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, Error> {
-        crate::cancel::connecting(|| self.0.connect(details, chained)).map_err(not_sent)
-    }
-}
-
 /// The failure of a call stopped through its cancel handle before it wrote anything.
 fn cancelled() -> Error {
     not_sent(Error::Io(io::Error::new(io::ErrorKind::Interrupted, "the call was cancelled")))
@@ -334,9 +277,8 @@ fn nothing_to_read(stream: &TcpStream) -> bool {
     // SAFETY: the descriptor belongs to `stream`, which outlives the call; the buffer is one
     // byte of this frame and `recv` writes at most one.
     #[allow(unsafe_code)]
-    let read = unsafe {
-        libc::recv(stream.as_raw_fd(), (&raw mut byte).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
-    };
+    let read =
+        unsafe { libc::recv(stream.as_raw_fd(), (&raw mut byte).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
     read < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
 }
 
@@ -457,7 +399,8 @@ mod tests {
 
     #[test]
     fn a_deadline_that_is_over_is_a_timeout() {
-        let over = NextTimeout { after: ureq::unversioned::transport::time::Duration::from_secs(0), ..Default::default() };
+        let over =
+            NextTimeout { after: ureq::unversioned::transport::time::Duration::from_secs(0), ..Default::default() };
         assert!(matches!(Deadline::new(over), Err(Error::Timeout(ureq::Timeout::Global))));
         let never = NextTimeout::default();
         assert_eq!(Deadline::new(never).unwrap().left().unwrap(), None);
