@@ -1,8 +1,6 @@
 //! `sectigo demo`: the whole flow against the built-in sandbox, step by step.
 
-use sectigo::{
-    AutoAuthorize, Client, Error, InitCustomerSession, PlaceOrder, PlaceOrderItem, Term, WebProduct,
-};
+use sectigo::{AutoAuthorize, Client, Error, InitCustomerSession, PlaceOrder, PlaceOrderItem, Term, WebProduct};
 use sectigo_sandbox::{Config, Sandbox};
 use serde_json::json;
 

@@ -90,32 +90,26 @@ fn endpoint_command(e: &'static Endpoint) -> Command {
     }
     if let Some(items) = e.items {
         let names: Vec<&str> = items.params.iter().map(|p| p.name).collect();
-        cmd = cmd.arg(
-            Arg::new("item")
-                .long("item")
-                .value_name("NAME=VALUE,...")
-                .action(ArgAction::Append)
-                .help(format!(
-                    "An item of the order (repeat for more), its parameters without the number: {}{}. \
+        cmd = cmd.arg(Arg::new("item").long("item").value_name("NAME=VALUE,...").action(ArgAction::Append).help(
+            format!(
+                "An item of the order (repeat for more), its parameters without the number: {}{}. \
                      Example: --item PPP=9974",
-                    names.join(", "),
-                    if items.open { ", or product-specific ones" } else { "" }
-                )),
-        );
+                names.join(", "),
+                if items.open { ", or product-specific ones" } else { "" }
+            ),
+        ));
         if !sectigo::WebProduct::ALL.is_empty() {
             let products: Vec<String> = sectigo::WebProduct::ALL.iter().map(|p| kebab(p.id())).collect();
             let terms: Vec<&str> = sectigo::Term::ALL.iter().map(|t| t.label()).collect();
             cmd = cmd.arg(
-                Arg::new("web-product")
-                    .long("web-product")
-                    .value_name("PRODUCT:TERM")
-                    .action(ArgAction::Append)
-                    .help(format!(
+                Arg::new("web-product").long("web-product").value_name("PRODUCT:TERM").action(ArgAction::Append).help(
+                    format!(
                         "An item from the web product catalogue (repeat for more), e.g. web-dns-pro:1-year. \
                          Products: {}. Terms: {}.",
                         products.join(", "),
                         terms.join(", ")
-                    )),
+                    ),
+                ),
             );
         }
     }
@@ -251,7 +245,8 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let endpoint = sectigo::ENDPOINTS.iter().copied().find(|e| kebab(e.id) == name).expect("commands come from ENDPOINTS");
+    let endpoint =
+        sectigo::ENDPOINTS.iter().copied().find(|e| kebab(e.id) == name).expect("commands come from ENDPOINTS");
     ExitCode::from(call(endpoint, &matches, sub, json))
 }
 
@@ -283,7 +278,9 @@ fn params(endpoint: &'static Endpoint, sub: &ArgMatches) -> Result<Vec<(String, 
             spec.split_once(':').ok_or_else(|| format!("--web-product {spec:?}: expected PRODUCT:TERM"))?;
         let found = sectigo::WebProduct::ALL
             .iter()
-            .find(|p| kebab(p.id()) == product.trim().to_ascii_lowercase() || p.name().eq_ignore_ascii_case(product.trim()))
+            .find(|p| {
+                kebab(p.id()) == product.trim().to_ascii_lowercase() || p.name().eq_ignore_ascii_case(product.trim())
+            })
             .ok_or_else(|| format!("--web-product: unknown product {product:?}"))?;
         let term =
             sectigo::Term::from_label(term.trim()).ok_or_else(|| format!("--web-product: unknown term {term:?}"))?;
@@ -367,11 +364,14 @@ fn client(
     }
     b = b.allow_http(matches.get_flag("allow-http"));
     if let Some(seconds) = matches.get_one::<f64>("timeout") {
-        b = b.timeout(Duration::try_from_secs_f64(*seconds).map_err(|_| "timeout: must be a positive number of seconds")?);
+        b = b.timeout(
+            Duration::try_from_secs_f64(*seconds).map_err(|_| "timeout: must be a positive number of seconds")?,
+        );
     }
     if let Some(seconds) = matches.get_one::<f64>("connect-timeout") {
         b = b.connect_timeout(
-            Duration::try_from_secs_f64(*seconds).map_err(|_| "connect_timeout: must be a positive number of seconds")?,
+            Duration::try_from_secs_f64(*seconds)
+                .map_err(|_| "connect_timeout: must be a positive number of seconds")?,
         );
     }
     if let Some(agent) = matches.get_one::<String>("user-agent") {
@@ -441,8 +441,8 @@ pub fn exit_status<E: sectigo::AsApiError>(e: &Error<E>) -> u8 {
         Error::Api(_) => status::API_ERROR,
         Error::OutcomeUnknown(_) => status::OUTCOME_UNKNOWN,
         Error::Config(_) => status::CONFIG,
-        _ if e.outcome_unknown() => status::OUTCOME_UNKNOWN,
-        _ => status::TRANSPORT,
+        Error::Transport(_) | Error::Decode(_) if e.outcome_unknown() => status::OUTCOME_UNKNOWN,
+        Error::Transport(_) | Error::Decode(_) => status::TRANSPORT,
     }
 }
 
@@ -456,7 +456,10 @@ mod tests {
         let cmd = endpoint_command(signup);
         let long = |wire: &str| {
             let p = signup.param(wire).unwrap();
-            cmd.get_arguments().find(|a| a.get_id() == param_id(p).as_str()).and_then(|a| a.get_long()).map(str::to_owned)
+            cmd.get_arguments()
+                .find(|a| a.get_id() == param_id(p).as_str())
+                .and_then(|a| a.get_long())
+                .map(str::to_owned)
         };
         assert_eq!(cmd.get_name(), "tier2-partner-signup");
         assert_eq!(long("omitXXXByString").as_deref(), Some("omit-xxx-by-string"));

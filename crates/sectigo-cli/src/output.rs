@@ -76,7 +76,7 @@ impl Output {
                     value["request"] = o.request.iter().map(|(n, v)| json!([n, v])).collect();
                 }
                 Error::Decode(d) => value["raw"] = json!(d.raw),
-                _ => {}
+                Error::Config(_) => {}
             }
             self.print_json(value);
         } else {
@@ -100,7 +100,7 @@ impl Output {
                         eprintln!("    {n} = {v}");
                     }
                 }
-                _ => eprintln!("{e}"),
+                Error::Transport(_) | Error::Decode(_) | Error::Config(_) => eprintln!("{e}"),
             }
             if e.retries() > 0 {
                 eprintln!("  (given up after {} retries)", e.retries());

@@ -25,7 +25,12 @@ fn demo_runs_the_whole_flow() {
     let o = sectigo(&["demo"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
-    for step in ["!PlaceOrder", "!AutoAuthorize", "!initCustomerSession", "page_url: https://secure.sectigo.com/products/postPayment1a?SID="] {
+    for step in [
+        "!PlaceOrder",
+        "!AutoAuthorize",
+        "!initCustomerSession",
+        "page_url: https://secure.sectigo.com/products/postPayment1a?SID=",
+    ] {
         assert!(out.contains(step), "{step} missing from:\n{out}");
     }
     let o = sectigo(&["demo", "--json"], &[]);
@@ -70,9 +75,21 @@ fn lost_answers_exit_5_and_never_show_the_password() {
     for json in [false, true] {
         sandbox.inject(FaultRule { fault: Fault::Close, endpoint: Some(Endpoint::PlaceOrder), remaining: Some(1) });
         let mut args = vec![
-            "--base-url", &sandbox.https_url(), "--ca-file", ca.to_str().unwrap(),
-            "place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N",
-            "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year",
+            "--base-url",
+            &sandbox.https_url(),
+            "--ca-file",
+            ca.to_str().unwrap(),
+            "place-order",
+            "--ap",
+            "sandboxbrand",
+            "--reseller",
+            "Y",
+            "--name",
+            "N",
+            "--email-address",
+            "n@example.com",
+            "--web-product",
+            "web-dns-pro:1-year",
         ]
         .into_iter()
         .map(str::to_owned)
@@ -88,7 +105,16 @@ fn lost_answers_exit_5_and_never_show_the_password() {
     }
     // Wrong password: an API error that does not echo it either.
     let o = sectigo(
-        &["--base-url", &sandbox.https_url(), "--ca-file", ca.to_str().unwrap(), "--json", "auto-authorize", "--order-number", "1"],
+        &[
+            "--base-url",
+            &sandbox.https_url(),
+            "--ca-file",
+            ca.to_str().unwrap(),
+            "--json",
+            "auto-authorize",
+            "--order-number",
+            "1",
+        ],
         &[("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "wrong-pw-9c1e")],
     );
     assert_eq!(o.status.code(), Some(1));
@@ -116,9 +142,25 @@ fn every_endpoint_and_parameter_of_the_spec_is_a_command_and_option() {
 #[test]
 fn json_output_and_items() {
     let o = sectigo(
-        &["--sandbox", "--json", "place-order", "--ap", "sandboxbrand", "--reseller", "n", "--fore-name", "Ann",
-          "--email-address", "ann@example.com", "--item", "PPP=9600,quantity=1", "--web-product", "web-monitor:30-day",
-          "--country", "GB"],
+        &[
+            "--sandbox",
+            "--json",
+            "place-order",
+            "--ap",
+            "sandboxbrand",
+            "--reseller",
+            "n",
+            "--fore-name",
+            "Ann",
+            "--email-address",
+            "ann@example.com",
+            "--item",
+            "PPP=9600,quantity=1",
+            "--web-product",
+            "web-monitor:30-day",
+            "--country",
+            "GB",
+        ],
         &[],
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -136,18 +178,41 @@ fn rate_limited_calls_exit_7_on_any_endpoint() {
     let ca = std::env::temp_dir().join(format!("sectigo-cli-limit-ca-{}.pem", std::process::id()));
     std::fs::write(&ca, sandbox.ca_pem()).unwrap();
     let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "sandbox-password")];
-    let base = ["--base-url".to_owned(), sandbox.https_url(), "--ca-file".to_owned(), ca.display().to_string(), "--json".to_owned()];
+    let base = [
+        "--base-url".to_owned(),
+        sandbox.https_url(),
+        "--ca-file".to_owned(),
+        ca.display().to_string(),
+        "--json".to_owned(),
+    ];
     let run = |rest: &[&str]| {
         let args: Vec<&str> = base.iter().map(String::as_str).chain(rest.iter().copied()).collect();
         sectigo(&args, &env)
     };
     assert_eq!(run(&["init-customer-session", "--order-number", "1000003"]).status.code(), Some(0));
     // Over the limit, !PlaceOrder (whose own table lacks -42) is refused: exit 7, safe to retry.
-    let o = run(&["--max-retries", "0", "place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N",
-                  "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year"]);
+    let o = run(&[
+        "--max-retries",
+        "0",
+        "place-order",
+        "--ap",
+        "sandboxbrand",
+        "--reseller",
+        "Y",
+        "--name",
+        "N",
+        "--email-address",
+        "n@example.com",
+        "--web-product",
+        "web-dns-pro:1-year",
+    ]);
     assert_eq!(o.status.code(), Some(7), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((v["code"].as_i64(), v["rate_limited"].as_bool(), v["retry_safe"].as_bool()), (Some(-42), Some(true), Some(true)), "{v}");
+    assert_eq!(
+        (v["code"].as_i64(), v["rate_limited"].as_bool(), v["retry_safe"].as_bool()),
+        (Some(-42), Some(true), Some(true)),
+        "{v}"
+    );
     assert_eq!((v["may_have_taken_effect"].as_bool(), v["retries"].as_u64()), (Some(false), Some(0)), "{v}");
     assert_eq!(sandbox.with_state(|s| s.orders.len()), 4, "no order was placed");
     std::fs::remove_file(ca).ok();
@@ -160,7 +225,16 @@ fn json_errors_keep_the_raw_answer() {
     std::fs::write(&ca, sandbox.ca_pem()).unwrap();
     let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", "sandbox-password")];
     let url = sandbox.https_url();
-    let args = ["--base-url", &url, "--ca-file", ca.to_str().unwrap(), "--json", "init-customer-session", "--order-number", "1000003"];
+    let args = [
+        "--base-url",
+        &url,
+        "--ca-file",
+        ca.to_str().unwrap(),
+        "--json",
+        "init-customer-session",
+        "--order-number",
+        "1000003",
+    ];
     sandbox.inject(FaultRule { fault: Fault::Status(503), endpoint: None, remaining: Some(1) });
     let o = sectigo(&args, &env);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
@@ -185,7 +259,8 @@ fn retries_are_reported_and_can_be_turned_off() {
         args.extend_from_slice(&["init-customer-session", "--order-number", "1000003"]);
         sectigo(&args, &env)
     };
-    let limited = || FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(2) };
+    let limited =
+        || FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(2) };
     sandbox.inject(limited());
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -217,14 +292,20 @@ fn no_error_shows_the_password_in_text_or_json() {
     let too_long = canary.repeat(10);
     let url = sandbox.https_url();
     let session = ["init-customer-session", "--order-number", "1000003"];
-    let limited = || FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(2) };
+    let limited =
+        || FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(2) };
     type Setup<'a> = (&'a str, &'a str, Option<Box<dyn Fn() + 'a>>, u8);
     let cases: Vec<Setup> = vec![
         (url.as_str(), canary, None, 0),
         (url.as_str(), "cli-canary-wrong-4b1", None, 1),
         (url.as_str(), too_long.as_str(), None, 3),
         ("https://127.0.0.1:1", canary, None, 4),
-        (url.as_str(), canary, Some(Box::new(|| sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: None, remaining: Some(1) }))), 4),
+        (
+            url.as_str(),
+            canary,
+            Some(Box::new(|| sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: None, remaining: Some(1) }))),
+            4,
+        ),
         (url.as_str(), canary, Some(Box::new(|| sandbox.inject(limited()))), 7),
     ];
     for (base, password, setup, status) in &cases {
@@ -277,7 +358,10 @@ fn settings_are_checked_and_resolve_pins_addresses() {
         ("SECTIGO_RESOLVE", &*format!("localhost:{port}:127.0.0.1")),
     ];
     let url = format!("https://localhost:{port}");
-    let o = sectigo(&["--base-url", &url, "--ca-file", ca.to_str().unwrap(), "init-customer-session", "--order-number", "1000003"], &env);
+    let o = sectigo(
+        &["--base-url", &url, "--ca-file", ca.to_str().unwrap(), "init-customer-session", "--order-number", "1000003"],
+        &env,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     std::fs::remove_file(ca).ok();
 }
@@ -286,8 +370,18 @@ fn settings_are_checked_and_resolve_pins_addresses() {
 fn order_and_authorize(args: &[&str], env: &[(&str, &str)]) -> Vec<serde_json::Value> {
     let mut order = args.to_vec();
     order.extend_from_slice(&[
-        "--json", "place-order", "--ap", "sandboxbrand", "--reseller", "Y", "--name", "N", "--email-address",
-        "cli@example.com", "--web-product", "web-dns-pro:1-year",
+        "--json",
+        "place-order",
+        "--ap",
+        "sandboxbrand",
+        "--reseller",
+        "Y",
+        "--name",
+        "N",
+        "--email-address",
+        "cli@example.com",
+        "--web-product",
+        "web-dns-pro:1-year",
     ]);
     let o = sectigo(&order, env);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -329,12 +423,27 @@ fn proxies_trust_and_client_certificates() {
     assert!(tunnels() > before, "https_proxy is read");
     let wrong = proxy.url().replace(sectigo_sandbox::tinyproxy::PASSWORD, "not-the-password");
     let o = sectigo(
-        &["--base-url", &url, "--ca-file", &ca, "--proxy", &wrong, "--max-retries", "0", "init-customer-session", "--order-number", "1000003"],
+        &[
+            "--base-url",
+            &url,
+            "--ca-file",
+            &ca,
+            "--proxy",
+            &wrong,
+            "--max-retries",
+            "0",
+            "init-customer-session",
+            "--order-number",
+            "1000003",
+        ],
         &login,
     );
     assert_eq!(o.status.code(), Some(4), "a refused CONNECT is a transport error: {}", text(&o));
     assert!(!text(&o).contains("not-the-password"), "{}", text(&o));
-    let o = sectigo(&["--proxy", "socks5://u:hunter2@127.0.0.1:1080", "init-customer-session", "--order-number", "1"], &login);
+    let o = sectigo(
+        &["--proxy", "socks5://u:hunter2@127.0.0.1:1080", "init-customer-session", "--order-number", "1"],
+        &login,
+    );
     assert_eq!(o.status.code(), Some(6), "{}", text(&o));
     assert!(text(&o).contains("SOCKS") && !text(&o).contains("hunter2"), "{}", text(&o));
     let help = sectigo(&["init-customer-session", "--help"], &[("SECTIGO_PROXY", "http://u:hunter2@127.0.0.1:1")]);
@@ -343,7 +452,20 @@ fn proxies_trust_and_client_certificates() {
     // --roots system reads SSL_CERT_FILE; bundled roots do not know the sandbox's CA.
     let trust = [login[0], login[1], ("SSL_CERT_FILE", ca.as_str())];
     order_and_authorize(&["--base-url", &url, "--roots", "system"], &trust);
-    let o = sectigo(&["--base-url", &url, "--roots", "bundled", "--max-retries", "0", "init-customer-session", "--order-number", "1000003"], &trust);
+    let o = sectigo(
+        &[
+            "--base-url",
+            &url,
+            "--roots",
+            "bundled",
+            "--max-retries",
+            "0",
+            "init-customer-session",
+            "--order-number",
+            "1000003",
+        ],
+        &trust,
+    );
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
 
     // A client certificate and no password, on the listener that requires one.
@@ -354,25 +476,69 @@ fn proxies_trust_and_client_certificates() {
     std::fs::write(&p12, &minted.pkcs12).unwrap();
     let private = sandbox.private_url().unwrap();
     let name_only = [("SECTIGO_LOGIN_NAME", "sandbox_reseller")];
-    let pem_args = ["--base-url", &private, "--ca-file", &ca, "--client-cert", cert.to_str().unwrap(), "--client-key", key.to_str().unwrap()];
+    let pem_args = [
+        "--base-url",
+        &private,
+        "--ca-file",
+        &ca,
+        "--client-cert",
+        cert.to_str().unwrap(),
+        "--client-key",
+        key.to_str().unwrap(),
+    ];
     order_and_authorize(&pem_args, &name_only);
-    let p12_env = [name_only[0], ("SECTIGO_CLIENT_PKCS12", p12.to_str().unwrap()), ("SECTIGO_CLIENT_PKCS12_PASSWORD", "p12-pw")];
+    let p12_env =
+        [name_only[0], ("SECTIGO_CLIENT_PKCS12", p12.to_str().unwrap()), ("SECTIGO_CLIENT_PKCS12_PASSWORD", "p12-pw")];
     order_and_authorize(&["--base-url", &private, "--ca-file", &ca], &p12_env);
-    let o = sectigo(&[&pem_args[..], &["init-customer-session", "--order-number", "1000003"]].concat(), &[("SECTIGO_LOGIN_NAME", "sandbox_broke")]);
+    let o = sectigo(
+        &[&pem_args[..], &["init-customer-session", "--order-number", "1000003"]].concat(),
+        &[("SECTIGO_LOGIN_NAME", "sandbox_broke")],
+    );
     assert_eq!(o.status.code(), Some(1), "another account: an API error: {}", text(&o));
     assert!(text(&o).contains("-16"), "{}", text(&o));
     let o = sectigo(
-        &["--base-url", &private, "--ca-file", &ca, "--max-retries", "0", "--json", "init-customer-session", "--order-number", "1000003"],
+        &[
+            "--base-url",
+            &private,
+            "--ca-file",
+            &ca,
+            "--max-retries",
+            "0",
+            "--json",
+            "init-customer-session",
+            "--order-number",
+            "1000003",
+        ],
         &login,
     );
     assert_eq!(o.status.code(), Some(4), "no certificate: a transport error: {}", text(&o));
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((e["retry_safe"].as_bool(), e["may_have_taken_effect"].as_bool()), (Some(true), Some(false)), "not sent: {e}");
+    assert_eq!(
+        (e["retry_safe"].as_bool(), e["may_have_taken_effect"].as_bool()),
+        (Some(true), Some(false)),
+        "not sent: {e}"
+    );
     // The same for an order: a refused handshake is "not sent", and the standard policy sends it again.
     let o = sectigo(
         &[
-            "--base-url", &private, "--ca-file", &ca, "--max-retries", "0", "--json", "place-order", "--ap", "sandboxbrand",
-            "--reseller", "Y", "--name", "N", "--email-address", "n@example.com", "--web-product", "web-dns-pro:1-year",
+            "--base-url",
+            &private,
+            "--ca-file",
+            &ca,
+            "--max-retries",
+            "0",
+            "--json",
+            "place-order",
+            "--ap",
+            "sandboxbrand",
+            "--reseller",
+            "Y",
+            "--name",
+            "N",
+            "--email-address",
+            "n@example.com",
+            "--web-product",
+            "web-dns-pro:1-year",
         ],
         &login,
     );

@@ -1,17 +1,18 @@
 //! Clients and their per-process shared cache, requests, and calls (one by one or with packed
 //! parameters).
 
-use std::ffi::{CString, c_char};
+use std::ffi::c_char;
 
 use sectigo::wire::Response;
 use sectigo::{Client, Error, RetryPolicy, dynamic};
 
-use crate::boundary::{boxed, c, check_out, free, guard, handle, handle_mut, null, put, quietly, text};
-use crate::error::sectigo_error_kind::*;
-use crate::error::sectigo_result::*;
-use crate::error::{Fail, sectigo_error, sectigo_result};
+use crate::boundary::{boxed, check_out, free, guard, handle, null, put, quietly, text};
+use crate::failure::sectigo_error_kind::*;
+use crate::failure::sectigo_result::*;
+use crate::failure::{Failure, sectigo_error, sectigo_result};
 use crate::logging::{Record, Sink, during, sectigo_log_level};
 use crate::options::{apply, sectigo_options};
+use crate::request::sectigo_request;
 use crate::response::{response, sectigo_response};
 
 /// A client: one connection pool. Thread-safe.
@@ -21,18 +22,6 @@ pub struct sectigo_client {
     /// Where its calls' log records go (not part of the shared client: clients that differ in
     /// it alone share a pool).
     log: Sink,
-}
-
-/// A request: an endpoint and (name, value) parameters.
-pub struct sectigo_request {
-    pub(crate) request: dynamic::Request,
-}
-
-// Passwords live in requests: show them only through the SDK's redacting Debug.
-impl std::fmt::Debug for sectigo_request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.request.fmt(f)
-    }
 }
 
 /// Clients already made in this process, by their settings and the environment they read: a
@@ -76,7 +65,7 @@ fn cache_key(settings: &[(String, String)]) -> Key {
     Key(key)
 }
 
-fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
+fn shared_client(settings: &[(String, String)]) -> Result<Client, Failure> {
     let key = cache_key(settings);
     let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let generation = sectigo::fork::generation();
@@ -95,7 +84,7 @@ fn shared_client(settings: &[(String, String)]) -> Result<Client, Fail> {
     for (name, value) in settings {
         b = apply(b, &mut retry, name, value)?;
     }
-    let client = b.retry_policy(retry).build().map_err(|e| Fail::sdk(&Error::Config(e)))?;
+    let client = b.retry_policy(retry).build().map_err(|e| Failure::sdk(&Error::Config(e)))?;
     if clients.len() >= SHARED_CLIENTS {
         clients.remove(0);
     }
@@ -117,7 +106,8 @@ pub unsafe extern "C" fn sectigo_client_new(
         // SAFETY: arguments as documented.
         let options = unsafe { handle(options, "options")? };
         check_out(client_out, "client_out")?;
-        let (logging, settings): (Vec<_>, Vec<_>) = options.settings.iter().cloned().partition(|(name, _)| name == "log_level");
+        let (logging, settings): (Vec<_>, Vec<_>) =
+            options.settings.iter().cloned().partition(|(name, _)| name == "log_level");
         let client = shared_client(&settings)?;
         let (callback, user_data) = options.log_callback;
         let set = logging.last().and_then(|(_, value)| crate::logging::parse_level(value));
@@ -141,85 +131,16 @@ pub unsafe extern "C" fn sectigo_client_free(client: *mut sectigo_client) {
     quietly((), || unsafe { free(client) })
 }
 
-/// Makes an empty request to an endpoint, named by wire name (`!PlaceOrder`, the `!` is
-/// optional) or id (`place_order`); see the `SECTIGO_ENDPOINT_*` constants.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sectigo_request_new(
-    endpoint: *const c_char,
-    request_out: *mut *mut sectigo_request,
-    error_out: *mut *mut sectigo_error,
-) -> sectigo_result {
-    guard(error_out, || {
-        // SAFETY: arguments as documented.
-        let endpoint = unsafe { text(endpoint, "endpoint")? };
-        check_out(request_out, "request_out")?;
-        let request = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?;
-        unsafe { put(request_out, boxed(sectigo_request { request })) };
-        Ok(())
-    })
-}
-
-/// Adds a parameter, by wire name (case-insensitive; aliases and item names such as `1_PPP`
-/// accepted; see the `SECTIGO_<ENDPOINT>_*` constants). Names and values are checked by
-/// `sectigo_client_call` and `sectigo_request_prepare`, which report every problem at once.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sectigo_request_set(
-    request: *mut sectigo_request,
-    name: *const c_char,
-    value: *const c_char,
-    error_out: *mut *mut sectigo_error,
-) -> sectigo_result {
-    guard(error_out, || {
-        // SAFETY: arguments as documented.
-        let (request, name, value) =
-            unsafe { (handle_mut(request, "request")?, text(name, "name")?, text(value, "value")?) };
-        request.request.set(name, value);
-        Ok(())
-    })
-}
-
-/// Frees a request (NULL is allowed).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sectigo_request_free(request: *mut sectigo_request) {
-    quietly((), || unsafe { free(request) })
-}
-
-/// Checks a request without sending it (and without any client's credentials) and writes the
-/// form body that would be sent: a string the caller frees with `sectigo_string_free`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sectigo_request_prepare(
-    request: *const sectigo_request,
-    body_out: *mut *mut c_char,
-    error_out: *mut *mut sectigo_error,
-) -> sectigo_result {
-    guard(error_out, || {
-        // SAFETY: arguments as documented.
-        let request = unsafe { handle(request, "request")? };
-        check_out(body_out, "body_out")?;
-        let form = request.request.prepare().map_err(|v| Fail::sdk(&Error::Validation(v)))?;
-        unsafe { put(body_out, c(&form.encode()).into_raw()) };
-        Ok(())
-    })
-}
-
-/// Frees a string this library gave the caller (NULL is allowed).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sectigo_string_free(string: *mut c_char) {
-    quietly((), || {
-        if !string.is_null() {
-            // SAFETY: the string came from CString::into_raw in this library.
-            drop(unsafe { CString::from_raw(string) });
-        }
-    })
-}
-
 /// The name/value pairs of a packed parameter buffer: `count` pairs, every string ended by a
 /// NUL byte. The strings borrow the caller's buffer (`'a`: for the call that uses them).
 ///
 /// # Safety
 /// `params` is NULL or points at `len` readable bytes that outlive `'a`.
-unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<Vec<(&'a str, &'a str)>, Fail> {
-    let argument = |result, message: String| Fail(result, Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &message)));
+unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<Vec<(&'a str, &'a str)>, Failure> {
+    let argument = |result, message: String| Failure {
+        result,
+        error: Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &message)),
+    };
     if len == 0 && count == 0 {
         return Ok(Vec::new());
     }
@@ -247,7 +168,10 @@ unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<
         .map(|(i, pair)| {
             let text = |bytes: &'a [u8], what: &str| {
                 std::str::from_utf8(bytes).map_err(|_| {
-                    argument(SECTIGO_RESULT_INVALID_UTF8, format!("params: the {what} of pair {} is not valid UTF-8", i + 1))
+                    argument(
+                        SECTIGO_RESULT_INVALID_UTF8,
+                        format!("params: the {what} of pair {} is not valid UTF-8", i + 1),
+                    )
                 })
             };
             Ok((text(pair[0], "name")?, text(pair[1], "value")?))
@@ -259,14 +183,18 @@ unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<
 ///
 /// # Safety
 /// `response_out` is writable (checked by the caller).
-unsafe fn answered(answer: Result<Response, Error>, log: Vec<Record>, response_out: *mut *mut sectigo_response) -> Result<(), Fail> {
+unsafe fn answered(
+    answer: Result<Response, Error>,
+    log: Vec<Record>,
+    response_out: *mut *mut sectigo_response,
+) -> Result<(), Failure> {
     match answer {
         Ok(answer) => {
             // SAFETY: as the function's contract says.
             unsafe { put(response_out, boxed(response(answer).with_log(log))) };
             Ok(())
         }
-        Err(e) => Err(Fail::sdk(&e).with_log(log)),
+        Err(e) => Err(Failure::sdk(&e).with_log(log)),
     }
 }
 
@@ -314,7 +242,7 @@ pub unsafe extern "C" fn sectigo_client_call_packed(
         let (client, endpoint, pairs) =
             unsafe { (handle(client, "client")?, text(endpoint, "endpoint")?, unpack(params, len, count)?) };
         check_out(response_out, "response_out")?;
-        let endpoint = dynamic::Request::new(endpoint).map_err(|e| Fail::sdk(&Error::Config(e)))?.endpoint();
+        let endpoint = dynamic::Request::new(endpoint).map_err(|e| Failure::sdk(&Error::Config(e)))?.endpoint();
         let (answer, log) = during(client.log, || client.client.call(endpoint, pairs));
         // SAFETY: checked above.
         unsafe { answered(answer, log, response_out) }

@@ -16,27 +16,43 @@
 //! - A `sectigo_client` may be used from several threads at once. Options, requests,
 //!   responses and errors must be used by one thread at a time.
 //!
-//! Modules, one per concern: `boundary` (the panic boundary, argument and output helpers),
-//! `options`, `logging` (each call's log records and the log callback), `client` (clients, their
-//! shared cache, requests and calls), `response` and `error` (results and errors). Everything the C API exports is re-exported here.
+//! Modules, one per concern, each building only on those before it in this list:
+//! - `strings`: text into C strings;
+//! - `logging`: each call's log records and the log callback;
+//! - `failure`: `sectigo_result`, `sectigo_error` and how it is made, and the `Failure` a
+//!   function body returns;
+//! - `boundary`: the panic boundary, argument checks, outputs and handles;
+//! - `options`: the client's settings (one table of them);
+//! - `request`: requests and their checking;
+//! - `response`: answers and their fields;
+//! - `client`: clients, their shared cache, and calls;
+//! - `error`: the accessors of `sectigo_error`.
+//!
+//! Everything the C API exports is re-exported here.
 
 #![allow(unsafe_code, non_camel_case_types, clippy::missing_safety_doc)]
 
 use std::ffi::c_char;
 
 // cbindgen reads this file, then the modules in the order declared here, and the header
-// declares the functions in that order: keep it.
+// declares the functions in that order: keep it (rustfmt.toml keeps rustfmt from sorting it).
+// The order the modules build on each other is the list above.
+mod strings;
+mod logging;
+mod failure;
 mod boundary;
 mod options;
-mod logging;
 mod client;
+mod request;
 mod response;
 mod error;
 
 pub use client::*;
 pub use error::*;
+pub use failure::{sectigo_error, sectigo_error_flag, sectigo_error_kind, sectigo_result};
 pub use logging::{sectigo_log_fn, sectigo_log_level};
 pub use options::*;
+pub use request::*;
 pub use response::*;
 
 /// The library's version, a static string.

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::ffi::{CString, c_char, c_void};
 
-use crate::boundary::c;
+use crate::strings::c_string;
 
 /// The level of a log record, or of the least severe records wanted.
 #[repr(C)]
@@ -40,7 +40,8 @@ use sectigo_log_level::*;
 /// data points to must allow that (a lock, or one client per thread). It must return (no
 /// `longjmp` out of it) and must not call this library; it may copy the message and hand it to
 /// the program's own log.
-pub type sectigo_log_fn = Option<unsafe extern "C" fn(user_data: *mut c_void, level: sectigo_log_level, message: *const c_char)>;
+pub type sectigo_log_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: sectigo_log_level, message: *const c_char)>;
 
 /// Where a client's records go: kept with the answers from `level` up, and given to
 /// `callback` when there is one.
@@ -99,7 +100,8 @@ impl log::Log for Forward {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         metadata.target() == "sectigo"
             && CURRENT.with(|current| {
-                current.try_borrow().ok().and_then(|c| c.as_ref().map(|c| level_of(metadata.level()) <= c.sink.level)) == Some(true)
+                current.try_borrow().ok().and_then(|c| c.as_ref().map(|c| level_of(metadata.level()) <= c.sink.level))
+                    == Some(true)
             })
     }
 
@@ -108,7 +110,7 @@ impl log::Log for Forward {
             return;
         }
         let level = level_of(record.level());
-        let message = c(&record.args().to_string());
+        let message = c_string(&record.args().to_string());
         let sink = CURRENT.with(|current| {
             let mut current = current.try_borrow_mut().ok()?;
             let capture = current.as_mut()?;
@@ -149,7 +151,8 @@ pub(crate) fn during<T>(sink: Sink, call: impl FnOnce() -> T) -> (T, Vec<Record>
             }
         }
     }
-    let mut restore = Restore(Some(CURRENT.with(|current| current.replace(Some(Capture { sink, records: Vec::new() })))));
+    let mut restore =
+        Restore(Some(CURRENT.with(|current| current.replace(Some(Capture { sink, records: Vec::new() })))));
     let result = call();
     let outer = restore.0.take().unwrap_or_default();
     let records = CURRENT.with(|current| current.replace(outer)).map(|c| c.records).unwrap_or_default();

@@ -9,11 +9,12 @@ use sectigo::meta::Endpoint;
 use sectigo::wire::{RawResponse, Response};
 use sectigo::{ApiError, Error};
 
-use crate::boundary::{boxed, c, check_out, free, guard, handle, lookup, null, put, quietly, text};
-use crate::client::sectigo_request;
-use crate::error::sectigo_result::*;
-use crate::error::{Fail, sectigo_error, sectigo_result};
+use crate::boundary::{boxed, check_out, free, guard, handle, lookup, null, put, quietly, text};
+use crate::failure::sectigo_result::*;
+use crate::failure::{Failure, sectigo_error, sectigo_result};
 use crate::logging::{Record, sectigo_log_level};
+use crate::request::sectigo_request;
+use crate::strings::c_string;
 
 impl sectigo_response {
     pub(crate) fn with_log(mut self, log: Vec<Record>) -> Self {
@@ -44,9 +45,9 @@ struct Strings {
 impl sectigo_response {
     fn strings(&self) -> &Strings {
         self.strings.get_or_init(|| Strings {
-            fields: self.response.fields().iter().map(|(n, v)| (c(n), c(v))).collect(),
-            quirks: self.response.quirks().iter().map(|q| c(q.as_str())).collect(),
-            raw: c(self.response.raw()),
+            fields: self.response.fields().iter().map(|(n, v)| (c_string(n), c_string(v))).collect(),
+            quirks: self.response.quirks().iter().map(|q| c_string(q.as_str())).collect(),
+            raw: c_string(self.response.raw()),
         })
     }
 }
@@ -93,12 +94,14 @@ pub unsafe extern "C" fn sectigo_response_decode(
         }
         check_out(response_out, "response_out")?;
         // SAFETY: `body` points at `body_len` readable bytes (or is unused when 0).
-        let bytes = if body_len == 0 { Vec::new() } else { unsafe { std::slice::from_raw_parts(body, body_len) }.to_vec() };
+        let bytes =
+            if body_len == 0 { Vec::new() } else { unsafe { std::slice::from_raw_parts(body, body_len) }.to_vec() };
         let endpoint: &'static Endpoint = request.request.endpoint();
-        let answer = sectigo::wire::decode(endpoint, request.request.params(), RawResponse { status, location, body: bytes })
-            .map_err(|d| Fail::sdk(&Error::Decode(d)))?;
+        let answer =
+            sectigo::wire::decode(endpoint, request.request.params(), RawResponse { status, location, body: bytes })
+                .map_err(|d| Failure::sdk(&Error::Decode(d)))?;
         if !answer.is_success() {
-            return Err(Fail::sdk(&Error::Api(ApiError::from_response(answer))));
+            return Err(Failure::sdk(&Error::Api(ApiError::from_response(answer))));
         }
         unsafe { put(response_out, boxed(response(answer))) };
         Ok(())
@@ -201,7 +204,9 @@ pub unsafe extern "C" fn sectigo_response_packed(response: *const sectigo_respon
             let answer = &r.response;
             let (fields, quirks) = (answer.fields(), answer.quirks());
             let mut out = format!("{}\0{}\0{}\0{}\0", answer.code(), answer.retries(), fields.len(), quirks.len());
-            for text in fields.iter().flat_map(|(n, v)| [n.as_ref(), v.as_ref()]).chain(quirks.iter().map(|q| q.as_str())) {
+            for text in
+                fields.iter().flat_map(|(n, v)| [n.as_ref(), v.as_ref()]).chain(quirks.iter().map(|q| q.as_str()))
+            {
                 push_text(&mut out, text);
                 out.push('\0');
             }

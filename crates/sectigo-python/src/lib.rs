@@ -57,7 +57,7 @@ fn native_error(py: Python<'_>, e: &Error) -> PyErr {
                 set("raw", o.raw.clone())?;
                 details.set_item("request", o.request.clone())?;
             }
-            _ => {}
+            Error::Config(_) => {}
         }
         details.set_item("retry_safe", e.retry_safe())?;
         details.set_item("may_have_taken_effect", e.may_have_taken_effect())?;
@@ -138,8 +138,8 @@ impl NativeClient {
         };
         let mut retry = RetryPolicy::standard();
         if let Some(n) = max_retries {
-            retry.max_retries =
-                u32::try_from(n).map_err(|_| config_error(format!("max_retries must be a whole number from 0, not {n}")))?;
+            retry.max_retries = u32::try_from(n)
+                .map_err(|_| config_error(format!("max_retries must be a whole number from 0, not {n}")))?;
         }
         if let Some(d) = retry_base_delay {
             retry.base_delay = wait("retry_base_delay", d)?;
