@@ -1,15 +1,14 @@
-//! What each endpoint does with a request, as Sectigo's documents describe it.
+//! What each endpoint does with a request that passed the spec's checks ([`crate::spec`]), as
+//! Sectigo's documents describe it: accounts, orders, credit and states, and the answer's format.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::state::{Account, Order, State, Status};
-use sectigo::meta::Rule;
-
 use crate::differences;
-use crate::spec::{self, Kind};
+use crate::spec::{self, Endpoint, Failure, Params, check, fail, invalid, missing, rate_limited};
+use crate::state::{Account, Order, State, Status};
 
 /// The document generation the sandbox imitates for `!initCustomerSession`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,37 +39,6 @@ pub struct ApiConfig {
     /// URL-encoded success without `orderNumber`.
     pub quirks: bool,
     pub rate_limit: Option<RateLimit>,
-}
-
-/// The endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Endpoint {
-    InitCustomerSession,
-    PlaceOrder,
-    AutoAuthorize,
-    Tier2PartnerSignup,
-}
-
-impl Endpoint {
-    /// Name used in counters and fault rules.
-    pub fn label(self) -> &'static str {
-        match self {
-            Endpoint::InitCustomerSession => "!initCustomerSession",
-            Endpoint::PlaceOrder => "!PlaceOrder",
-            Endpoint::AutoAuthorize => "!AutoAuthorize",
-            Endpoint::Tier2PartnerSignup => "tier2PartnerSignup",
-        }
-    }
-
-    /// Every endpoint.
-    pub const ALL: [Endpoint; 4] =
-        [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize, Endpoint::Tier2PartnerSignup];
-
-    /// The endpoint with this label (case-insensitive, `!` optional).
-    pub fn from_label(label: &str) -> Option<Endpoint> {
-        let bare = label.trim_start_matches('!');
-        Endpoint::ALL.into_iter().find(|e| e.label().trim_start_matches('!').eq_ignore_ascii_case(bare))
-    }
 }
 
 /// The endpoint served at `path`, if any.
@@ -104,185 +72,6 @@ pub struct Answer {
     pub content_type: &'static str,
     pub location: Option<String>,
     pub body: String,
-}
-
-#[derive(Debug)]
-struct Failure {
-    code: i64,
-    message: String,
-    item: Option<String>,
-}
-
-fn fail(code: i64, message: impl Into<String>, item: Option<&str>) -> Failure {
-    Failure { code, message: message.into(), item: item.map(str::to_owned) }
-}
-
-fn rate_limited() -> Failure {
-    fail(-42, "Call limit reached! Please try again later.", None)
-}
-
-fn missing(name: &str) -> Failure {
-    fail(-3, format!("The '{name}' argument is missing!"), Some(name))
-}
-
-fn invalid(name: &str) -> Failure {
-    fail(-4, format!("The value of the '{name}' argument is invalid!"), Some(name))
-}
-
-impl Endpoint {
-    fn not_https(self) -> Failure {
-        let text = match self {
-            Endpoint::InitCustomerSession | Endpoint::AutoAuthorize => "Request was not made over https!",
-            _ => "Request was not made over HTTPS!",
-        };
-        fail(-1, text, None)
-    }
-
-    fn unrecognized(self, name: &str) -> Failure {
-        match self {
-            Endpoint::InitCustomerSession => fail(-2, "Unrecognized argument!", Some(name)),
-            Endpoint::AutoAuthorize => fail(-2, "Unrecognised argument!", Some(name)),
-            _ => fail(-2, format!("'{name}' is an unrecognized argument!"), Some(name)),
-        }
-    }
-
-    fn denied(self) -> Failure {
-        match self {
-            Endpoint::InitCustomerSession | Endpoint::Tier2PartnerSignup => fail(-16, "Permission denied!", None),
-            _ => fail(
-                -16,
-                "Incorrect login details, account is locked, password has expired or your source IP is blocked.",
-                None,
-            ),
-        }
-    }
-}
-
-/// Parameters after checking: canonical names; items by number.
-#[derive(Debug, Default)]
-struct Params {
-    values: BTreeMap<&'static str, String>,
-    items: BTreeMap<u32, BTreeMap<String, String>>,
-}
-
-impl Params {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str).filter(|v| !v.is_empty())
-    }
-
-    fn flag(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case("Y"))
-    }
-}
-
-/// Checks a call's parameters against the spec, in the order the server reports them:
-/// unknown names (-2), missing values (-3), bad values (-4, or -7 for countries where the
-/// endpoint documents it), then the contact groups and the rules between parameters.
-fn check(endpoint: Endpoint, raw: &[(String, String)]) -> Result<Params, Failure> {
-    let spec = spec::of(endpoint);
-    let mut params = Params::default();
-    let mut seen_twice = None;
-    for (name, value) in raw {
-        let known = spec.params.iter().find(|p| {
-            p.name.eq_ignore_ascii_case(name) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-        });
-        if let Some(p) = known {
-            if params.values.insert(p.name, value.clone()).is_some() {
-                seen_twice.get_or_insert(p.name);
-            }
-            continue;
-        }
-        if let Some(items) = spec.items
-            && let Some((index, rest)) = item_name(name, items.underscore_prefix)
-        {
-            let key = match items.params.iter().find(|p| p.name.eq_ignore_ascii_case(rest)) {
-                Some(p) => p.name,
-                None if items.open => rest,
-                None => return Err(endpoint.unrecognized(name)),
-            };
-            if params.items.entry(index).or_default().insert(key.to_owned(), value.clone()).is_some() {
-                return Err(invalid(name));
-            }
-            continue;
-        }
-        return Err(endpoint.unrecognized(name));
-    }
-    // Items are read 1, 2, 3, ...: an item after a gap is not an item of the order.
-    if let Some((&index, item)) = params.items.iter().enumerate().find(|(i, (n, _))| **n != *i as u32 + 1).map(|(_, e)| e)
-    {
-        let first = item.keys().next().cloned().unwrap_or_default();
-        return Err(endpoint.unrecognized(&format!("{index}_{first}")));
-    }
-    for p in spec.params.iter().filter(|p| spec::required(p)) {
-        if params.get(p.name).is_none() {
-            return Err(missing(p.name));
-        }
-    }
-    if let Some(name) = seen_twice {
-        return Err(invalid(name));
-    }
-    for p in spec.params {
-        if let Some(value) = params.get(p.name) {
-            check_value(endpoint, p.name, spec::kind(p), value)?;
-        }
-    }
-    for (index, item) in &params.items {
-        for p in spec.items.map_or(&[][..], |i| i.params) {
-            if let Some(value) = item.get(p.name).filter(|v| !v.is_empty()) {
-                check_value(endpoint, &format!("{index}_{}", p.name), spec::kind(p), value)?;
-            }
-        }
-    }
-    for group in spec.groups {
-        if group.members.iter().any(|m| params.get(m).is_some())
-            && let Some(m) = group.required_if_any.iter().find(|m| params.get(m).is_none())
-        {
-            return Err(missing(m));
-        }
-    }
-    for rule in spec.rules {
-        match rule {
-            Rule::OneOf { sets } => {
-                if !sets.iter().any(|set| set.iter().all(|n| params.get(n).is_some())) {
-                    return Err(missing(sets.first().and_then(|s| s.first()).copied().unwrap_or_default()));
-                }
-            }
-            Rule::RequiredWhen { param, when_param, equals } => {
-                if params.get(when_param).is_some_and(|v| equals.contains(&v)) && params.get(param).is_none() {
-                    return Err(missing(param));
-                }
-            }
-            Rule::OnlyWhen { param, when_param, equals } => {
-                // Its documented default, where it does not apply, is harmless.
-                let default = spec.param(param).and_then(|p| p.default);
-                let given = params.get(param).is_some_and(|v| !default.is_some_and(|d| d.eq_ignore_ascii_case(v)));
-                if given && !params.get(when_param).is_some_and(|v| equals.contains(&v)) {
-                    return Err(invalid(param));
-                }
-            }
-        }
-    }
-    Ok(params)
-}
-
-fn check_value(endpoint: Endpoint, name: &str, kind: Kind, value: &str) -> Result<(), Failure> {
-    if spec::accepts(kind, value) {
-        return Ok(());
-    }
-    if matches!(kind, Kind::Country) && endpoint == Endpoint::Tier2PartnerSignup && value.chars().count() <= 2 {
-        return Err(fail(-7, format!("'{value}' is not a valid ISO-3166 country!"), Some(name)));
-    }
-    Err(invalid(name))
-}
-
-/// `3_PPP` (or, where the spec allows it, `_3_PPP`) -> (3, "PPP").
-fn item_name(name: &str, underscore_prefix: bool) -> Option<(u32, &str)> {
-    let name = if underscore_prefix { name.strip_prefix('_').unwrap_or(name) } else { name };
-    let (digits, rest) = name.split_once('_')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
-        return None;
-    }
-    Some((digits.parse().ok()?, rest))
 }
 
 fn random_token(len: usize) -> String {
@@ -331,10 +120,9 @@ impl Api {
     fn answer(&self, call: &Call, result: Result<Vec<(String, String)>, Failure>) -> Answer {
         let endpoint = call.endpoint;
         let url_encoded = match endpoint {
-            Endpoint::InitCustomerSession => call
-                .params
-                .iter()
-                .any(|(n, v)| n.eq_ignore_ascii_case("responseFormat") && v == "1"),
+            Endpoint::InitCustomerSession => {
+                call.params.iter().any(|(n, v)| n.eq_ignore_ascii_case("responseFormat") && v == "1")
+            }
             Endpoint::AutoAuthorize => false,
             Endpoint::PlaceOrder | Endpoint::Tier2PartnerSignup => true,
         };
@@ -403,7 +191,8 @@ impl Api {
         let call = match &call.certificate {
             None => call,
             Some(login) => {
-                let named = call.params.iter().find(|(n, _)| n.eq_ignore_ascii_case("loginName")).map(|(_, v)| v.as_str());
+                let named =
+                    call.params.iter().find(|(n, _)| n.eq_ignore_ascii_case("loginName")).map(|(_, v)| v.as_str());
                 if named != Some(login.as_str()) {
                     return Err(endpoint.denied());
                 }
@@ -481,8 +270,9 @@ impl Api {
         // with no such item has no items at all (-39), and an item without one is missing the
         // last alternative, the pricing code.
         let one_of = spec::of(call.endpoint).items.map_or(&[][..], |i| i.one_of);
-        let names_product =
-            |item: &BTreeMap<String, String>| one_of.iter().any(|set| set.iter().all(|n| item.get(*n).is_some_and(|v| !v.is_empty())));
+        let names_product = |item: &BTreeMap<String, String>| {
+            one_of.iter().any(|set| set.iter().all(|n| item.get(*n).is_some_and(|v| !v.is_empty())))
+        };
         if !p.items.values().any(names_product) {
             return Err(fail(-39, "At least 1 item is missing from this order!", None));
         }
@@ -506,11 +296,8 @@ impl Api {
                 sitelock_only = false;
             } else {
                 let id: u64 = item["ID"].parse().map_err(|_| invalid(&format!("{index}_ID")))?;
-                let product = state
-                    .products
-                    .iter()
-                    .find(|x| x.id == id)
-                    .ok_or_else(|| invalid(&format!("{index}_ID")))?;
+                let product =
+                    state.products.iter().find(|x| x.id == id).ok_or_else(|| invalid(&format!("{index}_ID")))?;
                 price += product.price_cents;
                 sitelock_only &= product.sitelock;
             }
@@ -559,9 +346,8 @@ impl Api {
         let stored = state.orders.get_mut(&number).expect("looked up above");
         stored.status = Status::Authorized;
         stored.sitelock = sitelock.clone();
-        Ok(sitelock.map_or_else(Vec::new, |(user, site)| {
-            vec![("slUserID".to_owned(), user), ("slSiteID".to_owned(), site)]
-        }))
+        Ok(sitelock
+            .map_or_else(Vec::new, |(user, site)| vec![("slUserID".to_owned(), user), ("slSiteID".to_owned(), site)]))
     }
 
     fn signup(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {

@@ -128,10 +128,9 @@ pub fn start(name: &'static str, args: impl IntoIterator<Item = OsString>) -> Re
     let mut info = sandbox.info();
     info["ca_file"] = serde_json::Value::String(ca_file.display().to_string());
     if sandbox.private_url().is_some() {
-        let dir = args
-            .get_one::<PathBuf>("client-certs")
-            .cloned()
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("sectigo-sandbox-client-certs-{}", std::process::id())));
+        let dir = args.get_one::<PathBuf>("client-certs").cloned().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("sectigo-sandbox-client-certs-{}", std::process::id()))
+        });
         info["client_certificates"] = write_client_certificates(&sandbox, &dir)?;
     }
     let mut stdout = std::io::stdout().lock();

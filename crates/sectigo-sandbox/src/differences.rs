@@ -1,8 +1,8 @@
 //! Every place where the sandbox deliberately answers otherwise than the spec (`spec/`) says,
 //! each with its source. Everything else it checks comes from the spec ([`crate::spec`]).
 //!
-//! The documents are in `../shared/seeds/` of the project's workspace; their README lists the
-//! contradictions inside them.
+//! The documents are the repository's copies in `tests/import/seeds/`; `spec/README.md` says
+//! which document each file is and lists the contradictions inside them.
 //!
 //! | difference | what the sandbox does | source |
 //! |---|---|---|

@@ -19,19 +19,20 @@ pub mod api;
 pub mod cli;
 pub mod differences;
 pub mod http;
-pub mod state;
 pub mod spec;
+pub mod state;
 pub mod tinyproxy;
 pub mod tls;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
-pub use api::{ApiConfig, Endpoint, Generation, RateLimit};
+pub use api::{ApiConfig, Generation, RateLimit};
 pub use http::{Counters, Fault, FaultRule, HandshakeFault};
+pub use spec::Endpoint;
 pub use state::{Seed, State, Status};
 
 /// Where the Tier 2 partner signup is served. Sectigo's documents do not give its path; this
@@ -127,7 +128,8 @@ impl Sandbox {
         let shared = Arc::new(http::Shared::new(config)?);
         let tls = Arc::new(tls::generate()?);
         let stop = Arc::new(AtomicBool::new(false));
-        let bind = |port: u16| TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"));
+        let bind =
+            |port: u16| TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"));
         let https_listener = bind(port)?;
         let https = https_listener.local_addr().map_err(|e| e.to_string())?;
         {
@@ -198,9 +200,13 @@ impl Sandbox {
     /// A new client certificate for the account `login_name` (which need not exist: a call
     /// with it is then refused), signed by the sandbox's CA, its PKCS #12 file locked with
     /// `pkcs12_password`.
-    pub fn mint_client_certificate(&self, login_name: &str, pkcs12_password: &str) -> Result<tls::ClientCertificate, String> {
+    pub fn mint_client_certificate(
+        &self,
+        login_name: &str,
+        pkcs12_password: &str,
+    ) -> Result<tls::ClientCertificate, String> {
         let minted = self.tls.mint(login_name, pkcs12_password)?;
-        self.shared.client_certificates.lock().unwrap().push((minted.der.clone(), login_name.to_owned()));
+        self.shared.add_client_certificate(minted.der.clone(), login_name);
         Ok(minted)
     }
 
@@ -221,7 +227,7 @@ impl Sandbox {
 
     /// Adds a fault rule (rules apply in the order added).
     pub fn inject(&self, rule: FaultRule) {
-        self.shared.faults.lock().unwrap().push(rule);
+        self.shared.faults.add(rule);
     }
 
     /// Sets the counters back to zero.
@@ -231,7 +237,7 @@ impl Sandbox {
 
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
-        self.shared.faults.lock().unwrap().clear();
+        self.shared.faults.clear();
     }
 
     /// Reads or changes the state.
@@ -301,18 +307,15 @@ fn accept_loop(
                 return;
             }
             let Ok(tcp) = tcp else { continue };
-            shared.connections.fetch_add(1, Ordering::SeqCst);
             // One thread per connection, up to the cap; the next one hears why it is refused.
-            if shared.open.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
-                shared.open.fetch_sub(1, Ordering::SeqCst);
-                shared.refused.fetch_add(1, Ordering::SeqCst);
+            if !shared.open_connection() {
                 refuse(tcp, &shared);
                 continue;
             }
             let (shared, serve) = (shared.clone(), serve.clone());
             thread::spawn(move || {
                 serve(tcp, &shared);
-                shared.open.fetch_sub(1, Ordering::SeqCst);
+                shared.close_connection();
             });
         }
     });

@@ -3,13 +3,46 @@
 //! between parameters, the contact groups, the order items and the web product catalogue. A
 //! change to `spec/` and `cargo xtask codegen` reach the sandbox as they reach every client.
 //!
-//! What the sandbox does with a call beyond these checks (accounts, orders, credit, states) is
-//! in [`crate::api`]; where it deliberately answers otherwise than the spec says, the
+//! This module owns the endpoints and every check of a call's parameters ([`check`]), with
+//! the error answers the documents word. What the sandbox does with a call that passes them
+//! (accounts, orders, credit, states) is [`crate::api`]'s, which builds on this module and never
+//! the other way round; where it deliberately answers otherwise than the spec says, the
 //! difference is named in [`crate::differences`].
 
-use sectigo::meta::{self, Format, ParamType};
+use std::collections::BTreeMap;
 
-use crate::api::Endpoint;
+use sectigo::meta::{self, Format, ParamType, Rule};
+
+/// The endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Endpoint {
+    InitCustomerSession,
+    PlaceOrder,
+    AutoAuthorize,
+    Tier2PartnerSignup,
+}
+
+impl Endpoint {
+    /// Name used in counters and fault rules.
+    pub fn label(self) -> &'static str {
+        match self {
+            Endpoint::InitCustomerSession => "!initCustomerSession",
+            Endpoint::PlaceOrder => "!PlaceOrder",
+            Endpoint::AutoAuthorize => "!AutoAuthorize",
+            Endpoint::Tier2PartnerSignup => "tier2PartnerSignup",
+        }
+    }
+
+    /// Every endpoint.
+    pub const ALL: [Endpoint; 4] =
+        [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize, Endpoint::Tier2PartnerSignup];
+
+    /// The endpoint with this label (case-insensitive, `!` optional).
+    pub fn from_label(label: &str) -> Option<Endpoint> {
+        let bare = label.trim_start_matches('!');
+        Endpoint::ALL.into_iter().find(|e| e.label().trim_start_matches('!').eq_ignore_ascii_case(bare))
+    }
+}
 
 /// The spec's endpoint behind one of the sandbox's.
 pub fn of(endpoint: Endpoint) -> &'static meta::Endpoint {
@@ -104,6 +137,187 @@ pub fn is_country(code: &str) -> bool {
     code.len() == 2 && COUNTRIES.split(' ').any(|c| c.eq_ignore_ascii_case(code))
 }
 
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: i64,
+    pub(crate) message: String,
+    pub(crate) item: Option<String>,
+}
+
+pub(crate) fn fail(code: i64, message: impl Into<String>, item: Option<&str>) -> Failure {
+    Failure { code, message: message.into(), item: item.map(str::to_owned) }
+}
+
+pub(crate) fn rate_limited() -> Failure {
+    fail(-42, "Call limit reached! Please try again later.", None)
+}
+
+pub(crate) fn missing(name: &str) -> Failure {
+    fail(-3, format!("The '{name}' argument is missing!"), Some(name))
+}
+
+pub(crate) fn invalid(name: &str) -> Failure {
+    fail(-4, format!("The value of the '{name}' argument is invalid!"), Some(name))
+}
+
+impl Endpoint {
+    pub(crate) fn not_https(self) -> Failure {
+        let text = match self {
+            Endpoint::InitCustomerSession | Endpoint::AutoAuthorize => "Request was not made over https!",
+            _ => "Request was not made over HTTPS!",
+        };
+        fail(-1, text, None)
+    }
+
+    pub(crate) fn unrecognized(self, name: &str) -> Failure {
+        match self {
+            Endpoint::InitCustomerSession => fail(-2, "Unrecognized argument!", Some(name)),
+            Endpoint::AutoAuthorize => fail(-2, "Unrecognised argument!", Some(name)),
+            _ => fail(-2, format!("'{name}' is an unrecognized argument!"), Some(name)),
+        }
+    }
+
+    pub(crate) fn denied(self) -> Failure {
+        match self {
+            Endpoint::InitCustomerSession | Endpoint::Tier2PartnerSignup => fail(-16, "Permission denied!", None),
+            _ => fail(
+                -16,
+                "Incorrect login details, account is locked, password has expired or your source IP is blocked.",
+                None,
+            ),
+        }
+    }
+}
+
+/// Parameters after checking: canonical names; items by number.
+#[derive(Debug, Default)]
+pub(crate) struct Params {
+    pub(crate) values: BTreeMap<&'static str, String>,
+    pub(crate) items: BTreeMap<u32, BTreeMap<String, String>>,
+}
+
+impl Params {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case("Y"))
+    }
+}
+
+/// Checks a call's parameters against the spec, in the order the server reports them:
+/// unknown names (-2), missing values (-3), bad values (-4, or -7 for countries where the
+/// endpoint documents it), then the contact groups and the rules between parameters.
+pub(crate) fn check(endpoint: Endpoint, raw: &[(String, String)]) -> Result<Params, Failure> {
+    let spec = of(endpoint);
+    let mut params = Params::default();
+    let mut seen_twice = None;
+    for (name, value) in raw {
+        let known = spec
+            .params
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)));
+        if let Some(p) = known {
+            if params.values.insert(p.name, value.clone()).is_some() {
+                seen_twice.get_or_insert(p.name);
+            }
+            continue;
+        }
+        if let Some(items) = spec.items
+            && let Some((index, rest)) = item_name(name, items.underscore_prefix)
+        {
+            let key = match items.params.iter().find(|p| p.name.eq_ignore_ascii_case(rest)) {
+                Some(p) => p.name,
+                None if items.open => rest,
+                None => return Err(endpoint.unrecognized(name)),
+            };
+            if params.items.entry(index).or_default().insert(key.to_owned(), value.clone()).is_some() {
+                return Err(invalid(name));
+            }
+            continue;
+        }
+        return Err(endpoint.unrecognized(name));
+    }
+    // Items are read 1, 2, 3, ...: an item after a gap is not an item of the order.
+    if let Some((&index, item)) =
+        params.items.iter().enumerate().find(|(i, (n, _))| **n != *i as u32 + 1).map(|(_, e)| e)
+    {
+        let first = item.keys().next().cloned().unwrap_or_default();
+        return Err(endpoint.unrecognized(&format!("{index}_{first}")));
+    }
+    for p in spec.params.iter().filter(|p| required(p)) {
+        if params.get(p.name).is_none() {
+            return Err(missing(p.name));
+        }
+    }
+    if let Some(name) = seen_twice {
+        return Err(invalid(name));
+    }
+    for p in spec.params {
+        if let Some(value) = params.get(p.name) {
+            check_value(endpoint, p.name, kind(p), value)?;
+        }
+    }
+    for (index, item) in &params.items {
+        for p in spec.items.map_or(&[][..], |i| i.params) {
+            if let Some(value) = item.get(p.name).filter(|v| !v.is_empty()) {
+                check_value(endpoint, &format!("{index}_{}", p.name), kind(p), value)?;
+            }
+        }
+    }
+    for group in spec.groups {
+        if group.members.iter().any(|m| params.get(m).is_some())
+            && let Some(m) = group.required_if_any.iter().find(|m| params.get(m).is_none())
+        {
+            return Err(missing(m));
+        }
+    }
+    for rule in spec.rules {
+        match rule {
+            Rule::OneOf { sets } => {
+                if !sets.iter().any(|set| set.iter().all(|n| params.get(n).is_some())) {
+                    return Err(missing(sets.first().and_then(|s| s.first()).copied().unwrap_or_default()));
+                }
+            }
+            Rule::RequiredWhen { param, when_param, equals } => {
+                if params.get(when_param).is_some_and(|v| equals.contains(&v)) && params.get(param).is_none() {
+                    return Err(missing(param));
+                }
+            }
+            Rule::OnlyWhen { param, when_param, equals } => {
+                // Its documented default, where it does not apply, is harmless.
+                let default = spec.param(param).and_then(|p| p.default);
+                let given = params.get(param).is_some_and(|v| !default.is_some_and(|d| d.eq_ignore_ascii_case(v)));
+                if given && !params.get(when_param).is_some_and(|v| equals.contains(&v)) {
+                    return Err(invalid(param));
+                }
+            }
+        }
+    }
+    Ok(params)
+}
+
+fn check_value(endpoint: Endpoint, name: &str, kind: Kind, value: &str) -> Result<(), Failure> {
+    if accepts(kind, value) {
+        return Ok(());
+    }
+    if matches!(kind, Kind::Country) && endpoint == Endpoint::Tier2PartnerSignup && value.chars().count() <= 2 {
+        return Err(fail(-7, format!("'{value}' is not a valid ISO-3166 country!"), Some(name)));
+    }
+    Err(invalid(name))
+}
+
+/// `3_PPP` (or, where the spec allows it, `_3_PPP`) -> (3, "PPP").
+fn item_name(name: &str, underscore_prefix: bool) -> Option<(u32, &str)> {
+    let name = if underscore_prefix { name.strip_prefix('_').unwrap_or(name) } else { name };
+    let (digits, rest) = name.split_once('_')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
+        return None;
+    }
+    Some((digits.parse().ok()?, rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,7 +325,12 @@ mod tests {
     #[test]
     fn every_term_of_the_catalogue_has_a_price() {
         for entry in sectigo::spec_data::CATALOGUE {
-            assert_eq!(priced(entry.ppp).map(|(p, _)| p), Some(entry.product), "no sandbox price for a {} term", entry.term);
+            assert_eq!(
+                priced(entry.ppp).map(|(p, _)| p),
+                Some(entry.product),
+                "no sandbox price for a {} term",
+                entry.term
+            );
         }
     }
 

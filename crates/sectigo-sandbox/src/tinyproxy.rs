@@ -50,7 +50,9 @@ impl TinyProxy {
                 .stderr(Stdio::null())
                 .spawn()
                 .map_err(|e| {
-                    format!("cannot start tinyproxy: {e} (install it: apt-get install -y --no-install-recommends tinyproxy)")
+                    format!(
+                        "cannot start tinyproxy: {e} (install it: apt-get install -y --no-install-recommends tinyproxy)"
+                    )
                 })?;
             let deadline = Instant::now() + Duration::from_secs(5);
             loop {

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    KeyUsagePurpose,
 };
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
@@ -92,7 +93,11 @@ fn ca(name: &str) -> Result<CertifiedIssuer<'static, KeyPair>, String> {
 
 /// A server configuration with a certificate for `names`, signed by `ca`.
 /// With `clients`, a client certificate from `ca` is required.
-fn server(names: &[&str], ca: &CertifiedIssuer<'static, KeyPair>, clients: bool) -> Result<Arc<rustls::ServerConfig>, String> {
+fn server(
+    names: &[&str],
+    ca: &CertifiedIssuer<'static, KeyPair>,
+    clients: bool,
+) -> Result<Arc<rustls::ServerConfig>, String> {
     let key = KeyPair::generate().map_err(err)?;
     let mut params = CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>()).map_err(err)?;
     params.distinguished_name.push(DnType::CommonName, "sectigo-sandbox");

@@ -162,7 +162,9 @@ fn tier2_signup_and_already_used_names() {
     }
     // -16: an unknown Tier 1 brand.
     match signup("fourth_admin").ap("nobody").send(&client).unwrap_err() {
-        Error::Api(Tier2PartnerSignupError::AuthenticationFailed(e)) => assert_eq!(e.message(), Some("Permission denied!")),
+        Error::Api(Tier2PartnerSignupError::AuthenticationFailed(e)) => {
+            assert_eq!(e.message(), Some("Permission denied!"))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -175,7 +177,9 @@ fn api_errors_the_sdk_cannot_prevent() {
     let stranger = client.with_credentials(LOGIN, "wrong").unwrap();
     assert!(matches!(dns_pro().send(&stranger), Err(Error::Api(PlaceOrderError::AuthenticationFailed(_)))));
     match InitCustomerSession::new().order_number("1000001").send(&stranger).unwrap_err() {
-        Error::Api(InitCustomerSessionError::AuthenticationFailed(e)) => assert_eq!(e.message(), Some("Permission denied!")),
+        Error::Api(InitCustomerSessionError::AuthenticationFailed(e)) => {
+            assert_eq!(e.message(), Some("Permission denied!"))
+        }
         other => panic!("{other:?}"),
     }
     // -70 an address the SDK lets through (the documents' own "[email protected]").
@@ -231,7 +235,9 @@ fn plain_http_is_refused_with_minus_one() {
         other => panic!("{other:?}"),
     }
     match dns_pro().send(&client).unwrap_err() {
-        Error::Api(PlaceOrderError::NotOverHttps(e)) => assert_eq!(e.message(), Some("Request was not made over HTTPS!")),
+        Error::Api(PlaceOrderError::NotOverHttps(e)) => {
+            assert_eq!(e.message(), Some("Request was not made over HTTPS!"))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -300,7 +306,10 @@ fn faults() {
 
     sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: Some(Endpoint::AutoAuthorize), remaining: Some(1) });
     let err = AutoAuthorize::new().order_number(1_000_010).send(&client).unwrap_err();
-    assert!(matches!(&err, Error::OutcomeUnknown(o) if o.raw.as_deref().is_some_and(|b| b.contains("garbage"))), "{err:?}");
+    assert!(
+        matches!(&err, Error::OutcomeUnknown(o) if o.raw.as_deref().is_some_and(|b| b.contains("garbage"))),
+        "{err:?}"
+    );
 
     sandbox.inject(FaultRule {
         fault: Fault::Delay(Duration::from_millis(1500)),
@@ -353,17 +362,40 @@ fn the_sandbox_catches_what_the_sdk_would_refuse() {
     let creds = format!("loginName={LOGIN}&loginPassword={PASSWORD}");
     let cases = [
         // -2 unknown argument, worded per endpoint.
-        (post("/products/!AutoAuthorize", &format!("{creds}&orderNumber=1&colour=red")), "-2\nUnrecognised argument!\n"),
+        (
+            post("/products/!AutoAuthorize", &format!("{creds}&orderNumber=1&colour=red")),
+            "-2\nUnrecognised argument!\n",
+        ),
         (post("/products/!initCustomerSession", &format!("{creds}&orderNumber=1&x=1")), "-2\nUnrecognized argument!\n"),
         // -3 missing, -4 invalid (too long, not a number, not an allowed value).
         (post("/products/!initCustomerSession", &creds), "-3\nThe 'orderNumber' argument is missing!\n"),
-        (post("/products/!initCustomerSession", &format!("{creds}&orderNumber={}", "1".repeat(65))), "-4\nThe value of the 'orderNumber' argument is invalid!\n"),
-        (post("/products/!AutoAuthorize", &format!("{creds}&orderNumber=abc")), "-4\nThe value of the 'orderNumber' argument is invalid!\n"),
-        (post("/products/!AutoAuthorize", &format!("{creds}&orderNumber=1&test=maybe")), "-4\nThe value of the 'test' argument is invalid!\n"),
+        (
+            post("/products/!initCustomerSession", &format!("{creds}&orderNumber={}", "1".repeat(65))),
+            "-4\nThe value of the 'orderNumber' argument is invalid!\n",
+        ),
+        (
+            post("/products/!AutoAuthorize", &format!("{creds}&orderNumber=abc")),
+            "-4\nThe value of the 'orderNumber' argument is invalid!\n",
+        ),
+        (
+            post("/products/!AutoAuthorize", &format!("{creds}&orderNumber=1&test=maybe")),
+            "-4\nThe value of the 'test' argument is invalid!\n",
+        ),
         // -17 GET where POST is required.
-        (format!("GET /products/!AutoAuthorize?{creds}&orderNumber=1 HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n"), "-17\nRequest used GET rather than POST!\n"),
+        (
+            format!(
+                "GET /products/!AutoAuthorize?{creds}&orderNumber=1 HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n"
+            ),
+            "-17\nRequest used GET rather than POST!\n",
+        ),
         // A parameter in the URL of a POST is not read: the password is "missing".
-        (post(&format!("/products/!AutoAuthorize?loginPassword={PASSWORD}"), &format!("loginName={LOGIN}&orderNumber=1")), "-3\nThe 'loginPassword' argument is missing!\n"),
+        (
+            post(
+                &format!("/products/!AutoAuthorize?loginPassword={PASSWORD}"),
+                &format!("loginName={LOGIN}&orderNumber=1"),
+            ),
+            "-3\nThe 'loginPassword' argument is missing!\n",
+        ),
     ];
     for (request, expected) in cases {
         let (status, answer) = raw(&sandbox, &request);
@@ -375,15 +407,27 @@ fn the_sandbox_catches_what_the_sdk_would_refuse() {
     assert_eq!(body(&a), "errorCode=-39&errorMessage=At+least+1+item+is+missing+from+this+order%21");
     let (_, a) = raw(&sandbox, &post("/products/!PlaceOrder", &format!("{order}&1_PPP=9974&colour=red")));
     assert_eq!(body(&a), "errorCode=-2&errorMessage=%27colour%27+is+an+unrecognized+argument%21&errorItem=colour");
-    let (_, a) = raw(&sandbox, &post("/products/!PlaceOrder", &format!("{creds}&reseller=Y&name=N&emailAddress=e%40example.com&1_PPP=9974")));
+    let (_, a) = raw(
+        &sandbox,
+        &post("/products/!PlaceOrder", &format!("{creds}&reseller=Y&name=N&emailAddress=e%40example.com&1_PPP=9974")),
+    );
     assert_eq!(body(&a), "errorCode=-3&errorMessage=The+%27ap%27+argument+is+missing%21&errorItem=ap");
     // !PlaceOrder accepts GET (the documents' ordering URLs), with the underscore item form.
-    let (_, a) = raw(&sandbox, &format!("GET /products/!PlaceOrder?{order}&_1_PPP=9974 HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n"));
+    let (_, a) = raw(
+        &sandbox,
+        &format!("GET /products/!PlaceOrder?{order}&_1_PPP=9974 HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n"),
+    );
     assert!(body(&a).starts_with("errorCode=0&orderNumber="), "{a}");
     // Unknown paths are HTML pages, and names are case-insensitive.
     let (status, _) = raw(&sandbox, &post("/products/!Nothing", ""));
     assert_eq!(status, 404);
-    let (_, a) = raw(&sandbox, &post("/products/!autoauthorize", &format!("LOGINNAME={LOGIN}&loginpassword={PASSWORD}&ORDERNUMBER=1000010&Test=y")));
+    let (_, a) = raw(
+        &sandbox,
+        &post(
+            "/products/!autoauthorize",
+            &format!("LOGINNAME={LOGIN}&loginpassword={PASSWORD}&ORDERNUMBER=1000010&Test=y"),
+        ),
+    );
     assert_eq!(body(&a), "0\n");
 }
 
@@ -401,7 +445,10 @@ fn admin_endpoints_for_other_languages() {
     assert_eq!(counters["requests"]["!AutoAuthorize"], 1);
     assert!(counters["connections"].as_u64().unwrap() >= 4);
     let (_, a) = raw(&sandbox, "GET /_sandbox/state HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n");
-    assert!(body(&a).contains("\"sandbox_reseller\"") && !body(&a).contains(PASSWORD), "passwords stay out of the state dump");
+    assert!(
+        body(&a).contains("\"sandbox_reseller\"") && !body(&a).contains(PASSWORD),
+        "passwords stay out of the state dump"
+    );
 }
 
 #[test]
@@ -421,7 +468,10 @@ fn the_binary_prints_a_ready_line_and_serves() {
     let client = Client::builder()
         .base_url(info["https_url"].as_str().unwrap())
         .add_root_certificates_file(info["ca_file"].as_str().unwrap())
-        .credentials(info["accounts"][0]["login_name"].as_str().unwrap(), info["accounts"][0]["login_password"].as_str().unwrap())
+        .credentials(
+            info["accounts"][0]["login_name"].as_str().unwrap(),
+            info["accounts"][0]["login_password"].as_str().unwrap(),
+        )
         .build()
         .unwrap();
     InitCustomerSession::new().order_number("1000001").send(&client).unwrap();
