@@ -142,13 +142,24 @@ fuzz_target!(|bytes: &[u8]| {
         let location = c_string(fields.get(1).copied().unwrap_or_default());
         let location_ptr = if bytes.first().is_some_and(|b| b & 1 == 1) { location.as_ptr() } else { ptr::null() };
         let mut response = ptr::null_mut();
-        if ok(sectigo_response_decode(request, status, location_ptr, last.as_ptr(), last.len(), &mut response, &mut error)) {
+        if ok(sectigo_response_decode(
+            request,
+            status,
+            location_ptr,
+            last.as_ptr(),
+            last.len(),
+            &mut response,
+            &mut error,
+        )) {
             drain_response(response, &endpoint);
         } else {
             drain_error(error);
         }
         // Misuse: NULL handles and outputs are refused, never dereferenced.
-        assert_eq!(sectigo_request_set(ptr::null_mut(), endpoint.as_ptr(), endpoint.as_ptr(), ptr::null_mut()), SECTIGO_RESULT_NULL_ARGUMENT);
+        assert_eq!(
+            sectigo_request_set(ptr::null_mut(), endpoint.as_ptr(), endpoint.as_ptr(), ptr::null_mut()),
+            SECTIGO_RESULT_NULL_ARGUMENT
+        );
         assert_eq!(sectigo_request_prepare(request, ptr::null_mut(), ptr::null_mut()), SECTIGO_RESULT_NULL_ARGUMENT);
         sectigo_request_free(request);
         sectigo_options_free(options);

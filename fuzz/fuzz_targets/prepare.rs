@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sectigo::{Credentials, ViolationKind};
 use sectigo::validate::prepare;
+use sectigo::{Credentials, ViolationKind};
 
 const PASSWORD: &str = "fuzz-password-5e0d";
 
@@ -38,7 +38,8 @@ fuzz_target!(|bytes: &[u8]| {
                             | ViolationKind::ItemNumbering { .. }
                             | ViolationKind::ItemOneOf { .. }
                     );
-                    let named = text.contains(&format!("`{}`", v.param)) || (v.param.is_empty() && text.contains("empty name"));
+                    let named =
+                        text.contains(&format!("`{}`", v.param)) || (v.param.is_empty() && text.contains("empty name"));
                     assert!(!about_one || named, "{text}");
                 }
             }

@@ -65,7 +65,9 @@ impl Setup {
         config
             .http_status_as_error(false)
             .max_redirects(0)
-            .tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&roots)).build())
+            .tls_config(
+                ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&roots)).build(),
+            )
             .build()
             .into()
     }
@@ -82,7 +84,11 @@ impl Setup {
     fn admin(&self, method: &str, what: &str) -> Value {
         let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
         let url = format!("{}/_sandbox/{what}", self.admin);
-        let mut response = if method == "POST" { agent.post(&url).send("").expect("admin") } else { agent.get(&url).call().expect("admin") };
+        let mut response = if method == "POST" {
+            agent.post(&url).send("").expect("admin")
+        } else {
+            agent.get(&url).call().expect("admin")
+        };
         serde_json::from_str(&response.body_mut().read_to_string().expect("admin body")).expect("admin JSON")
     }
 }
@@ -165,7 +171,9 @@ fn cpu(mut f: impl FnMut(), runs: usize) -> f64 {
 fn rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").parse().ok())))
+        .and_then(|s| {
+            s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").parse().ok()))
+        })
         .flatten()
         .unwrap_or(0)
 }
@@ -304,7 +312,8 @@ fn scaling(setup: &Setup) -> serde_json::Map<String, Value> {
     }
 
     // The sandbox under load: clients of their own (a connection each).
-    let load: Vec<(usize, f64)> = [1, 8, 64].iter().map(|&n| (n, throughput(n, (6400 / n).max(50), || setup.client()))).collect();
+    let load: Vec<(usize, f64)> =
+        [1, 8, 64].iter().map(|&n| (n, throughput(n, (6400 / n).max(50), || setup.client()))).collect();
 
     let report = json!({
         "threads_calls_per_s": scaling.iter().map(|(n, r)| (n.to_string(), json!(r))).collect::<serde_json::Map<_, _>>(),
@@ -343,4 +352,3 @@ fn throughput(threads: usize, calls: usize, client: impl Fn() -> Client + Sync) 
     let elapsed = started.lock().unwrap().expect("started").elapsed();
     (threads * calls) as f64 / elapsed.as_secs_f64()
 }
-

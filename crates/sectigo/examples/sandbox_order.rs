@@ -8,8 +8,9 @@ use sectigo_sandbox::{Fault, FaultRule, Sandbox};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(Default::default())?;
-    let (login_name, login_password, brand) =
-        sandbox.with_state(|s| (s.accounts[0].login_name.clone(), s.accounts[0].login_password.clone(), s.accounts[0].brand.clone()));
+    let (login_name, login_password, brand) = sandbox.with_state(|s| {
+        (s.accounts[0].login_name.clone(), s.accounts[0].login_password.clone(), s.accounts[0].brand.clone())
+    });
     let client = Client::builder()
         .credentials(login_name, login_password)
         .base_url(sandbox.https_url())

@@ -162,11 +162,15 @@ impl Cancel {
     /// Makes this handle the calling thread's current call's, until the guard goes; `None` if
     /// the handle was used before.
     pub(crate) fn enter(&self) -> Option<Scope> {
-        self.state.phase.compare_exchange(NEW, UNSENT, Ordering::AcqRel, Ordering::Acquire).or_else(|phase| {
-            // Cancelled before the call started (while waiting for a thread): it starts, and
-            // stops at once.
-            if phase == CANCELLED { Ok(CANCELLED) } else { Err(phase) }
-        }).ok()?;
+        self.state
+            .phase
+            .compare_exchange(NEW, UNSENT, Ordering::AcqRel, Ordering::Acquire)
+            .or_else(|phase| {
+                // Cancelled before the call started (while waiting for a thread): it starts, and
+                // stops at once.
+                if phase == CANCELLED { Ok(CANCELLED) } else { Err(phase) }
+            })
+            .ok()?;
         CURRENT.with(|c| *c.borrow_mut() = Some(self.state.clone()));
         Some(Scope { state: self.state.clone() })
     }
@@ -179,10 +183,12 @@ impl State {
         loop {
             match phase {
                 CANCELLED => return true,
-                UNSENT | NEW => match self.phase.compare_exchange(phase, CANCELLED, Ordering::AcqRel, Ordering::Acquire) {
-                    Ok(_) => return true,
-                    Err(now) => phase = now,
-                },
+                UNSENT | NEW => {
+                    match self.phase.compare_exchange(phase, CANCELLED, Ordering::AcqRel, Ordering::Acquire) {
+                        Ok(_) => return true,
+                        Err(now) => phase = now,
+                    }
+                }
                 _ => return false,
             }
         }
@@ -244,9 +250,10 @@ impl Scope {
 impl Drop for Scope {
     fn drop(&mut self) {
         CURRENT.with(|c| *c.borrow_mut() = None);
-        let _ = self.state.phase.fetch_update(Ordering::AcqRel, Ordering::Acquire, |p| {
-            matches!(p, UNSENT | SENDING).then_some(OVER)
-        });
+        let _ = self
+            .state
+            .phase
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |p| matches!(p, UNSENT | SENDING).then_some(OVER));
         *self.state.lock() = None;
     }
 }

@@ -44,6 +44,7 @@ pub mod trust;
 pub mod validate;
 pub mod wire;
 
+#[rustfmt::skip] // formatted by the generator (prettyplease)
 mod generated;
 
 /// The README's examples, compiled as doctests so they keep working when copied.

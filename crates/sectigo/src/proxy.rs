@@ -32,8 +32,17 @@ const USERINFO: &percent_encoding::AsciiSet =
 pub const NONE: &str = "none";
 
 /// The environment variables a client may read for its proxy, in the order it reads them.
-pub const ENVIRONMENT: &[&str] =
-    &["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "REQUEST_METHOD"];
+pub const ENVIRONMENT: &[&str] = &[
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUEST_METHOD",
+];
 
 /// A proxy, parsed. `Display` and `Debug` show the password as `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,15 +88,16 @@ impl ProxyUrl {
             None => (None, authority),
         };
         let decode = |part: &str, what: &str| {
-            percent_encoding::percent_decode_str(part)
-                .decode_utf8()
-                .map(|s| s.into_owned())
-                .map_err(|_| ConfigError::new(format!("{setting}: the proxy {what} is not valid percent-encoded UTF-8")))
+            percent_encoding::percent_decode_str(part).decode_utf8().map(|s| s.into_owned()).map_err(|_| {
+                ConfigError::new(format!("{setting}: the proxy {what} is not valid percent-encoded UTF-8"))
+            })
         };
         let (user, password) = match userinfo {
             None => (None, None),
             Some(userinfo) => match userinfo.split_once(':') {
-                Some((user, password)) => (Some(decode(user, "user name")?), Some(Secret::new(decode(password, "password")?))),
+                Some((user, password)) => {
+                    (Some(decode(user, "user name")?), Some(Secret::new(decode(password, "password")?)))
+                }
                 None => (Some(decode(userinfo, "user name")?), None),
             },
         };
@@ -113,11 +123,9 @@ impl ProxyUrl {
                     1080
                 }
             }
-            Some(port) => port
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p != 0)
-                .ok_or_else(|| ConfigError::new(format!("{setting}: the proxy's port {port:?} is not a port number")))?,
+            Some(port) => port.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| {
+                ConfigError::new(format!("{setting}: the proxy's port {port:?} is not a port number"))
+            })?,
         };
         Ok(ProxyUrl { https, host: host.to_ascii_lowercase(), port, user, password })
     }
@@ -224,7 +232,10 @@ impl NoProxy {
             return self.networks.iter().any(|(net, bits)| in_network(ip, *net, *bits));
         }
         self.names.iter().any(|name| {
-            host == *name || (host.len() > name.len() && host.ends_with(name.as_str()) && host[..host.len() - name.len()].ends_with('.'))
+            host == *name
+                || (host.len() > name.len()
+                    && host.ends_with(name.as_str())
+                    && host[..host.len() - name.len()].ends_with('.'))
         })
     }
 }

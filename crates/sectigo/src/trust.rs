@@ -138,8 +138,12 @@ pub(crate) fn identity(files: &IdentityFiles) -> Result<Option<ureq::tls::Client
                  client_pkcs12",
             ));
         }
-        (Some(_), None, None) => return Err(ConfigError::new("client_key: client_cert is set without its private key")),
-        (None, Some(_), None) => return Err(ConfigError::new("client_cert: client_key is set without its certificate")),
+        (Some(_), None, None) => {
+            return Err(ConfigError::new("client_key: client_cert is set without its private key"));
+        }
+        (None, Some(_), None) => {
+            return Err(ConfigError::new("client_cert: client_key is set without its certificate"));
+        }
         (Some(cert), Some(key), None) => {
             if files.pkcs12_password.is_some() {
                 return Err(ConfigError::new("client_pkcs12_password: set without client_pkcs12"));
@@ -152,7 +156,9 @@ pub(crate) fn identity(files: &IdentityFiles) -> Result<Option<ureq::tls::Client
                 match item {
                     Ok(ureq::tls::PemItem::PrivateKey(k)) if found.is_none() => found = Some(k),
                     Ok(_) => {}
-                    Err(e) => return Err(ConfigError::new(format!("client_key {}: not valid PEM: {e}", key.display()))),
+                    Err(e) => {
+                        return Err(ConfigError::new(format!("client_key {}: not valid PEM: {e}", key.display())));
+                    }
                 }
             }
             let key_found = found.ok_or_else(|| {
@@ -177,7 +183,10 @@ pub(crate) fn identity(files: &IdentityFiles) -> Result<Option<ureq::tls::Client
                 )));
             };
             if found.certs().is_empty() {
-                return Err(ConfigError::new(format!("client_pkcs12 {}: the private key has no certificate", p12.display())));
+                return Err(ConfigError::new(format!(
+                    "client_pkcs12 {}: the private key has no certificate",
+                    p12.display()
+                )));
             }
             let key_der = Zeroizing::new(found.key().as_der().to_vec());
             // ureq takes a PKCS #8 key as PEM.
@@ -185,8 +194,9 @@ pub(crate) fn identity(files: &IdentityFiles) -> Result<Option<ureq::tls::Client
                 "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
                 base64::Engine::encode(&base64::engine::general_purpose::STANDARD, key_der.as_slice())
             ));
-            let key = ureq::tls::PrivateKey::from_pem(pem.as_bytes())
-                .map_err(|e| ConfigError::new(format!("client_pkcs12 {}: the private key cannot be read: {e}", p12.display())))?;
+            let key = ureq::tls::PrivateKey::from_pem(pem.as_bytes()).map_err(|e| {
+                ConfigError::new(format!("client_pkcs12 {}: the private key cannot be read: {e}", p12.display()))
+            })?;
             let chain = found.certs().iter().map(|c| Certificate::from_der(c.as_der()).to_owned()).collect();
             (chain, key, format!("client_pkcs12 {}", p12.display()))
         }
@@ -196,7 +206,11 @@ pub(crate) fn identity(files: &IdentityFiles) -> Result<Option<ureq::tls::Client
 }
 
 /// The private key must be the one of the first certificate: found now, not in every handshake.
-fn check_pair(chain: &[Certificate<'static>], key: &ureq::tls::PrivateKey<'static>, origin: &str) -> Result<(), ConfigError> {
+fn check_pair(
+    chain: &[Certificate<'static>],
+    key: &ureq::tls::PrivateKey<'static>,
+    origin: &str,
+) -> Result<(), ConfigError> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let der = Zeroizing::new(key.der().to_vec());
     let key_der = PrivateKeyDer::try_from(der.as_slice())

@@ -53,13 +53,9 @@ impl Form {
     }
 }
 
-
 impl fmt::Debug for Form {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Form")
-            .field("endpoint", &self.endpoint.title)
-            .field("pairs", &self.redacted())
-            .finish()
+        f.debug_struct("Form").field("endpoint", &self.endpoint.title).field("pairs", &self.redacted()).finish()
     }
 }
 
@@ -469,10 +465,7 @@ where
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0)); // keys are unique
     let given = |name: &str| -> Option<&str> {
         let i = endpoint.params.iter().position(|p| p.name == name)?;
-        keyed
-            .iter()
-            .find(|(k, _, v)| *k == Key::Param(i) && !v.is_empty())
-            .map(|(_, _, v)| v.as_str())
+        keyed.iter().find(|(k, _, v)| *k == Key::Param(i) && !v.is_empty()).map(|(_, _, v)| v.as_str())
     };
 
     let by_certificate = credentials.is_some_and(|c| c.login_password().is_none());
@@ -542,10 +535,7 @@ where
     }
 
     if out.is_empty() {
-        let secret = keyed
-            .iter()
-            .map(|(k, _, _)| matches!(k, Key::Param(i) if endpoint.params[*i].secret))
-            .collect();
+        let secret = keyed.iter().map(|(k, _, _)| matches!(k, Key::Param(i) if endpoint.params[*i].secret)).collect();
         Ok(Form { endpoint, pairs: keyed.into_iter().map(|(_, n, v)| (n, v)).collect(), secret })
     } else {
         Err(Violations(out))
@@ -566,10 +556,7 @@ fn check_items(items: &Items, keyed: &[(Key, String, String)], out: &mut Vec<Vio
     }
     for (expected, &found) in (1u32..).zip(&numbers) {
         if found != expected {
-            out.push(Violation {
-                param: format!("{found}_*"),
-                kind: ViolationKind::ItemNumbering { expected, found },
-            });
+            out.push(Violation { param: format!("{found}_*"), kind: ViolationKind::ItemNumbering { expected, found } });
             break;
         }
     }

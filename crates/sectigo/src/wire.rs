@@ -78,7 +78,14 @@ impl<'de> serde::Deserialize<'de> for Response {
         let data = ResponseData::deserialize(deserializer)?;
         let endpoint = crate::generated::spec_data::endpoint(&data.endpoint)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown endpoint {:?}", data.endpoint)))?;
-        Ok(Response { endpoint, code: data.code, fields: data.fields, raw: data.raw, quirks: data.quirks, retries: data.retries })
+        Ok(Response {
+            endpoint,
+            code: data.code,
+            fields: data.fields,
+            raw: data.raw,
+            quirks: data.quirks,
+            retries: data.retries,
+        })
     }
 }
 
@@ -146,11 +153,7 @@ impl Response {
     /// The error text of a failed call: `errorMessage`, or the second line, or (when the server
     /// put it there) `errorItem`.
     pub fn error_message(&self) -> Option<&str> {
-        if self.quirks.contains(&Quirk::MessageInErrorItem) {
-            self.get("errorItem")
-        } else {
-            self.get("errorMessage")
-        }
+        if self.quirks.contains(&Quirk::MessageInErrorItem) { self.get("errorItem") } else { self.get("errorMessage") }
     }
 
     /// The parameter a failed call blames (`errorItem`), unless it held the message instead.
@@ -282,8 +285,12 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::BadErrorCode => write!(f, "the answer's errorCode is not a number"),
             DecodeErrorKind::MissingField(name) => write!(f, "the success answer lacks `{name}`"),
             DecodeErrorKind::NotAnInteger(name) => write!(f, "the answer's `{name}` is not a whole number"),
-            DecodeErrorKind::RedirectWithoutLocation => write!(f, "a redirect (HTTP {}) without a Location", self.status),
-            DecodeErrorKind::UnexpectedStatus => write!(f, "unexpected HTTP status {} without an API answer", self.status),
+            DecodeErrorKind::RedirectWithoutLocation => {
+                write!(f, "a redirect (HTTP {}) without a Location", self.status)
+            }
+            DecodeErrorKind::UnexpectedStatus => {
+                write!(f, "unexpected HTTP status {} without an API answer", self.status)
+            }
             DecodeErrorKind::PositiveCodeWithoutFields => {
                 write!(f, "the answer's errorCode is above zero (no error) but it lacks the fields of a success")
             }
@@ -337,7 +344,8 @@ pub fn expects_redirect(endpoint: &Endpoint, request: &[(String, String)]) -> bo
 
 /// Whether an answer with `code` is read as a success (given its success fields).
 fn reads_as_success(endpoint: &Endpoint, code: i64) -> bool {
-    code == endpoint.success_code || (code > 0 && endpoint.positive_codes == crate::meta::PositiveCodes::SuccessWithFields)
+    code == endpoint.success_code
+        || (code > 0 && endpoint.positive_codes == crate::meta::PositiveCodes::SuccessWithFields)
 }
 
 /// Whether a call to the endpoint may change state on the server.
@@ -352,7 +360,13 @@ pub fn decode(
     raw: RawResponse,
 ) -> Result<Response, DecodeError> {
     let status = raw.status;
-    let err = |kind: DecodeErrorKind, raw: String| DecodeError { kind, status, raw, may_have_taken_effect: changes_state(endpoint), retries: 0 };
+    let err = |kind: DecodeErrorKind, raw: String| DecodeError {
+        kind,
+        status,
+        raw,
+        may_have_taken_effect: changes_state(endpoint),
+        retries: 0,
+    };
 
     if (300..400).contains(&status) {
         // An answer in a Location's query string is read even when no redirect was asked for.
@@ -394,7 +408,8 @@ pub fn decode(
 fn check_fields(response: Response, status: u16) -> Result<Response, DecodeError> {
     let endpoint = response.endpoint;
     if response.code != endpoint.success_code && response.is_success() {
-        let missing = endpoint.fields.iter().any(|f| f.when == When::Success && !f.optional && response.get(f.name).is_none());
+        let missing =
+            endpoint.fields.iter().any(|f| f.when == When::Success && !f.optional && response.get(f.name).is_none());
         if missing {
             return Err(DecodeError {
                 kind: DecodeErrorKind::PositiveCodeWithoutFields,
@@ -434,7 +449,13 @@ fn looks_like_html(text: &str) -> bool {
 
 /// Decodes a newline-delimited answer: line 1 is `errorCode`, the others are named by the spec.
 pub fn decode_newline(endpoint: &'static Endpoint, text: &str, status: u16) -> Result<Response, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: text.to_owned(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
+    let err = |kind| DecodeError {
+        kind,
+        status,
+        raw: text.to_owned(),
+        may_have_taken_effect: changes_state(endpoint),
+        retries: 0,
+    };
     let mut lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
     while lines.last() == Some(&"") {
         lines.pop();
@@ -488,7 +509,13 @@ type Parts = (i64, Vec<(String, String)>, Vec<Quirk>);
 
 /// The code, fields and leniencies of a URL-encoded answer `text` (`raw` for errors).
 fn url_encoded_fields(endpoint: &'static Endpoint, text: &str, raw: &str, status: u16) -> Result<Parts, DecodeError> {
-    let err = |kind| DecodeError { kind, status, raw: raw.to_owned(), may_have_taken_effect: changes_state(endpoint), retries: 0 };
+    let err = |kind| DecodeError {
+        kind,
+        status,
+        raw: raw.to_owned(),
+        may_have_taken_effect: changes_state(endpoint),
+        retries: 0,
+    };
     if text.is_empty() {
         return Err(err(DecodeErrorKind::Empty));
     }

@@ -23,7 +23,8 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
     support::install(log::LevelFilter::Debug);
     let sandbox = Sandbox::start(Config { log: true, ..Config::default() }).unwrap();
     sandbox.with_state(|s| s.accounts[0].login_password = CANARY.to_owned());
-    let fast = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(2), max_delay: Duration::from_millis(10) };
+    let fast =
+        RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(2), max_delay: Duration::from_millis(10) };
     let builder = |password: &str| {
         Client::builder()
             .credentials("sandbox_reseller", password)
@@ -49,7 +50,11 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
     shown.push(format!("{placed:?}"));
     let number: i64 = placed.order_number.parse().unwrap();
     shown.push(format!("{:?}", AutoAuthorize::new().order_number(number).send(&client).unwrap()));
-    sandbox.inject(FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(1) });
+    sandbox.inject(FaultRule {
+        fault: Fault::RateLimited,
+        endpoint: Some(Endpoint::InitCustomerSession),
+        remaining: Some(1),
+    });
     let session = InitCustomerSession::new().order_number(placed.order_number.clone()).send(&client).unwrap();
     assert_eq!(session.response.retries(), 1);
     shown.push(format!("{session:?}"));
@@ -72,7 +77,8 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
         .admin_login_password(ADMIN);
     shown.push(format!("{signup:?}"));
     shown.push(format!("{:?}", signup.send(&client).unwrap_or_else(|e| panic!("{e}"))));
-    let dynamic = dynamic::Request::new("!AutoAuthorize").unwrap().with("orderNumber", "1").with("loginPassword", CANARY);
+    let dynamic =
+        dynamic::Request::new("!AutoAuthorize").unwrap().with("orderNumber", "1").with("loginPassword", CANARY);
     shown.push(format!("{dynamic:?}"));
 
     // Every kind of error.
@@ -83,7 +89,11 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
     errors.push(seen(order().send(&client).unwrap_err()));
     sandbox.inject(FaultRule { fault: Fault::Status(503), endpoint: Some(Endpoint::PlaceOrder), remaining: Some(1) });
     errors.push(seen(order().send(&client).unwrap_err()));
-    sandbox.inject(FaultRule { fault: Fault::Garbage, endpoint: Some(Endpoint::InitCustomerSession), remaining: Some(1) });
+    sandbox.inject(FaultRule {
+        fault: Fault::Garbage,
+        endpoint: Some(Endpoint::InitCustomerSession),
+        remaining: Some(1),
+    });
     errors.push(seen(InitCustomerSession::new().order_number("1000003").send(&client).unwrap_err()));
     sandbox.inject(FaultRule { fault: Fault::RateLimited, endpoint: Some(Endpoint::PlaceOrder), remaining: Some(3) });
     errors.push(seen(order().send(&client).unwrap_err()));
@@ -100,10 +110,23 @@ fn no_password_shows_in_debug_display_errors_or_logs() {
     // One record per call, once it is over: its outcome, duration, errorCode and retries.
     let placed_record = sdk.iter().find(|r| r.starts_with("!PlaceOrder: ok in ")).expect("a record of the order");
     assert!(placed_record.contains("(errorCode 0, retries 0)"), "{placed_record}");
-    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: api error in ") && r.contains("(errorCode -16, retries 0)")), "{sdk:?}");
-    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: api error in ") && r.contains("(errorCode -42, retries 2)")), "{sdk:?}");
-    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: outcome unknown after ") && r.contains("not sent again")), "{sdk:?}");
-    assert!(sdk.iter().any(|r| r.starts_with("!PlaceOrder: transport error in ") && r.contains("(errorCode none, retries 2)")), "{sdk:?}");
+    assert!(
+        sdk.iter().any(|r| r.starts_with("!PlaceOrder: api error in ") && r.contains("(errorCode -16, retries 0)")),
+        "{sdk:?}"
+    );
+    assert!(
+        sdk.iter().any(|r| r.starts_with("!PlaceOrder: api error in ") && r.contains("(errorCode -42, retries 2)")),
+        "{sdk:?}"
+    );
+    assert!(
+        sdk.iter().any(|r| r.starts_with("!PlaceOrder: outcome unknown after ") && r.contains("not sent again")),
+        "{sdk:?}"
+    );
+    assert!(
+        sdk.iter()
+            .any(|r| r.starts_with("!PlaceOrder: transport error in ") && r.contains("(errorCode none, retries 2)")),
+        "{sdk:?}"
+    );
     assert!(served.iter().any(|r| r.contains("loginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("adminLoginPassword=<redacted>")), "{served:?}");
     assert!(served.iter().any(|r| r.contains("errorCode -16")), "{served:?}");

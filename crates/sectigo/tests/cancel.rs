@@ -22,7 +22,11 @@ fn client(sandbox: &Sandbox) -> Client {
 }
 
 fn delay(sandbox: &Sandbox, endpoint: Endpoint, ms: u64) {
-    sandbox.inject(FaultRule { fault: Fault::Delay(Duration::from_millis(ms)), endpoint: Some(endpoint), remaining: Some(1) });
+    sandbox.inject(FaultRule {
+        fault: Fault::Delay(Duration::from_millis(ms)),
+        endpoint: Some(endpoint),
+        remaining: Some(1),
+    });
 }
 
 fn orders(sandbox: &Sandbox) -> usize {
@@ -78,7 +82,10 @@ fn a_read_in_flight_stops_at_once() {
     let e = result.unwrap_err();
     let Error::Transport(t) = &e else { panic!("{e:?}") };
     assert_eq!((t.kind, t.not_sent, t.retries), (TransportErrorKind::Cancelled, false, 0), "{t}");
-    assert_eq!(e.to_string(), "!initCustomerSession could not be called (cancelled): cancelled after its request was sent");
+    assert_eq!(
+        e.to_string(),
+        "!initCustomerSession could not be called (cancelled): cancelled after its request was sent"
+    );
     // Not the sandbox's 30 s: the connection was shut down under the read (and not retried).
     assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
     assert!(cancel.is_cancelled());
@@ -110,7 +117,8 @@ fn a_write_aborted_in_flight_is_outcome_unknown_and_its_order_is_still_placed() 
     assert!(e.may_have_taken_effect() && !e.retry_safe());
     let records = support::records("sectigo");
     assert!(
-        records.iter().any(|r| r.starts_with("!PlaceOrder: outcome unknown after") && r.contains("(cancelled after its request was sent)")),
+        records.iter().any(|r| r.starts_with("!PlaceOrder: outcome unknown after")
+            && r.contains("(cancelled after its request was sent)")),
         "{records:?}"
     );
     // The server acted on it all the same: that is why the outcome is unknown, not "cancelled".
@@ -151,7 +159,11 @@ fn a_call_cancelled_while_it_waits_to_retry_stops_there() {
         .credentials("sandbox_reseller", "sandbox-password")
         .base_url(sandbox.https_url())
         .add_root_certificates_pem(sandbox.ca_pem())
-        .retry_policy(RetryPolicy { max_retries: 3, base_delay: Duration::from_secs(20), max_delay: Duration::from_secs(20) })
+        .retry_policy(RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_secs(20),
+            max_delay: Duration::from_secs(20),
+        })
         .timeout(Duration::from_secs(300))
         .build()
         .unwrap();

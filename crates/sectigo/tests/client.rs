@@ -12,8 +12,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use sectigo::{
-    AutoAuthorize, AutoAuthorizeError, Client, Error, InitCustomerSession, PlaceOrder, PlaceOrderError,
-    PlaceOrderItem, Term, TransportErrorKind, WebProduct,
+    AutoAuthorize, AutoAuthorizeError, Client, Error, InitCustomerSession, PlaceOrder, PlaceOrderError, PlaceOrderItem,
+    Term, TransportErrorKind, WebProduct,
 };
 
 /// A request as the server saw it.
@@ -33,7 +33,11 @@ impl Seen {
 
 /// What the server does with a request.
 enum Action {
-    Reply { status: u16, headers: Vec<(&'static str, String)>, body: String },
+    Reply {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: String,
+    },
     /// Wait, then reply 200 with this body.
     Slow(Duration, String),
     /// Read the request, then close the connection without answering.
@@ -315,7 +319,9 @@ fn statuses_of_state_changing_calls() {
     assert_eq!(dns_pro().send(&client).unwrap().order_number, "5");
     // A read call with an unreadable answer is a decoding error keeping the body.
     match InitCustomerSession::new().order_number("1").send(&client).unwrap_err() {
-        Error::Decode(d) => assert_eq!((d.raw.as_str(), d.may_have_taken_effect), ("<html>not an answer</html>", false)),
+        Error::Decode(d) => {
+            assert_eq!((d.raw.as_str(), d.may_have_taken_effect), ("<html>not an answer</html>", false))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -326,7 +332,9 @@ fn api_errors_are_typed_per_endpoint() {
         if r.target.ends_with("!AutoAuthorize") {
             reply("-27\nOrder 11111111 is not currently Awaiting Authorization/Rejection!\n")
         } else {
-            reply("errorCode=-16&errorItem=Incorrect%20login%20details%2C%20account%20is%20locked%2C%20password%20has%20expired%20or%20your%20source%20IP%20is%20blocked.")
+            reply(
+                "errorCode=-16&errorItem=Incorrect%20login%20details%2C%20account%20is%20locked%2C%20password%20has%20expired%20or%20your%20source%20IP%20is%20blocked.",
+            )
         }
     });
     let client = server.client().build().unwrap();
@@ -393,8 +401,16 @@ fn a_positive_error_code_is_never_reported_as_a_failed_order() {
     // The same answer to a read call is an unreadable answer, its body kept.
     let server = Server::start(|_| reply("errorCode=2&errorMessage=Queued"));
     let client = server.client().build().unwrap();
-    match InitCustomerSession::new().order_number("1").response_format(sectigo::ResponseFormat::UrlEncoded).send(&client).unwrap_err() {
-        Error::Decode(d) => assert_eq!((d.kind.as_str(), d.raw.as_str()), ("positive_code_without_fields", "errorCode=2&errorMessage=Queued")),
+    match InitCustomerSession::new()
+        .order_number("1")
+        .response_format(sectigo::ResponseFormat::UrlEncoded)
+        .send(&client)
+        .unwrap_err()
+    {
+        Error::Decode(d) => assert_eq!(
+            (d.kind.as_str(), d.raw.as_str()),
+            ("positive_code_without_fields", "errorCode=2&errorMessage=Queued")
+        ),
         other => panic!("{other:?}"),
     }
 }
@@ -403,10 +419,7 @@ fn a_positive_error_code_is_never_reported_as_a_failed_order() {
 fn signup_goes_to_the_configured_path() {
     let server = Server::start(|_| reply("errorCode=0&accountID=1&adminUserID=2&saspSessionID=s&orderNumber=3"));
     let client = server.client().endpoint_path("tier2_partner_signup", "/products/!T2Signup").build().unwrap();
-    let done = common::minimal_signup()
-        .partner_type(sectigo::PartnerType::EPki)
-        .send(&client)
-        .unwrap();
+    let done = common::minimal_signup().partner_type(sectigo::PartnerType::EPki).send(&client).unwrap();
     assert_eq!((done.account_id, done.admin_user_id, done.order_number.as_str()), (1, 2, "3"));
     assert_eq!(server.seen()[0].target, "/products/!T2Signup");
     assert!(!server.seen()[0].body.contains("loginName"));
@@ -439,7 +452,8 @@ fn the_general_codes_are_known_on_every_endpoint_and_call_limit_is_retry_safe() 
     let err = client.call(sectigo::dynamic::endpoint("!PlaceOrder").unwrap(), dns_pro().to_params()).unwrap_err();
     assert!(err.is_rate_limited() && err.retry_safe());
     // A connection never established: nothing was sent, so a retry is safe, even for an order.
-    let nowhere = Client::builder().base_url("http://127.0.0.1:1").allow_http(true).credentials("l", "p").build().unwrap();
+    let nowhere =
+        Client::builder().base_url("http://127.0.0.1:1").allow_http(true).credentials("l", "p").build().unwrap();
     let err = dns_pro().send(&nowhere).unwrap_err();
     assert!(err.retry_safe() && !err.may_have_taken_effect(), "{err:?}");
     // An order whose answer was lost: never safe to resend.
@@ -468,7 +482,9 @@ fn raw_answers_are_kept_on_errors_and_bounded() {
     assert_eq!(o.raw.unwrap().len(), sectigo::error::MAX_RAW);
     // A small answer is kept whole.
     let server = Server::start(|_| Action::Reply { status: 503, headers: vec![], body: "busy".into() });
-    let Error::Transport(t) = InitCustomerSession::new().order_number("1").send(&server.client().build().unwrap()).unwrap_err() else {
+    let Error::Transport(t) =
+        InitCustomerSession::new().order_number("1").send(&server.client().build().unwrap()).unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(t.raw.as_deref(), Some("busy"));

@@ -216,7 +216,8 @@ fn system_roots_read_ssl_cert_file_and_bundled_roots_do_not() {
     // An empty bundle: nothing to trust is a ConfigError when the client is built.
     let empty = format!("{bundle}.empty");
     std::fs::write(&empty, "").unwrap();
-    let e = in_child(&[("SECTIGO_CHILD_BASE_URL", &https), ("SECTIGO_CHILD_ROOTS", "system"), ("SSL_CERT_FILE", &empty)]);
+    let e =
+        in_child(&[("SECTIGO_CHILD_BASE_URL", &https), ("SECTIGO_CHILD_ROOTS", "system"), ("SSL_CERT_FILE", &empty)]);
     assert!(e.starts_with("config: roots: \"system\" found no certificate authorities"), "{e}");
     let _ = std::fs::remove_file(bundle);
     let _ = std::fs::remove_file(empty);
@@ -241,7 +242,10 @@ fn tls_front(upstream: u16) -> (u16, String) {
             .with_safe_default_protocol_versions()
             .unwrap()
             .with_no_client_auth()
-            .with_single_cert(vec![leaf.der().clone()], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())))
+            .with_single_cert(
+                vec![leaf.der().clone()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
             .unwrap(),
     );
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

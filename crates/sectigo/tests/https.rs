@@ -57,7 +57,8 @@ fn tls_server(body: &'static str) -> (u16, String) {
                 }
                 let mut request = vec![0; len];
                 reader.read_exact(&mut request).unwrap();
-                let answer = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                let answer =
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
                 let _ = tls.write_all(answer.as_bytes());
                 let _ = tls.flush();
             });

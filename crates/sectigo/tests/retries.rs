@@ -18,7 +18,8 @@ fn hundreds_of_orders_under_random_faults_are_never_duplicated_or_lost() {
     let sandbox = Sandbox::start(config).unwrap();
     let password = "retry-canary-4c2e";
     sandbox.with_state(|s| s.accounts[0].login_password = password.to_owned());
-    let policy = RetryPolicy { max_retries: 4, base_delay: Duration::from_millis(40), max_delay: Duration::from_millis(400) };
+    let policy =
+        RetryPolicy { max_retries: 4, base_delay: Duration::from_millis(40), max_delay: Duration::from_millis(400) };
     let client = Client::builder()
         .credentials("sandbox_reseller", password)
         .base_url(sandbox.https_url())
@@ -71,7 +72,8 @@ fn hundreds_of_orders_under_random_faults_are_never_duplicated_or_lost() {
     let rate_limited: Vec<&String> = records.iter().filter(|r| r.contains("(rate_limited:")).collect();
     assert!(!rate_limited.is_empty(), "the limit was hit and retried");
     for r in &rate_limited {
-        let ms: u64 = r.split("sending it again in ").nth(1).and_then(|t| t.split(' ').next()).unwrap().parse().unwrap();
+        let ms: u64 =
+            r.split("sending it again in ").nth(1).and_then(|t| t.split(' ').next()).unwrap().parse().unwrap();
         assert!(ms >= 4, "a backoff before every retry: {r}");
     }
     assert!(records.iter().all(|r| !r.contains(password)));
@@ -110,7 +112,11 @@ fn retries_can_be_turned_off_and_respect_the_deadline() {
         .base_url("http://127.0.0.1:1")
         .allow_http(true)
         .credentials("l", "p")
-        .retry_policy(RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(20) })
+        .retry_policy(RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+        })
         .build()
         .unwrap();
     let Error::Transport(t) = order().send(&nowhere).unwrap_err() else { panic!() };

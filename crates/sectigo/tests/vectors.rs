@@ -133,8 +133,7 @@ fn check_request(case: &RequestCase) -> Result<(), String> {
 
 fn check_response(case: &ResponseCase) -> Result<(), String> {
     let ep = endpoint(&case.endpoint).ok_or_else(|| format!("unknown endpoint {}", case.endpoint))?;
-    let raw =
-        RawResponse { status: case.status, location: case.location.clone(), body: case.body.as_bytes().to_vec() };
+    let raw = RawResponse { status: case.status, location: case.location.clone(), body: case.body.as_bytes().to_vec() };
     let e = &case.expect;
     let quirks_of = |r: &sectigo::Response| r.quirks().iter().map(|q| q.as_str().to_owned()).collect::<Vec<_>>();
     match (e.outcome.as_str(), decode(ep, &case.params, raw)) {
@@ -237,9 +236,7 @@ fn every_endpoint_has_vectors() {
         let key = ep.name.unwrap_or(ep.id);
         let n = files
             .iter()
-            .flat_map(|(_, f)| {
-                f.request.iter().map(|c| &c.endpoint).chain(f.response.iter().map(|c| &c.endpoint))
-            })
+            .flat_map(|(_, f)| f.request.iter().map(|c| &c.endpoint).chain(f.response.iter().map(|c| &c.endpoint)))
             .filter(|e| endpoint(e).is_some_and(|x| x.id == ep.id))
             .count();
         assert!(n >= 5, "{key} has only {n} vectors");
