@@ -1,4 +1,5 @@
 <?php
+
 // For opcache.preload: compiles every class of the package once per server start, so that
 // under php-fpm or Apache (ffi.enable=preload) the package may use the header that ffi.preload
 // loaded (FFI::scope('SECTIGO')). See the README's PHP section for the php.ini lines.

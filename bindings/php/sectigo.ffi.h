@@ -66,6 +66,19 @@ enum sectigo_result sectigo_client_new(const struct sectigo_options *options,
 
 void sectigo_client_free(struct sectigo_client *client);
 
+enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
+                                        const struct sectigo_request *request,
+                                        struct sectigo_response **response_out,
+                                        struct sectigo_error **error_out);
+
+enum sectigo_result sectigo_client_call_packed(const struct sectigo_client *client,
+                                               const char *endpoint,
+                                               const char *params,
+                                               size_t len,
+                                               size_t count,
+                                               struct sectigo_response **response_out,
+                                               struct sectigo_error **error_out);
+
 enum sectigo_result sectigo_request_new(const char *endpoint,
                                         struct sectigo_request **request_out,
                                         struct sectigo_error **error_out);
@@ -82,19 +95,6 @@ enum sectigo_result sectigo_request_prepare(const struct sectigo_request *reques
                                             struct sectigo_error **error_out);
 
 void sectigo_string_free(char *string);
-
-enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
-                                        const struct sectigo_request *request,
-                                        struct sectigo_response **response_out,
-                                        struct sectigo_error **error_out);
-
-enum sectigo_result sectigo_client_call_packed(const struct sectigo_client *client,
-                                               const char *endpoint,
-                                               const char *params,
-                                               size_t len,
-                                               size_t count,
-                                               struct sectigo_response **response_out,
-                                               struct sectigo_error **error_out);
 
 enum sectigo_result sectigo_response_decode(const struct sectigo_request *request,
                                             uint16_t status,

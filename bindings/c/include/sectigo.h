@@ -588,6 +588,35 @@ enum sectigo_result sectigo_client_new(const struct sectigo_options *options,
 void sectigo_client_free(struct sectigo_client *client);
 
 /*
+ Validates and sends a request with the client's credentials. On success writes the
+ answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error. A failed call is
+ sent again only when that is provably safe (see the `max_retries` option): never a call
+ that may have taken effect. `sectigo_response_retries` and `sectigo_error_retries` tell
+ how many times it was.
+ Blocks until the answer or a time limit. The client may be shared between threads.
+ */
+enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
+                                        const struct sectigo_request *request,
+                                        struct sectigo_response **response_out,
+                                        struct sectigo_error **error_out);
+
+/*
+ Validates and sends a call whose parameters come in one buffer, for bindings that pay for
+ every crossing into C (PHP's FFI): `count` pairs, each a name and a value, every one of
+ those strings ended by a NUL byte (`"orderNumber\0" "1000003\0" ...`), `len` bytes in all
+ (`params` may be NULL when both are 0). The same call as `sectigo_request_new`,
+ `sectigo_request_set` for each pair and `sectigo_client_call`, with the same answers and
+ errors; a buffer that does not hold `count` pairs is a `SECTIGO_ERROR_KIND_ARGUMENT` error.
+ */
+enum sectigo_result sectigo_client_call_packed(const struct sectigo_client *client,
+                                               const char *endpoint,
+                                               const char *params,
+                                               size_t len,
+                                               size_t count,
+                                               struct sectigo_response **response_out,
+                                               struct sectigo_error **error_out);
+
+/*
  Makes an empty request to an endpoint, named by wire name (`!PlaceOrder`, the `!` is
  optional) or id (`place_order`); see the `SECTIGO_ENDPOINT_*` constants.
  */
@@ -622,35 +651,6 @@ enum sectigo_result sectigo_request_prepare(const struct sectigo_request *reques
  Frees a string this library gave the caller (NULL is allowed).
  */
 void sectigo_string_free(char *string);
-
-/*
- Validates and sends a request with the client's credentials. On success writes the
- answer; an error answer of the API is a `SECTIGO_ERROR_KIND_API` error. A failed call is
- sent again only when that is provably safe (see the `max_retries` option): never a call
- that may have taken effect. `sectigo_response_retries` and `sectigo_error_retries` tell
- how many times it was.
- Blocks until the answer or a time limit. The client may be shared between threads.
- */
-enum sectigo_result sectigo_client_call(const struct sectigo_client *client,
-                                        const struct sectigo_request *request,
-                                        struct sectigo_response **response_out,
-                                        struct sectigo_error **error_out);
-
-/*
- Validates and sends a call whose parameters come in one buffer, for bindings that pay for
- every crossing into C (PHP's FFI): `count` pairs, each a name and a value, every one of
- those strings ended by a NUL byte (`"orderNumber\0" "1000003\0" ...`), `len` bytes in all
- (`params` may be NULL when both are 0). The same call as `sectigo_request_new`,
- `sectigo_request_set` for each pair and `sectigo_client_call`, with the same answers and
- errors; a buffer that does not hold `count` pairs is a `SECTIGO_ERROR_KIND_ARGUMENT` error.
- */
-enum sectigo_result sectigo_client_call_packed(const struct sectigo_client *client,
-                                               const char *endpoint,
-                                               const char *params,
-                                               size_t len,
-                                               size_t count,
-                                               struct sectigo_response **response_out,
-                                               struct sectigo_error **error_out);
 
 /*
  Reads an answer without any network: `request` holds the parameters it answers (they

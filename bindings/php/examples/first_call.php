@@ -1,4 +1,5 @@
 <?php
+
 // Opens a customer session for an order: one call, and what to do when it fails.
 //   SECTIGO_LOGIN_NAME=... SECTIGO_LOGIN_PASSWORD=... php first_call.php ORDER_NUMBER
 // SECTIGO_BASE_URL and SECTIGO_CA_FILE point it elsewhere (the sandbox, for instance).

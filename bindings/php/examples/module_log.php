@@ -1,4 +1,5 @@
 <?php
+
 // Sends the SDK's log records to a panel's own module log, with the password scrubbed.
 //   SECTIGO_LOGIN_NAME=... SECTIGO_LOGIN_PASSWORD=... php module_log.php
 // SECTIGO_BASE_URL and SECTIGO_CA_FILE point it elsewhere (the sandbox, for instance).

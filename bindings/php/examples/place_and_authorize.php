@@ -1,4 +1,5 @@
 <?php
+
 // Places a one-year Web DNS Pro order and authorizes it.
 //   SECTIGO_LOGIN_NAME=... SECTIGO_LOGIN_PASSWORD=... SECTIGO_AP=... php place_and_authorize.php
 // SECTIGO_BASE_URL and SECTIGO_CA_FILE point it elsewhere (the sandbox, for instance).

@@ -146,7 +146,15 @@ final class Client
         if (substr_count($packed, "\0") !== 2 * $count) {
             self::flatten($params); // names the parameter that holds a NUL byte
         }
-        $result = $ffi->sectigo_client_call_packed($this->client, $endpoint, $packed, strlen($packed), $count, self::$responseAddress, self::$errorAddress);
+        $result = $ffi->sectigo_client_call_packed(
+            $this->client,
+            $endpoint,
+            $packed,
+            strlen($packed),
+            $count,
+            self::$responseAddress,
+            self::$errorAddress,
+        );
         if ($this->logger !== null && ($result === 0 || !FFI::isNull(self::$errorSlot))) {
             $this->forwardLog($ffi, $endpoint, $result === 0);
         }
@@ -219,8 +227,14 @@ final class Client
      * @param array<string, mixed> $params
      * @throws Exception
      */
-    public static function decode(string $endpoint, #[\SensitiveParameter] array $params, int $status, ?string $location, string $body, array $options = []): Response
-    {
+    public static function decode(
+        string $endpoint,
+        #[\SensitiveParameter] array $params,
+        int $status,
+        ?string $location,
+        string $body,
+        array $options = [],
+    ): Response {
         $ffi = self::ffi($options['library'] ?? null);
         $request = self::request($ffi, $endpoint, $params);
         try {
@@ -370,7 +384,11 @@ final class Client
                         $r = $ffi->new('const char*');
                         $m = $ffi->new('const char*');
                         $ffi->sectigo_error_violation_at($error, $i, FFI::addr($p), FFI::addr($r), FFI::addr($m));
-                        $violations[] = ['param' => (string) self::string($p), 'rule' => (string) self::string($r), 'message' => (string) self::string($m)];
+                        $violations[] = [
+                            'param' => (string) self::string($p),
+                            'rule' => (string) self::string($r),
+                            'message' => (string) self::string($m),
+                        ];
                     }
                     throw (new ValidationException($message, $violations))->withFlags($flags, $retries);
                 case 2:
@@ -433,7 +451,10 @@ final class Client
         }
         $version = self::string($ffi->sectigo_version());
         if ($version !== Version::VERSION) {
-            throw new ConfigException("the sectigo C library is version $version, this PHP package " . Version::VERSION . ': install both from one release');
+            throw new ConfigException(
+                "the sectigo C library is version $version, this PHP package " . Version::VERSION
+                . ': install both from one release'
+            );
         }
         self::$responseSlot = $ffi->new('sectigo_response*');
         self::$errorSlot = $ffi->new('sectigo_error*');
@@ -457,7 +478,10 @@ final class Client
         try {
             return FFI::cdef($text, $library);
         } catch (\FFI\Exception $e) {
-            throw new ConfigException("cannot load the sectigo C library $library under " . PHP_SAPI . ': ' . $e->getMessage() . '. ' . self::setup());
+            throw new ConfigException(
+                "cannot load the sectigo C library $library under " . PHP_SAPI . ': ' . $e->getMessage() . '. '
+                . self::setup()
+            );
         }
     }
 

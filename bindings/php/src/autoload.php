@@ -1,4 +1,5 @@
 <?php
+
 // Loads the Sectigo PHP package without Composer: require this file. (With Composer, its PSR-4
 // autoloader does the same from composer.json.)
 declare(strict_types=1);

@@ -67,8 +67,10 @@ final class ClientTest extends TestCase
             $this->fail('expected a ValidationException');
         } catch (ValidationException $e) {
             $rules = array_map(fn ($v) => $v['param'] . ':' . $v['rule'], $e->violations());
-            foreach (['ap:max_length', 'countryName:country_code', 'colour:unknown', 'reseller:required',
-                      'items:min_items'] as $expected) {
+            foreach (
+                ['ap:max_length', 'countryName:country_code', 'colour:unknown', 'reseller:required',
+                      'items:min_items'] as $expected
+            ) {
                 $this->assertContains($expected, $rules);
             }
             $this->assertInstanceOf(Sectigo\Exception::class, $e);
@@ -423,9 +425,15 @@ final class ClientTest extends TestCase
         $this->assertSame($session->sid, $session->response->get('SID'));
         $property = new ReflectionProperty(Sectigo\Tier2PartnerSignupResult::class, 'accountId');
         $this->assertSame('int', (string) $property->getType());
-        $this->assertStringContainsString('accountID', (string) (new ReflectionMethod(Sectigo\Tier2PartnerSignupResult::class, '__construct'))->getDocComment() . file_get_contents((new ReflectionClass(Sectigo\Tier2PartnerSignupResult::class))->getFileName()));
+        $result = Sectigo\Tier2PartnerSignupResult::class;
+        $docs = (string) (new ReflectionMethod($result, '__construct'))->getDocComment()
+            . file_get_contents((new ReflectionClass($result))->getFileName());
+        $this->assertStringContainsString('accountID', $docs);
         $shape = (string) (new ReflectionMethod(Client::class, 'autoAuthorize'))->getDocComment();
-        $this->assertStringContainsString("@param array{loginName?: string, loginPassword?: string, orderNumber: int|string, test?: 'Y'|'N'|bool", $shape);
+        $this->assertStringContainsString(
+            "@param array{loginName?: string, loginPassword?: string, orderNumber: int|string, test?: 'Y'|'N'|bool",
+            $shape
+        );
         $this->assertMatchesRegularExpression('/^\d+\.\d+\.\d+/', Sectigo\Version::VERSION);
         $ffi = FFI::cdef('const char *sectigo_version(void);', getenv('SECTIGO_LIBRARY'));
         $this->assertSame(Sectigo\Version::VERSION, $ffi->sectigo_version());

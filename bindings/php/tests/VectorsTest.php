@@ -84,7 +84,8 @@ final class VectorsTest extends TestCase
             $this->assertSame($limited, $e->isRateLimited());
             $this->assertSame($limited, $e->retrySafe());
             $this->assertFalse($e->mayHaveTakenEffect());
-            foreach (['message' => $e->serverMessage(), 'item' => $e->item(), 'argument' => $e->argument(), 'error' => $e->errorId()] as $key => $got) {
+            $fields = ['message' => $e->serverMessage(), 'item' => $e->item(), 'argument' => $e->argument(), 'error' => $e->errorId()];
+            foreach ($fields as $key => $got) {
                 if (array_key_exists($key, $expect)) {
                     $this->assertSame($none($expect[$key]), $got, $key);
                 }

@@ -1,4 +1,5 @@
 <?php
+
 // The PHP tests run through `cargo xtask test`, which builds the C library, starts a sandbox
 // and sets SECTIGO_LIBRARY and SECTIGO_SANDBOX_*.
 declare(strict_types=1);
@@ -6,8 +7,10 @@ declare(strict_types=1);
 error_reporting(E_ALL);
 require __DIR__ . '/../src/autoload.php';
 
-foreach (['SECTIGO_LIBRARY', 'SECTIGO_SANDBOX_URL', 'SECTIGO_SANDBOX_HTTP_URL', 'SECTIGO_SANDBOX_CA',
-          'SECTIGO_SANDBOX_LOGIN', 'SECTIGO_SANDBOX_PASSWORD', 'SECTIGO_SANDBOX_SIGNUP_PATH'] as $name) {
+foreach (
+    ['SECTIGO_LIBRARY', 'SECTIGO_SANDBOX_URL', 'SECTIGO_SANDBOX_HTTP_URL', 'SECTIGO_SANDBOX_CA',
+          'SECTIGO_SANDBOX_LOGIN', 'SECTIGO_SANDBOX_PASSWORD', 'SECTIGO_SANDBOX_SIGNUP_PATH'] as $name
+) {
     if (!getenv($name)) {
         fwrite(STDERR, "$name is not set: run the PHP tests through `cargo xtask test`\n");
         exit(2);

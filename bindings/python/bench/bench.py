@@ -38,7 +38,8 @@ HEADERS = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
 
 
 def admin(method: str, what: str) -> Dict[str, object]:
-    with urllib.request.urlopen(urllib.request.Request(f"{ADMIN}/_sandbox/{what}", method=method, data=b"" if method == "POST" else None)) as r:
+    request = urllib.request.Request(f"{ADMIN}/_sandbox/{what}", method=method, data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(request) as r:
         return json.loads(r.read())  # type: ignore[no-any-return]
 
 

@@ -24,7 +24,7 @@ with sectigo.Client(
             items=[sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)],
         )
     except sectigo.OutcomeUnknownError as e:
-        raise SystemExit(f"the order may exist: check the account before retrying ({e})")
+        raise SystemExit(f"the order may exist: check the account before retrying ({e})") from e
     print("placed order", order.order_number)
     client.auto_authorize(order_number=int(order.order_number))
     print("authorized order", order.order_number)

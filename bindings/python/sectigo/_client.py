@@ -265,11 +265,11 @@ class AsyncClient(_Settings, AsyncEndpoints):
         job = self._threads().submit(native.call, endpoint, params, handle)
         try:
             code, fields, raw, quirks, retries = await asyncio.wrap_future(job)
-        except asyncio.CancelledError:
+        except asyncio.CancelledError as cancelled:
             # Waiting for a thread, before sending, or a call that changes nothing: stopped.
             if handle.stop():
                 raise
-            raise _cancelled_in_flight(endpoint, handle, job)
+            raise _cancelled_in_flight(endpoint, handle, job) from cancelled
         except _native.NativeError as e:
             raise_native(e.args)
         return Response(code, fields, raw, quirks, retries)
@@ -296,7 +296,7 @@ def _cancelled_in_flight(
                 _log.warning("%s, cancelled after it was sent, failed: %s", endpoint, error)
                 completion.set_exception(error)
                 return
-        except BaseException as error:  # the worker thread itself failed
+        except BaseException as error:  # noqa: BLE001 - the worker thread itself failed: its caller hears it
             completion.set_exception(error)
             return
         _log.warning("%s, cancelled after it was sent, went through: %r", endpoint, response)
@@ -344,4 +344,3 @@ def decode(
     except _native.NativeError as e:
         raise_native(e.args)
     return Response(code, fields, raw, quirks, retries)
-

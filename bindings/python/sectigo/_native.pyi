@@ -3,7 +3,16 @@ from typing import Optional, Sequence, Tuple
 
 from typing_extensions import final
 
-__all__ = ["NativeClient", "NativeCancel", "NativeSandbox", "prepare", "decode", "sandbox_main", "NativeError", "__version__"]
+__all__ = [
+    "NativeClient",
+    "NativeCancel",
+    "NativeSandbox",
+    "prepare",
+    "decode",
+    "sandbox_main",
+    "NativeError",
+    "__version__",
+]
 
 __version__: str
 

@@ -139,7 +139,9 @@ class Sandbox:
         settings.update(options)
         return settings
 
-    def client_certificate(self, login_name: Optional[str] = None, pkcs12_password: str = "sandbox-p12") -> ClientCertificate:
+    def client_certificate(
+        self, login_name: Optional[str] = None, pkcs12_password: str = "sandbox-p12"
+    ) -> ClientCertificate:
         """Mints a client certificate for an account (the first one by default) and writes it
         out, as PEM files and as a PKCS #12 file locked with ``pkcs12_password``.
 
@@ -194,8 +196,8 @@ class Sandbox:
         ``plain_http``, ``untrusted_cert`` and ``wrong_name_cert`` kinds break the TLS handshake
         of the next new connections instead (reset, close before the server's hello, a plain HTTP
         answer, a fatal alert, a certificate nobody trusts or for another name), so nothing is
-        ever sent on them; they take no ``endpoint``. ``endpoint`` (``"!PlaceOrder"``, ...) limits the rule to one endpoint,
-        ``count`` to that many calls.
+        ever sent on them; they take no ``endpoint``. ``endpoint`` (``"!PlaceOrder"``, ...) limits
+        the rule to one endpoint, ``count`` to that many calls.
         """
         fields: List[Tuple[str, str]] = [("kind", kind)]
         for name, value in (("ms", ms), ("status", status), ("endpoint", endpoint), ("count", count)):

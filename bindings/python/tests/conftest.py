@@ -8,7 +8,8 @@ from typing import Any, Iterator
 import pytest
 
 import sectigo
-from sectigo.testing import Sandbox, sandbox as run_sandbox
+from sectigo.testing import Sandbox
+from sectigo.testing import sandbox as run_sandbox
 
 ROOT = Path(__file__).resolve().parents[3]
 

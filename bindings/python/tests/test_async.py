@@ -161,7 +161,10 @@ def test_a_write_cancelled_before_sending_did_nothing(sandbox: Sandbox) -> None:
 
     async def scenario() -> None:
         async with sectigo.AsyncClient(
-            login_name="login", login_password="password", base_url=f"http://127.0.0.1:{port}", allow_http=True,
+            login_name="login",
+            login_password="password",
+            base_url=f"http://127.0.0.1:{port}",
+            allow_http=True,
             connect_timeout=5,
         ) as client:
             call = asyncio.ensure_future(client.place_order(**ORDER, items=items()))
@@ -225,7 +228,9 @@ def test_cancelled_orders_are_each_accounted_for(sandbox: Sandbox, caplog: pytes
     assert placed == set(successes) | set(late)
     assert len(placed) == len(successes) + len(unknown)
     # Each late outcome was also logged, with its order number.
-    went_through = [r.getMessage() for r in caplog.records if "cancelled after it was sent, went through" in r.getMessage()]
+    went_through = [
+        r.getMessage() for r in caplog.records if "cancelled after it was sent, went through" in r.getMessage()
+    ]
     assert len(went_through) == len(unknown)
     assert all(any(number in m for m in went_through) for number in late)
 
@@ -251,7 +256,7 @@ def test_cancellation_surfaces_through_timeout_wait_for_and_task_groups(sandbox:
                 await asyncio.sleep(0.2)
                 raise RuntimeError("another task failed")
 
-            with pytest.raises(BaseExceptionGroup) as group:
+            with pytest.raises(BaseExceptionGroup) as group:  # noqa: F821 - a builtin since 3.11, which TaskGroup needs
                 async with asyncio.TaskGroup() as tasks:
                     tasks.create_task(held_order(client))
                     tasks.create_task(fail_soon())

@@ -10,10 +10,11 @@ import traceback
 from typing import Any, Callable, Dict, List
 
 import pytest
+from conftest import client_for
 
 import sectigo
-from conftest import client_for
-from sectigo.testing import Sandbox, sandbox as run_sandbox
+from sectigo.testing import Sandbox
+from sectigo.testing import sandbox as run_sandbox
 
 ORDER: Dict[str, Any] = dict(ap="sandboxbrand", reseller=True, name="Jane Doe", email_address="jane@example.com")
 
@@ -36,12 +37,22 @@ def test_every_endpoint(client: sectigo.Client, sandbox: Sandbox) -> None:
     assert session.sid not in repr(session) and session.sid not in repr(session.response)
 
     signup = client.tier2_partner_signup(
-        ap="sandboxbrand", partner_type=29, brand_name=f"py-brand-{time.time_ns()}",
-        company_website="https://py.example", organization_name="Py Hosting",
-        street_address1="1", street_address2="2", street_address3="3", locality_name="Leeds",
-        state_or_province_name="Yorkshire", postal_code="LS1", country_name="GB",
-        admin_email_address="a@py.example", admin_telephone_number="1",
-        admin_login_name=f"py_admin_{time.time_ns()}", admin_login_password="pw",
+        ap="sandboxbrand",
+        partner_type=29,
+        brand_name=f"py-brand-{time.time_ns()}",
+        company_website="https://py.example",
+        organization_name="Py Hosting",
+        street_address1="1",
+        street_address2="2",
+        street_address3="3",
+        locality_name="Leeds",
+        state_or_province_name="Yorkshire",
+        postal_code="LS1",
+        country_name="GB",
+        admin_email_address="a@py.example",
+        admin_telephone_number="1",
+        admin_login_name=f"py_admin_{time.time_ns()}",
+        admin_login_password="pw",
     )
     assert signup.account_id > 0 and signup.admin_user_id > 0
     assert signup.sasp_session_id not in repr(signup)
@@ -74,7 +85,12 @@ def test_validation_error(client: sectigo.Client) -> None:
     with pytest.raises(sectigo.ValidationError) as dynamic:
         client.call("!PlaceOrder", {"ap": "x" * 65, "countryName": "USA"})
     rules = {(v.param, v.rule) for v in dynamic.value.violations}
-    assert {("ap", "max_length"), ("countryName", "country_code"), ("reseller", "required"), ("items", "min_items")} <= rules
+    assert {
+        ("ap", "max_length"),
+        ("countryName", "country_code"),
+        ("reseller", "required"),
+        ("items", "min_items"),
+    } <= rules
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, sectigo.Error)
     with pytest.raises(sectigo.ValidationError, match="unknown|not a parameter"):
         client.call("!AutoAuthorize", {"orderNumber": 1, "colour": "red"})
@@ -83,7 +99,11 @@ def test_validation_error(client: sectigo.Client) -> None:
 def test_api_error_classes(client: sectigo.Client, sandbox: Sandbox) -> None:
     with pytest.raises(sectigo.OrderStateError) as state:
         client.auto_authorize(order_number=1000003)
-    assert (state.value.code, state.value.argument, state.value.error_id) == (-27, "1000003", "order_not_awaiting_authorization")
+    assert (state.value.code, state.value.argument, state.value.error_id) == (
+        -27,
+        "1000003",
+        "order_not_awaiting_authorization",
+    )
 
     password = "py-wrong-password-4c2"
     with client_for(sandbox, login_password=password) as stranger:
@@ -97,10 +117,20 @@ def test_api_error_classes(client: sectigo.Client, sandbox: Sandbox) -> None:
         broke.auto_authorize(order_number=int(placed.order_number))
 
     signup: Dict[str, Any] = dict(
-        ap="sandboxbrand", partner_type=32, company_website="https://x.example", organization_name="X",
-        street_address1="1", street_address2="2", street_address3="3", locality_name="L",
-        state_or_province_name="S", postal_code="P", country_name="GB", admin_email_address="a@x.example",
-        admin_telephone_number="1", admin_login_password="pw",
+        ap="sandboxbrand",
+        partner_type=32,
+        company_website="https://x.example",
+        organization_name="X",
+        street_address1="1",
+        street_address2="2",
+        street_address3="3",
+        locality_name="L",
+        state_or_province_name="S",
+        postal_code="P",
+        country_name="GB",
+        admin_email_address="a@x.example",
+        admin_telephone_number="1",
+        admin_login_password="pw",
     )
     with pytest.raises(sectigo.AlreadyUsedError) as used:
         client.tier2_partner_signup(**signup, admin_login_name="sandbox_reseller")
@@ -133,9 +163,7 @@ def test_rate_limited() -> None:
         assert order_limited.value.retry_safe and len(box.state()["orders"]) == 4
 
 
-def test_retries_are_safe_counted_configurable_and_logged(
-    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_retries_are_safe_counted_configurable_and_logged(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="sectigo")
     password = "py-retry-canary-51d"
     sandbox.inject_fault("rate_limited", endpoint="!initCustomerSession", count=2)
@@ -217,7 +245,7 @@ def test_threads_proceed_in_parallel(client: sectigo.Client, sandbox: Sandbox) -
     def work() -> None:
         try:
             client.init_customer_session(order_number="1000003")
-        except BaseException as e:  # pragma: no cover - reported below
+        except BaseException as e:  # noqa: BLE001 - every failure of a thread is reported below
             errors.append(e)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
@@ -246,11 +274,15 @@ def test_each_call_is_logged_at_debug_and_an_unknown_outcome_at_warning(
             client.place_order(**ORDER, items=[dns_pro()])
     records = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "sectigo"]
     calls = [m for level, m in records if level == logging.DEBUG]
-    assert any(m.startswith("!initCustomerSession: ok in ") and m.endswith("(errorCode 0, retries 1)") for m in calls), calls
+    assert any(
+        m.startswith("!initCustomerSession: ok in ") and m.endswith("(errorCode 0, retries 1)") for m in calls
+    ), calls
     assert any(m.startswith("!AutoAuthorize: api error in ") and "retries 0)" in m for m in calls), calls
     warnings = [m for level, m in records if level == logging.WARNING]
     assert any("rate_limited" in m for m in warnings), warnings
-    assert any(m.startswith("!PlaceOrder: outcome unknown after ") and "not sent again" in m for m in warnings), warnings
+    assert any(m.startswith("!PlaceOrder: outcome unknown after ") and "not sent again" in m for m in warnings), (
+        warnings
+    )
 
 
 def test_the_sdk_is_silent_when_the_application_sets_up_no_logging() -> None:
@@ -266,7 +298,12 @@ def test_the_sdk_is_silent_when_the_application_sets_up_no_logging() -> None:
         "print('done')\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tempfile.gettempdir()
+        [sys.executable, "-c", script],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+        cwd=tempfile.gettempdir(),
     )
     assert done.returncode == 0 and done.stdout == "done\n", done.stdout + done.stderr
     assert done.stderr == ""
@@ -284,8 +321,15 @@ def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCapt
         try:
             call()
         except sectigo.Error as e:
-            kinds = (sectigo.RateLimitedError, sectigo.ApiError, sectigo.ValidationError, sectigo.TransportError,
-                     sectigo.DecodeError, sectigo.OutcomeUnknownError, sectigo.ConfigError)
+            kinds = (
+                sectigo.RateLimitedError,
+                sectigo.ApiError,
+                sectigo.ValidationError,
+                sectigo.TransportError,
+                sectigo.DecodeError,
+                sectigo.OutcomeUnknownError,
+                sectigo.ConfigError,
+            )
             caught[next(k.__name__ for k in kinds if isinstance(e, k))] = e
         else:  # pragma: no cover - reported below
             pytest.fail("expected an error")
@@ -294,11 +338,21 @@ def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCapt
         admin = f"py_canary_{time.time_ns()}"
         with client_for(box, **FAST) as client:
             signup = client.tier2_partner_signup(
-                ap="sandboxbrand", partner_type=32, company_website="https://py.example",
-                organization_name="Py PKI", street_address1="1", street_address2="2", street_address3="3",
-                locality_name="Leeds", state_or_province_name="Yorkshire", postal_code="LS1", country_name="GB",
-                admin_email_address="a@py.example", admin_telephone_number="1",
-                admin_login_name=admin, admin_login_password=canary,
+                ap="sandboxbrand",
+                partner_type=32,
+                company_website="https://py.example",
+                organization_name="Py PKI",
+                street_address1="1",
+                street_address2="2",
+                street_address3="3",
+                locality_name="Leeds",
+                state_or_province_name="Yorkshire",
+                postal_code="LS1",
+                country_name="GB",
+                admin_email_address="a@py.example",
+                admin_telephone_number="1",
+                admin_login_name=admin,
+                admin_login_password=canary,
             )
             shown += [repr(signup), repr(signup.response)]
         with client_for(box, login_name=admin, login_password=canary, max_retries=1, **FAST) as mine:
@@ -316,7 +370,12 @@ def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCapt
         attempt(lambda: sectigo.Client(login_password=canary, base_url="ftp://nowhere"))
         attempt(lambda: client_for(box, login_password=canary * 10).init_customer_session(order_number="1"))
     assert sorted(caught) == [
-        "ApiError", "ConfigError", "DecodeError", "OutcomeUnknownError", "RateLimitedError", "TransportError",
+        "ApiError",
+        "ConfigError",
+        "DecodeError",
+        "OutcomeUnknownError",
+        "RateLimitedError",
+        "TransportError",
         "ValidationError",
     ], sorted(caught)
     for error in caught.values():

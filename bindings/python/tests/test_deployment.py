@@ -8,13 +8,19 @@ import os
 from typing import List, Tuple
 
 import pytest
+from conftest import client_for
 
 import sectigo
 from sectigo.testing import Sandbox
 
-from conftest import client_for
-
-HANDSHAKE_FAULTS = ["handshake_reset", "handshake_close", "plain_http", "handshake_alert", "untrusted_cert", "wrong_name_cert"]
+HANDSHAKE_FAULTS = [
+    "handshake_reset",
+    "handshake_close",
+    "plain_http",
+    "handshake_alert",
+    "untrusted_cert",
+    "wrong_name_cert",
+]
 ORDER = dict(ap="sandboxbrand", reseller=True, name="Jane Doe", email_address="jane@example.com")
 FAST = dict(retry_base_delay=0.002, retry_max_delay=0.01)
 

@@ -9,7 +9,8 @@ from typing import Iterator
 import pytest
 
 import sectigo
-from sectigo.testing import Sandbox, sandbox as run_sandbox
+from sectigo.testing import Sandbox
+from sectigo.testing import sandbox as run_sandbox
 
 ORDER = dict(ap="sandboxbrand", reseller=True, name="Jane Doe", email_address="egress@example.com")
 
@@ -40,7 +41,9 @@ def password_of(url: str) -> str:
     return url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
 
 
-def test_calls_go_through_the_proxy_and_its_password_is_never_shown(box: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+def test_calls_go_through_the_proxy_and_its_password_is_never_shown(
+    box: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
     assert box.proxy_url is not None
     password = password_of(box.proxy_url)
     caplog.set_level(logging.DEBUG)
@@ -51,7 +54,10 @@ def test_calls_go_through_the_proxy_and_its_password_is_never_shown(box: Sandbox
     assert tunnels(box) > before, "the proxy's log shows the tunnel"
 
     wrong = box.proxy_url.replace(password, "not-the-password")
-    with box.client(proxy=wrong, no_proxy="", max_retries=0) as refused, pytest.raises(sectigo.TransportError) as raised:
+    with (
+        box.client(proxy=wrong, no_proxy="", max_retries=0) as refused,
+        pytest.raises(sectigo.TransportError) as raised,
+    ):
         refused.place_order(**ORDER, items=[item()])
     e = raised.value
     assert e.retry_safe and not e.may_have_taken_effect, e
@@ -91,7 +97,10 @@ def test_system_roots_read_ssl_cert_file(box: Sandbox, monkeypatch: pytest.Monke
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     with box.client(ca_file=None, roots="system") as system:
         order_and_authorize(system)
-    with box.client(ca_file=None, roots="bundled", max_retries=0) as bundled, pytest.raises(sectigo.TransportError) as raised:
+    with (
+        box.client(ca_file=None, roots="bundled", max_retries=0) as bundled,
+        pytest.raises(sectigo.TransportError) as raised,
+    ):
         bundled.place_order(**ORDER, items=[item()])
     assert raised.value.retry_safe and not raised.value.may_have_taken_effect
     with pytest.raises(sectigo.ConfigError, match="roots"):
@@ -128,8 +137,8 @@ def test_the_readme_trust_example_runs(box: Sandbox, monkeypatch: pytest.MonkeyP
     from conftest import ROOT
 
     readme = (ROOT / "docs" / "deployment.md").read_text()
-    section = readme[readme.index("## Trust"):]
-    code = section[section.index("```python\n") + len("```python\n"):]
+    section = readme[readme.index("## Trust") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
     code = code[: code.index("```")]
     assert 'roots="system"' in code
     monkeypatch.setenv("SSL_CERT_FILE", box.ca_file)

@@ -13,7 +13,8 @@ import urllib.request
 import pytest
 
 import sectigo
-from sectigo.testing import Sandbox, sandbox as run_sandbox
+from sectigo.testing import Sandbox
+from sectigo.testing import sandbox as run_sandbox
 
 # Away from the source folder, whose `sectigo` (without its native module) `-m` would import.
 ELSEWHERE = tempfile.gettempdir()
@@ -58,21 +59,36 @@ def test_python_m_sectigo_sandbox_prints_the_ready_line_and_serves(tmp_path: "os
 
 def test_python_m_sectigo_sandbox_takes_the_binarys_flags() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sectigo.sandbox", "--help"], capture_output=True, text=True, timeout=30, cwd=ELSEWHERE
+        [sys.executable, "-m", "sectigo.sandbox", "--help"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+        cwd=ELSEWHERE,
     )
     assert done.returncode == 0
     flags = sorted(w for w in done.stdout.split() if w.startswith("--"))
     binary = os.environ.get("SECTIGO_SANDBOX_BIN")
     if binary:  # the release archive's sectigo-sandbox, when the test command passes it
-        native = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30)
+        native = subprocess.run([binary, "--help"], capture_output=True, check=False, text=True, timeout=30)
         assert flags == sorted(w for w in native.stdout.split() if w.startswith("--"))
     assert {"--port", "--http-port", "--rate-limit", "--seed", "--exit-with-stdin", "--legacy"} <= set(flags)
     bad = subprocess.run(
-        [sys.executable, "-m", "sectigo.sandbox", "--rate-limit", "x"], capture_output=True, text=True, timeout=30, cwd=ELSEWHERE
+        [sys.executable, "-m", "sectigo.sandbox", "--rate-limit", "x"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+        cwd=ELSEWHERE,
     )
     assert bad.returncode == 1 and "--rate-limit" in bad.stderr
     seed = subprocess.run(
-        [sys.executable, "-m", "sectigo.sandbox", "--print-seed"], capture_output=True, text=True, timeout=30, cwd=ELSEWHERE
+        [sys.executable, "-m", "sectigo.sandbox", "--print-seed"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+        cwd=ELSEWHERE,
     )
     assert seed.returncode == 0 and "[[account]]" in seed.stdout
 

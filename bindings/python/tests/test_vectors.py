@@ -6,9 +6,9 @@ import json
 from typing import Any, Dict, List, Optional
 
 import pytest
+from conftest import ROOT
 
 import sectigo
-from conftest import ROOT
 
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "generated" / "vectors.json").read_text())
 

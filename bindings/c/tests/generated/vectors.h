@@ -260,6 +260,18 @@ static const sv_violation SV_REQ_23_VIOLATIONS[] = {
     {"name|foreName|surName", "one_of"},
 };
 static const sv_pair SV_REQ_24_PARAMS[] = {
+    {"name", "Fred"},
+    {"isReturningCustomer", "Y"},
+    {"1_PPP", "9974"},
+    {"ap", "b"},
+    {"reseller", "Y"},
+    {"loginName", "l"},
+    {"loginPassword", "p"},
+};
+static const sv_violation SV_REQ_24_VIOLATIONS[] = {
+    {"emailAddress", "required"},
+};
+static const sv_pair SV_REQ_25_PARAMS[] = {
     {"country", "GB"},
     {"offercode", "free_ev_upgrade"},
     {"businesscategory", "d"},
@@ -271,7 +283,7 @@ static const sv_pair SV_REQ_24_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_pair SV_REQ_25_PARAMS[] = {
+static const sv_pair SV_REQ_26_PARAMS[] = {
     {"countryName", "USA"},
     {"offerCode", "HALF_PRICE"},
     {"reseller", "maybe"},
@@ -282,13 +294,13 @@ static const sv_pair SV_REQ_25_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_25_VIOLATIONS[] = {
+static const sv_violation SV_REQ_26_VIOLATIONS[] = {
     {"countryName", "max_length"},
     {"countryName", "country_code"},
     {"offerCode", "allowed_values"},
     {"reseller", "allowed_values"},
 };
-static const sv_pair SV_REQ_26_PARAMS[] = {
+static const sv_pair SV_REQ_27_PARAMS[] = {
     {"countryName", "GB"},
     {"country", "US"},
     {"1_PPP", "9974"},
@@ -299,10 +311,10 @@ static const sv_pair SV_REQ_26_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_26_VIOLATIONS[] = {
+static const sv_violation SV_REQ_27_VIOLATIONS[] = {
     {"countryName", "duplicate"},
 };
-static const sv_pair SV_REQ_27_PARAMS[] = {
+static const sv_pair SV_REQ_28_PARAMS[] = {
     {"successURL", "https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
     {"errorURL", "https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
     {"1_PPP", "9974"},
@@ -313,17 +325,8 @@ static const sv_pair SV_REQ_27_PARAMS[] = {
     {"loginName", "l"},
     {"loginPassword", "p"},
 };
-static const sv_violation SV_REQ_27_VIOLATIONS[] = {
+static const sv_violation SV_REQ_28_VIOLATIONS[] = {
     {"errorURL", "max_length"},
-};
-static const sv_pair SV_REQ_28_PARAMS[] = {
-    {"ap", "b"},
-    {"reseller", "N"},
-    {"name", "n"},
-    {"1_PPP", "9974"},
-    {"loginName", "l"},
-    {"loginPassword", "p"},
-    {"emailAddress", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com"},
 };
 static const sv_pair SV_REQ_29_PARAMS[] = {
     {"ap", "b"},
@@ -332,12 +335,21 @@ static const sv_pair SV_REQ_29_PARAMS[] = {
     {"1_PPP", "9974"},
     {"loginName", "l"},
     {"loginPassword", "p"},
-    {"emailAddress", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com"},
-};
-static const sv_violation SV_REQ_29_VIOLATIONS[] = {
-    {"emailAddress", "max_length"},
+    {"emailAddress", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com"},
 };
 static const sv_pair SV_REQ_30_PARAMS[] = {
+    {"ap", "b"},
+    {"reseller", "N"},
+    {"name", "n"},
+    {"1_PPP", "9974"},
+    {"loginName", "l"},
+    {"loginPassword", "p"},
+    {"emailAddress", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com"},
+};
+static const sv_violation SV_REQ_30_VIOLATIONS[] = {
+    {"emailAddress", "max_length"},
+};
+static const sv_pair SV_REQ_31_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "30"},
     {"companyWebsite", "https://hosting.example"},
@@ -355,7 +367,7 @@ static const sv_pair SV_REQ_30_PARAMS[] = {
     {"adminLoginPassword", "s3cret!"},
     {"enableAutoApply", "Y"},
 };
-static const sv_pair SV_REQ_31_PARAMS[] = {
+static const sv_pair SV_REQ_32_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "29"},
     {"companyWebsite", "https://hosting.example"},
@@ -373,11 +385,11 @@ static const sv_pair SV_REQ_31_PARAMS[] = {
     {"adminLoginPassword", "s3cret!"},
     {"enableAutoApply", "Y"},
 };
-static const sv_violation SV_REQ_31_VIOLATIONS[] = {
+static const sv_violation SV_REQ_32_VIOLATIONS[] = {
     {"brandName", "required_when"},
     {"enableAutoApply", "only_when"},
 };
-static const sv_pair SV_REQ_32_PARAMS[] = {
+static const sv_pair SV_REQ_33_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"enableAutoApply", "N"},
@@ -395,7 +407,7 @@ static const sv_pair SV_REQ_32_PARAMS[] = {
     {"adminLoginName", "pki"},
     {"adminLoginPassword", "pw"},
 };
-static const sv_pair SV_REQ_33_PARAMS[] = {
+static const sv_pair SV_REQ_34_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"brandName", "Example"},
@@ -413,10 +425,10 @@ static const sv_pair SV_REQ_33_PARAMS[] = {
     {"adminLoginName", "example_admin"},
     {"adminLoginPassword", "s3cret!"},
 };
-static const sv_violation SV_REQ_33_VIOLATIONS[] = {
+static const sv_violation SV_REQ_34_VIOLATIONS[] = {
     {"brandName", "only_when"},
 };
-static const sv_pair SV_REQ_34_PARAMS[] = {
+static const sv_pair SV_REQ_35_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "29"},
     {"brandName", "Example"},
@@ -436,7 +448,7 @@ static const sv_pair SV_REQ_34_PARAMS[] = {
     {"billingTitle", "Ms"},
     {"billingPostalCode", "10001"},
 };
-static const sv_violation SV_REQ_34_VIOLATIONS[] = {
+static const sv_violation SV_REQ_35_VIOLATIONS[] = {
     {"billingEmailAddress", "group"},
     {"billingTelephoneNumber", "group"},
     {"billingOrganizationName", "group"},
@@ -445,7 +457,7 @@ static const sv_violation SV_REQ_34_VIOLATIONS[] = {
     {"billingStateOrProvinceName", "group"},
     {"billingCountryName", "group"},
 };
-static const sv_pair SV_REQ_35_PARAMS[] = {
+static const sv_pair SV_REQ_36_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"companyWebsite", "https://pki.example"},
@@ -468,7 +480,7 @@ static const sv_pair SV_REQ_35_PARAMS[] = {
     {"tradingPostalCode", "YO1 1AA"},
     {"tradingCountryName", "GB"},
 };
-static const sv_pair SV_REQ_36_PARAMS[] = {
+static const sv_pair SV_REQ_37_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "31"},
     {"companyWebsite", "https://hosting.example"},
@@ -487,12 +499,12 @@ static const sv_pair SV_REQ_36_PARAMS[] = {
     {"companyNumber", "12345678901234567890123456"},
     {"dunsNumber", "123456789012345678901"},
 };
-static const sv_violation SV_REQ_36_VIOLATIONS[] = {
+static const sv_violation SV_REQ_37_VIOLATIONS[] = {
     {"partnerType", "allowed_values"},
     {"companyNumber", "max_length"},
     {"dunsNumber", "max_length"},
 };
-static const sv_pair SV_REQ_37_PARAMS[] = {
+static const sv_pair SV_REQ_38_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "30"},
     {"companyWebsite", "https://hosting.example"},
@@ -510,10 +522,10 @@ static const sv_pair SV_REQ_37_PARAMS[] = {
     {"adminLoginPassword", "s3cret!"},
     {"loginName", "x"},
 };
-static const sv_violation SV_REQ_37_VIOLATIONS[] = {
+static const sv_violation SV_REQ_38_VIOLATIONS[] = {
     {"loginName", "unknown"},
 };
-static const sv_pair SV_REQ_38_PARAMS[] = {
+static const sv_pair SV_REQ_39_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"companyWebsite", "https://pki.example"},
@@ -532,14 +544,14 @@ static const sv_pair SV_REQ_38_PARAMS[] = {
     {"adminPostOfficeBox", "PO 1"},
     {"adminCountryName", "GB"},
 };
-static const sv_violation SV_REQ_38_VIOLATIONS[] = {
+static const sv_violation SV_REQ_39_VIOLATIONS[] = {
     {"adminOrganizationName", "group"},
     {"adminStreetAddress1", "group"},
     {"adminLocalityName", "group"},
     {"adminStateOrProvinceName", "group"},
     {"adminPostalCode", "group"},
 };
-static const sv_pair SV_REQ_39_PARAMS[] = {
+static const sv_pair SV_REQ_40_PARAMS[] = {
     {"ap", "tier1brand"},
     {"partnerType", "32"},
     {"companyWebsite", "https://pki.example"},
@@ -558,7 +570,7 @@ static const sv_pair SV_REQ_39_PARAMS[] = {
     {"orgEmailAddress", "org@pki.example"},
     {"orgStreetAddress2", "Unit 4"},
 };
-static const sv_violation SV_REQ_39_VIOLATIONS[] = {
+static const sv_violation SV_REQ_40_VIOLATIONS[] = {
     {"orgTelephoneNumber", "group"},
     {"orgOrganizationName", "group"},
     {"orgStreetAddress1", "group"},
@@ -656,24 +668,25 @@ static const sv_request_case SV_REQUESTS[] = {
     {"place_order.toml", "item-values", "!PlaceOrder", 8, SV_REQ_21_PARAMS, NULL, 2, SV_REQ_21_VIOLATIONS},
     {"place_order.toml", "forename-alone-replaces-name", "!PlaceOrder", 7, SV_REQ_22_PARAMS, "ap=b&reseller=Y&foreName=John&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
     {"place_order.toml", "no-name-at-all", "!PlaceOrder", 7, SV_REQ_23_PARAMS, NULL, 1, SV_REQ_23_VIOLATIONS},
-    {"place_order.toml", "country-alias-offer-code-and-category", "!PlaceOrder", 10, SV_REQ_24_PARAMS, "ap=b&reseller=Y&offerCode=FREE_EV_UPGRADE&countryName=GB&BusinessCategory=d&name=n&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
-    {"place_order.toml", "bad-country-offer-and-reseller", "!PlaceOrder", 9, SV_REQ_25_PARAMS, NULL, 4, SV_REQ_25_VIOLATIONS},
-    {"place_order.toml", "country-and-alias-together", "!PlaceOrder", 9, SV_REQ_26_PARAMS, NULL, 1, SV_REQ_26_VIOLATIONS},
-    {"place_order.toml", "url-lengths-at-and-over-255", "!PlaceOrder", 9, SV_REQ_27_PARAMS, NULL, 1, SV_REQ_27_VIOLATIONS},
-    {"place_order.toml", "email-address-at-its-limit", "!PlaceOrder", 7, SV_REQ_28_PARAMS, "ap=b&reseller=N&name=n&emailAddress=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
-    {"place_order.toml", "email-address-one-over-its-limit", "!PlaceOrder", 7, SV_REQ_29_PARAMS, NULL, 1, SV_REQ_29_VIOLATIONS},
-    {"tier2_partner_signup.toml", "web-host-reseller-minimal", "tier2_partner_signup", 16, SV_REQ_30_PARAMS, "ap=tier1brand&partnerType=30&enableAutoApply=Y&companyWebsite=https%3A%2F%2Fhosting.example&organizationName=Example+Hosting&streetAddress1=1+Main+St&streetAddress2=Suite+2&streetAddress3=Floor+3&localityName=Springfield&stateOrProvinceName=IL&postalCode=62701&countryName=US&adminEmailAddress=admin%40hosting.example&adminTelephoneNumber=%2B1+555+0100&adminLoginName=example_admin&adminLoginPassword=s3cret%21", 0, NULL},
-    {"tier2_partner_signup.toml", "reseller-needs-brand-name", "tier2_partner_signup", 16, SV_REQ_31_PARAMS, NULL, 2, SV_REQ_31_VIOLATIONS},
-    {"tier2_partner_signup.toml", "auto-apply-default-is-harmless", "tier2_partner_signup", 16, SV_REQ_32_PARAMS, "ap=tier1brand&partnerType=32&enableAutoApply=N&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1&streetAddress2=2&streetAddress3=3&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1&countryName=GB&adminEmailAddress=a%40pki.example&adminTelephoneNumber=1&adminLoginName=pki&adminLoginPassword=pw", 0, NULL},
-    {"tier2_partner_signup.toml", "brand-name-only-for-resellers", "tier2_partner_signup", 16, SV_REQ_33_PARAMS, NULL, 1, SV_REQ_33_VIOLATIONS},
-    {"tier2_partner_signup.toml", "partial-billing-contact-and-address", "tier2_partner_signup", 18, SV_REQ_34_PARAMS, NULL, 7, SV_REQ_34_VIOLATIONS},
-    {"tier2_partner_signup.toml", "complete-trading-address", "tier2_partner_signup", 21, SV_REQ_35_PARAMS, "ap=tier1brand&partnerType=32&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1+Main+St&streetAddress2=-&streetAddress3=-&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1+1AA&countryName=GB&adminEmailAddress=admin%40pki.example&adminTelephoneNumber=%2B44+113+000&adminLoginName=pki_admin&adminLoginPassword=pw&tradingOrganizationName=Example+Trading&tradingStreetAddress1=2+High+St&tradingLocalityName=York&tradingStateOrProvinceName=North+Yorkshire&tradingPostalCode=YO1+1AA&tradingCountryName=GB", 0, NULL},
-    {"tier2_partner_signup.toml", "partner-type-and-lengths", "tier2_partner_signup", 17, SV_REQ_36_PARAMS, NULL, 3, SV_REQ_36_VIOLATIONS},
-    {"tier2_partner_signup.toml", "no-login-fields-since-1-04", "tier2_partner_signup", 16, SV_REQ_37_PARAMS, NULL, 1, SV_REQ_37_VIOLATIONS},
-    {"tier2_partner_signup.toml", "partial-admin-address", "tier2_partner_signup", 17, SV_REQ_38_PARAMS, NULL, 5, SV_REQ_38_VIOLATIONS},
-    {"tier2_partner_signup.toml", "partial-org-contact-and-address", "tier2_partner_signup", 17, SV_REQ_39_PARAMS, NULL, 7, SV_REQ_39_VIOLATIONS},
+    {"place_order.toml", "returning-customer-without-email", "!PlaceOrder", 7, SV_REQ_24_PARAMS, NULL, 1, SV_REQ_24_VIOLATIONS},
+    {"place_order.toml", "country-alias-offer-code-and-category", "!PlaceOrder", 10, SV_REQ_25_PARAMS, "ap=b&reseller=Y&offerCode=FREE_EV_UPGRADE&countryName=GB&BusinessCategory=d&name=n&emailAddress=e%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
+    {"place_order.toml", "bad-country-offer-and-reseller", "!PlaceOrder", 9, SV_REQ_26_PARAMS, NULL, 4, SV_REQ_26_VIOLATIONS},
+    {"place_order.toml", "country-and-alias-together", "!PlaceOrder", 9, SV_REQ_27_PARAMS, NULL, 1, SV_REQ_27_VIOLATIONS},
+    {"place_order.toml", "url-lengths-at-and-over-255", "!PlaceOrder", 9, SV_REQ_28_PARAMS, NULL, 1, SV_REQ_28_VIOLATIONS},
+    {"place_order.toml", "email-address-at-its-limit", "!PlaceOrder", 7, SV_REQ_29_PARAMS, "ap=b&reseller=N&name=n&emailAddress=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%40example.com&loginName=l&loginPassword=p&1_PPP=9974", 0, NULL},
+    {"place_order.toml", "email-address-one-over-its-limit", "!PlaceOrder", 7, SV_REQ_30_PARAMS, NULL, 1, SV_REQ_30_VIOLATIONS},
+    {"tier2_partner_signup.toml", "web-host-reseller-minimal", "tier2_partner_signup", 16, SV_REQ_31_PARAMS, "ap=tier1brand&partnerType=30&enableAutoApply=Y&companyWebsite=https%3A%2F%2Fhosting.example&organizationName=Example+Hosting&streetAddress1=1+Main+St&streetAddress2=Suite+2&streetAddress3=Floor+3&localityName=Springfield&stateOrProvinceName=IL&postalCode=62701&countryName=US&adminEmailAddress=admin%40hosting.example&adminTelephoneNumber=%2B1+555+0100&adminLoginName=example_admin&adminLoginPassword=s3cret%21", 0, NULL},
+    {"tier2_partner_signup.toml", "reseller-needs-brand-name", "tier2_partner_signup", 16, SV_REQ_32_PARAMS, NULL, 2, SV_REQ_32_VIOLATIONS},
+    {"tier2_partner_signup.toml", "auto-apply-default-is-harmless", "tier2_partner_signup", 16, SV_REQ_33_PARAMS, "ap=tier1brand&partnerType=32&enableAutoApply=N&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1&streetAddress2=2&streetAddress3=3&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1&countryName=GB&adminEmailAddress=a%40pki.example&adminTelephoneNumber=1&adminLoginName=pki&adminLoginPassword=pw", 0, NULL},
+    {"tier2_partner_signup.toml", "brand-name-only-for-resellers", "tier2_partner_signup", 16, SV_REQ_34_PARAMS, NULL, 1, SV_REQ_34_VIOLATIONS},
+    {"tier2_partner_signup.toml", "partial-billing-contact-and-address", "tier2_partner_signup", 18, SV_REQ_35_PARAMS, NULL, 7, SV_REQ_35_VIOLATIONS},
+    {"tier2_partner_signup.toml", "complete-trading-address", "tier2_partner_signup", 21, SV_REQ_36_PARAMS, "ap=tier1brand&partnerType=32&companyWebsite=https%3A%2F%2Fpki.example&organizationName=Example+PKI&streetAddress1=1+Main+St&streetAddress2=-&streetAddress3=-&localityName=Leeds&stateOrProvinceName=West+Yorkshire&postalCode=LS1+1AA&countryName=GB&adminEmailAddress=admin%40pki.example&adminTelephoneNumber=%2B44+113+000&adminLoginName=pki_admin&adminLoginPassword=pw&tradingOrganizationName=Example+Trading&tradingStreetAddress1=2+High+St&tradingLocalityName=York&tradingStateOrProvinceName=North+Yorkshire&tradingPostalCode=YO1+1AA&tradingCountryName=GB", 0, NULL},
+    {"tier2_partner_signup.toml", "partner-type-and-lengths", "tier2_partner_signup", 17, SV_REQ_37_PARAMS, NULL, 3, SV_REQ_37_VIOLATIONS},
+    {"tier2_partner_signup.toml", "no-login-fields-since-1-04", "tier2_partner_signup", 16, SV_REQ_38_PARAMS, NULL, 1, SV_REQ_38_VIOLATIONS},
+    {"tier2_partner_signup.toml", "partial-admin-address", "tier2_partner_signup", 17, SV_REQ_39_PARAMS, NULL, 5, SV_REQ_39_VIOLATIONS},
+    {"tier2_partner_signup.toml", "partial-org-contact-and-address", "tier2_partner_signup", 17, SV_REQ_40_PARAMS, NULL, 7, SV_REQ_40_VIOLATIONS},
 };
-#define SV_REQUEST_COUNT 40
+#define SV_REQUEST_COUNT 41
 
 static const sv_response_case SV_RESPONSES[] = {
     {"auto_authorize.toml", "doc-sample-success-sitelock", "!AutoAuthorize", 0, NULL, 200, NULL, "0\01211111111\01222222222", 19, "success", 1, 0LL, 2, SV_RES_0_FIELDS, 0, NULL, 1, 0, NULL, NULL, NULL, NULL, NULL, NULL},

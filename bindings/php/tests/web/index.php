@@ -1,4 +1,5 @@
 <?php
+
 // A control panel's page, as the php-fpm and `php -S` tests serve it: each request makes its
 // own Sectigo\Client, as a panel does, and answers one JSON object. ?action= picks the work:
 // flow (order, authorize, session), session, validation, api_error, outcome_unknown, trace.
@@ -6,7 +7,7 @@ declare(strict_types=1);
 
 // Preloaded under php-fpm (opcache.preload); the autoloader then finds every class already
 // there. Required anyway so the page also runs where nothing was preloaded.
-require_once (getenv('SECTIGO_PHP_PACKAGE') ?: __DIR__ . '/../..') . '/src/autoload.php';
+require_once(getenv('SECTIGO_PHP_PACKAGE') ?: __DIR__ . '/../..') . '/src/autoload.php';
 
 use Sectigo\ApiException;
 use Sectigo\Client;

@@ -7,8 +7,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal, Mapping, Optional, Sequence, Union
 
-from .._values import Params, add, add_items, optional_int, required, required_int
 from .._response import Response
+from .._values import Params, add, add_items, required, required_int
 
 SECRET_FIELDS = frozenset({"SID", "saspSessionID"})
 
