@@ -48,7 +48,10 @@ fn root() -> PathBuf {
 fn pages() -> Vec<PathBuf> {
     let root = root();
     let mut pages: Vec<PathBuf> =
-        ["README.md", "spec/README.md", "tests/vectors/README.md"].iter().map(PathBuf::from).collect();
+        ["README.md", "ARCHITECTURE.md", "bindings/README.md", "spec/README.md", "tests/vectors/README.md"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
     for dir in ["crates", "bindings"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let readme = entry.unwrap().path().join("README.md");
@@ -227,6 +230,31 @@ fn every_code_block_is_run_compiled_or_checked() {
 }
 
 /// Every relative link of every page leads to a file of the repository.
+/// The map is true: every path of the repository that `ARCHITECTURE.md` names (in backticks,
+/// starting at a top-level folder) exists.
+#[test]
+fn the_architecture_page_names_only_what_exists() {
+    let root = root();
+    let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let tops = ["spec/", "xtask/", "crates/", "bindings/", "tests/", "docs/", "fuzz/"];
+    let mut named = 0;
+    let mut missing = Vec::new();
+    for (i, piece) in text.split('`').enumerate() {
+        // Inside backticks: the odd pieces. A path is one word starting at a top-level folder.
+        if i % 2 == 0 || piece.contains(char::is_whitespace) || !tops.iter().any(|t| piece.starts_with(t)) {
+            continue;
+        }
+        named += 1;
+        // A pattern (`generated/*.rs`) names its folder.
+        let path = piece.split('*').next().unwrap_or(piece).trim_end_matches('/');
+        if !root.join(path).exists() {
+            missing.push(piece.to_owned());
+        }
+    }
+    assert!(named > 30, "ARCHITECTURE.md names only {named} paths");
+    assert!(missing.is_empty(), "ARCHITECTURE.md names paths that do not exist: {missing:?}");
+}
+
 #[test]
 fn relative_links_lead_somewhere() {
     let root = root();
