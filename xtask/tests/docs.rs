@@ -9,13 +9,13 @@
 //! - `sh`: each command names what exists (an xtask command, a workspace package, an artefact of
 //!   `cargo xtask dist`, a path of the repository); and the test command runs the `cargo run`
 //!   lines of README.md, docs/cli.md and docs/sandbox.md with the archive's commands (all but
-//!   one that needs a Sectigo account; `xtask/src/test/release.rs`);
+//!   one that needs a Sectigo account; `xtask/src/commands/test/release.rs`);
 //! - `text`: listings and outlines, not run.
 
 use std::path::PathBuf;
 
 /// Example files, and the page that shows each verbatim. The test command runs every one
-/// (`xtask/src/test/release.rs`): the C ones built against the archive (`order.c` also with
+/// (`xtask/src/commands/test/release.rs`): the C ones built against the archive (`order.c` also with
 /// mingw-w64 under wine), the PHP ones from the archive's `share/php` (`place_and_authorize.php`
 /// also under Composer); the Python ones with pytest (`tests/test_readme.py`).
 const EXAMPLES: &[(&str, &str)] = &[
@@ -36,7 +36,7 @@ const SNIPPETS: &[(&str, &str, usize, &str)] = &[
     ("docs/deployment.md", "python", 1, "bindings/python/tests/test_egress.py, test_the_readme_trust_example_runs"),
 ];
 
-/// The `ini` blocks, each used as written by the PHP web tests (`xtask/src/test/php.rs`).
+/// The `ini` blocks, each used as written by the PHP web tests (`xtask/src/commands/test/php.rs`).
 const INI_PAGES: &[&str] = &["bindings/php/README.md", "docs/deployment.md"];
 
 fn root() -> PathBuf {
@@ -229,7 +229,6 @@ fn every_code_block_is_run_compiled_or_checked() {
     assert!(counted.get("rust").is_some_and(|n| *n > 0) && counted.get("python").is_some_and(|n| *n > 0));
 }
 
-/// Every relative link of every page leads to a file of the repository.
 /// The map is true: every path of the repository that `ARCHITECTURE.md` names (in backticks,
 /// starting at a top-level folder) exists.
 #[test]
@@ -255,6 +254,7 @@ fn the_architecture_page_names_only_what_exists() {
     assert!(missing.is_empty(), "ARCHITECTURE.md names paths that do not exist: {missing:?}");
 }
 
+/// Every relative link of every page leads to a file of the repository.
 #[test]
 fn relative_links_lead_somewhere() {
     let root = root();

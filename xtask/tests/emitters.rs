@@ -97,11 +97,21 @@ fn python() -> Command {
     Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned()))
 }
 
-/// Parses a file (a syntax error fails), then prints every string constant in it, one JSON
-/// string a line, for the escapes test to compare.
+/// Parses a file (a syntax error fails) and fails if it imports a name it never uses (as ruff's
+/// F401 would in `sectigo/generated/`), then prints every string constant in it, one JSON string
+/// a line, for the escapes test to compare.
 const STRINGS: &str = r#"
 import ast, json, sys
 tree = ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])
+imported = set()
+for node in ast.walk(tree):
+    if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+        imported.update(alias.asname or alias.name for alias in node.names)
+    elif isinstance(node, ast.Import):
+        imported.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+if imported - used:
+    sys.exit(f"{sys.argv[1]}: imported and never used: {sorted(imported - used)}")
 for node in ast.walk(tree):
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         print(json.dumps(node.value))

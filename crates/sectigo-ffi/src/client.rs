@@ -1,5 +1,5 @@
-//! Clients and their per-process shared cache, requests, and calls (one by one or with packed
-//! parameters).
+//! Clients and their per-process shared cache, and calls (of a request object, or with packed
+//! parameters); the requests themselves are `request.rs`'s.
 
 use std::ffi::c_char;
 

@@ -1,7 +1,8 @@
 //! What a failed function gives C: its `sectigo_result` code and its `sectigo_error`, made
 //! from the core's errors (or from a bad argument or a caught panic), carried out of a function
-//! body as a [`Failure`]. A leaf of the crate: it uses only the string helper and the log
-//! record type, so the boundary, the accessors and the logging all build on it.
+//! body as a [`Failure`]. Near the crate's leaves: it uses only the string helper and the log
+//! record type (`strings.rs`, `logging.rs`), and the boundary, the requests, the calls and the
+//! accessors build on it.
 
 use std::ffi::CString;
 

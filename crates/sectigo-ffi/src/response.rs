@@ -58,7 +58,7 @@ impl std::fmt::Debug for sectigo_response {
     }
 }
 
-/// Appends `text` with any NUL byte as U+FFFD (as `c` makes C strings).
+/// Appends `text` with any NUL byte as U+FFFD (as `c_string` makes C strings).
 fn push_text(out: &mut String, text: &str) {
     if text.contains('\0') {
         out.push_str(&text.replace('\0', "\u{FFFD}"));

@@ -130,9 +130,10 @@ pub fn one_line(text: &str) -> String {
 }
 
 /// Text inside a `/* */` comment of C or a PHP docblock, on one line: nothing can end the
-/// comment, and control characters are written as `\u{..}`.
+/// comment or seem to open another (which C compilers warn of), and control characters are
+/// written as `\u{..}`.
 pub fn block_comment(text: &str) -> String {
-    visible(&one_line(text)).replace("*/", "* /")
+    visible(&one_line(text)).replace("*/", "* /").replace("/*", "/ *")
 }
 
 /// Control characters (which some compilers warn of, and a reader cannot see) as `\u{..}`.
@@ -171,8 +172,8 @@ fn python_escaped(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 && c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // Every control character (Unicode's Cc) is below U+0100.
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -229,11 +230,17 @@ mod tests {
 
     #[test]
     fn text_in_each_language() {
-        let text = "a \"quote\", a back\\slash, a bell \u{7}, a delete \u{7f}, and \u{e9}t\u{e9} */ end";
-        assert_eq!(python_string(text), r#""a \"quote\", a back\\slash, a bell \x07, a delete \x7f, and été */ end""#);
+        let text = "a \"quote\", a back\\slash, a bell \u{7}, a delete \u{7f}, and \u{e9}t\u{e9} */ end /* not";
+        assert_eq!(
+            python_string(text),
+            r#""a \"quote\", a back\\slash, a bell \x07, a delete \x7f, and été */ end /* not""#
+        );
         assert_eq!(python_docstring("ends with a \"quote\""), r#"ends with a "quote\""#);
         assert_eq!(python_docstring("three \"\"\" in a row"), r#"three \"\"" in a row"#);
-        assert_eq!(block_comment(text), r#"a "quote", a back\slash, a bell \u{7}, a delete \u{7f}, and été * / end"#);
+        assert_eq!(
+            block_comment(text),
+            r#"a "quote", a back\slash, a bell \u{7}, a delete \u{7f}, and été * / end / * not"#
+        );
         assert_eq!(c_string("é\"?"), r#""\303\251\"\?""#);
     }
 }

@@ -11,7 +11,7 @@ use super::faults::HandshakeFault;
 use super::framing::{Reply, write_reply};
 use super::{Shared, serve, serve_as};
 
-/// Serves a TLS connection; one idle past [`Shared::idle_timeout`] is closed. A handshake fault
+/// Serves a TLS connection; one idle past [`crate::Config::idle_timeout`] is closed. A handshake fault
 /// set for new connections is carried out instead.
 pub fn serve_tls(tcp: TcpStream, tls: &crate::tls::Tls, shared: &Shared) {
     let _ = tcp.set_read_timeout(Some(shared.idle_limit()));
@@ -68,7 +68,7 @@ fn break_handshake(mut tcp: TcpStream, fault: HandshakeFault) {
     }
 }
 
-/// Serves a plain TCP connection; one idle past [`Shared::idle_timeout`] is closed.
+/// Serves a plain TCP connection; one idle past [`crate::Config::idle_timeout`] is closed.
 pub fn serve_plain(tcp: TcpStream, shared: &Shared) {
     let _ = tcp.set_read_timeout(Some(shared.idle_limit()));
     let _ = tcp.set_nodelay(true);

@@ -63,7 +63,7 @@ pub fn names(ir: &Ir) -> String {
         );
     }
     for e in &ir.endpoints {
-        let _ = writeln!(out, "\n/* Parameters of {}: pass to sectigo_request_set(). */", e.title);
+        let _ = writeln!(out, "\n/* Parameters of {}: pass to sectigo_request_set(). */", block_comment(&e.title));
         for p in &e.params {
             define(
                 &mut out,
@@ -76,7 +76,7 @@ pub fn names(ir: &Ir) -> String {
             let _ = writeln!(
                 out,
                 "/* Item parameters of {}: send as \"<n>_<name>\", items numbered from 1 (\"1_PPP\"). {} */",
-                e.title,
+                block_comment(&e.title),
                 block_comment(&items.description)
             );
             for p in &items.params {
@@ -88,7 +88,7 @@ pub fn names(ir: &Ir) -> String {
                 );
             }
         }
-        let _ = writeln!(out, "/* Answer fields of {}: read with sectigo_response_get(). */", e.title);
+        let _ = writeln!(out, "/* Answer fields of {}: read with sectigo_response_get(). */", block_comment(&e.title));
         for f in &e.fields {
             let when = match f.when {
                 ir::When::Always => "always",

@@ -78,9 +78,14 @@ fn imports(body: &str, modules: &[(&str, &[&str])]) -> String {
     out
 }
 
-/// Whether `text` uses the name `name` (not as part of a longer name).
+/// Whether the code of `text` uses the name `name` (not as part of a longer name, nor in a
+/// docstring's words).
 fn uses(text: &str, name: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    // The generator's docstrings open and close with `"""`, which their text never holds: the
+    // even pieces between them are code.
+    let code: String = text.split("\"\"\"").step_by(2).collect::<Vec<_>>().join(" ");
+    let text = code.as_str();
     text.match_indices(name).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + name.len()..].chars().next();

@@ -40,11 +40,6 @@ pub(super) fn lower_param(ctx: &mut Ctx, file: &str, key: &str, p: spec::ParamDe
     if !is_wire_name(&p.name) {
         ctx.err(file, format!("{key}.name"), format!("{:?} is not a valid parameter name", p.name));
     }
-    for (j, alias) in p.aliases.iter().enumerate() {
-        if !is_wire_name(alias) {
-            ctx.err(file, format!("{key}.aliases[{j}]"), format!("{alias:?} is not a valid parameter name"));
-        }
-    }
     if ty == ir::Ty::Integer && max_length.is_some() {
         ctx.err(
             file,
@@ -55,6 +50,11 @@ pub(super) fn lower_param(ctx: &mut Ctx, file: &str, key: &str, p: spec::ParamDe
     let is_flag = check_allowed(ctx, file, key, &p, ty, max_length);
     check_default(ctx, file, key, &p, ty, max_length);
     check_marks(ctx, file, key, &p, ty, item);
+    for (j, alias) in p.aliases.iter().enumerate() {
+        if !is_wire_name(alias) {
+            ctx.err(file, format!("{key}.aliases[{j}]"), format!("{alias:?} is not a valid parameter name"));
+        }
+    }
     let field = p.rust_name.clone().unwrap_or_else(|| snake_case(&p.name));
     let value = value_kind(&p, ty, is_flag, &field);
     ir::Param {
