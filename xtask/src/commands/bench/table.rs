@@ -114,7 +114,7 @@ pub(super) fn table(r: &Value) -> String {
         f(&py["ratio_async_one_by_one_sdk_to_httpx"])
     ));
     rows.push(format!(
-        "| Python, 1 / 8 threads of plain socket round trips (the ceiling here) | | {:.0} / {:.0} per s | 8 vs 1: {:.2} | |",
+        "| Python, 1 / 8 threads of plain socket round trips (the ceiling of the machine) | | {:.0} / {:.0} per s | 8 vs 1: {:.2} | |",
         f(&py["socket_round_trips_per_s"]["1"]),
         f(&py["socket_round_trips_per_s"]["8"]),
         f(&py["socket_scaling_8_to_1"])
