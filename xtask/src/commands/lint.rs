@@ -48,7 +48,7 @@ pub fn formats(root: &Path) -> Result<(), String> {
     )?;
     println!("phpcs (PSR-12): no problems{}", if out.trim().is_empty() { String::new() } else { format!("\n{out}") });
 
-    let bin = lint_tools(root)?;
+    let bin = setup::tool_venv(root, "lint", "ruff", "the Python linter (ruff)")?;
     let python = root.join("bindings/python");
     let ruff = |what: &str, args: &[&str]| {
         capture(what, Command::new(bin.join("ruff")).current_dir(&python).args(args).arg("--no-cache"))
@@ -73,22 +73,6 @@ fn php_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The linters' virtual environment (`target/lint`, from `xtask/requirements-lint.txt`), made
-/// or refreshed when the requirements changed. Returns its `bin` folder.
-fn lint_tools(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join("target/lint");
-    let requirements = root.join("xtask/requirements-lint.txt");
-    let wanted = std::fs::read_to_string(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
-    let stamp = dir.join("requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && dir.join("bin/ruff").exists() {
-        return Ok(dir.join("bin"));
-    }
-    let bin = setup::venv(&dir)?;
-    setup::pip(&bin, &["-r", &requirements.display().to_string()])?;
-    std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
-    Ok(bin)
 }
 
 /// The checks that build: clippy on the whole workspace, and `xtask`'s documentation.

@@ -196,18 +196,25 @@ pub fn pip(bin: &Path, args: &[&str]) -> Result<String, String> {
     )
 }
 
-/// The build tools' virtual environment (`target/tools`, from `xtask/requirements-tools.txt`),
-/// made or refreshed when the requirements changed. Returns its `bin` folder.
+/// The build tools' virtual environment (`target/tools`, from `xtask/requirements-tools.txt`).
+/// Returns its `bin` folder.
 pub fn tools(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join("target/tools");
-    let requirements = root.join("xtask/requirements-tools.txt");
+    tool_venv(root, "tools", "maturin", "build tools (maturin, ziglang, cargo-zigbuild, auditwheel)")
+}
+
+/// A virtual environment of tools, `target/NAME` from `xtask/requirements-NAME.txt`, made or
+/// made anew when the requirements changed (or `program` is missing from it). Returns its
+/// `bin` folder.
+pub fn tool_venv(root: &Path, name: &str, program: &str, what: &str) -> Result<PathBuf, String> {
+    let dir = root.join("target").join(name);
+    let requirements = root.join(format!("xtask/requirements-{name}.txt"));
     let wanted = std::fs::read_to_string(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
     let stamp = dir.join("requirements.txt");
     let bin = dir.join("bin");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && bin.join("maturin").exists() {
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && bin.join(program).exists() {
         return Ok(bin);
     }
-    println!("==> build tools into {} (maturin, ziglang, cargo-zigbuild, auditwheel)", dir.display());
+    println!("==> {what} into {}", dir.display());
     let bin = venv(&dir)?;
     pip(&bin, &["-r", &requirements.display().to_string()])?;
     std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;

@@ -252,6 +252,7 @@ fn python_suite(
 /// example (`bindings/c/examples/order.c`), built with mingw-w64 against the zip's header and
 /// import library, finding `sectigo.dll` on the program path (`WINEPATH`), against the sandbox.
 fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess, work: &Path) -> Result<(), String> {
+    let tools = setup::tools(root)?;
     let wine_prefix = work.join("wine");
     fresh_dir(&wine_prefix)?;
     let wine = |program: &Path| {
@@ -267,7 +268,7 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
         "compiling the bcryptprimitives.dll stand-in",
         target
             .cc
-            .command(&setup::tools(root)?)
+            .command(&tools)
             .args(["-O2", "-shared", "-o"])
             .arg(wine_prefix.join("drive_c/windows/system32/bcryptprimitives.dll"))
             .arg(&shim)
@@ -287,7 +288,7 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
     println!("{} sectigo.exe demo ({}): {}", target.name, how(target), last_line(&demo));
 
     let example = work.join("order.exe");
-    let mut cc = target.cc.command(&setup::tools(root)?);
+    let mut cc = target.cc.command(&tools);
     cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
         .arg(prefix.join("include"))
         .arg(root.join("bindings/c/examples/order.c"));

@@ -90,7 +90,8 @@ fn probe(dir: &Path, target: Option<&Target>, cc: Cc, linking: Linking, tools: &
         Ok(path)
     };
     let (library, program) = (source("probe_answer.c", LIBRARY)?, source("probe.c", PROGRAM)?);
-    let cxx = target.is_none();
+    // The C++ compiler (no target of its own) reads the program as C++.
+    let language: &[&str] = if target.is_none() { &["-x", "c++"] } else { &[] };
     let build = |what: &str, command: &mut Command| capture(what, command).map(|_| ());
     // The library, as the suites' libraries are: an archive of objects or a shared library.
     match linking {
@@ -98,7 +99,7 @@ fn probe(dir: &Path, target: Option<&Target>, cc: Cc, linking: Linking, tools: &
             let object = dir.join("probe_answer.o");
             build("compiling the library", cc.command(tools).arg("-c").arg(&library).arg("-o").arg(&object))?;
             let mut link = cc.command(tools);
-            link.args(cxx.then_some(["-x", "c++"]).into_iter().flatten()).arg(&program);
+            link.args(language).arg(&program);
             cc.link_static(&mut link, &object);
             build("linking the program", link.arg("-o").arg(dir.join("probe")))?;
         }
@@ -114,7 +115,7 @@ fn probe(dir: &Path, target: Option<&Target>, cc: Cc, linking: Linking, tools: &
             }
             build("building the shared library", &mut shared)?;
             let mut link = cc.command(tools);
-            link.args(cxx.then_some(["-x", "c++"]).into_iter().flatten()).arg(&program);
+            link.args(language).arg(&program);
             cc.link_shared(&mut link, dir, "probe_answer", !windows);
             build("linking the program", link.arg("-o").arg(dir.join(if windows { "probe.exe" } else { "probe" })))?;
         }
