@@ -180,13 +180,7 @@ impl Cc {
     }
 }
 
-/// The needs of every compiler of `ccs`, each once.
+/// The needs of every compiler of `ccs` ([`super::system`] names a file needed twice once).
 pub fn needs(ccs: &[Cc]) -> Vec<Need> {
-    let mut all: Vec<Need> = Vec::new();
-    for need in ccs.iter().flat_map(|cc| cc.needs()) {
-        if !all.contains(need) {
-            all.push(*need);
-        }
-    }
-    all
+    ccs.iter().flat_map(|cc| cc.needs()).copied().collect()
 }
