@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Tuple, Type, Union
 
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     import concurrent.futures
 
 _log = logging.getLogger("sectigo")
+
+# A file's path: text, or an ``os.PathLike`` such as ``pathlib.Path``.
+StrPath = Union[str, "os.PathLike[str]"]
 
 # Calls an AsyncClient runs at once: as many as its connection pool keeps (the core's
 # MAX_IDLE_CONNECTIONS), so every call in flight can give its connection back for the next.
@@ -36,7 +40,7 @@ class _Settings:
         host: Optional[str] = None,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
-        ca_file: Union[str, Sequence[str], None] = None,
+        ca_file: Union[StrPath, Sequence[StrPath], None] = None,
         allow_http: bool = False,
         user_agent: Optional[str] = None,
         paths: Optional[Mapping[str, str]] = None,
@@ -47,12 +51,12 @@ class _Settings:
         roots: Optional[str] = None,
         proxy: Optional[str] = None,
         no_proxy: Optional[str] = None,
-        client_cert: Optional[str] = None,
-        client_key: Optional[str] = None,
-        client_pkcs12: Optional[str] = None,
+        client_cert: Optional[StrPath] = None,
+        client_key: Optional[StrPath] = None,
+        client_pkcs12: Optional[StrPath] = None,
         client_pkcs12_password: Optional[str] = None,
     ) -> None:
-        files = [ca_file] if isinstance(ca_file, str) else list(ca_file or [])
+        files = [ca_file] if isinstance(ca_file, (str, os.PathLike)) else list(ca_file or [])
         self._login_name = login_name
         try:
             self._native: Optional[_native.NativeClient] = _native.NativeClient(
@@ -62,7 +66,7 @@ class _Settings:
                 host=host,
                 timeout=timeout,
                 connect_timeout=connect_timeout,
-                ca_file=[str(f) for f in files],
+                ca_file=[os.fspath(f) for f in files],
                 allow_http=allow_http,
                 user_agent=user_agent,
                 paths=list((paths or {}).items()),
@@ -73,9 +77,9 @@ class _Settings:
                 roots=roots,
                 proxy=proxy,
                 no_proxy=no_proxy,
-                client_cert=None if client_cert is None else str(client_cert),
-                client_key=None if client_key is None else str(client_key),
-                client_pkcs12=None if client_pkcs12 is None else str(client_pkcs12),
+                client_cert=None if client_cert is None else os.fspath(client_cert),
+                client_key=None if client_key is None else os.fspath(client_key),
+                client_pkcs12=None if client_pkcs12 is None else os.fspath(client_pkcs12),
                 client_pkcs12_password=client_pkcs12_password,
             )
         except _native.NativeError as e:
@@ -154,6 +158,14 @@ class Client(_Settings, Endpoints):
     naming the setting. Passwords (the account's, the proxy's, the PKCS #12 file's) are wiped
     from memory when the client goes.
 
+    **Signals** are served while a call waits (on the main thread, where Python runs their
+    handlers): Ctrl-C, ``signal.alarm``, Celery's soft time limit (SIGUSR1). When the handler
+    raises, a call whose request had not left, or that changes nothing, stops and the handler's
+    exception (``KeyboardInterrupt``, ...) goes on; a call that changes state and may have
+    reached the server is left to finish and raises :class:`OutcomeUnknownError`, caused by the
+    handler's exception, whose ``completion`` gives the call's actual outcome (such as the new
+    order's number).
+
     A client may be used after ``os.fork()`` (gunicorn ``--preload``, Celery prefork,
     ``multiprocessing``): a child process never uses a connection its parent opened, and opens
     its own.
@@ -181,11 +193,15 @@ class Client(_Settings, Endpoints):
 
     def _call(self, endpoint: str, params: Params) -> Response:
         native = self._open()
-        try:
-            code, fields, raw, quirks, retries = native.call(endpoint, params)
-        except _native.NativeError as e:
-            raise_native(e.args)
-        return Response(code, fields, raw, quirks, retries)
+        if threading.current_thread() is not threading.main_thread():
+            # Python runs signal handlers on the main thread only: no other thread is
+            # interrupted, so it waits in the core itself.
+            try:
+                code, fields, raw, quirks, retries = native.call(endpoint, params)
+            except _native.NativeError as e:
+                raise_native(e.args)
+            return Response(code, fields, raw, quirks, retries)
+        return _interruptible(native, endpoint, params)
 
 
 class AsyncClient(_Settings, AsyncEndpoints):
@@ -275,11 +291,72 @@ class AsyncClient(_Settings, AsyncEndpoints):
         return Response(code, fields, raw, quirks, retries)
 
 
+# The worker threads of blocking calls made on the main thread, made at the first such call
+# (a forked child makes its own): (process id, threads).
+_main_pool: Optional[Tuple[int, concurrent.futures.ThreadPoolExecutor]] = None
+_main_pool_lock = threading.Lock()
+
+# How often the main thread wakes up while a call runs, so that a signal's handler runs soon on
+# a system whose waits a signal does not interrupt (on POSIX one does, at once).
+_SIGNAL_POLL = 0.05
+
+
+def _main_threads() -> concurrent.futures.ThreadPoolExecutor:
+    global _main_pool
+    import concurrent.futures
+
+    with _main_pool_lock:
+        pool = _main_pool
+        if pool is None or pool[0] != os.getpid():
+            # More than one thread: a call left to finish after a signal must not hold up the
+            # next call. Idle threads are reused.
+            pool = (os.getpid(), concurrent.futures.ThreadPoolExecutor(_MAX_IN_FLIGHT, thread_name_prefix="sectigo"))
+            _main_pool = pool
+        return pool[1]
+
+
+def _interruptible(native: _native.NativeClient, endpoint: str, params: Params) -> Response:
+    """A blocking call on the main thread, run on a worker thread so that signals are served
+    while it waits: Ctrl-C (``KeyboardInterrupt``), ``signal.alarm``, Celery's soft time limit.
+
+    When a signal's handler raises, the call is stopped as an ``AsyncClient`` call is when its
+    task is cancelled: before anything was sent, or for a call that changes nothing, the
+    handler's exception goes on and nothing more is sent; a call that changes state and may
+    have reached the server is never cut off or lost: :class:`OutcomeUnknownError` is raised
+    instead, caused by the handler's exception, with the call's actual outcome in its
+    ``completion``."""
+    import concurrent.futures
+
+    handle = _native.NativeCancel()
+    job: Optional[concurrent.futures.Future[Any]] = None
+    try:
+        job = _main_threads().submit(native.call, endpoint, params, handle)
+        while True:
+            try:
+                code, fields, raw, quirks, retries = job.result(timeout=_SIGNAL_POLL)
+                break
+            except concurrent.futures.TimeoutError:
+                continue
+    except _native.NativeError as e:
+        raise_native(e.args)
+    except BaseException as interrupt:
+        # A signal's handler raised (KeyboardInterrupt, SystemExit, its own exception).
+        if job is None or handle.stop():
+            if job is not None:
+                job.cancel()
+            raise
+        raise _cancelled_in_flight(endpoint, handle, job, "interrupted by a signal") from interrupt
+    return Response(code, fields, raw, quirks, retries)
+
+
 def _cancelled_in_flight(
-    endpoint: str, handle: _native.NativeCancel, job: concurrent.futures.Future[Any]
+    endpoint: str,
+    handle: _native.NativeCancel,
+    job: concurrent.futures.Future[Any],
+    how: str = "cancelled",
 ) -> OutcomeUnknownError:
-    """The error of a call that changes state, cancelled once its request may have reached the
-    server: its outcome comes later, in ``completion``, and is logged."""
+    """The error of a call that changes state, cancelled (or interrupted) once its request may
+    have reached the server: its outcome comes later, in ``completion``, and is logged."""
     import concurrent.futures
 
     completion: concurrent.futures.Future[Response] = concurrent.futures.Future()
@@ -293,18 +370,18 @@ def _cancelled_in_flight(
             try:
                 raise_native(e.args)
             except Error as error:
-                _log.warning("%s, cancelled after it was sent, failed: %s", endpoint, error)
+                _log.warning("%s, %s after it was sent, failed: %s", endpoint, how, error)
                 completion.set_exception(error)
                 return
         except BaseException as error:  # noqa: BLE001 - the worker thread itself failed: its caller hears it
             completion.set_exception(error)
             return
-        _log.warning("%s, cancelled after it was sent, went through: %r", endpoint, response)
+        _log.warning("%s, %s after it was sent, went through: %r", endpoint, how, response)
         completion.set_result(response)
 
     job.add_done_callback(finished)
     error = OutcomeUnknownError(
-        f"{endpoint} was cancelled after its request may have reached the server, so it may have taken effect; "
+        f"{endpoint} was {how} after its request may have reached the server, so it may have taken effect; "
         "it was not stopped or resent, and its outcome comes in this error's completion",
         None,
         None,

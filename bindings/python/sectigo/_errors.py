@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple, Type
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -23,6 +23,23 @@ class Error(Exception):
     retry_safe: bool = False
     may_have_taken_effect: bool = False
     retries: int = 0
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Pickled (a multiprocessing or Celery worker's error reaching its caller) with its class,
+        # message and every attribute: the code, the flags, the raw answer. A pending
+        # ``completion`` belongs to this process and stays behind.
+        state = dict(self.__dict__)
+        if "completion" in state:
+            state["completion"] = None
+        return (_rebuild, (type(self), self.args), state)
+
+
+def _rebuild(cls: Type[Error], args: Tuple[Any, ...]) -> Error:
+    """An error of ``cls`` with ``args``, without its ``__init__``: ``pickle`` then sets its
+    attributes."""
+    error: Error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 class Violation(NamedTuple):
@@ -119,8 +136,9 @@ class DecodeError(Error):
 
 class OutcomeUnknownError(Error):
     """A state-changing call (order, signup, authorization) may have taken effect and its answer
-    was lost, or (``AsyncClient``) it was cancelled once its request may have reached the
-    server. It was not resent: check the account before trying again."""
+    was lost, or it was cancelled (``AsyncClient``) or interrupted by a signal (``Client``) once
+    its request may have reached the server. It was not resent: check the account before trying
+    again."""
 
     def __init__(self, message: str, status: Optional[int], raw: Optional[str], request: List[Tuple[str, str]]) -> None:
         super().__init__(message)
@@ -129,7 +147,7 @@ class OutcomeUnknownError(Error):
         self.request = request
         """The request as sent, passwords redacted."""
         self.completion: Optional[concurrent.futures.Future[Response]] = None
-        """For a call of an ``AsyncClient`` cancelled while in flight: its actual outcome, once
+        """For a call cancelled or interrupted while in flight: its actual outcome, once
         the call is over (``await asyncio.wrap_future(error.completion)``): the ``Response``
         (the new order's number, ...) or the error it ended with. None otherwise."""
 
