@@ -291,75 +291,67 @@ class AsyncClient(_Settings, AsyncEndpoints):
         return Response(code, fields, raw, quirks, retries)
 
 
-# The worker threads of blocking calls made on the main thread, made at the first such call
-# (a forked child makes its own): (process id, threads).
-_main_pool: Optional[Tuple[int, concurrent.futures.ThreadPoolExecutor]] = None
-_main_pool_lock = threading.Lock()
-
-# How often the main thread wakes up while a call runs, so that a signal's handler runs soon on
-# a system whose waits a signal does not interrupt (on POSIX one does, at once).
-_SIGNAL_POLL = 0.05
-
-
-def _main_threads() -> concurrent.futures.ThreadPoolExecutor:
-    global _main_pool
-    import concurrent.futures
-
-    with _main_pool_lock:
-        pool = _main_pool
-        if pool is None or pool[0] != os.getpid():
-            # More than one thread: a call left to finish after a signal must not hold up the
-            # next call. Idle threads are reused.
-            pool = (os.getpid(), concurrent.futures.ThreadPoolExecutor(_MAX_IN_FLIGHT, thread_name_prefix="sectigo"))
-            _main_pool = pool
-        return pool[1]
-
-
 def _interruptible(native: _native.NativeClient, endpoint: str, params: Params) -> Response:
-    """A blocking call on the main thread, run on a worker thread so that signals are served
-    while it waits: Ctrl-C (``KeyboardInterrupt``), ``signal.alarm``, Celery's soft time limit.
-
-    When a signal's handler raises, the call is stopped as an ``AsyncClient`` call is when its
-    task is cancelled: before anything was sent, or for a call that changes nothing, the
-    handler's exception goes on and nothing more is sent; a call that changes state and may
-    have reached the server is never cut off or lost: :class:`OutcomeUnknownError` is raised
-    instead, caused by the handler's exception, with the call's actual outcome in its
-    ``completion``."""
-    import concurrent.futures
-
-    handle = _native.NativeCancel()
-    job: Optional[concurrent.futures.Future[Any]] = None
+    """A blocking call on the main thread, where signal handlers run (Ctrl-C's
+    ``KeyboardInterrupt``, ``signal.alarm``, Celery's soft time limit). The core runs the call on
+    a thread of its own and serves signals while it waits. When a handler raises, the call stops
+    as an ``AsyncClient`` call does when cancelled: before anything was sent, or for a call that
+    changes nothing, the handler's exception goes on and nothing more is sent; a call that
+    changes state and may have reached the server is never cut off or lost:
+    :class:`OutcomeUnknownError` is raised instead, caused by the handler's exception, with the
+    call's actual outcome in its ``completion``."""
     try:
-        job = _main_threads().submit(native.call, endpoint, params, handle)
-        while True:
-            try:
-                code, fields, raw, quirks, retries = job.result(timeout=_SIGNAL_POLL)
-                break
-            except concurrent.futures.TimeoutError:
-                continue
+        code, fields, raw, quirks, retries = native.call(endpoint, params, None, True)
     except _native.NativeError as e:
+        if e.args[0] == "interrupted":
+            details = e.args[2]
+            raise _interrupted_in_flight(endpoint, details["request"], details["pending"]) from details["interrupt"]
         raise_native(e.args)
-    except BaseException as interrupt:
-        # A signal's handler raised (KeyboardInterrupt, SystemExit, its own exception).
-        if job is None or handle.stop():
-            if job is not None:
-                job.cancel()
-            raise
-        raise _cancelled_in_flight(endpoint, handle, job, "interrupted by a signal") from interrupt
     return Response(code, fields, raw, quirks, retries)
 
 
-def _cancelled_in_flight(
-    endpoint: str,
-    handle: _native.NativeCancel,
-    job: concurrent.futures.Future[Any],
-    how: str = "cancelled",
+def _interrupted_in_flight(
+    endpoint: str, request: Sequence[Tuple[str, str]], pending: _native.NativePending
 ) -> OutcomeUnknownError:
-    """The error of a call that changes state, cancelled (or interrupted) once its request may
-    have reached the server: its outcome comes later, in ``completion``, and is logged."""
+    """The error of a call that changes state, interrupted by a signal once its request may
+    have reached the server; a thread waits for its outcome, which ``completion`` gives."""
     import concurrent.futures
 
     completion: concurrent.futures.Future[Response] = concurrent.futures.Future()
+    job: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    job.set_running_or_notify_cancel()
+
+    def wait() -> None:
+        try:
+            job.set_result(pending.wait())
+        except BaseException as error:  # noqa: BLE001 - handed on to the completion
+            job.set_exception(error)
+
+    # Not a daemon: the interpreter waits for the outcome (and its log record) before it exits.
+    threading.Thread(target=wait, name="sectigo-outcome").start()
+    return _in_flight_error(endpoint, request, job, completion, "interrupted by a signal")
+
+
+def _cancelled_in_flight(
+    endpoint: str, handle: _native.NativeCancel, job: concurrent.futures.Future[Any]
+) -> OutcomeUnknownError:
+    """The error of a call that changes state, cancelled once its request may have reached the
+    server: its outcome comes later, in ``completion``, and is logged."""
+    import concurrent.futures
+
+    completion: concurrent.futures.Future[Response] = concurrent.futures.Future()
+    return _in_flight_error(endpoint, list(handle.request() or []), job, completion, "cancelled")
+
+
+def _in_flight_error(
+    endpoint: str,
+    request: Sequence[Tuple[str, str]],
+    job: concurrent.futures.Future[Any],
+    completion: concurrent.futures.Future[Response],
+    how: str,
+) -> OutcomeUnknownError:
+    """An OutcomeUnknownError whose ``completion`` gets the outcome of ``job`` (the native
+    call's answer or ``NativeError``) once it is over; the outcome is logged as a warning."""
     completion.set_running_or_notify_cancel()
 
     def finished(done: concurrent.futures.Future[Any]) -> None:
@@ -385,7 +377,7 @@ def _cancelled_in_flight(
         "it was not stopped or resent, and its outcome comes in this error's completion",
         None,
         None,
-        list(handle.request() or []),
+        list(request),
     )
     error.may_have_taken_effect = True
     error.completion = completion

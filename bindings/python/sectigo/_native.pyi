@@ -6,6 +6,7 @@ from typing_extensions import final
 __all__ = [
     "NativeClient",
     "NativeCancel",
+    "NativePending",
     "NativeSandbox",
     "prepare",
     "decode",
@@ -48,7 +49,11 @@ class NativeClient:
         client_pkcs12_password: Optional[str] = None,
     ) -> NativeClient: ...
     def call(
-        self, endpoint: str, params: Sequence[Tuple[str, str]], cancel: Optional[NativeCancel] = None
+        self,
+        endpoint: str,
+        params: Sequence[Tuple[str, str]],
+        cancel: Optional[NativeCancel] = None,
+        interruptible: bool = False,
     ) -> _Answer: ...
 
 @final
@@ -56,6 +61,10 @@ class NativeCancel:
     def __new__(cls) -> NativeCancel: ...
     def stop(self) -> bool: ...
     def request(self) -> Optional[list[Tuple[str, str]]]: ...
+
+@final
+class NativePending:
+    def wait(self) -> _Answer: ...
 
 def prepare(endpoint: str, params: Sequence[Tuple[str, str]]) -> str: ...
 def decode(

@@ -7,6 +7,7 @@
 
 #![allow(unsafe_code)] // pyo3's macros expand to unsafe code
 
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use pyo3::create_exception;
@@ -207,16 +208,21 @@ impl NativeClient {
     }
 
     /// Validates and sends a call, without the GIL while it waits; with `cancel`, stoppable
-    /// from another thread through that handle.
-    #[pyo3(signature = (endpoint, params, cancel=None))]
+    /// from another thread through that handle; `interruptible`, serving signals meanwhile
+    /// (see [`NativeClient::interruptible`]).
+    #[pyo3(signature = (endpoint, params, cancel=None, interruptible=false))]
     fn call(
         &self,
         py: Python<'_>,
         endpoint: &str,
         params: Vec<(String, String)>,
         cancel: Option<Bound<'_, NativeCancel>>,
+        interruptible: bool,
     ) -> PyResult<Answer> {
         let ep = self::endpoint(endpoint)?;
+        if interruptible {
+            return self.interruptible(py, ep, params);
+        }
         let result = match cancel.as_ref().map(Bound::get) {
             None => py.detach(|| self.client.call(ep, params)),
             Some(handle) => {
@@ -243,6 +249,138 @@ impl NativeClient {
             self.client.base_url(),
             self.login_name
         )
+    }
+}
+
+/// How often a call on the main thread wakes its caller to serve signals.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+impl NativeClient {
+    /// A call made on Python's main thread, where signal handlers run: the call goes to a
+    /// thread of its own while the caller waits without the GIL and serves signals every
+    /// [`SIGNAL_POLL`]. When a handler raises, the call stops as an `AsyncClient` call does when
+    /// cancelled: before anything left, or for a call that changes nothing, the handler's
+    /// exception is raised and nothing more is sent; a call that changes state and may have
+    /// reached the server goes on, and the caller gets `NativeError("interrupted", ...)` with
+    /// the request and a [`NativePending`] that gives the call's outcome.
+    fn interruptible(
+        &self,
+        py: Python<'_>,
+        ep: &'static sectigo::meta::Endpoint,
+        params: Vec<(String, String)>,
+    ) -> PyResult<Answer> {
+        let form = self
+            .client
+            .url(ep)
+            .map_err(Error::Config)
+            .and_then(|_| self.client.prepare(ep, params))
+            .map_err(|e| native_error(py, &e))?;
+        let cancel = sectigo::Cancel::new();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (client, sent, stopper) = (self.client.clone(), form.clone(), cancel.clone());
+        run_elsewhere(Box::new(move || {
+            let _ = tx.send(client.send_with_cancel(&sent, &stopper));
+        }))?;
+        // In a lock only to be shared with the GIL-free wait (a receiver is not `Sync`).
+        let rx = std::sync::Mutex::new(rx);
+        let receive = || rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?.recv_timeout(SIGNAL_POLL);
+        loop {
+            match py.detach(receive) {
+                Ok(result) => return result.map(|r| answer(&r)).map_err(|e| native_error(py, &e)),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(config_error("the call's thread ended without an outcome"));
+                }
+            }
+            let Err(interrupt) = py.check_signals() else { continue };
+            let write = ep.effect == sectigo::meta::Effect::Write;
+            if cancel.cancel_unsent() {
+                return Err(interrupt);
+            }
+            if !write {
+                cancel.cancel();
+                return Err(interrupt);
+            }
+            let details = PyDict::new(py);
+            details.set_item("request", form.redacted())?;
+            details.set_item("interrupt", interrupt.value(py))?;
+            let rx = rx.into_inner().map_err(|_| config_error("the call's outcome was lost"))?;
+            details.set_item("pending", NativePending { outcome: std::sync::Mutex::new(Some(rx)) })?;
+            let message = format!("{} was interrupted by a signal", ep.title);
+            return Err(NativeError::new_err(("interrupted", message, details.unbind())));
+        }
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// This process's idle call threads (a forked child has none of its parent's threads).
+static IDLE: std::sync::Mutex<(u32, Vec<std::sync::mpsc::Sender<Job>>)> = std::sync::Mutex::new((0, Vec::new()));
+
+/// How long a call thread waits for its next call before it ends.
+const IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// Runs a job on an idle call thread of this process, or on a new one: a thread is made once
+/// and serves call after call, instead of one thread per call.
+fn run_elsewhere(mut job: Job) -> PyResult<()> {
+    let idle = || {
+        let mut idle = IDLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if idle.0 != std::process::id() {
+            *idle = (std::process::id(), Vec::new());
+        }
+        idle.1.pop()
+    };
+    while let Some(thread) = idle() {
+        match thread.send(job) {
+            Ok(()) => return Ok(()),
+            // That thread ended meanwhile.
+            Err(std::sync::mpsc::SendError(back)) => job = back,
+        }
+    }
+    std::thread::Builder::new()
+        .name("sectigo-call".to_owned())
+        .spawn(move || serve(job))
+        .map(drop)
+        .map_err(|e| config_error(format!("could not start a thread for the call: {e}")))
+}
+
+/// A call thread: runs its first job, then waits as idle for the next.
+fn serve(mut job: Job) {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+    loop {
+        job();
+        {
+            let mut idle = IDLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if idle.0 != std::process::id() {
+                return;
+            }
+            idle.1.push(tx.clone());
+        }
+        match rx.recv_timeout(IDLE_FOR) {
+            Ok(next) => job = next,
+            Err(_) => return,
+        }
+    }
+}
+
+/// The outcome of a call that changes state, left to finish when a signal interrupted its
+/// caller.
+#[pyclass(frozen, module = "sectigo._native")]
+struct NativePending {
+    outcome: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Result<Response, Error>>>>,
+}
+
+#[pymethods]
+impl NativePending {
+    /// Waits (without the GIL) for the call's end: its answer, or its `NativeError`. Once.
+    fn wait(&self, py: Python<'_>) -> PyResult<Answer> {
+        let rx = self.outcome.lock().ok().and_then(|mut o| o.take());
+        let rx = rx.ok_or_else(|| config_error("this outcome was already taken"))?;
+        match py.detach(move || rx.recv()) {
+            Ok(Ok(r)) => Ok(answer(&r)),
+            Ok(Err(e)) => Err(native_error(py, &e)),
+            Err(_) => Err(config_error("the call's thread ended without an outcome")),
+        }
     }
 }
 
@@ -474,6 +612,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         .install();
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeCancel>()?;
+    m.add_class::<NativePending>()?;
     m.add_class::<NativeSandbox>()?;
     m.add_function(wrap_pyfunction!(sandbox_main, m)?)?;
     m.add_function(wrap_pyfunction!(prepare, m)?)?;
