@@ -174,3 +174,5 @@ const char *sectigo_error_log_at(const struct sectigo_error *error,
                                  enum sectigo_log_level *level_out);
 
 void sectigo_error_free(struct sectigo_error *error);
+
+const char *sectigo_result_str(int result);

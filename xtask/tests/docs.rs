@@ -130,7 +130,8 @@ fn check_command(line: &str, packages: &[String], commands: &[String]) -> Option
             (!artefact && !path)
                 .then(|| format!("{target}: neither an artefact of version {version} nor a path of the repository"))
         }
-        ["export", ..] | ["cc", ..] | ["./a.out", ..] => None,
+        // The C README builds its first call as `first_call` and runs it.
+        ["export", ..] | ["cc", ..] | ["./first_call", ..] => None,
         [first, ..] => Some(format!("`{first}`: a command this test does not know how to check")),
     }
 }
@@ -286,4 +287,42 @@ fn the_command_checks_catch_what_does_not_exist() {
     assert!(check_command("pip install sectigo-0.0.9-cp39-abi3-any.whl", &packages, &commands).is_some());
     assert!(check_command("curl https://example.com", &packages, &commands).is_some());
     assert!(check_command("SECTIGO_LOGIN_NAME=me cargo run -p sectigo-cli -- --help", &packages, &commands).is_none());
+}
+
+/// Where each first call of the top README's table runs as printed (`BRAND` being the
+/// sandbox's brand).
+const TABLE_CALLS: &[(&str, &str)] = &[
+    ("Rust", "crates/sectigo/tests/readme_table.rs"),
+    ("Python", "bindings/python/tests/test_readme.py, test_the_top_readmes_first_call_runs_as_printed"),
+    ("PHP (panels, through FFI)", "bindings/php/tests/ClientTest.php, testTheTopReadmesFirstCallRunsAsPrinted"),
+    ("C", "bindings/c/examples/first_call.c"),
+    ("the shell", "xtask/src/commands/test/release.rs, readme_first_call"),
+];
+
+#[test]
+fn every_first_call_of_the_top_readme_runs_somewhere() {
+    let root = root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let rows: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| you write |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let languages: Vec<&str> = rows.iter().map(|r| r.trim_start_matches("| ").split(" | ").next().unwrap()).collect();
+    assert_eq!(languages, TABLE_CALLS.iter().map(|(l, _)| *l).collect::<Vec<_>>(), "the table's rows");
+    for ((language, test), row) in TABLE_CALLS.iter().zip(&rows) {
+        let file = test.split([',', ' ']).next().unwrap();
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let cell = row.split(" | ").nth(2).unwrap();
+        if *language == "Rust" {
+            let call = cell.split('`').nth(1).unwrap().replace("BRAND", "sandboxbrand");
+            assert!(
+                text.contains(&format!("let placed = {call};")),
+                "{file} does not run the README's Rust call {call}"
+            );
+        } else if let Some(name) = test.split(", ").nth(1) {
+            assert!(text.contains(name), "{file} has no {name}");
+        }
+    }
 }

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <sectigo.h>
 
+/* Every function returns a sectigo_result: on anything but SECTIGO_RESULT_OK, stop. */
+#define TRY(call) if ((call) != SECTIGO_RESULT_OK) goto done
+
 int main(int argc, char **argv) {
     sectigo_options *options = NULL;
     sectigo_client *client = NULL;
@@ -13,29 +16,34 @@ int main(int argc, char **argv) {
     sectigo_error *error = NULL;
     const char *sid = NULL; /* borrowed from the response */
     const char *base_url = getenv("SECTIGO_BASE_URL"), *ca_file = getenv("SECTIGO_CA_FILE");
+    const char *login_name = getenv("SECTIGO_LOGIN_NAME"), *login_password = getenv("SECTIGO_LOGIN_PASSWORD");
+    int ok = 0;
 
-    sectigo_options_new(&options);
-    sectigo_options_set(options, "login_name", getenv("SECTIGO_LOGIN_NAME") ? getenv("SECTIGO_LOGIN_NAME") : "", NULL);
-    sectigo_options_set(options, "login_password", getenv("SECTIGO_LOGIN_PASSWORD") ? getenv("SECTIGO_LOGIN_PASSWORD") : "", NULL);
-    if (base_url != NULL) sectigo_options_set(options, "base_url", base_url, NULL);
-    if (ca_file != NULL) sectigo_options_set(options, "ca_file", ca_file, NULL);
-    if (sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK) {
-        sectigo_request_new(SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, &request, NULL);
-        sectigo_request_set(request, SECTIGO_INIT_CUSTOMER_SESSION_PARAM_ORDER_NUMBER, argc > 1 ? argv[1] : "", NULL);
-        if (sectigo_client_call(client, request, &session, &error) == SECTIGO_RESULT_OK) {
-            /* The SID opens the customer's page: hand it on, never log it. */
-            sectigo_response_get(session, SECTIGO_INIT_CUSTOMER_SESSION_FIELD_SID, &sid);
-            printf("customer session opened for order %s\n", argv[1]);
-        }
-    }
+    TRY(sectigo_options_new(&options));
+    TRY(sectigo_options_set(options, "login_name", login_name != NULL ? login_name : "", &error));
+    TRY(sectigo_options_set(options, "login_password", login_password != NULL ? login_password : "", &error));
+    if (base_url != NULL) TRY(sectigo_options_set(options, "base_url", base_url, &error));
+    if (ca_file != NULL) TRY(sectigo_options_set(options, "ca_file", ca_file, &error));
+    TRY(sectigo_client_new(options, &client, &error));
+    TRY(sectigo_request_new(SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, &request, &error));
+    TRY(sectigo_request_set(request, SECTIGO_INIT_CUSTOMER_SESSION_PARAM_ORDER_NUMBER, argc > 1 ? argv[1] : "", &error));
+    TRY(sectigo_client_call(client, request, &session, &error));
+    /* The SID opens the customer's page: hand it on, never log it. */
+    TRY(sectigo_response_get(session, SECTIGO_INIT_CUSTOMER_SESSION_FIELD_SID, &sid));
+    printf("customer session opened for order %s\n", argv[1]);
+    ok = 1;
+
+done:
     if (error != NULL) {
         /* Validation: nothing was sent. API: the server's code and message. Never a password. */
         fprintf(stderr, "%s\n", sectigo_error_message(error));
+    } else if (!ok) {
+        fprintf(stderr, "failed without an error: out of memory, or an answer without its SID\n");
     }
     sectigo_error_free(error);
     sectigo_response_free(session);
     sectigo_request_free(request);
     sectigo_client_free(client);
     sectigo_options_free(options);
-    return error == NULL ? 0 : 1;
+    return ok ? 0 : 1;
 }

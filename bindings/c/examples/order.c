@@ -10,41 +10,48 @@ static const char *env(const char *name, const char *fallback) {
     return value != NULL && value[0] != '\0' ? value : fallback;
 }
 
+/* Every function returns a sectigo_result: on anything but SECTIGO_RESULT_OK, stop. */
+#define TRY(call) if ((call) != SECTIGO_RESULT_OK) goto done
+
 int main(void) {
     sectigo_options *options = NULL;
     sectigo_client *client = NULL;
     sectigo_request *order = NULL, *authorize = NULL;
     sectigo_response *placed = NULL, *authorized = NULL;
     sectigo_error *error = NULL;
-    const char *order_number = NULL;
+    const char *order_number = NULL; /* borrowed from the response */
+    int ok = 0;
 
     printf("libsectigo %s\n", sectigo_version());
-    sectigo_options_new(&options);
-    sectigo_options_set(options, "login_name", env("SECTIGO_LOGIN_NAME", ""), NULL);
-    sectigo_options_set(options, "login_password", env("SECTIGO_LOGIN_PASSWORD", ""), NULL);
-    if (getenv("SECTIGO_BASE_URL") != NULL) sectigo_options_set(options, "base_url", getenv("SECTIGO_BASE_URL"), NULL);
-    if (getenv("SECTIGO_CA_FILE") != NULL) sectigo_options_set(options, "ca_file", getenv("SECTIGO_CA_FILE"), NULL);
-    if (sectigo_client_new(options, &client, &error) != SECTIGO_RESULT_OK) goto done;
+    TRY(sectigo_options_new(&options));
+    TRY(sectigo_options_set(options, "login_name", env("SECTIGO_LOGIN_NAME", ""), &error));
+    TRY(sectigo_options_set(options, "login_password", env("SECTIGO_LOGIN_PASSWORD", ""), &error));
+    if (getenv("SECTIGO_BASE_URL") != NULL) TRY(sectigo_options_set(options, "base_url", getenv("SECTIGO_BASE_URL"), &error));
+    if (getenv("SECTIGO_CA_FILE") != NULL) TRY(sectigo_options_set(options, "ca_file", getenv("SECTIGO_CA_FILE"), &error));
+    TRY(sectigo_client_new(options, &client, &error));
 
-    sectigo_request_new(SECTIGO_ENDPOINT_PLACE_ORDER, &order, NULL);
-    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_AP, env("SECTIGO_AP", "reseller_brand_name"), NULL);
-    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y", NULL);
-    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_NAME, "Jane Doe", NULL);
-    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_EMAIL_ADDRESS, "jane@example.com", NULL);
-    sectigo_request_set(order, "1_" SECTIGO_PLACE_ORDER_ITEM_PPP, "9974", NULL); /* one-year Web DNS Pro */
-    if (sectigo_client_call(client, order, &placed, &error) != SECTIGO_RESULT_OK) goto done;
-    sectigo_response_get(placed, SECTIGO_PLACE_ORDER_FIELD_ORDER_NUMBER, &order_number);
+    TRY(sectigo_request_new(SECTIGO_ENDPOINT_PLACE_ORDER, &order, &error));
+    TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_AP, env("SECTIGO_AP", "reseller_brand_name"), &error));
+    TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y", &error));
+    TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_NAME, "Jane Doe", &error));
+    TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_EMAIL_ADDRESS, "jane@example.com", &error));
+    TRY(sectigo_request_set(order, "1_" SECTIGO_PLACE_ORDER_ITEM_PPP, "9974", &error)); /* one-year Web DNS Pro */
+    TRY(sectigo_client_call(client, order, &placed, &error));
+    TRY(sectigo_response_get(placed, SECTIGO_PLACE_ORDER_FIELD_ORDER_NUMBER, &order_number));
     printf("placed order %s\n", order_number);
 
-    sectigo_request_new(SECTIGO_ENDPOINT_AUTO_AUTHORIZE, &authorize, NULL);
-    sectigo_request_set(authorize, SECTIGO_AUTO_AUTHORIZE_PARAM_ORDER_NUMBER, order_number, NULL);
-    if (sectigo_client_call(client, authorize, &authorized, &error) != SECTIGO_RESULT_OK) goto done;
+    TRY(sectigo_request_new(SECTIGO_ENDPOINT_AUTO_AUTHORIZE, &authorize, &error));
+    TRY(sectigo_request_set(authorize, SECTIGO_AUTO_AUTHORIZE_PARAM_ORDER_NUMBER, order_number, &error));
+    TRY(sectigo_client_call(client, authorize, &authorized, &error));
     printf("authorized order %s\n", order_number);
+    ok = 1;
 
 done:
     if (error != NULL) {
         /* SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN: the order may exist; check before retrying. */
         fprintf(stderr, "%s\n", sectigo_error_message(error));
+    } else if (!ok) {
+        fprintf(stderr, "failed without an error: out of memory, or an answer without its order number\n");
     }
     sectigo_error_free(error);
     sectigo_response_free(authorized);
@@ -53,5 +60,5 @@ done:
     sectigo_request_free(order);
     sectigo_client_free(client);
     sectigo_options_free(options);
-    return error == NULL ? 0 : 1;
+    return ok ? 0 : 1;
 }

@@ -6,6 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of the library this header belongs to; sectigo_version() gives the version of the
+   library a program runs with. */
+#define SECTIGO_VERSION_MAJOR 0
+#define SECTIGO_VERSION_MINOR 1
+#define SECTIGO_VERSION_PATCH 0
+#define SECTIGO_VERSION "0.1.0"
+
 /* Endpoints: pass one to sectigo_request_new(). */
 /** !AutoAuthorize: Authorize an order that awaits authorization, paying for it from the account. Changes state: never resent; a lost answer is SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN. */
 #define SECTIGO_ENDPOINT_AUTO_AUTHORIZE "!AutoAuthorize"
@@ -839,6 +846,13 @@ const char *sectigo_error_log_at(const struct sectigo_error *error,
  Frees an error (NULL is allowed).
  */
 void sectigo_error_free(struct sectigo_error *error);
+
+/*
+ A static sentence for a `sectigo_result`, beginning with its name
+ (`"SECTIGO_RESULT_NOT_FOUND: ..."`), for logs and messages; for a number that is no
+ `sectigo_result`, a sentence that says so. Never NULL; never to be freed.
+ */
+const char *sectigo_result_str(int result);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -498,6 +498,33 @@ static void test_misuse(void) {
     sectigo_response *response = NULL;
 
     CHECK(sectigo_version() != NULL, "version");
+    {
+        /* The header's version macros are the library's own. */
+        char compiled[64];
+        snprintf(compiled, sizeof compiled, "%d.%d.%d", SECTIGO_VERSION_MAJOR, SECTIGO_VERSION_MINOR,
+                 SECTIGO_VERSION_PATCH);
+        CHECK(strcmp(sectigo_version(), SECTIGO_VERSION) == 0, "SECTIGO_VERSION %s, library %s", SECTIGO_VERSION,
+              sectigo_version());
+        CHECK(strncmp(sectigo_version(), compiled, strlen(compiled)) == 0, "version macros %s, library %s", compiled,
+              sectigo_version());
+        /* Every result has its sentence, beginning with its name; any other number says so. */
+        static const struct { sectigo_result result; const char *name; } results[] = {
+            {SECTIGO_RESULT_OK, "SECTIGO_RESULT_OK:"},
+            {SECTIGO_RESULT_ERROR, "SECTIGO_RESULT_ERROR:"},
+            {SECTIGO_RESULT_NULL_ARGUMENT, "SECTIGO_RESULT_NULL_ARGUMENT:"},
+            {SECTIGO_RESULT_INVALID_UTF8, "SECTIGO_RESULT_INVALID_UTF8:"},
+            {SECTIGO_RESULT_NOT_FOUND, "SECTIGO_RESULT_NOT_FOUND:"},
+            {SECTIGO_RESULT_OUT_OF_RANGE, "SECTIGO_RESULT_OUT_OF_RANGE:"},
+            {SECTIGO_RESULT_PANIC, "SECTIGO_RESULT_PANIC:"},
+        };
+        for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
+            const char *text = sectigo_result_str(results[i].result);
+            CHECK(strncmp(text, results[i].name, strlen(results[i].name)) == 0, "sectigo_result_str(%d): %s",
+                  (int)results[i].result, text);
+        }
+        CHECK(strcmp(sectigo_result_str(99), "not a sectigo_result") == 0, "sectigo_result_str(99)");
+        CHECK(strcmp(sectigo_result_str(-1), "not a sectigo_result") == 0, "sectigo_result_str(-1)");
+    }
     CHECK(sectigo_options_new(NULL) == SECTIGO_RESULT_NULL_ARGUMENT, "options_new(NULL)");
     CHECK(sectigo_options_new(&options) == SECTIGO_RESULT_OK, "options_new");
     CHECK(sectigo_options_set(options, NULL, "x", &e) == SECTIGO_RESULT_NULL_ARGUMENT, "NULL name");

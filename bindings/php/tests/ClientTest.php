@@ -323,6 +323,17 @@ final class ClientTest extends TestCase
         $this->assertStringNotContainsString('php-secret-password-1f2', print_r($client, true) . var_export($client, true));
     }
 
+    public function testTheTopReadmesFirstCallRunsAsPrinted(): void
+    {
+        $readme = file_get_contents(__DIR__ . '/../../../README.md');
+        $this->assertSame(1, preg_match('/^\| PHP [^|]*\|[^|]*\| `([^`]+)`/m', $readme, $cell), 'the PHP row of the table');
+        $code = str_replace("'BRAND'", "'sandboxbrand'", $cell[1]);
+        $client = sandbox_client();
+        $placed = eval("return {$code};");
+        $this->assertInstanceOf(\Sectigo\PlaceOrderResult::class, $placed);
+        $this->assertMatchesRegularExpression('/^[0-9]+$/', $placed->orderNumber);
+    }
+
     public function testTheReadmeExampleRuns(): void
     {
         $example = __DIR__ . '/../examples/place_and_authorize.php';

@@ -58,3 +58,21 @@ def test_pytest_examples_pass(example: str) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+
+
+def table_call(language: str) -> str:
+    """The first call of the top README's table for ``language``, as printed."""
+    readme = (ROOT / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith(f"| {language} |"))
+    cell = row.split(" | ")[2]
+    return cell[cell.index("`") + 1 : cell.index("`", cell.index("`") + 1)]
+
+
+def test_the_top_readmes_first_call_runs_as_printed(sandbox: Sandbox) -> None:
+    import sectigo
+
+    code = table_call("Python").replace('"BRAND"', repr(sandbox.accounts[0].brand))
+    with sandbox.client() as client:
+        placed = eval(code, {"sectigo": sectigo, "client": client})
+    assert isinstance(placed, sectigo.PlaceOrderResult) and placed.order_number
+    assert placed.order_number in sandbox.state()["orders"]

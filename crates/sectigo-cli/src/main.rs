@@ -141,7 +141,7 @@ fn cli() -> Command {
         .arg(Arg::new("client-pkcs12-password").long("client-pkcs12-password").global(true).env("SECTIGO_CLIENT_PKCS12_PASSWORD")
             .hide_env_values(true).value_name("PASSWORD")
             .help("The password of --client-pkcs12; prefer SECTIGO_CLIENT_PKCS12_PASSWORD (never printed)"))
-        .arg(Arg::new("base-url").long("base-url").global(true).value_name("URL")
+        .arg(Arg::new("base-url").long("base-url").global(true).env("SECTIGO_BASE_URL").value_name("URL")
             .help("Server to call (default: https://secure.trust-provider.com)"))
         .arg(Arg::new("host").long("host").global(true).env("SECTIGO_HOST").value_name("HOST")
             .value_parser(sectigo::Host::ALL.iter().map(|h| h.key()).collect::<Vec<_>>())

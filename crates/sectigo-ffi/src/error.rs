@@ -156,3 +156,29 @@ pub unsafe extern "C" fn sectigo_error_log_at(
 pub unsafe extern "C" fn sectigo_error_free(error: *mut sectigo_error) {
     quietly((), || unsafe { free(error) })
 }
+
+/// A static sentence for a `sectigo_result`, beginning with its name
+/// (`"SECTIGO_RESULT_NOT_FOUND: ..."`), for logs and messages; for a number that is no
+/// `sectigo_result`, a sentence that says so. Never NULL; never to be freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn sectigo_result_str(result: std::ffi::c_int) -> *const c_char {
+    let text: &'static str = match result {
+        r if r == SECTIGO_RESULT_OK as i32 => "SECTIGO_RESULT_OK: success\0",
+        r if r == SECTIGO_RESULT_ERROR as i32 => {
+            "SECTIGO_RESULT_ERROR: the operation failed; its sectigo_error says why\0"
+        }
+        r if r == SECTIGO_RESULT_NULL_ARGUMENT as i32 => {
+            "SECTIGO_RESULT_NULL_ARGUMENT: a required pointer argument was NULL\0"
+        }
+        r if r == SECTIGO_RESULT_INVALID_UTF8 as i32 => {
+            "SECTIGO_RESULT_INVALID_UTF8: a string argument was not valid UTF-8\0"
+        }
+        r if r == SECTIGO_RESULT_NOT_FOUND as i32 => {
+            "SECTIGO_RESULT_NOT_FOUND: the field, code or value asked for is not there\0"
+        }
+        r if r == SECTIGO_RESULT_OUT_OF_RANGE as i32 => "SECTIGO_RESULT_OUT_OF_RANGE: an index past the end\0",
+        r if r == SECTIGO_RESULT_PANIC as i32 => "SECTIGO_RESULT_PANIC: a bug in the library, caught at its boundary\0",
+        _ => "not a sectigo_result\0",
+    };
+    text.as_ptr().cast()
+}

@@ -34,7 +34,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         emit::rust_files(&ir).into_iter().map(|(name, text)| (Path::new(RUST_OUT).join(name), text)).collect();
     files.push((
         PathBuf::from("bindings/c/include/sectigo.h"),
-        emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"))?,
+        emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"), VERSION)?,
     ));
     files.push((
         PathBuf::from("bindings/c/README.md"),

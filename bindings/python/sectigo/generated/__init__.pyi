@@ -106,9 +106,7 @@ class Endpoints:
         region: Optional[str] = None,
         is_returning_customer: Optional[bool] = None,
         product: Optional[str] = None,
-        offer_code: Optional[
-            Literal["FREE_EV_UPGRADE", "FREE_EV_UPGRADE_REQUIRED", "EVSSLPREREGISTRATIONOFFER", "FREE_HP_UPGRADE"]
-        ] = None,
+        offer_code: Optional[Literal["FREE_EV_UPGRADE", "FREE_EV_UPGRADE_REQUIRED", "EVSSLPREREGISTRATIONOFFER", "FREE_HP_UPGRADE"]] = None,
         organization_name: Optional[str] = None,
         organizational_unit_name: Optional[str] = None,
         post_office_box: Optional[str] = None,
@@ -241,9 +239,7 @@ class AsyncEndpoints:
         region: Optional[str] = None,
         is_returning_customer: Optional[bool] = None,
         product: Optional[str] = None,
-        offer_code: Optional[
-            Literal["FREE_EV_UPGRADE", "FREE_EV_UPGRADE_REQUIRED", "EVSSLPREREGISTRATIONOFFER", "FREE_HP_UPGRADE"]
-        ] = None,
+        offer_code: Optional[Literal["FREE_EV_UPGRADE", "FREE_EV_UPGRADE_REQUIRED", "EVSSLPREREGISTRATIONOFFER", "FREE_HP_UPGRADE"]] = None,
         organization_name: Optional[str] = None,
         organizational_unit_name: Optional[str] = None,
         post_office_box: Optional[str] = None,

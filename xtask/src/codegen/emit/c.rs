@@ -194,14 +194,28 @@ pub fn readme(readme: &Path, ffi_src: &Path) -> Result<String, String> {
     Ok(format!("{}{open}{}{}", &text[..start], options_table(&options(ffi_src)?), &text[end..]))
 }
 
+/// The version macros: what a program was compiled against, to compare with what it runs
+/// with (`sectigo_version()`).
+pub fn version_macros(version: &str) -> String {
+    let mut parts = version.split(['.', '-', '+']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor, patch) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    format!(
+        "\n/* The version of the library this header belongs to; sectigo_version() gives the version of the\n   \
+         library a program runs with. */\n\
+         #define SECTIGO_VERSION_MAJOR {major}\n#define SECTIGO_VERSION_MINOR {minor}\n\
+         #define SECTIGO_VERSION_PATCH {patch}\n#define SECTIGO_VERSION {}\n",
+        c_string(version)
+    )
+}
+
 /// `bindings/c/include/sectigo.h`.
-pub fn header(ir: &Ir, ffi_src: &Path) -> Result<String, String> {
+pub fn header(ir: &Ir, ffi_src: &Path, version: &str) -> Result<String, String> {
     let mut config = cbindgen::Config {
         language: cbindgen::Language::C,
         cpp_compat: true,
         include_guard: Some("SECTIGO_H".to_owned()),
         header: Some(C_HEADER.to_owned()),
-        after_includes: Some(names(ir) + &options_comment(&options(ffi_src)?)),
+        after_includes: Some(version_macros(version) + &names(ir) + &options_comment(&options(ffi_src)?)),
         usize_is_size_t: true,
         documentation_style: cbindgen::DocumentationStyle::C,
         ..Default::default()

@@ -138,6 +138,15 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
         return Err(format!("the PHP logger example showed the password (or had none):\n{out}"));
     }
     println!("PHP logger example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
+    // The top README's first call for the shell, as printed (the sandbox's brand for BRAND).
+    let cell = readme_first_call(root, "the shell")?;
+    let words = shlex::split(&cell.replace("BRAND", &user_env[2].1)).ok_or("the shell's first call does not parse")?;
+    let out = capture(
+        "the top README's first call for the shell",
+        Command::new(prefix.join("bin").join(&words[0])).args(&words[1..]).envs(user_env.clone()),
+    )?;
+    expect(&out, &["success", "orderNumber"], "the top README's first call for the shell")?;
+    println!("the top README's shell first call: {}", out.trim().replace('\n', " | "));
     drop(sandbox);
 
     docs_commands(root, prefix)?;
@@ -233,4 +242,15 @@ fn docs_commands(root: &Path, prefix: &Path) -> Result<(), String> {
         "the pages' command lines: {ran} run with the archive's commands, {skipped} left out (they need an account)"
     );
     Ok(())
+}
+
+/// The code of the first call in the top README's table, in the row of `language`.
+pub fn readme_first_call(root: &Path, language: &str) -> Result<String, String> {
+    let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with(&format!("| {language} |")))
+        .ok_or(format!("README.md has no table row for {language}"))?;
+    let cell = row.split(" | ").nth(2).ok_or(format!("README.md's row for {language} has no first call"))?;
+    cell.split('`').nth(1).map(str::to_owned).ok_or(format!("README.md's first call for {language} is not code"))
 }
