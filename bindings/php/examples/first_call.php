@@ -22,4 +22,9 @@ try {
 } catch (Sectigo\ApiException $e) {
     fwrite(STDERR, "error {$e->getCode()}: {$e->serverMessage()}\n");
     exit(1);
+} catch (Sectigo\Exception $e) {
+    // Not answered: unreachable (TransportException; retrySafe() when nothing was sent), an
+    // unreadable answer (DecodeException), bad settings (ConfigException). Never a password.
+    fwrite(STDERR, $e->getMessage() . "\n");
+    exit(4);
 }

@@ -114,6 +114,18 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
         ));
     }
     println!("PHP first call (share/php): {} / without an order number: {}", out.trim(), said.trim());
+    // An unreachable server (a closed loopback port) is handled too: no uncaught exception.
+    let unreachable = php_command("first_call.php", &["1000003"])
+        .env("SECTIGO_BASE_URL", "https://127.0.0.1:1")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let said = String::from_utf8_lossy(&unreachable.stderr) + String::from_utf8_lossy(&unreachable.stdout);
+    if unreachable.status.code() != Some(4) || said.contains("Fatal error") || !said.contains("connect") {
+        return Err(format!(
+            "the PHP first call against a closed port did not stop with 4 saying it could not connect:\n{said}"
+        ));
+    }
+    println!("PHP first call, server unreachable: {}", said.trim());
     let out = php_example("place_and_authorize.php")?;
     expect(&out, &["placed order", "authorized order"], "the PHP example")?;
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
