@@ -328,6 +328,64 @@
 /** Order number of this signup. [string, on success] */
 #define SECTIGO_TIER2_PARTNER_SIGNUP_FIELD_ORDER_NUMBER "orderNumber"
 
+/* Error codes of Sectigo's documents: compare with sectigo_error_code(). */
+/** The call did not use HTTPS; the API answers only HTTPS requests. */
+#define SECTIGO_CODE_NOT_OVER_HTTPS (-1)
+/** The request carried a parameter the endpoint does not know. */
+#define SECTIGO_CODE_UNRECOGNIZED_ARGUMENT (-2)
+/** A parameter the endpoint needs was not sent. */
+#define SECTIGO_CODE_ARGUMENT_MISSING (-3)
+/** A parameter's value broke a length, type or allowed-value rule. */
+#define SECTIGO_CODE_ARGUMENT_INVALID (-4)
+/** A country parameter was not a two-letter ISO 3166 code the server knows. */
+#define SECTIGO_CODE_INVALID_COUNTRY (-7)
+/** The server failed for a reason it does not describe. */
+#define SECTIGO_CODE_UNKNOWN_ERROR (-14)
+/** The account's funds do not cover the action. */
+#define SECTIGO_CODE_NOT_ENOUGH_CREDIT (-15)
+/** The credentials were refused: wrong login or password, a locked account, an expired password or a blocked source address. */
+#define SECTIGO_CODE_AUTHENTICATION_FAILED (-16)
+/** The endpoint takes POST only. */
+#define SECTIGO_CODE_GET_NOT_ALLOWED (-17)
+/** The order is in a state that cannot be authorized or rejected (already authorized, for example). */
+#define SECTIGO_CODE_ORDER_NOT_AWAITING_AUTHORIZATION (-27)
+/** The chosen value is taken by another account. */
+#define SECTIGO_CODE_ALREADY_USED (-28)
+/** The account lacks details that must be validated before this product can be ordered; errorItem says which. */
+#define SECTIGO_CODE_ACCOUNT_DETAILS_MISSING (-38)
+/** The order named no product item. */
+#define SECTIGO_CODE_NO_ITEMS (-39)
+/** Too many calls in a short time; wait before calling again. */
+#define SECTIGO_CODE_CALL_LIMIT_REACHED (-42)
+/** The public key given is not on the allowed list. */
+#define SECTIGO_CODE_PUBLIC_KEY_NOT_WHITELISTED (-44)
+/** The account already used this free offer. */
+#define SECTIGO_CODE_FREE_OFFER_LIMIT (-45)
+/** An order may contain a single main licence. */
+#define SECTIGO_CODE_ONE_MAIN_LICENSE_ONLY (-54)
+/** Renewal is only possible within 30 days of the current licence's expiry. */
+#define SECTIGO_CODE_RENEWAL_TOO_EARLY (-56)
+/** The product needs a company name and none was given. */
+#define SECTIGO_CODE_COMPANY_NAME_MISSING (-62)
+/** The server has no plan for the product ordered. */
+#define SECTIGO_CODE_PLAN_NOT_FOUND (-65)
+/** An email address was not accepted. */
+#define SECTIGO_CODE_INVALID_EMAIL (-70)
+/** The account already holds this Sectigo Web Platform (CodeGuard-related) product. */
+#define SECTIGO_CODE_SWP_ALREADY_ORDERED (-73)
+/** A parameter was given that does not apply to this order. */
+#define SECTIGO_CODE_NOT_APPLICABLE (-83)
+/** The account may not act in the named context. */
+#define SECTIGO_CODE_PERMISSION_DENIED_CONTEXT (-91)
+/** The session used by the call has expired. */
+#define SECTIGO_CODE_SESSION_EXPIRED (-97)
+/** The term or the product pricing code of the order could not be resolved; the server may add the product ID, term and similar details. */
+#define SECTIGO_CODE_DURATION_OR_PPP_NOT_FOUND (-114)
+/** No price exists for the product; the server may add the product ID or name, pricing band and similar details. */
+#define SECTIGO_CODE_NO_PRICE_FOUND (-115)
+/** Synchronising with SiteLock failed; the message carries SiteLock's own error text. */
+#define SECTIGO_CODE_SITELOCK_SYNC_FAILED (-122)
+
 /*
  Client settings, set by name with sectigo_options_set (name: value; default. meaning).
  - login_name: text; default none. The account's user name.

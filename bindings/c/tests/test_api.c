@@ -119,7 +119,7 @@ static void test_every_error_kind(void) {
     /* API error: code, server message, placeholder value, error-table key, raw body. */
     const char *twice[] = {"orderNumber", "1000003", NULL};
     e = expect_error(client, SECTIGO_ENDPOINT_AUTO_AUTHORIZE, twice, SECTIGO_ERROR_KIND_API, "api");
-    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -27, "code -27");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == SECTIGO_CODE_ORDER_NOT_AWAITING_AUTHORIZATION, "code -27");
     CHECK(streq(sectigo_error_id(e), "order_not_awaiting_authorization"), "id");
     CHECK(streq(sectigo_error_argument(e), "1000003"), "argument");
     CHECK(strstr(sectigo_error_server_message(e), "Awaiting Authorization") != NULL, "server message");
@@ -173,7 +173,8 @@ static void test_every_error_kind(void) {
     sectigo_client_free(plain);
     sectigo_client *stranger = sandbox_client(env("SECTIGO_SANDBOX_URL"), "wrong-password-3b7", 0);
     e = expect_error(stranger, SECTIGO_ENDPOINT_INIT_CUSTOMER_SESSION, session, SECTIGO_ERROR_KIND_API, "-16");
-    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -16, "code -16");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == SECTIGO_CODE_AUTHENTICATION_FAILED, "code -16");
+    CHECK(SECTIGO_CODE_AUTHENTICATION_FAILED == -16 && SECTIGO_CODE_CALL_LIMIT_REACHED == -42, "named codes");
     CHECK(strstr(why(e), "wrong-password-3b7") == NULL, "no password in the message");
     sectigo_error_free(e);
 
@@ -354,7 +355,7 @@ static void test_retries(void) {
     /* -42 on a write call is retried too (nothing was done), up to the limit. */
     CHECK(sandbox_admin("/_sandbox/faults", "kind=rate_limited&endpoint=!PlaceOrder&count=4") == 0, "fault");
     e = expect_error(client, SECTIGO_ENDPOINT_PLACE_ORDER, order, SECTIGO_ERROR_KIND_API, "rate limited 4 times");
-    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -42, "code -42");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == SECTIGO_CODE_CALL_LIMIT_REACHED, "code -42");
     CHECK(sectigo_error_retries(e) == 3, "gave up after 3 retries: %u", sectigo_error_retries(e));
     CHECK(sectigo_error_flags(e) == (SECTIGO_ERROR_FLAG_RATE_LIMITED | SECTIGO_ERROR_FLAG_RETRY_SAFE), "flags %u",
           sectigo_error_flags(e));

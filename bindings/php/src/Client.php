@@ -394,7 +394,7 @@ final class Client
                 case 2:
                     $code = $ffi->new('int64_t');
                     $ffi->sectigo_error_code($error, FFI::addr($code));
-                    $class = ($flags & 1) !== 0 ? RateLimitedException::class : ApiException::class;
+                    $class = ApiErrorClasses::forCode((int) $code->cdata);
                     throw (new $class(
                         $message,
                         (int) $code->cdata,

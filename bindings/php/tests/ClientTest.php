@@ -323,6 +323,24 @@ final class ClientTest extends TestCase
         $this->assertStringNotContainsString('php-secret-password-1f2', print_r($client, true) . var_export($client, true));
     }
 
+    public function testErrorCodesAndClassesComeFromTheSpec(): void
+    {
+        $this->assertSame(-15, Sectigo\ErrorCode::NotEnoughCredit->value);
+        $this->assertSame(Sectigo\ErrorCode::CallLimitReached, Sectigo\ErrorCode::from(-42));
+        foreach (Sectigo\ApiErrorClasses::BY_CODE as $code => $class) {
+            $this->assertTrue(is_subclass_of($class, Sectigo\ApiException::class), $class);
+            $this->assertNotNull(Sectigo\ErrorCode::tryFrom($code), "code $code is named");
+        }
+        $this->assertSame(Sectigo\ApiException::class, Sectigo\ApiErrorClasses::forCode(-14));
+        try {
+            sandbox_client(['login_password' => 'wrong-password'])->initCustomerSession(['orderNumber' => '1000003']);
+            $this->fail('expected an AuthenticationException');
+        } catch (Sectigo\AuthenticationException $e) {
+            $this->assertSame(Sectigo\ErrorCode::AuthenticationFailed, Sectigo\ErrorCode::from($e->getCode()));
+            $this->assertFalse($e->retrySafe());
+        }
+    }
+
     public function testTheTopReadmesFirstCallRunsAsPrinted(): void
     {
         $readme = file_get_contents(__DIR__ . '/../../../README.md');
@@ -382,8 +400,8 @@ final class ClientTest extends TestCase
             sandbox_admin('/_sandbox/faults', ['kind' => 'close', 'endpoint' => '!Tier2PartnerSignup', 'count' => 1]);
             $attempt(static fn () => sandbox_client()->tier2PartnerSignup(self::signup('php_canary_' . getmypid(), self::canary())));
             $this->assertSame(
-                ['ApiException', 'ConfigException', 'DecodeException', 'OutcomeUnknownException', 'RateLimitedException',
-                 'TransportException', 'ValidationException'],
+                ['AuthenticationException', 'ConfigException', 'DecodeException', 'OutcomeUnknownException',
+                 'RateLimitedException', 'TransportException', 'ValidationException'],
                 self::sorted(array_map(fn ($c) => substr($c, strlen('Sectigo\\')), array_keys($caught))),
             );
             try {

@@ -16,17 +16,11 @@ import logging as _logging
 
 from ._client import AsyncClient, Client, decode, prepare
 from ._errors import (
-    AlreadyUsedError,
     ApiError,
-    ArgumentError,
-    AuthenticationError,
     ConfigError,
     DecodeError,
     Error,
-    NotEnoughCreditError,
-    OrderStateError,
     OutcomeUnknownError,
-    RateLimitedError,
     TransportError,
     ValidationError,
     Violation,
@@ -34,10 +28,17 @@ from ._errors import (
 from ._native import __version__
 from ._response import Response
 from .generated import (
+    AlreadyUsedError,
+    ArgumentError,
+    AuthenticationError,
     AutoAuthorizeResult,
+    ErrorCode,
     InitCustomerSessionResult,
+    NotEnoughCreditError,
+    OrderStateError,
     PlaceOrderItem,
     PlaceOrderResult,
+    RateLimitedError,
     Term,
     Tier2PartnerSignupResult,
     WebProduct,
@@ -54,6 +55,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "Error",
+    "ErrorCode",
     "InitCustomerSessionResult",
     "NotEnoughCreditError",
     "OrderStateError",

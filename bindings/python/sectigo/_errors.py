@@ -87,31 +87,6 @@ class ApiError(Error):
         """The body as received."""
 
 
-class AuthenticationError(ApiError):
-    """-16: the credentials were refused (wrong login or password, locked account, expired
-    password, blocked address) or the account may not act."""
-
-
-class NotEnoughCreditError(ApiError):
-    """-15: the account's funds do not cover the action."""
-
-
-class RateLimitedError(ApiError):
-    """-42: too many calls; wait before calling again."""
-
-
-class OrderStateError(ApiError):
-    """-27: the order is not awaiting authorization."""
-
-
-class AlreadyUsedError(ApiError):
-    """-28: a login name or brand name is taken."""
-
-
-class ArgumentError(ApiError):
-    """-2, -3, -4, -7: the server refused a parameter (unknown, missing, invalid, bad country)."""
-
-
 class TransportError(Error):
     """The request did not get through (connection, TLS, timeout, HTTP status)."""
 
@@ -156,19 +131,6 @@ class ConfigError(Error, ValueError):
     """Bad setup: an unknown endpoint or setting, a missing endpoint path."""
 
 
-_API_CLASSES = {
-    -16: AuthenticationError,
-    -15: NotEnoughCreditError,
-    -42: RateLimitedError,
-    -27: OrderStateError,
-    -28: AlreadyUsedError,
-    -2: ArgumentError,
-    -3: ArgumentError,
-    -4: ArgumentError,
-    -7: ArgumentError,
-}
-
-
 def raise_native(args: Tuple[Any, ...]) -> NoReturn:
     """Raises the package's exception for a ``NativeError``'s arguments (kind, message, details)."""
     details: Dict[str, Any] = args[2] if len(args) > 2 and isinstance(args[2], dict) else {}
@@ -183,7 +145,10 @@ def _error(kind: str, message: str, details: Dict[str, Any]) -> Error:
     if kind == "validation":
         return ValidationError(message, [Violation(*v) for v in details.get("violations", [])])
     if kind == "api":
-        cls = _API_CLASSES.get(int(details["code"]), ApiError)
+        # The classes of API errors are generated from spec/client.toml (AuthenticationError, ...).
+        from .generated import API_ERROR_CLASSES
+
+        cls = API_ERROR_CLASSES.get(int(details["code"]), ApiError)
         return cls(
             message,
             int(details["code"]),

@@ -391,3 +391,19 @@ def test_no_password_shows_in_repr_str_tracebacks_or_logs(caplog: pytest.LogCapt
     shown += [r.getMessage() for r in records]
     leaks = [text for text in shown if canary in text]
     assert leaks == []
+
+
+def test_error_codes_and_classes_come_from_the_spec(sandbox: Sandbox) -> None:
+    from sectigo.generated import API_ERROR_CLASSES
+
+    assert sectigo.ErrorCode.NOT_ENOUGH_CREDIT == -15 and sectigo.ErrorCode.CALL_LIMIT_REACHED == -42
+    assert len(sectigo.ErrorCode) == len({c.value for c in sectigo.ErrorCode})
+    for code, cls in API_ERROR_CLASSES.items():
+        assert issubclass(cls, sectigo.ApiError) and getattr(sectigo, cls.__name__) is cls, cls
+        assert cls.__name__ in sectigo.__all__, cls
+        assert sectigo.ErrorCode(code)  # every classed code is a named one
+    # A real refusal arrives as its class, with its named code.
+    with sandbox.client(login_password="wrong-password") as client:
+        with pytest.raises(sectigo.AuthenticationError) as refused:
+            client.init_customer_session(order_number="1000003")
+    assert refused.value.code == sectigo.ErrorCode.AUTHENTICATION_FAILED

@@ -8,6 +8,30 @@ pub struct Ir {
     pub pages: Vec<Page>,
     pub catalogue: Option<Catalogue>,
     pub endpoints: Vec<Endpoint>,
+    /// Every row of errors.toml, by code.
+    pub codes: Vec<Code>,
+    /// The classes of API errors of client.toml.
+    pub error_classes: Vec<ErrorClass>,
+}
+
+/// An error code of the catalogue, as a named constant.
+#[derive(Debug)]
+pub struct Code {
+    /// The errors.toml key (`not_enough_credit`).
+    pub id: String,
+    /// UpperCamelCase of the key (`NotEnoughCredit`).
+    pub variant: String,
+    pub code: i64,
+    pub meaning: String,
+}
+
+/// A class of API errors users catch by name.
+#[derive(Debug)]
+pub struct ErrorClass {
+    /// UpperCamelCase (`Authentication`).
+    pub name: String,
+    pub codes: Vec<i64>,
+    pub description: String,
 }
 
 #[derive(Debug)]

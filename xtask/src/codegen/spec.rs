@@ -88,6 +88,25 @@ pub struct ProductDef {
     pub ppp: BTreeMap<String, i64>,
 }
 
+/// `spec/client.toml`: the client's surface that is the SDK's own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientFile {
+    #[serde(default)]
+    pub api_error: Vec<ApiErrorClassDef>,
+}
+
+/// `[[api_error]]` of client.toml: a class of API errors users catch by name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiErrorClassDef {
+    /// UpperCamelCase; `AuthenticationError` in Python, `AuthenticationException` in PHP.
+    pub name: String,
+    /// Keys of errors.toml.
+    pub errors: Vec<String>,
+    pub description: String,
+}
+
 /// One entry of `spec/errors.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,10 +7,110 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal, Mapping, Optional, Sequence, Union
 
+from .._errors import ApiError
 from .._response import Response
 from .._values import Params, add, add_items, required, required_int
 
 SECRET_FIELDS = frozenset({"SID", "saspSessionID"})
+
+
+class ErrorCode(enum.IntEnum):
+    """The error codes of Sectigo's documents, to compare with ``ApiError.code``."""
+
+    NOT_OVER_HTTPS = -1
+    """The call did not use HTTPS; the API answers only HTTPS requests."""
+    UNRECOGNIZED_ARGUMENT = -2
+    """The request carried a parameter the endpoint does not know."""
+    ARGUMENT_MISSING = -3
+    """A parameter the endpoint needs was not sent."""
+    ARGUMENT_INVALID = -4
+    """A parameter's value broke a length, type or allowed-value rule."""
+    INVALID_COUNTRY = -7
+    """A country parameter was not a two-letter ISO 3166 code the server knows."""
+    UNKNOWN_ERROR = -14
+    """The server failed for a reason it does not describe."""
+    NOT_ENOUGH_CREDIT = -15
+    """The account's funds do not cover the action."""
+    AUTHENTICATION_FAILED = -16
+    """The credentials were refused: wrong login or password, a locked account, an expired password or a blocked source address."""
+    GET_NOT_ALLOWED = -17
+    """The endpoint takes POST only."""
+    ORDER_NOT_AWAITING_AUTHORIZATION = -27
+    """The order is in a state that cannot be authorized or rejected (already authorized, for example)."""
+    ALREADY_USED = -28
+    """The chosen value is taken by another account."""
+    ACCOUNT_DETAILS_MISSING = -38
+    """The account lacks details that must be validated before this product can be ordered; errorItem says which."""
+    NO_ITEMS = -39
+    """The order named no product item."""
+    CALL_LIMIT_REACHED = -42
+    """Too many calls in a short time; wait before calling again."""
+    PUBLIC_KEY_NOT_WHITELISTED = -44
+    """The public key given is not on the allowed list."""
+    FREE_OFFER_LIMIT = -45
+    """The account already used this free offer."""
+    ONE_MAIN_LICENSE_ONLY = -54
+    """An order may contain a single main licence."""
+    RENEWAL_TOO_EARLY = -56
+    """Renewal is only possible within 30 days of the current licence's expiry."""
+    COMPANY_NAME_MISSING = -62
+    """The product needs a company name and none was given."""
+    PLAN_NOT_FOUND = -65
+    """The server has no plan for the product ordered."""
+    INVALID_EMAIL = -70
+    """An email address was not accepted."""
+    SWP_ALREADY_ORDERED = -73
+    """The account already holds this Sectigo Web Platform (CodeGuard-related) product."""
+    NOT_APPLICABLE = -83
+    """A parameter was given that does not apply to this order."""
+    PERMISSION_DENIED_CONTEXT = -91
+    """The account may not act in the named context."""
+    SESSION_EXPIRED = -97
+    """The session used by the call has expired."""
+    DURATION_OR_PPP_NOT_FOUND = -114
+    """The term or the product pricing code of the order could not be resolved; the server may add the product ID, term and similar details."""
+    NO_PRICE_FOUND = -115
+    """No price exists for the product; the server may add the product ID or name, pricing band and similar details."""
+    SITELOCK_SYNC_FAILED = -122
+    """Synchronising with SiteLock failed; the message carries SiteLock's own error text."""
+
+
+class AuthenticationError(ApiError):
+    """The credentials were refused (wrong login or password, a locked account, an expired password, a blocked address), or the account may not act. (-16)"""
+
+
+class NotEnoughCreditError(ApiError):
+    """The account's funds do not cover the action. (-15)"""
+
+
+class RateLimitedError(ApiError):
+    """Too many calls: the server refused this one for now and did nothing; sending it again after a wait is safe, on any endpoint. (-42)"""
+
+
+class OrderStateError(ApiError):
+    """The order is not awaiting authorization. (-27)"""
+
+
+class AlreadyUsedError(ApiError):
+    """A login name or brand name is taken. (-28)"""
+
+
+class ArgumentError(ApiError):
+    """The server refused a parameter: unknown, missing, invalid, or not a country it knows. (-2, -3, -4, -7)"""
+
+
+API_ERROR_CLASSES: dict[int, type[ApiError]] = {
+    -16: AuthenticationError,
+    -15: NotEnoughCreditError,
+    -42: RateLimitedError,
+    -27: OrderStateError,
+    -28: AlreadyUsedError,
+    -2: ArgumentError,
+    -3: ArgumentError,
+    -4: ArgumentError,
+    -7: ArgumentError,
+}
+"""The class of an API error by its code; ``ApiError`` for the others."""
 
 
 class Term(enum.Enum):

@@ -3,10 +3,55 @@ import enum
 from dataclasses import dataclass
 from typing import Literal, Mapping, Optional, Sequence, Union
 
+from .._errors import ApiError
 from .._response import Response
 from .._values import Params
 
 SECRET_FIELDS: frozenset[str]
+
+class ErrorCode(enum.IntEnum):
+    NOT_OVER_HTTPS = -1
+    UNRECOGNIZED_ARGUMENT = -2
+    ARGUMENT_MISSING = -3
+    ARGUMENT_INVALID = -4
+    INVALID_COUNTRY = -7
+    UNKNOWN_ERROR = -14
+    NOT_ENOUGH_CREDIT = -15
+    AUTHENTICATION_FAILED = -16
+    GET_NOT_ALLOWED = -17
+    ORDER_NOT_AWAITING_AUTHORIZATION = -27
+    ALREADY_USED = -28
+    ACCOUNT_DETAILS_MISSING = -38
+    NO_ITEMS = -39
+    CALL_LIMIT_REACHED = -42
+    PUBLIC_KEY_NOT_WHITELISTED = -44
+    FREE_OFFER_LIMIT = -45
+    ONE_MAIN_LICENSE_ONLY = -54
+    RENEWAL_TOO_EARLY = -56
+    COMPANY_NAME_MISSING = -62
+    PLAN_NOT_FOUND = -65
+    INVALID_EMAIL = -70
+    SWP_ALREADY_ORDERED = -73
+    NOT_APPLICABLE = -83
+    PERMISSION_DENIED_CONTEXT = -91
+    SESSION_EXPIRED = -97
+    DURATION_OR_PPP_NOT_FOUND = -114
+    NO_PRICE_FOUND = -115
+    SITELOCK_SYNC_FAILED = -122
+
+class AuthenticationError(ApiError): ...
+
+class NotEnoughCreditError(ApiError): ...
+
+class RateLimitedError(ApiError): ...
+
+class OrderStateError(ApiError): ...
+
+class AlreadyUsedError(ApiError): ...
+
+class ArgumentError(ApiError): ...
+
+API_ERROR_CLASSES: dict[int, type[ApiError]]
 
 class Term(enum.Enum):
     DAYS30 = "30-day"

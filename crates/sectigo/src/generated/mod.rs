@@ -18,3 +18,6 @@ pub use self::tier2_partner_signup::*;
 /// Web products sold through !PlaceOrder; each term of a product has its own pricing code (x_PPP).
 pub mod products;
 pub use self::products::*;
+/// Every error code of Sectigo's documents as a named constant (`codes::NOT_ENOUGH_CREDIT`,
+/// -15), to compare with `ApiError::code()`.
+pub mod codes;

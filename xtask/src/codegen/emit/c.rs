@@ -107,6 +107,16 @@ pub fn names(ir: &Ir) -> String {
             );
         }
     }
+    out.push_str("\n/* Error codes of Sectigo's documents: compare with sectigo_error_code(). */\n");
+    for c in &ir.codes {
+        let _ = writeln!(
+            out,
+            "/** {} */\n#define SECTIGO_CODE_{} ({})",
+            block_comment(&c.meaning),
+            upper_snake(&c.id),
+            c.code
+        );
+    }
     out
 }
 

@@ -29,8 +29,20 @@ pub fn rust_files(ir: &Ir) -> Vec<(String, String)> {
     if let Some(c) = &ir.catalogue {
         files.push(("products.rs".to_owned(), format(products::emit(c))));
     }
+    files.push(("codes.rs".to_owned(), format(codes(ir))));
     files.push(("mod.rs".to_owned(), format(mod_rs(ir))));
     files
+}
+
+/// `sectigo::codes`: every error code of the catalogue as a constant.
+fn codes(ir: &Ir) -> TokenStream {
+    let consts = ir.codes.iter().map(|c| {
+        let name = format_ident!("{}", crate::codegen::naming::upper_snake(&c.id));
+        let doc = Doc::from(format!("{}: {}", c.code, c.meaning));
+        let code = proc_macro2::Literal::i64_unsuffixed(c.code);
+        quote! { #doc pub const #name: i64 = #code; }
+    });
+    quote! { #(#consts)* }
 }
 
 fn mod_rs(ir: &Ir) -> TokenStream {
@@ -58,6 +70,9 @@ fn mod_rs(ir: &Ir) -> TokenStream {
         pub use self::spec_data::{Host, ENDPOINTS};
         #(#mods)*
         #products
+        /// Every error code of Sectigo's documents as a named constant (`codes::NOT_ENOUGH_CREDIT`,
+        /// -15), to compare with `ApiError::code()`.
+        pub mod codes;
     }
 }
 

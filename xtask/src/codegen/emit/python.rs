@@ -103,6 +103,7 @@ pub fn module(ir: &Ir) -> String {
         .flat_map(|e| e.fields.iter().filter(|f| f.secret).map(|f| python_string(&f.name)))
         .collect();
     let _ = writeln!(o, "SECRET_FIELDS = frozenset({{{}}})\n", secrets.join(", "));
+    error_codes(&mut o, ir);
 
     if let Some(c) = &ir.catalogue {
         o.push_str("\nclass Term(enum.Enum):\n    \"\"\"Terms products are sold for.\"\"\"\n\n");
@@ -215,11 +216,59 @@ pub fn module(ir: &Ir) -> String {
             ("enum", &[]),
             ("dataclasses", &["dataclass", "field"]),
             ("typing", &["Literal", "Mapping", "Optional", "Sequence", "Union"]),
+            (".._errors", &["ApiError"]),
             (".._response", &["Response"]),
             (".._values", &["Params", "add", "add_items", "optional_int", "required", "required_int"]),
         ],
     ));
     head + "\n" + &o
+}
+
+/// `ErrorCode`, every code of the catalogue, and the classes of API errors (client.toml) with
+/// `API_ERROR_CLASSES`, the class of each of their codes.
+fn error_codes(o: &mut String, ir: &Ir) {
+    o.push_str("\nclass ErrorCode(enum.IntEnum):\n    \"\"\"The error codes of Sectigo's documents, to compare with ``ApiError.code``.\"\"\"\n\n");
+    for c in &ir.codes {
+        let _ = writeln!(
+            o,
+            "    {} = {}\n    \"\"\"{}\"\"\"",
+            c.id.to_ascii_uppercase(),
+            c.code,
+            python_docstring(&c.meaning)
+        );
+    }
+    for class in &ir.error_classes {
+        let codes: Vec<String> = class.codes.iter().map(i64::to_string).collect();
+        let _ = write!(
+            o,
+            "\n\nclass {}Error(ApiError):\n    \"\"\"{} ({})\"\"\"\n",
+            class.name,
+            python_docstring(&class.description),
+            codes.join(", ")
+        );
+    }
+    o.push_str("\n\nAPI_ERROR_CLASSES: dict[int, type[ApiError]] = {\n");
+    for class in &ir.error_classes {
+        for code in &class.codes {
+            let _ = writeln!(o, "    {code}: {}Error,", class.name);
+        }
+    }
+    o.push_str("}\n\"\"\"The class of an API error by its code; ``ApiError`` for the others.\"\"\"\n\n");
+}
+
+/// The stub of [`error_codes`].
+fn stub_error_codes(o: &mut String, ir: &Ir) {
+    o.push_str("\nclass ErrorCode(enum.IntEnum):\n");
+    if ir.codes.is_empty() {
+        o.push_str("    ...\n");
+    }
+    for c in &ir.codes {
+        let _ = writeln!(o, "    {} = {}", c.id.to_ascii_uppercase(), c.code);
+    }
+    for class in &ir.error_classes {
+        let _ = writeln!(o, "\nclass {}Error(ApiError): ...", class.name);
+    }
+    o.push_str("\nAPI_ERROR_CLASSES: dict[int, type[ApiError]]\n");
 }
 
 /// The class of per-endpoint methods: `Endpoints` for `Client`, or, `asynchronous`,
@@ -310,6 +359,7 @@ pub fn stub(ir: &Ir) -> String {
     );
     let header = o;
     let mut o = String::from("SECRET_FIELDS: frozenset[str]\n");
+    stub_error_codes(&mut o, ir);
     if let Some(c) = &ir.catalogue {
         o.push_str("\nclass Term(enum.Enum):\n");
         for t in &c.terms {
@@ -364,6 +414,7 @@ pub fn stub(ir: &Ir) -> String {
         ("enum", &[]),
         ("dataclasses", &["dataclass"]),
         ("typing", &["Literal", "Mapping", "Optional", "Sequence", "Union"]),
+        (".._errors", &["ApiError"]),
         (".._response", &["Response"]),
         (".._values", &["Params"]),
     ];

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 mod api;
 mod catalogue;
+mod client;
 mod endpoint;
 mod errors;
 mod names;
@@ -121,12 +122,13 @@ fn read<T: DeserializeOwned>(ctx: &mut Ctx, path: &Path, required: bool) -> Opti
 }
 
 /// Loads and checks the spec in `root` (a folder with `api.toml`, `errors.toml`,
-/// `products.toml` and `endpoints/*.toml`; all but the endpoints are optional).
+/// `products.toml`, `client.toml` and `endpoints/*.toml`; all but the endpoints are optional).
 pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let mut ctx = Ctx { errors: Vec::new() };
     let api: spec::ApiFile = read(&mut ctx, &root.join("api.toml"), false).unwrap_or_default();
     let products: spec::ProductsFile = read(&mut ctx, &root.join("products.toml"), false).unwrap_or_default();
     let errors: BTreeMap<String, spec::ErrorDef> = read(&mut ctx, &root.join("errors.toml"), false).unwrap_or_default();
+    let client: spec::ClientFile = read(&mut ctx, &root.join("client.toml"), false).unwrap_or_default();
 
     let mut endpoint_files: Vec<PathBuf> = match std::fs::read_dir(root.join("endpoints")) {
         Ok(dir) => dir
@@ -173,6 +175,13 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let products_file = root.join("products.toml").display().to_string();
     let catalogue = lower_catalogue(&mut ctx, &products_file, products, &endpoints);
     check_generated_names(&mut ctx, &endpoints, catalogue.as_ref(), &products_file);
+    let codes = client::lower_codes(&errors);
+    let error_classes =
+        client::lower_error_classes(&mut ctx, &root.join("client.toml").display().to_string(), client, &errors);
 
-    if ctx.errors.is_empty() { Ok(Ir { hosts, pages, catalogue, endpoints }) } else { Err(SpecErrors(ctx.errors)) }
+    if ctx.errors.is_empty() {
+        Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes })
+    } else {
+        Err(SpecErrors(ctx.errors))
+    }
 }

@@ -1,0 +1,63 @@
+//! `client.toml`: the client's surface that is the SDK's own (the classes of API errors), and
+//! the catalogue's codes as named constants, checked against `errors.toml`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Ctx;
+use crate::codegen::ir;
+use crate::codegen::naming::upper_camel;
+use crate::codegen::spec;
+
+/// Every error code of errors.toml, as a constant, in code order (-1, -2, ...).
+pub(super) fn lower_codes(errors: &BTreeMap<String, spec::ErrorDef>) -> Vec<ir::Code> {
+    let mut codes: Vec<ir::Code> = errors
+        .iter()
+        .map(|(id, e)| ir::Code { id: id.clone(), variant: upper_camel(id), code: e.code, meaning: e.meaning.clone() })
+        .collect();
+    codes.sort_by_key(|c| std::cmp::Reverse(c.code));
+    codes
+}
+
+pub(super) fn lower_error_classes(
+    ctx: &mut Ctx,
+    file: &str,
+    def: spec::ClientFile,
+    errors: &BTreeMap<String, spec::ErrorDef>,
+) -> Vec<ir::ErrorClass> {
+    let mut names = BTreeSet::new();
+    let mut classed: BTreeMap<&str, String> = BTreeMap::new();
+    let mut by_code: BTreeMap<i64, String> = BTreeMap::new();
+    let mut classes = Vec::new();
+    for (i, class) in def.api_error.iter().enumerate() {
+        let key = format!("api_error[{i}]");
+        if upper_camel(&class.name) != class.name || class.name.is_empty() {
+            ctx.err(file, format!("{key}.name"), format!("{:?} must be UpperCamelCase", class.name));
+        }
+        if !names.insert(class.name.clone()) {
+            ctx.err(file, format!("{key}.name"), format!("{:?} is named twice", class.name));
+        }
+        ctx.prose(file, format!("{key}.description"), &class.description);
+        if class.errors.is_empty() {
+            ctx.err(file, format!("{key}.errors"), "names no error");
+        }
+        let mut codes = Vec::new();
+        for id in &class.errors {
+            match errors.get(id) {
+                None => ctx.err(file, format!("{key}.errors"), format!("{id:?} is not a key of errors.toml")),
+                Some(e) => {
+                    if let Some(other) = classed.insert(id, class.name.clone()) {
+                        ctx.err(file, format!("{key}.errors"), format!("{id:?} is already in {other}"));
+                    }
+                    if let Some(other) = by_code.insert(e.code, class.name.clone())
+                        && other != class.name
+                    {
+                        ctx.err(file, format!("{key}.errors"), format!("code {} is already in {other}", e.code));
+                    }
+                    codes.push(e.code);
+                }
+            }
+        }
+        classes.push(ir::ErrorClass { name: class.name.clone(), codes, description: class.description.clone() });
+    }
+    classes
+}
