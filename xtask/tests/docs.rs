@@ -24,6 +24,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("bindings/php/examples/first_call.php", "bindings/php/README.md"),
     ("bindings/php/examples/place_and_authorize.php", "bindings/php/README.md"),
     ("bindings/php/examples/module_log.php", "bindings/php/README.md"),
+    ("bindings/php/examples/PanelModuleTest.php", "bindings/php/README.md"),
     ("bindings/python/examples/quickstart.py", "bindings/python/README.md"),
     ("bindings/python/examples/test_with_sandbox.py", "bindings/python/README.md"),
     ("bindings/python/examples/test_async_with_sandbox.py", "bindings/python/README.md"),

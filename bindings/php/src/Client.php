@@ -40,7 +40,7 @@ use FFI;
  * archive's lib/ when this package is unpacked there, or the dynamic loader's search path.
  * Clients made with the same options in one process share their connections.
  */
-final class Client
+final class Client implements ClientInterface
 {
     use Endpoints;
 

@@ -55,4 +55,14 @@ class Exception extends \RuntimeException
     {
         return ($this->flags & self::MAY_HAVE_TAKEN_EFFECT) !== 0;
     }
+
+    /**
+     * The server's answer as received, when one came and belongs to this failure (API errors,
+     * unreadable answers, HTTP statuses, lost answers); null otherwise. A method on every
+     * exception of the package.
+     */
+    public function raw(): ?string
+    {
+        return null;
+    }
 }

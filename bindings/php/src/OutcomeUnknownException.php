@@ -11,8 +11,20 @@ namespace Sectigo;
 final class OutcomeUnknownException extends Exception
 {
     /** @param ?string $raw the answer's body when one came (at most 64 KiB), as on the other exceptions */
-    public function __construct(string $message, public readonly int $status, public readonly ?string $raw)
+    public function __construct(string $message, private readonly int $status, private readonly ?string $raw)
     {
         parent::__construct($message);
+    }
+
+    /** The HTTP status, or 0 when no answer came. */
+    public function status(): int
+    {
+        return $this->status;
+    }
+
+    /** The answer's body when one came (at most 64 KiB), or null. */
+    public function raw(): ?string
+    {
+        return $this->raw;
     }
 }

@@ -208,25 +208,25 @@ final class ClientTest extends TestCase
             sandbox_client(['base_url' => 'https://127.0.0.1:1'])->initCustomerSession(['orderNumber' => '1']);
             $this->fail('expected a TransportException');
         } catch (TransportException $e) {
-            $this->assertSame('connect', $e->detail);
+            $this->assertSame('connect', $e->detail());
             $this->assertTrue($e->retrySafe(), 'never connected: nothing was sent');
             $this->assertFalse($e->mayHaveTakenEffect());
-            $this->assertNull($e->raw);
+            $this->assertNull($e->raw());
         }
         sandbox_admin('/_sandbox/faults', ['kind' => 'status', 'status' => 503, 'endpoint' => '!initCustomerSession', 'count' => 1]);
         try {
             sandbox_client()->initCustomerSession(['orderNumber' => '1000003']);
             $this->fail('expected a TransportException');
         } catch (TransportException $e) {
-            $this->assertSame(503, $e->status);
-            $this->assertStringContainsString('503', (string) $e->raw, 'the raw answer is kept');
+            $this->assertSame(503, $e->status());
+            $this->assertStringContainsString('503', (string) $e->raw(), 'the raw answer is kept');
         }
         sandbox_admin('/_sandbox/faults', ['kind' => 'garbage', 'endpoint' => '!initCustomerSession', 'count' => 1]);
         try {
             sandbox_client()->initCustomerSession(['orderNumber' => '1000003']);
             $this->fail('expected a DecodeException');
         } catch (DecodeException $e) {
-            $this->assertNotNull($e->raw);
+            $this->assertNotNull($e->raw());
         }
         try {
             sandbox_client(['paths' => []])->tier2PartnerSignup(['ap' => 'x']);
@@ -470,7 +470,8 @@ final class ClientTest extends TestCase
 
     public function testEveryClassLoadsThroughThePreloadScript(): void
     {
-        $code = 'require $argv[1]; echo implode(",", array_filter(get_declared_classes(), fn ($c) => str_starts_with($c, "Sectigo"))), PHP_EOL;';
+        $code = 'require $argv[1]; $all = array_merge(get_declared_classes(), get_declared_interfaces()); '
+            . 'echo implode(",", array_filter($all, fn ($c) => str_starts_with($c, "Sectigo"))), PHP_EOL;';
         $php = [PHP_BINARY, '-d', 'ffi.enable=preload', '-r', $code, __DIR__ . '/../preload.php'];
         $process = proc_open($php, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
         $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);

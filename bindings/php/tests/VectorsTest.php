@@ -92,7 +92,7 @@ final class VectorsTest extends TestCase
             }
         } catch (DecodeException $e) {
             $this->assertSame('decode_error', $expect['outcome'], $e->getMessage());
-            $this->assertSame($expect['kind'], $e->detail);
+            $this->assertSame($expect['kind'], $e->detail());
         }
     }
 }

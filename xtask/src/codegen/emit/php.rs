@@ -48,7 +48,8 @@ fn param_doc(p: &ir::Param, name: &str) -> String {
 /// Every file of `bindings/php/src/generated/`: the endpoint methods, a result class per
 /// endpoint and the version. (file name, contents)
 pub fn files(ir: &Ir, version: &str, soname: &str) -> Vec<(String, String)> {
-    let mut files = vec![("Endpoints.php".to_owned(), endpoints(ir))];
+    let mut files =
+        vec![("Endpoints.php".to_owned(), endpoints(ir)), ("ClientInterface.php".to_owned(), interface(ir))];
     for e in &ir.endpoints {
         files.push((format!("{}.php", result_class(e)), result(e)));
     }
@@ -181,6 +182,32 @@ pub fn endpoints(ir: &Ir) -> String {
             result_class(e),
             result_class(e),
             e.name.as_deref().unwrap_or(&e.id)
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// `Sectigo\ClientInterface`: what `Client` offers (`call()` and one method per endpoint), for a
+/// panel module to depend on and PHPUnit to mock (`Client` is final).
+pub fn interface(ir: &Ir) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str(
+        "/**\n * What `Client` offers: `call()` and one method per endpoint. Type a module's dependency with\n",
+    );
+    out.push_str(" * it, and a test can hand it a mock (`$this->createMock(ClientInterface::class)`) or a client of\n");
+    out.push_str(" * the sandbox (`Sectigo\\Testing\\Sandbox`).\n */\ninterface ClientInterface\n{\n");
+    out.push_str("    /**\n     * Calls an endpoint by wire name (`!PlaceOrder`) or id with wire-named parameters.\n     *\n     * @param array<string, mixed> $params\n     * @throws Exception\n     */\n");
+    out.push_str("    public function call(string $endpoint, #[\\SensitiveParameter] array $params): Response;\n");
+    for e in &ir.endpoints {
+        let _ = write!(
+            out,
+            "\n    /**\n     * `{}`: {}\n     *\n     * @param {} $params\n     * @throws Exception\n     */\n    public function {}(#[\\SensitiveParameter] array $params): {};\n",
+            block_comment(&e.title),
+            block_comment(&e.summary),
+            shape(e),
+            lower_camel(&e.id),
+            result_class(e)
         );
     }
     out.push_str("}\n");

@@ -35,6 +35,8 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
             .current_dir(root.join("bindings/php"))
             .args(["-c", "phpunit.xml"])
             .env("SECTIGO_LIBRARY", prefix.join("lib/libsectigo.so"))
+            // For Sectigo\Testing\Sandbox (the package is not in the archive here).
+            .env("SECTIGO_SANDBOX_BINARY", prefix.join("bin/sectigo-sandbox"))
             .envs(sandbox.env.iter().cloned()),
     )?;
     let tail: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).rev().take(2).collect();

@@ -126,6 +126,21 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
         ));
     }
     println!("PHP first call, server unreachable: {}", said.trim());
+    // The README's PHPUnit example, from share/php: Sectigo\Testing\Sandbox finds the archive's
+    // bin/sectigo-sandbox, and the client the archive's library.
+    let share = prefix.join("share/php/sectigo");
+    let out = capture(
+        "the PHP README's PHPUnit example from share/php",
+        Command::new("phpunit")
+            .arg("--bootstrap")
+            .arg(share.join("src/autoload.php"))
+            .arg(share.join("examples/PanelModuleTest.php"))
+            .env_remove("SECTIGO_LIBRARY")
+            .env_remove("SECTIGO_HEADER")
+            .env_remove("SECTIGO_SANDBOX_BINARY"),
+    )?;
+    expect(&out, &["OK (2 tests"], "the PHP README's PHPUnit example")?;
+    println!("PHP PHPUnit example (share/php): {}", out.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""));
     let out = php_example("place_and_authorize.php")?;
     expect(&out, &["placed order", "authorized order"], "the PHP example")?;
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
