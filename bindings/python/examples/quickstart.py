@@ -26,7 +26,7 @@ with sectigo.Client(
     except sectigo.OutcomeUnknownError as e:
         raise SystemExit(f"the order may exist: check the account before retrying ({e})") from e
     print("placed order", order.order_number)
-    client.auto_authorize(order_number=int(order.order_number))
+    client.auto_authorize(order_number=order.order_number)
     print("authorized order", order.order_number)
     session = client.init_customer_session(order_number=order.order_number)
     print("customer session for order", session.order_number)

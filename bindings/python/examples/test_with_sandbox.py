@@ -21,7 +21,7 @@ def test_order_and_authorize(sectigo_sandbox: Sandbox) -> None:
             email_address="jane@example.com",
             items=[sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)],
         )
-        client.auto_authorize(order_number=int(order.order_number))
+        client.auto_authorize(order_number=order.order_number)
     assert sectigo_sandbox.counters().requests == {"!PlaceOrder": 1, "!AutoAuthorize": 1}
 
 

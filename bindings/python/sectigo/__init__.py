@@ -9,7 +9,7 @@ Place and authorize orders, open customer sessions and sign up Tier 2 partners::
             ap="reseller_brand_name", reseller=True, name="Jane Doe", email_address="jane@example.com",
             items=[sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)],
         )
-        client.auto_authorize(order_number=int(order.order_number))
+        client.auto_authorize(order_number=order.order_number)
 """
 
 import logging as _logging

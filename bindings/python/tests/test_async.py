@@ -67,7 +67,7 @@ def test_calls_answers_and_errors(sandbox: Sandbox) -> None:
     async def scenario(client: sectigo.AsyncClient) -> None:
         order = await client.place_order(**ORDER, items=items())
         assert isinstance(order, sectigo.PlaceOrderResult)
-        await client.auto_authorize(order_number=int(order.order_number))
+        await client.auto_authorize(order_number=order.order_number)
         session = await client.init_customer_session(order_number=order.order_number)
         assert session.sid
         raw = await client.call("!initCustomerSession", {"orderNumber": order.order_number})
@@ -79,7 +79,7 @@ def test_calls_answers_and_errors(sandbox: Sandbox) -> None:
         assert {v.param for v in invalid.value.violations} >= {"ap", "items"}
         assert sandbox.counters().requests.get("!PlaceOrder", 0) == before
         with pytest.raises(sectigo.OrderStateError):
-            await client.auto_authorize(order_number=int(order.order_number))
+            await client.auto_authorize(order_number=order.order_number)
 
     run(scenario, sandbox)
 

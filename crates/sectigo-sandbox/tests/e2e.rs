@@ -200,7 +200,7 @@ fn api_errors_the_sdk_cannot_prevent() {
     }
     let broke = client.with_credentials("sandbox_broke", PASSWORD).unwrap();
     let placed = dns_pro().ap("brokebrand").send(&broke).unwrap();
-    match AutoAuthorize::new().order_number(placed.order_number.parse().unwrap()).send(&broke).unwrap_err() {
+    match AutoAuthorize::new().order_number(&placed.order_number).send(&broke).unwrap_err() {
         Error::Api(AutoAuthorizeError::NotEnoughCredit(e)) => assert_eq!(e.message(), Some("Not enough credit!")),
         other => panic!("{other:?}"),
     }

@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .item(PlaceOrderItem::product(WebProduct::WebDnsPro, Term::Year1)?);
     let placed = order.send(&client)?;
     println!("placed order {}", placed.order_number);
-    AutoAuthorize::new().order_number(placed.order_number.parse()?).send(&client)?;
+    AutoAuthorize::new().order_number(&placed.order_number).send(&client)?;
     println!("authorized order {}", placed.order_number);
     let session = InitCustomerSession::new().order_number(placed.order_number.clone()).send(&client)?;
     println!("customer session: {}", sectigo::pages::sasp_post_payment_url(&session.sid, &placed.order_number));

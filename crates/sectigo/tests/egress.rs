@@ -55,7 +55,7 @@ fn orders_and_authorizations_go_through_the_proxy_and_its_password_is_never_show
     let shown = format!("{builder:?}");
     let client = builder.build().unwrap();
     let placed = order().send(&client).unwrap();
-    AutoAuthorize::new().order_number(placed.order_number.parse::<i64>().unwrap()).send(&client).unwrap();
+    AutoAuthorize::new().order_number(&placed.order_number).send(&client).unwrap();
     assert!(
         proxy.tunnels_to(&host_port(&sandbox)) >= 1,
         "the proxy's log shows the tunnel: {}",
@@ -340,7 +340,7 @@ fn an_https_proxy_is_reached_over_tls_and_the_target_over_tls_inside_it() {
         .unwrap();
     let before = proxy.tunnels_to(&host_port(&sandbox));
     let placed = order().send(&client).unwrap();
-    AutoAuthorize::new().order_number(placed.order_number.parse::<i64>().unwrap()).send(&client).unwrap();
+    AutoAuthorize::new().order_number(&placed.order_number).send(&client).unwrap();
     assert!(proxy.tunnels_to(&host_port(&sandbox)) > before, "the tunnel went through the proxy behind TLS");
 
     // The proxy's certificate is checked: without its CA, nothing is sent.

@@ -312,3 +312,27 @@ fn hostile_sizes_are_bounded() {
     assert_eq!(answer.get("line258"), Some("v258"));
     assert_eq!(answer.fields().iter().filter(|(n, _)| n == "errorCode").count(), 1);
 }
+
+/// An order number goes in as an integer or as text (the text a result gives, unchanged), and
+/// a malformed one is refused before anything is sent.
+#[test]
+fn order_numbers_go_in_as_integers_or_text() {
+    let client = unreachable_client();
+    let placed_number: String = "1000003".to_owned();
+    for authorize in [
+        AutoAuthorize::new().order_number(1000003),
+        AutoAuthorize::new().order_number(1000003_u64),
+        AutoAuthorize::new().order_number("1000003"),
+        AutoAuthorize::new().order_number(&placed_number),
+        AutoAuthorize::new().order_number(placed_number.clone()),
+    ] {
+        let form = authorize.prepare(&client).unwrap();
+        assert!(form.encode().contains("orderNumber=1000003"), "{:?}", form.redacted());
+    }
+    let session = InitCustomerSession::new().order_number(1000003).prepare(&client).unwrap();
+    assert!(session.encode().contains("orderNumber=1000003"));
+    assert_eq!(
+        violations(AutoAuthorize::new().order_number("10000O3").prepare(&client)),
+        [("orderNumber".to_owned(), "integer")]
+    );
+}

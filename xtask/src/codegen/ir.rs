@@ -204,8 +204,12 @@ pub enum ValueKind {
     Text,
     Secret,
     Integer,
+    /// An order number (client.toml): an integer or text goes in.
+    OrderNumber,
     Flag,
-    Enum { type_name: String },
+    Enum {
+        type_name: String,
+    },
 }
 
 #[derive(Debug)]

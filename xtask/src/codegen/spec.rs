@@ -94,6 +94,15 @@ pub struct ProductDef {
 pub struct ClientFile {
     #[serde(default)]
     pub api_error: Vec<ApiErrorClassDef>,
+    pub order_number: Option<OrderNumberDef>,
+}
+
+/// `[order_number]` of client.toml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderNumberDef {
+    /// Wire names of the parameters and answer fields that carry an order number.
+    pub names: Vec<String>,
 }
 
 /// `[[api_error]]` of client.toml: a class of API errors users catch by name.

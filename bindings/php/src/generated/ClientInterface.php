@@ -32,7 +32,7 @@ interface ClientInterface
     /**
      * `!initCustomerSession`: Open a customer session for an order and get its session handle (SID).
      *
-     * @param array{loginName?: string, loginPassword?: string, orderNumber: string, responseFormat?: '0'|'1'} $params
+     * @param array{loginName?: string, loginPassword?: string, orderNumber: int|string, responseFormat?: '0'|'1'} $params
      * @throws Exception
      */
     public function initCustomerSession(#[\SensitiveParameter] array $params): InitCustomerSessionResult;

@@ -54,10 +54,10 @@ trait Endpoints
      * Parameters:
      *   - `loginName` (string): Reseller account user name; compared case-sensitively. Filled from the client's credentials. [required; max 64 chars; from the client's credentials unless given]
      *   - `loginPassword` (string): Reseller account password; compared case-sensitively. Filled from the client's credentials and never shown. [required; max 128 chars; from the client's credentials unless given]
-     *   - `orderNumber` (string): Order number of the certificate whose page the session is for. [required; max 64 chars]
+     *   - `orderNumber` (int|string): Order number of the certificate whose page the session is for. [required; max 64 chars]
      *   - `responseFormat` ('0'|'1'): Shape of the answer: lines (0, the default) or URL-encoded pairs (1). The SDK reads either. [optional; max 1 chars; 0 = One value per line (text/plain); 1 = name=value pairs joined by & (application/x-www-form-urlencoded); server default 0]
      *
-     * @param array{loginName?: string, loginPassword?: string, orderNumber: string, responseFormat?: '0'|'1'} $params
+     * @param array{loginName?: string, loginPassword?: string, orderNumber: int|string, responseFormat?: '0'|'1'} $params
      * @throws Exception
      */
     public function initCustomerSession(#[\SensitiveParameter] array $params): InitCustomerSessionResult

@@ -343,7 +343,7 @@ class Endpoints:
     def auto_authorize(
         self,
         *,
-        order_number: int,
+        order_number: Union[int, str],
         test: Optional[bool] = None,
         disable_swp: Optional[bool] = None,
     ) -> AutoAuthorizeResult:
@@ -375,7 +375,7 @@ class Endpoints:
     def init_customer_session(
         self,
         *,
-        order_number: str,
+        order_number: Union[int, str],
         response_format: Optional[Literal["0", "1"]] = None,
     ) -> InitCustomerSessionResult:
         """``!initCustomerSession``: Open a customer session for an order and get its session handle (SID).
@@ -784,7 +784,7 @@ class AsyncEndpoints:
     async def auto_authorize(
         self,
         *,
-        order_number: int,
+        order_number: Union[int, str],
         test: Optional[bool] = None,
         disable_swp: Optional[bool] = None,
     ) -> AutoAuthorizeResult:
@@ -818,7 +818,7 @@ class AsyncEndpoints:
     async def init_customer_session(
         self,
         *,
-        order_number: str,
+        order_number: Union[int, str],
         response_format: Optional[Literal["0", "1"]] = None,
     ) -> InitCustomerSessionResult:
         """``!initCustomerSession``: Open a customer session for an order and get its session handle (SID).

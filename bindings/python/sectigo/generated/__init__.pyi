@@ -131,14 +131,14 @@ class Endpoints:
     def auto_authorize(
         self,
         *,
-        order_number: int,
+        order_number: Union[int, str],
         test: Optional[bool] = None,
         disable_swp: Optional[bool] = None,
     ) -> AutoAuthorizeResult: ...
     def init_customer_session(
         self,
         *,
-        order_number: str,
+        order_number: Union[int, str],
         response_format: Optional[Literal["0", "1"]] = None,
     ) -> InitCustomerSessionResult: ...
     def place_order(
@@ -264,14 +264,14 @@ class AsyncEndpoints:
     async def auto_authorize(
         self,
         *,
-        order_number: int,
+        order_number: Union[int, str],
         test: Optional[bool] = None,
         disable_swp: Optional[bool] = None,
     ) -> AutoAuthorizeResult: ...
     async def init_customer_session(
         self,
         *,
-        order_number: str,
+        order_number: Union[int, str],
         response_format: Optional[Literal["0", "1"]] = None,
     ) -> InitCustomerSessionResult: ...
     async def place_order(

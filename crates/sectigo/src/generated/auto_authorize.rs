@@ -24,7 +24,7 @@ pub struct AutoAuthorize {
         feature = "serde",
         serde(rename = "orderNumber", skip_serializing_if = "Option::is_none")
     )]
-    order_number: Option<i64>,
+    order_number: Option<::sectigo::OrderNumber>,
     #[cfg_attr(
         feature = "serde",
         serde(rename = "test", skip_serializing_if = "Option::is_none")
@@ -58,8 +58,8 @@ impl AutoAuthorize {
     /// Number of the order to authorize.
     ///
     /// Wire name `orderNumber`; integer; required.
-    pub fn order_number(mut self, value: i64) -> Self {
-        self.order_number = Some(value);
+    pub fn order_number(mut self, value: impl Into<::sectigo::OrderNumber>) -> Self {
+        self.order_number = Some(value.into());
         self
     }
     /// Y runs the authorization as a test that authorizes nothing; N (the default) authorizes for real.
@@ -86,7 +86,7 @@ impl AutoAuthorize {
             out.push(("loginPassword".to_owned(), value.expose().to_owned()));
         }
         if let Some(value) = &self.order_number {
-            out.push(("orderNumber".to_owned(), value.to_string()));
+            out.push(("orderNumber".to_owned(), value.as_str().to_owned()));
         }
         if let Some(value) = &self.test {
             out.push(("test".to_owned(), if *value { "Y" } else { "N" }.to_owned()));

@@ -56,7 +56,7 @@ pub struct InitCustomerSession {
         feature = "serde",
         serde(rename = "orderNumber", skip_serializing_if = "Option::is_none")
     )]
-    order_number: Option<String>,
+    order_number: Option<::sectigo::OrderNumber>,
     #[cfg_attr(
         feature = "serde",
         serde(rename = "responseFormat", skip_serializing_if = "Option::is_none")
@@ -85,7 +85,7 @@ impl InitCustomerSession {
     /// Order number of the certificate whose page the session is for.
     ///
     /// Wire name `orderNumber`; string; required; at most 64 characters.
-    pub fn order_number(mut self, value: impl Into<String>) -> Self {
+    pub fn order_number(mut self, value: impl Into<::sectigo::OrderNumber>) -> Self {
         self.order_number = Some(value.into());
         self
     }
@@ -106,7 +106,7 @@ impl InitCustomerSession {
             out.push(("loginPassword".to_owned(), value.expose().to_owned()));
         }
         if let Some(value) = &self.order_number {
-            out.push(("orderNumber".to_owned(), value.clone()));
+            out.push(("orderNumber".to_owned(), value.as_str().to_owned()));
         }
         if let Some(value) = &self.response_format {
             out.push(("responseFormat".to_owned(), value.as_str().to_owned()));

@@ -134,6 +134,7 @@ fn value_type(p: &ir::Param) -> TokenStream {
         ValueKind::Text => quote!(String),
         ValueKind::Secret => quote!(::sectigo::Secret),
         ValueKind::Integer => quote!(i64),
+        ValueKind::OrderNumber => quote!(::sectigo::OrderNumber),
         ValueKind::Flag => quote!(bool),
         ValueKind::Enum { type_name } => {
             let t = format_ident!("{}", type_name);
@@ -178,6 +179,7 @@ fn setter(p: &ir::Param) -> TokenStream {
     let (arg, store) = match &p.value {
         ValueKind::Text => (quote!(impl Into<String>), quote!(value.into())),
         ValueKind::Secret => (quote!(impl Into<::sectigo::Secret>), quote!(value.into())),
+        ValueKind::OrderNumber => (quote!(impl Into<::sectigo::OrderNumber>), quote!(value.into())),
         _ => (value_type(p), quote!(value)),
     };
     quote! {
@@ -196,6 +198,7 @@ fn push_value(p: &ir::Param, name: TokenStream) -> TokenStream {
         ValueKind::Text => quote!(value.clone()),
         ValueKind::Secret => quote!(value.expose().to_owned()),
         ValueKind::Integer => quote!(value.to_string()),
+        ValueKind::OrderNumber => quote!(value.as_str().to_owned()),
         ValueKind::Flag => quote!(if *value { "Y" } else { "N" }.to_owned()),
         ValueKind::Enum { .. } => quote!(value.as_str().to_owned()),
     };

@@ -17,8 +17,9 @@ fn php_type(p: &ir::Param) -> String {
         }
         return values.join("|");
     }
-    match p.ty {
-        ir::Ty::Integer => "int|string".to_owned(),
+    // An order number (client.toml) goes in as an integer or text, as integers do.
+    match (p.ty, &p.value) {
+        (ir::Ty::Integer, _) | (_, ir::ValueKind::OrderNumber) => "int|string".to_owned(),
         _ => "string".to_owned(),
     }
 }

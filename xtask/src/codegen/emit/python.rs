@@ -30,6 +30,8 @@ fn annotation(p: &ir::Param) -> String {
             format!("Literal[{}]", values.join(", "))
         }
         ir::ValueKind::Integer => "int".to_owned(),
+        // An order number: an integer or text goes in; answers give text (client.toml).
+        ir::ValueKind::OrderNumber => "Union[int, str]".to_owned(),
         ir::ValueKind::Text | ir::ValueKind::Secret => "str".to_owned(),
     }
 }

@@ -61,3 +61,31 @@ pub(super) fn lower_error_classes(
     }
     classes
 }
+
+/// Marks the parameters that carry an order number (client.toml's `[order_number]`).
+pub(super) fn mark_order_numbers(ctx: &mut Ctx, file: &str, def: &spec::ClientFile, endpoints: &mut [ir::Endpoint]) {
+    let Some(order_number) = &def.order_number else { return };
+    for name in &order_number.names {
+        let mut found = false;
+        for e in endpoints.iter_mut() {
+            let items = e.items.as_mut().map(|i| i.params.iter_mut()).into_iter().flatten();
+            for p in e.params.iter_mut().chain(items).filter(|p| &p.wire == name) {
+                found = true;
+                match (&p.value, p.ty) {
+                    (ir::ValueKind::Text | ir::ValueKind::Integer, ir::Ty::String | ir::Ty::Integer) => {
+                        p.value = ir::ValueKind::OrderNumber;
+                    }
+                    _ => ctx.err(
+                        file,
+                        "order_number.names",
+                        format!("{name:?} of {} is not a plain string or integer parameter", e.file),
+                    ),
+                }
+            }
+            found |= e.fields.iter().any(|f| &f.name == name);
+        }
+        if !found {
+            ctx.err(file, "order_number.names", format!("{name:?} is no parameter or field of any endpoint"));
+        }
+    }
+}

@@ -176,8 +176,9 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let catalogue = lower_catalogue(&mut ctx, &products_file, products, &endpoints);
     check_generated_names(&mut ctx, &endpoints, catalogue.as_ref(), &products_file);
     let codes = client::lower_codes(&errors);
-    let error_classes =
-        client::lower_error_classes(&mut ctx, &root.join("client.toml").display().to_string(), client, &errors);
+    let client_file = root.join("client.toml").display().to_string();
+    client::mark_order_numbers(&mut ctx, &client_file, &client, &mut endpoints);
+    let error_classes = client::lower_error_classes(&mut ctx, &client_file, client, &errors);
 
     if ctx.errors.is_empty() {
         Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes })

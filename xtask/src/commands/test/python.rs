@@ -157,6 +157,6 @@ with sandbox() as box, box.client() as client:
     order = client.place_order(ap=box.accounts[0].brand, reseller=True, name='Jane Doe',
         email_address='jane@example.com',
         items=[sectigo.PlaceOrderItem.product(sectigo.WebProduct.WEB_DNS_PRO, sectigo.Term.YEAR1)])
-    client.auto_authorize(order_number=int(order.order_number))
+    client.auto_authorize(order_number=order.order_number)
 print('built from the sdist, version', sectigo.__version__, 'placed and authorized order', order.order_number)
 ";
