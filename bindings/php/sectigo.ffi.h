@@ -88,6 +88,12 @@ enum sectigo_result sectigo_request_set(struct sectigo_request *request,
                                         const char *value,
                                         struct sectigo_error **error_out);
 
+enum sectigo_result sectigo_request_set_item(struct sectigo_request *request,
+                                             size_t item,
+                                             const char *name,
+                                             const char *value,
+                                             struct sectigo_error **error_out);
+
 void sectigo_request_free(struct sectigo_request *request);
 
 enum sectigo_result sectigo_request_prepare(const struct sectigo_request *request,
@@ -134,6 +140,21 @@ size_t sectigo_response_log_count(const struct sectigo_response *response);
 const char *sectigo_response_log_at(const struct sectigo_response *response,
                                     size_t index,
                                     enum sectigo_log_level *level_out);
+
+enum sectigo_result sectigo_catalogue_ppp(int32_t product_number,
+                                          int32_t term_number,
+                                          int64_t *ppp_out);
+
+enum sectigo_result sectigo_catalogue_from_ppp(int64_t ppp,
+                                               int32_t *product_out,
+                                               int32_t *term_out);
+
+enum sectigo_result sectigo_page_url(const char *page,
+                                     const char *url_template,
+                                     const char *sid,
+                                     const char *order_number,
+                                     char **url_out,
+                                     struct sectigo_error **error_out);
 
 enum sectigo_error_kind sectigo_error_get_kind(const struct sectigo_error *error);
 

@@ -20,6 +20,8 @@ int main(void) {
     sectigo_response *placed = NULL, *authorized = NULL;
     sectigo_error *error = NULL;
     const char *order_number = NULL; /* borrowed from the response */
+    int64_t ppp = 0;
+    char ppp_text[24];
     int ok = 0;
 
     printf("libsectigo %s\n", sectigo_version());
@@ -35,7 +37,10 @@ int main(void) {
     TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y", &error));
     TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_NAME, "Jane Doe", &error));
     TRY(sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_EMAIL_ADDRESS, "jane@example.com", &error));
-    TRY(sectigo_request_set(order, "1_" SECTIGO_PLACE_ORDER_ITEM_PPP, "9974", &error)); /* one-year Web DNS Pro */
+    /* Item 1: the catalogue's pricing code for a year of Web DNS Pro (9974). */
+    TRY(sectigo_catalogue_ppp(SECTIGO_WEB_PRODUCT_WEB_DNS_PRO, SECTIGO_TERM_YEAR1, &ppp));
+    snprintf(ppp_text, sizeof ppp_text, "%lld", (long long)ppp);
+    TRY(sectigo_request_set_item(order, 1, SECTIGO_PLACE_ORDER_ITEM_PPP, ppp_text, &error));
     TRY(sectigo_client_call(client, order, &placed, &error));
     TRY(sectigo_response_get(placed, SECTIGO_PLACE_ORDER_FIELD_ORDER_NUMBER, &order_number));
     printf("placed order %s\n", order_number);

@@ -328,6 +328,54 @@
 /** Order number of this signup. [string, on success] */
 #define SECTIGO_TIER2_PARTNER_SIGNUP_FIELD_ORDER_NUMBER "orderNumber"
 
+/* Customer pages: pass one to sectigo_page_url(). */
+/** SASP Post Payment page: its URL is the documents' (no template). */
+#define SECTIGO_PAGE_SASP_POST_PAYMENT "sasp_post_payment"
+/** Validation Manager page: the documents leave its URL out: pass a template. */
+#define SECTIGO_PAGE_VALIDATION_MANAGER "validation_manager"
+
+/** Web products sold through !PlaceOrder; each term of a product has its own pricing code (x_PPP). Look a pricing code up with sectigo_catalogue_ppp(), and back with sectigo_catalogue_from_ppp(). */
+typedef enum sectigo_web_product {
+  /** Sectigo Web Monitor */
+  SECTIGO_WEB_PRODUCT_WEB_MONITOR = 1,
+  /** Sectigo Web Remediate */
+  SECTIGO_WEB_PRODUCT_WEB_REMEDIATE = 2,
+  /** Sectigo Web Perform */
+  SECTIGO_WEB_PRODUCT_WEB_PERFORM = 3,
+  /** Sectigo Web Complete */
+  SECTIGO_WEB_PRODUCT_WEB_COMPLETE = 4,
+  /** Sectigo Web Remediate Partner */
+  SECTIGO_WEB_PRODUCT_WEB_REMEDIATE_PARTNER = 5,
+  /** Sectigo Web Perform Partner */
+  SECTIGO_WEB_PRODUCT_WEB_PERFORM_PARTNER = 6,
+  /** Sectigo Web Complete Partner */
+  SECTIGO_WEB_PRODUCT_WEB_COMPLETE_PARTNER = 7,
+  /** Sectigo Web One Time Remediate */
+  SECTIGO_WEB_PRODUCT_WEB_ONE_TIME_REMEDIATE = 8,
+  /** Web DNS Pro */
+  SECTIGO_WEB_PRODUCT_WEB_DNS_PRO = 9,
+} sectigo_web_product;
+
+/** The terms products are sold for. */
+typedef enum sectigo_term {
+  /** 30-day */
+  SECTIGO_TERM_DAYS30 = 1,
+  /** 45-day */
+  SECTIGO_TERM_DAYS45 = 2,
+  /** 90-day */
+  SECTIGO_TERM_DAYS90 = 3,
+  /** 1-year */
+  SECTIGO_TERM_YEAR1 = 4,
+  /** 2-year */
+  SECTIGO_TERM_YEAR2 = 5,
+  /** 3-year */
+  SECTIGO_TERM_YEAR3 = 6,
+  /** 4-year */
+  SECTIGO_TERM_YEAR4 = 7,
+  /** 5-year */
+  SECTIGO_TERM_YEAR5 = 8,
+} sectigo_term;
+
 /* Error codes of Sectigo's documents: compare with sectigo_error_code(). */
 /** The call did not use HTTPS; the API answers only HTTPS requests. */
 #define SECTIGO_CODE_NOT_OVER_HTTPS (-1)
@@ -700,6 +748,17 @@ enum sectigo_result sectigo_request_set(struct sectigo_request *request,
                                         struct sectigo_error **error_out);
 
 /*
+ Adds a parameter of item number `item` (from 1): `name` is the item parameter's name
+ (`SECTIGO_PLACE_ORDER_ITEM_PPP`), sent as `"<item>_<name>"` (`1_PPP`), as
+ `sectigo_request_set` would. Item 0 is refused (`SECTIGO_RESULT_OUT_OF_RANGE`).
+ */
+enum sectigo_result sectigo_request_set_item(struct sectigo_request *request,
+                                             size_t item,
+                                             const char *name,
+                                             const char *value,
+                                             struct sectigo_error **error_out);
+
+/*
  Frees a request (NULL is allowed).
  */
 void sectigo_request_free(struct sectigo_request *request);
@@ -806,6 +865,37 @@ size_t sectigo_response_log_count(const struct sectigo_response *response);
 const char *sectigo_response_log_at(const struct sectigo_response *response,
                                     size_t index,
                                     enum sectigo_log_level *level_out);
+
+/*
+ The pricing code (PPP, sent as the item's `PPP`) of a product of `sectigo_web_product` for a
+ term of `sectigo_term`: `SECTIGO_RESULT_NOT_FOUND` when the product is not sold for that
+ term, `SECTIGO_RESULT_OUT_OF_RANGE` for a number that is neither.
+ */
+enum sectigo_result sectigo_catalogue_ppp(int32_t product_number,
+                                          int32_t term_number,
+                                          int64_t *ppp_out);
+
+/*
+ The product (`sectigo_web_product`) and term (`sectigo_term`) of a pricing code;
+ `SECTIGO_RESULT_NOT_FOUND` for a code the catalogue does not hold.
+ */
+enum sectigo_result sectigo_catalogue_from_ppp(int64_t ppp,
+                                               int32_t *product_out,
+                                               int32_t *term_out);
+
+/*
+ The URL of a customer page (`SECTIGO_PAGE_SASP_POST_PAYMENT`, `SECTIGO_PAGE_VALIDATION_MANAGER`)
+ for a session handle (SID) of `!initCustomerSession` and an order number, URL-encoded.
+ `url_template` is NULL for a page whose URL the documents give; a page they leave out (the
+ Validation Manager page) needs one holding `{SID}` and `{orderNumber}`. The URL is the
+ caller's: `sectigo_string_free`.
+ */
+enum sectigo_result sectigo_page_url(const char *page,
+                                     const char *url_template,
+                                     const char *sid,
+                                     const char *order_number,
+                                     char **url_out,
+                                     struct sectigo_error **error_out);
 
 /*
  The kind of failure.

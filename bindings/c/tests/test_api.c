@@ -1074,6 +1074,78 @@ static void test_client_certificate(void) {
     sectigo_error_free(error);
 }
 
+/* The catalogue, the customer's pages and the item setter: the helpers every language has. */
+static void test_helpers(void) {
+    int64_t ppp = 0;
+    int32_t product = 0, term = 0;
+    CHECK(sectigo_catalogue_ppp(SECTIGO_WEB_PRODUCT_WEB_DNS_PRO, SECTIGO_TERM_YEAR1, &ppp) == SECTIGO_RESULT_OK && ppp == 9974,
+          "Web DNS Pro for a year is PPP 9974, not %lld", (long long)ppp);
+    CHECK(sectigo_catalogue_from_ppp(9978, &product, &term) == SECTIGO_RESULT_OK && product == SECTIGO_WEB_PRODUCT_WEB_DNS_PRO &&
+              term == SECTIGO_TERM_YEAR5,
+          "PPP 9978 is Web DNS Pro for five years, not %d/%d", (int)product, (int)term);
+    CHECK(sectigo_catalogue_from_ppp(12345678, &product, &term) == SECTIGO_RESULT_NOT_FOUND, "an unknown PPP");
+    CHECK(sectigo_catalogue_ppp(0, SECTIGO_TERM_YEAR1, &ppp) == SECTIGO_RESULT_OUT_OF_RANGE, "product 0");
+    CHECK(sectigo_catalogue_ppp(SECTIGO_WEB_PRODUCT_WEB_DNS_PRO, 99, &ppp) == SECTIGO_RESULT_OUT_OF_RANGE, "term 99");
+    CHECK(sectigo_catalogue_ppp(SECTIGO_WEB_PRODUCT_WEB_DNS_PRO, SECTIGO_TERM_YEAR1, NULL) == SECTIGO_RESULT_NULL_ARGUMENT,
+          "NULL ppp_out");
+    /* Every product and term: a code, or not sold; each code leads back to its pair. */
+    int sold = 0;
+    for (int p = 1; p < 64; p++) {
+        for (int t = SECTIGO_TERM_DAYS30; t <= SECTIGO_TERM_YEAR5; t++) {
+            sectigo_result r = sectigo_catalogue_ppp(p, t, &ppp);
+            if (r == SECTIGO_RESULT_OK) {
+                sold++;
+                CHECK(sectigo_catalogue_from_ppp(ppp, &product, &term) == SECTIGO_RESULT_OK && product == p && term == t,
+                      "PPP %lld leads back to %d/%d", (long long)ppp, p, t);
+            } else {
+                CHECK(r == SECTIGO_RESULT_NOT_FOUND || r == SECTIGO_RESULT_OUT_OF_RANGE, "ppp(%d, %d): %s", p, t,
+                      sectigo_result_str(r));
+            }
+        }
+    }
+    CHECK(sold > 8, "the catalogue sells %d product terms", sold);
+
+    sectigo_error *e = NULL;
+    char *url = NULL;
+    CHECK(sectigo_page_url(SECTIGO_PAGE_SASP_POST_PAYMENT, NULL, "a b&c", "1000003", &url, &e) == SECTIGO_RESULT_OK &&
+              strcmp(url, "https://secure.sectigo.com/products/postPayment1a?SID=a+b%26c&orderNumber=1000003") == 0,
+          "SASP page: %s", url ? url : why(e));
+    sectigo_string_free(url);
+    url = NULL;
+    CHECK(sectigo_page_url(SECTIGO_PAGE_VALIDATION_MANAGER, NULL, "s", "1", &url, &e) == SECTIGO_RESULT_ERROR && url == NULL &&
+              sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_CONFIG && strstr(why(e), "{SID}") != NULL,
+          "the Validation Manager page needs a template: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_page_url(SECTIGO_PAGE_VALIDATION_MANAGER, "https://vm.example/?s={SID}&o={orderNumber}", "x/y", "7", &url, &e) ==
+                  SECTIGO_RESULT_OK &&
+              strcmp(url, "https://vm.example/?s=x%2Fy&o=7") == 0,
+          "Validation Manager page: %s", url ? url : why(e));
+    sectigo_string_free(url);
+
+    sectigo_request *order = NULL;
+    char *body = NULL;
+    CHECK(sectigo_request_new(SECTIGO_ENDPOINT_PLACE_ORDER, &order, NULL) == SECTIGO_RESULT_OK, "request");
+    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_LOGIN_NAME, "login", NULL);
+    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_LOGIN_PASSWORD, "password", NULL);
+    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_AP, "brand", NULL);
+    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y", NULL);
+    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_NAME, "Jane Doe", NULL);
+    sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_EMAIL_ADDRESS, "jane@example.com", NULL);
+    CHECK(sectigo_request_set_item(order, 1, SECTIGO_PLACE_ORDER_ITEM_PPP, "9974", NULL) == SECTIGO_RESULT_OK, "item 1");
+    CHECK(sectigo_request_set_item(order, 2, SECTIGO_PLACE_ORDER_ITEM_PPP, "9975", NULL) == SECTIGO_RESULT_OK, "item 2");
+    CHECK(sectigo_request_set_item(order, 0, SECTIGO_PLACE_ORDER_ITEM_PPP, "9975", &e) == SECTIGO_RESULT_OUT_OF_RANGE &&
+              sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_ARGUMENT,
+          "item 0");
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(sectigo_request_prepare(order, &body, &e) == SECTIGO_RESULT_OK && strstr(body, "1_PPP=9974") != NULL &&
+              strstr(body, "2_PPP=9975") != NULL,
+          "items in the body: %s", body ? body : why(e));
+    sectigo_string_free(body);
+    sectigo_request_free(order);
+}
+
 int main(void) {
     test_every_endpoint();
     test_every_error_kind();
@@ -1081,6 +1153,7 @@ int main(void) {
     test_log_records();
     test_canary();
     test_misuse();
+    test_helpers();
     test_two_threads_share_a_client();
     test_packed();
     test_not_sent();

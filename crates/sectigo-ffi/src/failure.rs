@@ -189,6 +189,14 @@ impl Failure {
         }
     }
 
+    /// An index or number past what exists (`SECTIGO_RESULT_OUT_OF_RANGE`, an argument error).
+    pub(crate) fn out_of_range(message: impl AsRef<str>) -> Failure {
+        Failure {
+            result: SECTIGO_RESULT_OUT_OF_RANGE,
+            error: Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, message.as_ref())),
+        }
+    }
+
     pub(crate) fn sdk(e: &Error) -> Failure {
         Failure { result: SECTIGO_RESULT_ERROR, error: Box::new(sectigo_error::from_sdk(e)) }
     }

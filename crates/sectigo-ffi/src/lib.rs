@@ -26,6 +26,7 @@
 //! - `request`: requests and their checking;
 //! - `response`: answers and their fields;
 //! - `client`: clients, their shared cache, and calls;
+//! - `helpers`: the catalogue's lookups and the customer's page URLs;
 //! - `error`: the accessors of `sectigo_error`.
 //!
 //! Everything the C API exports is re-exported here.
@@ -45,11 +46,13 @@ mod options;
 mod client;
 mod request;
 mod response;
+mod helpers;
 mod error;
 
 pub use client::*;
 pub use error::*;
 pub use failure::{sectigo_error, sectigo_error_flag, sectigo_error_kind, sectigo_result};
+pub use helpers::*;
 pub use logging::{sectigo_log_fn, sectigo_log_level};
 pub use options::*;
 pub use request::*;

@@ -58,6 +58,29 @@ pub unsafe extern "C" fn sectigo_request_set(
     })
 }
 
+/// Adds a parameter of item number `item` (from 1): `name` is the item parameter's name
+/// (`SECTIGO_PLACE_ORDER_ITEM_PPP`), sent as `"<item>_<name>"` (`1_PPP`), as
+/// `sectigo_request_set` would. Item 0 is refused (`SECTIGO_RESULT_OUT_OF_RANGE`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sectigo_request_set_item(
+    request: *mut sectigo_request,
+    item: usize,
+    name: *const c_char,
+    value: *const c_char,
+    error_out: *mut *mut sectigo_error,
+) -> sectigo_result {
+    guard(error_out, || {
+        // SAFETY: arguments as documented.
+        let (request, name, value) =
+            unsafe { (handle_mut(request, "request")?, text(name, "name")?, text(value, "value")?) };
+        if item == 0 {
+            return Err(Failure::out_of_range("item 0: items are numbered from 1"));
+        }
+        request.request.set(&format!("{item}_{name}"), value);
+        Ok(())
+    })
+}
+
 /// Frees a request (NULL is allowed).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_request_free(request: *mut sectigo_request) {
