@@ -76,7 +76,7 @@ pub unsafe extern "C" fn sectigo_request_set_item(
         if item == 0 {
             return Err(Failure::out_of_range("item 0: items are numbered from 1"));
         }
-        request.request.set(&format!("{item}_{name}"), value);
+        request.request.set(format!("{item}_{name}"), value);
         Ok(())
     })
 }
