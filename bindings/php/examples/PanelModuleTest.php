@@ -12,7 +12,9 @@ use Sectigo\ClientInterface;
 use Sectigo\NotEnoughCreditException;
 use Sectigo\PlaceOrderResult;
 use Sectigo\Response;
+use Sectigo\Term;
 use Sectigo\Testing\Sandbox;
+use Sectigo\WebProduct;
 
 /** The module under test: orders a year of Web DNS Pro for a customer and pays for it. */
 final class CertificateOrders
@@ -23,7 +25,8 @@ final class CertificateOrders
 
     public function order(string $name, string $email): string
     {
-        $params = ['ap' => $this->brand, 'reseller' => true, 'name' => $name, 'emailAddress' => $email, 'items' => [['PPP' => 9974]]];
+        $item = WebProduct::WebDnsPro->item(Term::Year1); // ['PPP' => 9974]
+        $params = ['ap' => $this->brand, 'reseller' => true, 'name' => $name, 'emailAddress' => $email, 'items' => [$item]];
         $number = $this->sectigo->placeOrder($params)->orderNumber;
         $this->sectigo->autoAuthorize(['orderNumber' => $number]);
         return $number;

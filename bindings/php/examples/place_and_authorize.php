@@ -31,7 +31,7 @@ try {
         'reseller' => true,
         'name' => 'Jane Doe',
         'emailAddress' => 'jane@example.com',
-        'items' => [['PPP' => 9974]], // Web DNS Pro, 1 year
+        'items' => [Sectigo\WebProduct::WebDnsPro->item(Sectigo\Term::Year1)], // ['PPP' => 9974]
     ]);
     $number = $order->orderNumber;
     echo "placed order $number\n";

@@ -221,6 +221,31 @@ final class Client implements ClientInterface
     }
 
     /**
+     * The URL of a customer page by its id (`sasp_post_payment`, `validation_manager`) for a
+     * session handle of `!initCustomerSession` and an order number, from the C library's
+     * `sectigo_page_url`; `Sectigo\Pages` has one method per page. A page whose URL the
+     * documents leave out needs `$template`, holding `{SID}` and `{orderNumber}`.
+     *
+     * @param array<string, mixed> $options `library`, as for the constructor
+     * @throws ConfigException an unknown page, a missing template or one without a placeholder
+     */
+    public static function pageUrl(
+        string $page,
+        ?string $template,
+        #[\SensitiveParameter] string $sid,
+        int|string $orderNumber,
+        array $options = [],
+    ): string {
+        $ffi = self::ffi($options['library'] ?? null);
+        $url = $ffi->new('char*');
+        $error = self::slot($ffi, 'sectigo_error*');
+        self::check($ffi, $ffi->sectigo_page_url($page, $template, $sid, (string) $orderNumber, FFI::addr($url), FFI::addr($error)), $error);
+        $text = FFI::string($url);
+        $ffi->sectigo_string_free($url);
+        return $text;
+    }
+
+    /**
      * Reads an answer offline: the parameters it answers, the HTTP status, the Location header
      * and the body.
      *

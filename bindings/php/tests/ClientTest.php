@@ -341,6 +341,44 @@ final class ClientTest extends TestCase
         }
     }
 
+    public function testTheCatalogueAndThePages(): void
+    {
+        $this->assertSame(9974, Sectigo\WebProduct::WebDnsPro->ppp(Sectigo\Term::Year1));
+        $this->assertSame(['PPP' => 9978], Sectigo\WebProduct::WebDnsPro->item(Sectigo\Term::Year5));
+        $this->assertSame([Sectigo\WebProduct::WebDnsPro, Sectigo\Term::Year5], Sectigo\WebProduct::fromPpp(9978));
+        $this->assertNull(Sectigo\WebProduct::fromPpp(12345678));
+        $this->assertSame([Sectigo\Term::Year1], Sectigo\WebProduct::WebOneTimeRemediate->terms());
+        try {
+            Sectigo\WebProduct::WebOneTimeRemediate->item(Sectigo\Term::Days30);
+            $this->fail('expected a ValueError');
+        } catch (\ValueError $e) {
+            $this->assertStringContainsString('is not sold for a', $e->getMessage());
+        }
+        // Every code leads back to its product and term.
+        foreach (Sectigo\WebProduct::cases() as $product) {
+            foreach ($product->terms() as $term) {
+                $this->assertSame([$product, $term], Sectigo\WebProduct::fromPpp((int) $product->ppp($term)));
+            }
+        }
+        $this->assertSame(
+            'https://secure.sectigo.com/products/postPayment1a?SID=a+b%26c&orderNumber=1000003',
+            Sectigo\Pages::saspPostPaymentUrl('a b&c', 1000003),
+        );
+        $this->assertSame(
+            'https://vm.example/?s=x%2Fy&o=7',
+            Sectigo\Pages::validationManagerUrl('https://vm.example/?s={SID}&o={orderNumber}', 'x/y', '7'),
+        );
+        try {
+            Sectigo\Pages::validationManagerUrl('https://vm.example/?s={SID}', 's', '1');
+            $this->fail('expected a ConfigException');
+        } catch (Sectigo\ConfigException $e) {
+            $this->assertStringContainsString('{orderNumber}', $e->getMessage());
+        }
+        // A session's SID and order number make the customer's page.
+        $session = sandbox_client()->initCustomerSession(['orderNumber' => 1000003]);
+        $this->assertStringContainsString('SID=' . urlencode($session->sid), Sectigo\Pages::saspPostPaymentUrl($session->sid, 1000003));
+    }
+
     public function testTheTopReadmesFirstCallRunsAsPrinted(): void
     {
         $readme = file_get_contents(__DIR__ . '/../../../README.md');

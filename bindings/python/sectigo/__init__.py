@@ -42,6 +42,8 @@ from .generated import (
     Term,
     Tier2PartnerSignupResult,
     WebProduct,
+    sasp_post_payment_url,
+    validation_manager_url,
 )
 
 __all__ = [
@@ -73,6 +75,8 @@ __all__ = [
     "__version__",
     "decode",
     "prepare",
+    "sasp_post_payment_url",
+    "validation_manager_url",
 ]
 
 # The SDK logs on the `sectigo` logger (each call at DEBUG, retries and unknown outcomes at

@@ -10,6 +10,7 @@ __all__ = [
     "NativeSandbox",
     "prepare",
     "decode",
+    "page_url",
     "sandbox_main",
     "NativeError",
     "__version__",
@@ -95,4 +96,5 @@ class NativeSandbox:
     def fault(self, fields: Sequence[Tuple[str, str]]) -> None: ...
     def close(self) -> None: ...
 
+def page_url(page: str, template: Optional[str], sid: str, order_number: str) -> str: ...
 def sandbox_main(argv: Sequence[str]) -> int: ...

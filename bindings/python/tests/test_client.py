@@ -407,3 +407,17 @@ def test_error_codes_and_classes_come_from_the_spec(sandbox: Sandbox) -> None:
         with pytest.raises(sectigo.AuthenticationError) as refused:
             client.init_customer_session(order_number="1000003")
     assert refused.value.code == sectigo.ErrorCode.AUTHENTICATION_FAILED
+
+
+def test_the_customers_pages(sandbox: Sandbox) -> None:
+    assert (
+        sectigo.sasp_post_payment_url("a b&c", 1000003)
+        == "https://secure.sectigo.com/products/postPayment1a?SID=a+b%26c&orderNumber=1000003"
+    )
+    template = "https://vm.example/?s={SID}&o={orderNumber}"
+    assert sectigo.validation_manager_url(template, "x/y", "7") == "https://vm.example/?s=x%2Fy&o=7"
+    with pytest.raises(sectigo.ConfigError, match="orderNumber"):
+        sectigo.validation_manager_url("https://vm.example/?s={SID}", "s", "1")
+    with sandbox.client() as client:
+        session = client.init_customer_session(order_number=1000003)
+    assert f"SID={session.sid}" in sectigo.sasp_post_payment_url(session.sid, 1000003)

@@ -1,4 +1,4 @@
-//! `sectigo`: one subcommand per endpoint of the spec, plus `demo`.
+//! `sectigo`: one subcommand per endpoint of the spec, plus `demo`, `page-url` and `catalogue`.
 //!
 //! Subcommands and their options are built from the spec data the generator emits
 //! (`sectigo::ENDPOINTS`), so a change in `spec/` reaches the CLI through `cargo xtask codegen`
@@ -6,6 +6,7 @@
 //! exactly the SDK's rules.
 
 mod demo;
+mod helpers;
 mod output;
 
 use std::io::IsTerminal;
@@ -203,7 +204,7 @@ fn cli() -> Command {
     for e in sectigo::ENDPOINTS {
         cmd = cmd.subcommand(endpoint_command(e));
     }
-    cmd
+    cmd.subcommands(helpers::commands())
 }
 
 /// Prints the SDK's log records (each retry) on standard error.
@@ -243,7 +244,11 @@ fn main() -> ExitCode {
                 Err(e) => ExitCode::from(out_error(&format!("cannot write the manual page: {e}"))),
             };
         }
-        _ => {}
+        other => {
+            if let Some(status) = helpers::run(other, sub, json) {
+                return ExitCode::from(status);
+            }
+        }
     }
     let endpoint =
         sectigo::ENDPOINTS.iter().copied().find(|e| kebab(e.id) == name).expect("commands come from ENDPOINTS");

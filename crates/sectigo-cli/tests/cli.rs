@@ -10,6 +10,7 @@ fn sectigo(args: &[&str], env: &[(&str, &str)]) -> Output {
         .args(args)
         .env_remove("SECTIGO_LOGIN_NAME")
         .env_remove("SECTIGO_LOGIN_PASSWORD")
+        .env_remove("SECTIGO_BASE_URL")
         .envs(env.iter().copied())
         .stdin(std::process::Stdio::null())
         .output()
@@ -550,4 +551,30 @@ fn proxies_trust_and_client_certificates() {
     let help = sectigo(&["init-customer-session", "--help"], &[]);
     assert!(text(&help).contains("Not needed, and not sent, with --client-cert"), "{}", text(&help));
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn page_urls_and_the_catalogue_as_every_language_has_them() {
+    let out = sectigo(&["page-url", "sasp-post-payment", "--sid", "a b&c", "--order-number", "1000003"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "https://secure.sectigo.com/products/postPayment1a?SID=a+b%26c&orderNumber=1000003"
+    );
+    let out = sectigo(&["page-url", "validation-manager", "--sid", "s", "--order-number", "1"], &[]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(text(&out).contains("{SID} and {orderNumber}"), "{}", text(&out));
+    let template = "https://vm.example/?s={SID}&o={orderNumber}";
+    let out = sectigo(
+        &["--json", "page-url", "validation-manager", "--sid", "x/y", "--order-number", "7", "--template", template],
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["url"], "https://vm.example/?s=x%2Fy&o=7");
+
+    let out = sectigo(&["catalogue"], &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).lines().any(|l| l == "web-dns-pro:1-year\t9974"), "{}", text(&out));
+    let out = sectigo(&["catalogue", "--ppp", "9978"], &[]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "web-dns-pro:5-year");
+    assert_eq!(sectigo(&["catalogue", "--ppp", "1"], &[]).status.code(), Some(1));
 }

@@ -437,6 +437,14 @@ fn prepare(py: Python<'_>, endpoint: &str, params: Vec<(String, String)>) -> PyR
         .map_err(|v| native_error(py, &Error::Validation(v)))
 }
 
+/// The URL of a customer page by id, for a session handle and an order number (the core's
+/// `pages::url`); a page the documents leave out needs a template.
+#[pyfunction]
+#[pyo3(signature = (page, template, sid, order_number))]
+fn page_url(page: &str, template: Option<&str>, sid: &str, order_number: &str) -> PyResult<String> {
+    sectigo::pages::url(page, template, sid, order_number).map_err(config_error)
+}
+
 /// Reads an answer offline: the parameters it answers, HTTP status, Location and body.
 #[pyfunction]
 #[pyo3(signature = (endpoint, params, status, location, body))]
@@ -617,6 +625,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sandbox_main, m)?)?;
     m.add_function(wrap_pyfunction!(prepare, m)?)?;
     m.add_function(wrap_pyfunction!(decode, m)?)?;
+    m.add_function(wrap_pyfunction!(page_url, m)?)?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Mapping, Optional, Sequence, Union
 
 from .._errors import ApiError
+from .._pages import page_url
 from .._response import Response
 from .._values import Params, add, add_items, required, required_int
 
@@ -332,6 +333,16 @@ class Tier2PartnerSignupResult:
     def to_dict(self) -> dict[str, str]:
         """Every field of the answer, by wire name."""
         return self.response.to_dict()
+
+
+def sasp_post_payment_url(sid: str, order_number: Union[int, str]) -> str:
+    """SASP Post Payment page: Page an end customer is redirected to after a customer session was opened: the session handle (SID) and the order number go in the query string."""
+    return page_url("sasp_post_payment", None, sid, order_number)
+
+
+def validation_manager_url(template: str, sid: str, order_number: Union[int, str]) -> str:
+    """Validation Manager page: The current document says this page's URL is built from the SID and order number that initCustomerSession returns, but the URL template itself is missing from the text, so callers supply it. ``template`` holds ``{SID}`` and ``{orderNumber}``."""
+    return page_url("validation_manager", template, sid, order_number)
 
 
 class Endpoints:

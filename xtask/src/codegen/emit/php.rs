@@ -60,7 +60,84 @@ pub fn files(ir: &Ir, version: &str, soname: &str) -> Vec<(String, String)> {
         files.push((format!("{}Exception.php", class.name), error_class(class)));
     }
     files.push(("ApiErrorClasses.php".to_owned(), error_classes(ir)));
+    files.push(("Pages.php".to_owned(), pages(ir)));
+    if let Some(c) = &ir.catalogue {
+        files.push(("Term.php".to_owned(), term_enum(c)));
+        files.push((format!("{}.php", c.type_name), product_enum(c)));
+    }
     files
+}
+
+/// `Sectigo\Pages`: one static method per customer page of api.toml, over `Client::pageUrl`.
+fn pages(ir: &Ir) -> String {
+    let mut o = format!(
+        "{HEADER}/** The URLs of the pages an end customer is sent to after `!initCustomerSession`, URL-encoded. */\nfinal class Pages\n{{\n"
+    );
+    for (i, page) in ir.pages.iter().enumerate() {
+        if i > 0 {
+            o.push('\n');
+        }
+        let method = format!("{}Url", lower_camel(&page.id));
+        if page.host_url.is_some() && page.path.is_some() {
+            let _ = write!(
+                o,
+                "    /**\n     * {}: {}\n     *\n     * @throws Exception\n     */\n    public static function {method}(#[\\SensitiveParameter] string $sid, int|string $orderNumber): string\n    {{\n        return Client::pageUrl('{}', null, $sid, $orderNumber);\n    }}\n",
+                block_comment(&page.title),
+                block_comment(&page.description.replace('\n', " ")),
+                page.id
+            );
+        } else {
+            let _ = write!(
+                o,
+                "    /**\n     * {}: {} `$template` holds `{{SID}}` and `{{orderNumber}}`.\n     *\n     * @throws Exception\n     */\n    public static function {method}(string $template, #[\\SensitiveParameter] string $sid, int|string $orderNumber): string\n    {{\n        return Client::pageUrl('{}', $template, $sid, $orderNumber);\n    }}\n",
+                block_comment(&page.title),
+                block_comment(&page.description.replace('\n', " ")),
+                page.id
+            );
+        }
+    }
+    o.push_str("}\n");
+    o
+}
+
+/// `Sectigo\Term`: the terms products are sold for.
+fn term_enum(c: &ir::Catalogue) -> String {
+    let mut o = format!("{HEADER}/** The terms products are sold for. */\nenum Term: string\n{{\n");
+    for t in &c.terms {
+        let _ = writeln!(o, "    /** {} */\n    case {} = '{}';", block_comment(&t.label), t.variant, t.id);
+    }
+    o.push_str("\n    /** How the documents name the term. */\n    public function label(): string\n    {\n        return match ($this) {\n");
+    for t in &c.terms {
+        let _ = writeln!(o, "            self::{} => '{}',", t.variant, t.label.replace('\'', "\\'"));
+    }
+    o.push_str("        };\n    }\n}\n");
+    o
+}
+
+/// `Sectigo\WebProduct`: the catalogue's products, their pricing codes per term and the lookup
+/// back, as Python's and Rust's.
+fn product_enum(c: &ir::Catalogue) -> String {
+    let t = &c.type_name;
+    let mut o = format!("{HEADER}/** {} */\nenum {t}: string\n{{\n", block_comment(&c.description));
+    for p in &c.products {
+        let _ = writeln!(o, "    /** {} */\n    case {} = '{}';", block_comment(&p.name), p.variant, p.id);
+    }
+    o.push_str("\n    /** The pricing codes (PPP), by product and term. */\n    private const PPP = [\n");
+    for p in &c.products {
+        let codes: Vec<String> =
+            p.ppp.iter().map(|(term, code)| format!("'{}' => {code}", c.terms[*term].id)).collect();
+        let _ = writeln!(o, "        '{}' => [{}],", p.id, codes.join(", "));
+    }
+    o.push_str("    ];\n\n    /** The product's name in the documents. */\n    public function label(): string\n    {\n        return match ($this) {\n");
+    for p in &c.products {
+        let _ = writeln!(o, "            self::{} => '{}',", p.variant, p.name.replace('\'', "\\'"));
+    }
+    let _ = write!(
+        o,
+        "        }};\n    }}\n\n    /** The pricing code (PPP) of the product for a term, or null if it is not sold for it. */\n    public function ppp(Term $term): ?int\n    {{\n        return self::PPP[$this->value][$term->value] ?? null;\n    }}\n\n    /**\n     * The terms the product is sold for.\n     *\n     * @return list<Term>\n     */\n    public function terms(): array\n    {{\n        return array_values(array_filter(Term::cases(), fn (Term $term) => $this->ppp($term) !== null));\n    }}\n\n    /**\n     * An item for `placeOrder`'s `items`: `['PPP' => code]`.\n     *\n     * @return array{{PPP: int}}\n     * @throws \\ValueError the product is not sold for that term\n     */\n    public function item(Term $term): array\n    {{\n        $code = $this->ppp($term);\n        if ($code === null) {{\n            $sold = implode(', ', array_map(fn (Term $t) => $t->label(), $this->terms()));\n            throw new \\ValueError(\"{{$this->label()}} is not sold for a {{$term->label()}} term (it is sold for: $sold)\");\n        }}\n        return ['{}' => $code];\n    }}\n\n    /**\n     * The product and term of a pricing code, or null.\n     *\n     * @return array{{0: {t}, 1: Term}}|null\n     */\n    public static function fromPpp(int $code): ?array\n    {{\n        foreach (self::PPP as $product => $codes) {{\n            $term = array_search($code, $codes, true);\n            if ($term !== false) {{\n                return [self::from($product), Term::from($term)];\n            }}\n        }}\n        return null;\n    }}\n}}\n",
+        c.item_param
+    );
+    o
 }
 
 /// `Sectigo\ErrorCode`: every error code of the catalogue, as an int-backed enum.

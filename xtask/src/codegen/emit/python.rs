@@ -204,6 +204,7 @@ pub fn module(ir: &Ir) -> String {
         o.push_str("    def to_dict(self) -> dict[str, str]:\n        \"\"\"Every field of the answer, by wire name.\"\"\"\n        return self.response.to_dict()\n");
     }
 
+    page_functions(&mut o, ir, false);
     endpoints_class(&mut o, ir, false);
     endpoints_class(&mut o, ir, true);
     let mut head = String::new();
@@ -219,6 +220,7 @@ pub fn module(ir: &Ir) -> String {
             ("dataclasses", &["dataclass", "field"]),
             ("typing", &["Literal", "Mapping", "Optional", "Sequence", "Union"]),
             (".._errors", &["ApiError"]),
+            (".._pages", &["page_url"]),
             (".._response", &["Response"]),
             (".._values", &["Params", "add", "add_items", "optional_int", "required", "required_int"]),
         ],
@@ -256,6 +258,33 @@ fn error_codes(o: &mut String, ir: &Ir) {
         }
     }
     o.push_str("}\n\"\"\"The class of an API error by its code; ``ApiError`` for the others.\"\"\"\n\n");
+}
+
+/// One function per customer page of api.toml, over `_pages.page_url`.
+fn page_functions(o: &mut String, ir: &Ir, stub: bool) {
+    for page in &ir.pages {
+        let known = page.host_url.is_some() && page.path.is_some();
+        let args = if known {
+            "sid: str, order_number: Union[int, str]"
+        } else {
+            "template: str, sid: str, order_number: Union[int, str]"
+        };
+        let _ = write!(o, "\n\ndef {}_url({args}) -> str:", page.id);
+        if stub {
+            o.push_str(" ...\n");
+            continue;
+        }
+        let template = if known { "None" } else { "template" };
+        let extra =
+            if known { String::new() } else { " ``template`` holds ``{SID}`` and ``{orderNumber}``.".to_owned() };
+        let _ = write!(
+            o,
+            "\n    \"\"\"{}: {}{extra}\"\"\"\n    return page_url({}, {template}, sid, order_number)\n",
+            python_docstring(&page.title),
+            python_docstring(&page.description.replace('\n', " ")),
+            python_string(&page.id)
+        );
+    }
 }
 
 /// The stub of [`error_codes`].
@@ -409,6 +438,7 @@ pub fn stub(ir: &Ir) -> String {
         o.push_str("    response: Response\n");
         o.push_str("    def to_dict(self) -> dict[str, str]: ...\n");
     }
+    page_functions(&mut o, ir, true);
     for (class, def) in [("Endpoints", "def"), ("AsyncEndpoints", "async def")] {
         stub_endpoints_class(&mut o, ir, class, def);
     }
