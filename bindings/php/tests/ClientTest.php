@@ -379,6 +379,55 @@ final class ClientTest extends TestCase
         $this->assertStringContainsString('SID=' . urlencode($session->sid), Sectigo\Pages::saspPostPaymentUrl($session->sid, 1000003));
     }
 
+    public function testTheReferenceNamesEveryPublicMember(): void
+    {
+        $readme = file_get_contents(__DIR__ . '/../README.md');
+        $start = strpos($readme, '## Reference');
+        $reference = substr($readme, $start, strpos($readme, '## Testing against the sandbox') - $start);
+        $files = array_merge(glob(__DIR__ . '/../src/*.php'), glob(__DIR__ . '/../src/generated/*.php'), glob(__DIR__ . '/../src/Testing/*.php'));
+        $missing = [];
+        foreach ($files as $file) {
+            $relative = substr($file, strlen(__DIR__ . '/../src/'));
+            $short = basename($file, '.php');
+            if ($short === 'autoload' || $short === 'Endpoints') {
+                continue; // the loader; the trait of the endpoint methods, listed by name
+            }
+            $class = 'Sectigo\\' . (str_starts_with($relative, 'Testing/') ? 'Testing\\' : '') . $short;
+            $reflection = new ReflectionClass($class);
+            $names = [$short];
+            foreach ($reflection->getMethods(ReflectionMethod::IS_PUBLIC) as $method) {
+                if ($method->getDeclaringClass()->getName() === $class && !str_starts_with($method->getName(), '__')) {
+                    $names[] = $method->getName();
+                }
+            }
+            foreach ($reflection->getProperties(ReflectionProperty::IS_PUBLIC) as $property) {
+                if ($property->getDeclaringClass()->getName() === $class) {
+                    $names[] = '$' . $property->getName();
+                }
+            }
+            if (!$reflection->isEnum()) {
+                foreach ($reflection->getReflectionConstants(ReflectionClassConstant::IS_PUBLIC) as $constant) {
+                    $names[] = $constant->getName();
+                }
+            }
+            if ($reflection->isEnum()) {
+                // What every backed enum has.
+                $names = array_values(array_diff($names, ['cases', 'from', 'tryFrom', '$name', '$value']));
+            }
+            // Endpoint methods and result properties are generated from the spec.
+            if (str_ends_with($short, 'Result') || $short === 'ClientInterface') {
+                $names = [$short];
+            }
+            foreach ($names as $name) {
+                $bare = ltrim($name, '$');
+                if (!preg_match('/(?<![A-Za-z0-9_])\$?' . preg_quote($bare, '/') . '(?![A-Za-z0-9_])/', $reference)) {
+                    $missing[] = "$class::$name";
+                }
+            }
+        }
+        $this->assertSame([], $missing, 'the README\'s Reference names every public member');
+    }
+
     public function testTheTopReadmesFirstCallRunsAsPrinted(): void
     {
         $readme = file_get_contents(__DIR__ . '/../../../README.md');

@@ -76,3 +76,40 @@ def test_the_top_readmes_first_call_runs_as_printed(sandbox: Sandbox) -> None:
         placed = eval(code, {"sectigo": sectigo, "client": client})
     assert isinstance(placed, sectigo.PlaceOrderResult) and placed.order_number
     assert placed.order_number in sandbox.state()["orders"]
+
+
+def test_the_reference_names_every_public_member() -> None:
+    import enum
+    import inspect
+    import re
+
+    import sectigo
+    import sectigo.testing
+
+    readme = (ROOT / "bindings" / "python" / "README.md").read_text()
+    reference = readme[readme.index("## Reference") : readme.index("## Production notes")]
+    names = set(sectigo.__all__) - {"__version__"}
+    # Members of the classes, but enums' members (generated lists: ErrorCode, Term, WebProduct).
+    for name in sorted(names):
+        obj = getattr(sectigo, name)
+        if inspect.isclass(obj) and not issubclass(obj, enum.Enum):
+            names |= {m for m in vars(obj) if not m.startswith("_")}
+            names |= {m for m in getattr(obj, "__annotations__", {}) if not m.startswith("_")}
+    for cls in (
+        sectigo.testing.Sandbox,
+        sectigo.testing.Account,
+        sectigo.testing.ClientCertificate,
+        sectigo.testing.Counters,
+    ):
+        names.add(cls.__name__)
+        names |= {m for m in vars(cls) if not m.startswith("_")}
+        names |= {m for m in getattr(cls, "__annotations__", {}) if not m.startswith("_")}
+    names |= set(inspect.signature(sectigo.testing.sandbox).parameters)
+    # The endpoints' methods and the items' fields are generated from the spec and listed by it.
+    generated = {m for m in vars(sectigo.generated.Endpoints) if not m.startswith("_")}
+    generated |= {m for m in getattr(sectigo.PlaceOrderItem, "__annotations__", {})}
+    for result in (sectigo.PlaceOrderResult, sectigo.AutoAuthorizeResult, sectigo.InitCustomerSessionResult):
+        generated |= set(getattr(result, "__annotations__", {})) - {"response"}
+    generated |= set(getattr(sectigo.Tier2PartnerSignupResult, "__annotations__", {})) - {"response"}
+    missing = sorted(n for n in names - generated if not re.search(rf"\b{re.escape(n)}\b", reference))
+    assert not missing, f"the README's Reference does not name {missing}"
