@@ -20,6 +20,7 @@ use std::fmt;
 /// # }
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct OrderNumber(String);
 
 impl OrderNumber {
