@@ -125,6 +125,25 @@ pub unsafe extern "C" fn sectigo_client_new(
     })
 }
 
+/// Releases what the library keeps for the process between clients: the shared clients of
+/// `sectigo_client_new` and their connection pools (their connections are closed). Clients
+/// still held stay valid and keep their own pool; a client made afterwards starts afresh. For
+/// a program's exit, or a leak checker: after every handle is freed, nothing of the library's
+/// caches stays reachable. Safe to call at any time, from any thread, more than once.
+#[unsafe(no_mangle)]
+pub extern "C" fn sectigo_global_cleanup() {
+    quietly((), || {
+        let cached = {
+            let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            std::mem::take(&mut cache.1)
+        };
+        // Dropped outside the lock: closing connections must not hold up another thread.
+        drop(cached);
+        let mut cache = CLIENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.1.shrink_to_fit();
+    })
+}
+
 /// Frees a client (NULL is allowed). No call may be running on it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sectigo_client_free(client: *mut sectigo_client) {

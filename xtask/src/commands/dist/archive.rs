@@ -74,6 +74,8 @@ pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathB
         write(&stage.join(path), output(&["completions", shell])?.as_bytes())?;
     }
 
+    // For programs checked with valgrind: what ring's assembly makes it report (bindings/c/README.md).
+    copy(&root.join("bindings/c/valgrind.supp"), &stage.join("share/sectigo/valgrind.supp"))?;
     php_package(root, &stage)?;
     docs_and_sums(root, &stage)?;
 

@@ -85,11 +85,12 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
         let out = capture(&format!("running {}", bin.display()), Command::new(bin).envs(sandbox.env.iter().cloned()))?;
         println!("{}: {}", bin.file_name().unwrap_or_default().to_string_lossy(), last_line(&out));
     }
+    let suppressions = prefix.join("share/sectigo/valgrind.supp");
     for (bin, _) in binaries.iter().filter(|(_, is_static)| *is_static) {
         let out = capture(
             &format!("valgrind {}", bin.display()),
             Command::new("valgrind")
-                .arg(format!("--suppressions={}", tests.join("valgrind.supp").display()))
+                .arg(format!("--suppressions={}", suppressions.display()))
                 .args(["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite"])
                 .arg(bin)
                 .envs(sandbox.env.iter().cloned()),
@@ -100,7 +101,73 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
             .collect();
         println!("valgrind {}: {}", bin.file_name().unwrap_or_default().to_string_lossy(), summary.join(" | "));
     }
+    cleanup(&cc, &include, &lib, &tests, work, &suppressions, &sandbox)?;
     let calls = sandbox.check_log(&[])?;
     println!("sandbox log: {calls} calls, passwords redacted, no canary");
+    Ok(())
+}
+
+/// Frames of a value made once for the process (a `static` initialised on first use): after
+/// `sectigo_global_cleanup`, every block still reachable must come from one, never from a
+/// pool, a cache or a client.
+const ONCE_FOR_THE_PROCESS: &[&str] = &["LazyLock", "OnceLock", "OnceCell", "Once::call"];
+
+/// `test_cleanup.c` under valgrind with `--show-reachable=yes`: one TLS call, every handle
+/// freed, `sectigo_global_cleanup()`; then nothing reachable is the library's pools, caches or
+/// clients: what is left are values made once for the process, each listed.
+fn cleanup(
+    cc: &str,
+    include: &Path,
+    lib: &Path,
+    tests: &Path,
+    work: &Path,
+    suppressions: &Path,
+    sandbox: &SandboxProcess,
+) -> Result<(), String> {
+    let bin = work.join("test_cleanup-static");
+    let mut c = Command::new(cc);
+    c.arg("-std=c99").args(WARNINGS).arg("-I").arg(include).arg("-I").arg(tests).arg(tests.join("test_cleanup.c"));
+    GCC.link_static(&mut c, &lib.join("libsectigo.a"));
+    capture("compiling test_cleanup (static)", c.arg("-o").arg(&bin))?;
+    let out = Command::new("valgrind")
+        .arg(format!("--suppressions={}", suppressions.display()))
+        .args(["--error-exitcode=99", "--leak-check=full", "--show-reachable=yes", "--num-callers=40"])
+        .arg(&bin)
+        .envs(sandbox.env.iter().cloned())
+        .output()
+        .map_err(|e| format!("valgrind test_cleanup: {e}"))?;
+    let report = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("valgrind test_cleanup failed ({}):\n{report}", out.status));
+    }
+    // valgrind's lines start with "==PID== "; a loss record is a paragraph that opens with
+    // "N bytes in M blocks are still reachable in loss record i of n" and lists the stack.
+    let text: String = report
+        .lines()
+        .map(|l| if l.starts_with("==") { l.splitn(3, "==").nth(2).unwrap_or("").trim_start() } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut kept = Vec::new();
+    for record in text.split("\n\n").map(str::trim).filter(|r| r.contains(" in loss record ")) {
+        if !ONCE_FOR_THE_PROCESS.iter().any(|f| record.contains(*f)) {
+            return Err(format!(
+                "after sectigo_global_cleanup a block that no static of the process holds is still reachable:\n{record}"
+            ));
+        }
+        // The record's first line, and the frame that made the static.
+        let mut lines = record.lines();
+        let head = lines.next().unwrap_or_default();
+        let maker =
+            lines.map(str::trim).find(|l| l.contains("{{closure}}") && !l.contains(" std::")).unwrap_or_default();
+        kept.push(format!("{head}; {maker}"));
+    }
+    let summary: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("still reachable:") || l.contains("definitely lost:") || l.contains("ERROR SUMMARY"))
+        .collect();
+    println!("valgrind --show-reachable=yes test_cleanup: {}", summary.join(" | "));
+    for line in kept {
+        println!("  kept for the process: {line}");
+    }
     Ok(())
 }

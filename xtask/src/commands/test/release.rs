@@ -39,6 +39,8 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
         "share/zsh/site-functions/_sectigo",
         "share/fish/vendor_completions.d/sectigo.fish",
         "share/php/sectigo/src/Client.php",
+        "share/php/sectigo/src/Testing/Sandbox.php",
+        "share/sectigo/valgrind.supp",
         "share/doc/sectigo/LICENSE-MIT",
         "share/doc/sectigo/LICENSE-APACHE",
     ] {
