@@ -64,6 +64,8 @@ enum sectigo_result sectigo_client_new(const struct sectigo_options *options,
                                        struct sectigo_client **client_out,
                                        struct sectigo_error **error_out);
 
+void sectigo_global_cleanup(void);
+
 void sectigo_client_free(struct sectigo_client *client);
 
 enum sectigo_result sectigo_client_call(const struct sectigo_client *client,

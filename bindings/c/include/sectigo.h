@@ -658,7 +658,7 @@ enum sectigo_result sectigo_options_new(struct sectigo_options **options_out);
 /*
  Sets one client setting, by name: the names, their values and defaults are in the table
  "Client settings" at the top of this header (and in `bindings/c/README.md`), both made from
- the list this function reads them by.
+ `spec/client.toml`, the table every language's settings come from.
 
  Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
  what only the whole set can tell (a control character in `user_agent`, a time over the cap),
@@ -694,6 +694,15 @@ void sectigo_options_free(struct sectigo_options *options);
 enum sectigo_result sectigo_client_new(const struct sectigo_options *options,
                                        struct sectigo_client **client_out,
                                        struct sectigo_error **error_out);
+
+/*
+ Releases what the library keeps for the process between clients: the shared clients of
+ `sectigo_client_new` and their connection pools (their connections are closed). Clients
+ still held stay valid and keep their own pool; a client made afterwards starts afresh. For
+ a program's exit, or a leak checker: after every handle is freed, nothing of the library's
+ caches stays reachable. Safe to call at any time, from any thread, more than once.
+ */
+void sectigo_global_cleanup(void);
 
 /*
  Frees a client (NULL is allowed). No call may be running on it.

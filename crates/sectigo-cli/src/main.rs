@@ -155,7 +155,8 @@ fn cli() -> Command {
             .help("Certificate authorities to start from: bundled (default, Mozilla's, built in) or system (the \
                    system's store; honours SSL_CERT_FILE and SSL_CERT_DIR)"))
         .arg(Arg::new("ca-file").long("ca-file").global(true).env("SECTIGO_CA_FILE").value_name("PEM").value_parser(value_parser!(PathBuf))
-            .help("Also trust the certificate authorities in this PEM file"))
+            .action(ArgAction::Append)
+            .help("Also trust the certificate authorities in this PEM file (repeatable)"))
         .arg(Arg::new("proxy").long("proxy").global(true).env("SECTIGO_PROXY").hide_env_values(true).value_name("URL")
             .help("Connect through this proxy: http://[user:password@]host[:port] or https://... (CONNECT; the \
                    password is never printed), or none. Without it, https_proxy, HTTPS_PROXY and all_proxy are read \
@@ -165,7 +166,7 @@ fn cli() -> Command {
                    networks such as 10.0.0.0/8, or *); without it, no_proxy or NO_PROXY"))
         .arg(Arg::new("allow-http").long("allow-http").global(true).action(ArgAction::SetTrue)
             .help("Allow a plain http:// base URL (local testing only)"))
-        .arg(Arg::new("timeout").long("timeout").global(true).value_name("SECONDS").value_parser(value_parser!(f64))
+        .arg(Arg::new("timeout").long("timeout").global(true).env("SECTIGO_TIMEOUT").value_name("SECONDS").value_parser(value_parser!(f64))
             .help("Time allowed for a whole call (default 60)"))
         .arg(Arg::new("connect-timeout").long("connect-timeout").global(true).env("SECTIGO_CONNECT_TIMEOUT").value_name("SECONDS")
             .value_parser(value_parser!(f64))
@@ -176,10 +177,18 @@ fn cli() -> Command {
             .action(ArgAction::Append).value_delimiter(';')
             .help("Connect to these addresses for HOST:PORT instead of looking it up, like curl's --resolve (an \
                    ADDR may carry its own port); repeatable, or ';'-separated in SECTIGO_RESOLVE"))
-        .arg(Arg::new("max-retries").long("max-retries").global(true).value_name("N").value_parser(value_parser!(u32))
+        .arg(Arg::new("max-retries").long("max-retries").global(true).env("SECTIGO_MAX_RETRIES").value_name("N").value_parser(value_parser!(u32))
             .help("Send a failed call again at most N times, only when that is provably safe: a -42 answer, a \
                    connection never established, a read call whose connection broke; never an order that may \
                    exist (default 3; 0 turns retries off). Each retry is reported on standard error"))
+        .arg(Arg::new("retry-base-delay").long("retry-base-delay").global(true).env("SECTIGO_RETRY_BASE_DELAY").value_name("SECONDS")
+            .value_parser(value_parser!(f64))
+            .help("The bound of the first wait before a retry (default 0.25); each wait is random up to its bound, which doubles"))
+        .arg(Arg::new("retry-max-delay").long("retry-max-delay").global(true).env("SECTIGO_RETRY_MAX_DELAY").value_name("SECONDS")
+            .value_parser(value_parser!(f64))
+            .help("The largest bound of a wait before a retry (default 8)"))
+        .arg(Arg::new("path").long("path").global(true).value_name("ENDPOINT=PATH").action(ArgAction::Append)
+            .help("The path of an endpoint, e.g. tier2_partner_signup=/products/..., which the documents do not give (repeatable)"))
         .arg(Arg::new("signup-path").long("signup-path").global(true).value_name("PATH")
             .help("Path of the Tier 2 partner signup, which Sectigo's documents do not give"))
         .arg(Arg::new("sandbox").long("sandbox").global(true).action(ArgAction::SetTrue)
@@ -364,7 +373,7 @@ fn client(
     if let Some(url) = matches.get_one::<String>("base-url") {
         b = b.base_url(url);
     }
-    if let Some(ca) = matches.get_one::<PathBuf>("ca-file") {
+    for ca in matches.get_many::<PathBuf>("ca-file").into_iter().flatten() {
         b = b.add_root_certificates_file(ca);
     }
     b = b.allow_http(matches.get_flag("allow-http"));
@@ -388,12 +397,31 @@ fn client(
     if let Some(path) = matches.get_one::<String>("signup-path") {
         b = b.endpoint_path("tier2_partner_signup", path);
     }
-    if let Some(n) = matches.get_one::<u32>("max-retries") {
-        b = b.retry_policy(sectigo::RetryPolicy { max_retries: *n, ..sectigo::RetryPolicy::standard() });
+    for entry in matches.get_many::<String>("path").into_iter().flatten() {
+        let (endpoint, path) =
+            entry.split_once('=').ok_or_else(|| format!("--path {entry:?}: expected ENDPOINT=PATH"))?;
+        b = b.endpoint_path(endpoint.trim(), path.trim());
     }
+    let mut retry = sectigo::RetryPolicy::standard();
+    if let Some(n) = matches.get_one::<u32>("max-retries") {
+        retry.max_retries = *n;
+    }
+    let wait = |name: &str, seconds: f64| {
+        Duration::try_from_secs_f64(seconds).map_err(|_| format!("{name}: must be a number of seconds from 0"))
+    };
+    if let Some(seconds) = matches.get_one::<f64>("retry-base-delay") {
+        retry.base_delay = wait("retry-base-delay", *seconds)?;
+    }
+    if let Some(seconds) = matches.get_one::<f64>("retry-max-delay") {
+        retry.max_delay = wait("retry-max-delay", *seconds)?;
+    }
+    b = b.retry_policy(retry);
     if let Some(s) = sandbox {
         b = b.base_url(s.https_url()).add_root_certificates_pem(s.ca_pem());
-        if matches.get_one::<String>("signup-path").is_none() {
+        let paths = matches.get_many::<String>("path").into_iter().flatten();
+        let signup_given = matches.get_one::<String>("signup-path").is_some()
+            || paths.map(|e| e.trim_start()).any(|e| e.starts_with("tier2_partner_signup="));
+        if !signup_given {
             b = b.endpoint_path("tier2_partner_signup", s.signup_path());
         }
     }

@@ -51,7 +51,7 @@ pub unsafe extern "C" fn sectigo_options_new(options_out: *mut *mut sectigo_opti
 
 /// Sets one client setting, by name: the names, their values and defaults are in the table
 /// "Client settings" at the top of this header (and in `bindings/c/README.md`), both made from
-/// the list this function reads them by.
+/// `spec/client.toml`, the table every language's settings come from.
 ///
 /// Unknown names and bad values fail with a `SECTIGO_ERROR_KIND_CONFIG` error, here or, for
 /// what only the whole set can tell (a control character in `user_agent`, a time over the cap),
@@ -74,107 +74,9 @@ pub unsafe extern "C" fn sectigo_options_set(
     })
 }
 
-/// Every setting `sectigo_options_set` takes: (name, value, default, meaning). `cargo xtask
-/// codegen` makes the header's table and `bindings/c/README.md`'s from this list, and an
-/// unknown name's error lists its names; a test checks that [`apply`] reads each of them.
-pub const OPTIONS: &[(&str, &str, &str, &str)] = &[
-    ("login_name", "text", "none", "The account's user name."),
-    (
-        "login_password",
-        "text",
-        "none",
-        "The account's password; never shown, and wiped from memory when the settings go.",
-    ),
-    (
-        "client_cert",
-        "path of a PEM file",
-        "none",
-        "A client certificate to log in with instead of a password (on the `private` hosts), with `client_key`: set `login_name` to the certificate's account and no `login_password`, which is then neither required nor sent.",
-    ),
-    ("client_key", "path of a PEM file", "none", "The private key of `client_cert`."),
-    (
-        "client_pkcs12",
-        "path of a PKCS #12 file",
-        "none",
-        "A client certificate and its key in one `.p12`/`.pfx` file, instead of `client_cert` and `client_key`.",
-    ),
-    ("client_pkcs12_password", "text", "none", "The password of `client_pkcs12`; never shown."),
-    ("base_url", "`https://host[:port]`", "the `host`'s", "Where to send calls; `http://...` only with `allow_http`."),
-    (
-        "host",
-        "`current`, `legacy`, `private` or `private_legacy`",
-        "`current`",
-        "Which of Sectigo's hosts to call; the `private` ones take client-certificate login.",
-    ),
-    (
-        "timeout_ms",
-        "whole milliseconds, at most an hour",
-        "60000",
-        "The time allowed for a whole call, retries included.",
-    ),
-    (
-        "connect_timeout_ms",
-        "whole milliseconds, at most an hour",
-        "10000",
-        "The time allowed to connect (name lookup, TCP, TLS handshake).",
-    ),
-    (
-        "roots",
-        "`bundled` or `system`",
-        "`bundled`",
-        "The certificate authorities to start from: Mozilla's, built in, or the system's store (which honours `SSL_CERT_FILE` and `SSL_CERT_DIR`).",
-    ),
-    ("ca_file", "path of a PEM file", "none", "More certificate authorities to trust; may be set repeatedly."),
-    (
-        "proxy",
-        "`http://[user:password@]host[:port]`, `https://...` or `none`",
-        "`https_proxy`, `HTTPS_PROXY`, `all_proxy`, read as curl reads them",
-        "A CONNECT proxy to call through (its password is never shown); SOCKS is refused.",
-    ),
-    (
-        "no_proxy",
-        "comma-separated hosts",
-        "`no_proxy`, `NO_PROXY`",
-        "Hosts reached directly: names with their subdomains, IP addresses, networks such as `10.0.0.0/8`, or `*`.",
-    ),
-    ("allow_http", "`1` or `0`", "`0`", "Allow a plain `http://` `base_url` (local testing only)."),
-    ("user_agent", "one line of printable text", "`sectigo-rust/VERSION`", "The `User-Agent` header."),
-    (
-        "resolve",
-        "`HOST:PORT:ADDR[,ADDR...]`",
-        "none",
-        "Addresses to connect to for `HOST:PORT` instead of looking it up, like curl's `--resolve` (an `ADDR` may carry its own port); may be set repeatedly.",
-    ),
-    (
-        "max_retries",
-        "whole number from 0",
-        "3",
-        "How many times a failed call may be sent again (`0`: never). Only what is provably safe is resent: a -42 answer, a call that failed before any of it was sent, a call that changes nothing whose connection broke.",
-    ),
-    (
-        "retry_base_ms",
-        "whole milliseconds",
-        "250",
-        "The bound of the first wait before a retry; each wait is random up to its bound, which doubles.",
-    ),
-    ("retry_max_ms", "whole milliseconds", "8000", "The largest bound of a wait."),
-    (
-        "log_level",
-        "`off`, `error`, `warn`, `info` or `debug`",
-        "`off` (`warn` with a log callback)",
-        "Which log records of each call are kept with its answer or error (`sectigo_response_log_at`, `sectigo_error_log_at`) and given to the log callback: `warn`, retries and unknown outcomes; `debug`, also each call once it is over.",
-    ),
-    (
-        "path:<endpoint>",
-        "a path",
-        "the documents'",
-        "The path of an endpoint, e.g. `path:tier2_partner_signup`, which the documents do not give.",
-    ),
-];
-
-/// The names of [`OPTIONS`], for an error message.
+/// Every setting's name (`spec/client.toml`, through the spec data), for an error message.
 fn option_names() -> String {
-    OPTIONS.iter().map(|(name, ..)| *name).collect::<Vec<_>>().join(", ")
+    sectigo::spec_data::SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
 }
 
 /// One setting applied to a builder (the retry settings to `retry`, which the builder takes
@@ -278,8 +180,8 @@ pub unsafe extern "C" fn sectigo_options_free(options: *mut sectigo_options) {
 mod tests {
     use super::*;
 
-    /// Every listed option is read by `apply`, and the list names every one it reads (a name
-    /// it reads but the list lacks would be missing from the docs).
+    /// Every setting of `spec/client.toml` is read by `apply`, and the table names every one
+    /// it reads (a name it reads but the table lacks would be missing from the docs).
     #[test]
     fn the_options_table_is_what_apply_reads() {
         let sample = |name: &str| match name {
@@ -292,8 +194,8 @@ mod tests {
             n if n.ends_with("_ms") || n == "max_retries" => "5",
             _ => "x",
         };
-        for (name, ..) in OPTIONS {
-            let name = name.replace("<endpoint>", "tier2_partner_signup");
+        for setting in sectigo::spec_data::SETTINGS {
+            let name = setting.name.replace("<endpoint>", "tier2_partner_signup");
             let result = apply(Client::builder(), &mut RetryPolicy::standard(), &name, sample(&name));
             assert!(result.is_ok(), "{name}: {:?}", result.err().map(|f| f.message()));
         }
@@ -306,10 +208,12 @@ mod tests {
             .step_by(2)
             .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == ':'))
         {
-            let listed = OPTIONS.iter().any(|(n, ..)| *n == read || n.strip_suffix("<endpoint>") == Some(read));
+            let listed = sectigo::spec_data::SETTINGS
+                .iter()
+                .any(|s| s.name == read || s.name.strip_suffix("<endpoint>") == Some(read));
             assert!(
                 listed || ["1", "true", "0", "false"].contains(&read),
-                "option {read:?} is read but not in OPTIONS"
+                "option {read:?} is read but not in spec/client.toml"
             );
         }
         let e = apply(Client::builder(), &mut RetryPolicy::standard(), "colour", "red").err().unwrap().message();

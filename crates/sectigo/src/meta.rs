@@ -412,6 +412,34 @@ pub struct Page {
     pub description: &'static str,
 }
 
+/// A setting of the client (`spec/client.toml`): its name as C and PHP set it, and on the other
+/// surfaces (`None`: not offered there).
+#[derive(Debug)]
+pub struct Setting {
+    /// As `sectigo_options_set` and PHP's options name it (`timeout_ms`, `path:<endpoint>`).
+    pub name: &'static str,
+    /// `text`, `secret`, `path`, `choice`, `flag`, `duration`, `count` or `map`.
+    pub ty: &'static str,
+    /// May be set more than once (each value adds).
+    pub repeatable: bool,
+    /// How the value is written, for C and PHP.
+    pub value: &'static str,
+    /// What holds when it is not set.
+    pub default: &'static str,
+    /// What it does.
+    pub meaning: &'static str,
+    /// Never shown.
+    pub secret: bool,
+    /// The keyword of Python's `Client` (seconds where C takes milliseconds).
+    pub python: Option<&'static str>,
+    /// The command's flag, without `--`.
+    pub cli: Option<&'static str>,
+    /// The command's environment variable.
+    pub env: Option<&'static str>,
+    /// The `ClientBuilder` method.
+    pub rust: Option<&'static str>,
+}
+
 /// One web product of the pricing catalogue, for one term.
 #[derive(Debug)]
 pub struct CatalogueEntry {

@@ -12,6 +12,25 @@ pub struct Ir {
     pub codes: Vec<Code>,
     /// The classes of API errors of client.toml.
     pub error_classes: Vec<ErrorClass>,
+    /// The client's settings (client.toml), in table order.
+    pub settings: Vec<Setting>,
+}
+
+/// A setting of the client, with its name on each surface (None: not offered there).
+#[derive(Debug)]
+pub struct Setting {
+    /// As C and PHP set it (`timeout_ms`, `path:<endpoint>`).
+    pub name: String,
+    pub ty: String,
+    pub repeatable: bool,
+    pub value: String,
+    pub default: String,
+    pub meaning: String,
+    pub secret: bool,
+    pub python: Option<String>,
+    pub cli: Option<String>,
+    pub env: Option<String>,
+    pub rust: Option<String>,
 }
 
 /// An error code of the catalogue, as a named constant.

@@ -36,10 +36,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         PathBuf::from("bindings/c/include/sectigo.h"),
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"), VERSION)?,
     ));
-    files.push((
-        PathBuf::from("bindings/c/README.md"),
-        emit::c::readme(&root.join("bindings/c/README.md"), &root.join("crates/sectigo-ffi/src/lib.rs"))?,
-    ));
+    files.push((PathBuf::from("bindings/c/README.md"), emit::c::readme(&root.join("bindings/c/README.md"), &ir)?));
     files.push((
         PathBuf::from("bindings/php/sectigo.ffi.h"),
         emit::c::ffi_header(&root.join("crates/sectigo-ffi/src/lib.rs"), &soname(VERSION))?,

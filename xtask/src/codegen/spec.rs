@@ -95,6 +95,30 @@ pub struct ClientFile {
     #[serde(default)]
     pub api_error: Vec<ApiErrorClassDef>,
     pub order_number: Option<OrderNumberDef>,
+    #[serde(default)]
+    pub setting: Vec<SettingDef>,
+}
+
+/// `[[setting]]` of client.toml: one setting of the client, on every surface.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingDef {
+    /// As C and PHP set it.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub repeatable: bool,
+    pub value: String,
+    pub default: String,
+    pub meaning: String,
+    pub python: Option<String>,
+    pub python_why: Option<String>,
+    pub cli: Option<String>,
+    pub cli_why: Option<String>,
+    pub env: Option<String>,
+    pub rust: Option<String>,
+    pub rust_why: Option<String>,
 }
 
 /// `[order_number]` of client.toml.

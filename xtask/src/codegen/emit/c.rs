@@ -167,36 +167,10 @@ pub fn names(ir: &Ir) -> String {
     out
 }
 
-/// The client settings `sectigo_options_set` takes, as the C library lists them
-/// (`OPTIONS` in `crates/sectigo-ffi/src/options.rs`): (name, value, default, meaning).
-pub fn options(ffi_src: &Path) -> Result<Vec<[String; 4]>, String> {
-    let path = ffi_src.with_file_name("options.rs");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file = syn::parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let table = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Const(c) if c.ident == "OPTIONS" => Some(&c.expr),
-            _ => None,
-        })
-        .ok_or_else(|| format!("{}: no `const OPTIONS`", path.display()))?;
-    let syn::Expr::Reference(reference) = &**table else { return Err("OPTIONS is not `&[...]`".to_owned()) };
-    let syn::Expr::Array(rows) = &*reference.expr else { return Err("OPTIONS is not `&[...]`".to_owned()) };
-    let text_of = |e: &syn::Expr| match e {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Ok(s.value()),
-        _ => Err("an OPTIONS row holds something other than string literals".to_owned()),
-    };
-    rows.elems
-        .iter()
-        .map(|row| match row {
-            syn::Expr::Tuple(t) if t.elems.len() == 4 => {
-                let cells: Vec<String> = t.elems.iter().map(text_of).collect::<Result<_, _>>()?;
-                Ok([cells[0].clone(), cells[1].clone(), cells[2].clone(), cells[3].clone()])
-            }
-            _ => Err("an OPTIONS row is not (name, value, default, meaning)".to_owned()),
-        })
-        .collect()
+/// The client settings `sectigo_options_set` takes (client.toml): (name, value, default,
+/// meaning).
+pub fn options(ir: &Ir) -> Vec<[String; 4]> {
+    ir.settings.iter().map(|s| [s.name.clone(), s.value.clone(), s.default.clone(), s.meaning.clone()]).collect()
 }
 
 /// The settings as a comment of the header.
@@ -236,19 +210,17 @@ pub fn options_table(options: &[[String; 4]]) -> String {
 
 /// `bindings/c/README.md` with its table of settings made anew from [`options`] (between the
 /// markers `<!-- options -->` and `<!-- /options -->`); the rest is the file as written.
-pub fn readme(readme: &Path, ffi_src: &Path) -> Result<String, String> {
+pub fn readme(readme: &Path, ir: &Ir) -> Result<String, String> {
     let text = std::fs::read_to_string(readme).map_err(|e| format!("{}: {e}", readme.display()))?;
-    let (open, close) = (
-        "<!-- options: made by `cargo xtask codegen` from crates/sectigo-ffi/src/options.rs -->\n",
-        "<!-- /options -->",
-    );
+    let (open, close) =
+        ("<!-- options: made by `cargo xtask codegen` from spec/client.toml -->\n", "<!-- /options -->");
     let (Some(start), Some(end)) = (text.find(open), text.find(close)) else {
         return Err(format!(
             "{}: the markers of the settings table are missing ({open:?} ... {close:?})",
             readme.display()
         ));
     };
-    Ok(format!("{}{open}{}{}", &text[..start], options_table(&options(ffi_src)?), &text[end..]))
+    Ok(format!("{}{open}{}{}", &text[..start], options_table(&options(ir)), &text[end..]))
 }
 
 /// The version macros: what a program was compiled against, to compare with what it runs
@@ -272,7 +244,7 @@ pub fn header(ir: &Ir, ffi_src: &Path, version: &str) -> Result<String, String> 
         cpp_compat: true,
         include_guard: Some("SECTIGO_H".to_owned()),
         header: Some(C_HEADER.to_owned()),
-        after_includes: Some(version_macros(version) + &names(ir) + &options_comment(&options(ffi_src)?)),
+        after_includes: Some(version_macros(version) + &names(ir) + &options_comment(&options(ir))),
         usize_is_size_t: true,
         documentation_style: cbindgen::DocumentationStyle::C,
         ..Default::default()

@@ -48,6 +48,18 @@ pub fn emit(ir: &Ir) -> TokenStream {
         })
     });
 
+    let settings = ir.settings.iter().map(|s| {
+        let (name, ty, value, default, meaning, secret, repeatable) =
+            (&s.name, &s.ty, &s.value, &s.default, &s.meaning, s.secret, s.repeatable);
+        let (python, cli, env, rust) = (opt_str(&s.python), opt_str(&s.cli), opt_str(&s.env), opt_str(&s.rust));
+        quote! {
+            Setting {
+                name: #name, ty: #ty, repeatable: #repeatable, value: #value, default: #default, meaning: #meaning,
+                secret: #secret, python: #python, cli: #cli, env: #env, rust: #rust,
+            }
+        }
+    });
+
     quote! {
         use ::sectigo::meta::*;
 
@@ -100,6 +112,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
 
         /// The web product pricing catalogue, product by product and term by term.
         pub static CATALOGUE: &[CatalogueEntry] = &[#(#catalogue),*];
+
+        /// The client's settings (`spec/client.toml`), by their C and PHP names, with their
+        /// names on the other surfaces.
+        pub static SETTINGS: &[Setting] = &[#(#settings),*];
     }
 }
 

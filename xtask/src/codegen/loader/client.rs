@@ -89,3 +89,61 @@ pub(super) fn mark_order_numbers(ctx: &mut Ctx, file: &str, def: &spec::ClientFi
         }
     }
 }
+
+/// The types a setting may have.
+const SETTING_TYPES: &[&str] = &["text", "secret", "path", "choice", "flag", "duration", "count", "map"];
+
+/// The settings of client.toml, each checked: a known type, its prose, on each surface a name
+/// or the reason it has none (never both), names unique on each surface.
+pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) -> Vec<ir::Setting> {
+    let mut seen: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let mut settings = Vec::new();
+    for (i, s) in def.setting.iter().enumerate() {
+        let key = format!("setting[{i}] ({})", s.name);
+        if !SETTING_TYPES.contains(&s.ty.as_str()) {
+            ctx.err(file, format!("{key}.type"), format!("must be one of {}", SETTING_TYPES.join(", ")));
+        }
+        ctx.prose(file, format!("{key}.meaning"), &s.meaning);
+        for (surface, name, why) in
+            [("python", &s.python, &s.python_why), ("cli", &s.cli, &s.cli_why), ("rust", &s.rust, &s.rust_why)]
+        {
+            match (name, why) {
+                (Some(_), Some(_)) => {
+                    ctx.err(file, format!("{key}.{surface}"), "has both a name and a reason for none")
+                }
+                (None, None) => ctx.err(file, format!("{key}.{surface}"), format!("needs a name or {surface}_why")),
+                (None, Some(why)) => ctx.prose(file, format!("{key}.{surface}_why"), why),
+                (Some(_), None) => {}
+            }
+        }
+        if let Some(env) = &s.env
+            && (!env.starts_with("SECTIGO_") || s.cli.is_none())
+        {
+            ctx.err(file, format!("{key}.env"), "a variable is SECTIGO_..., and goes with a flag (cli)");
+        }
+        // The retry settings share the builder's retry_policy; every other name is one setting's.
+        for (surface, name) in
+            [("c", Some(&s.name)), ("python", s.python.as_ref()), ("cli", s.cli.as_ref()), ("env", s.env.as_ref())]
+        {
+            if let Some(name) = name
+                && let Some(other) = seen.insert((surface, name.clone()), i)
+            {
+                ctx.err(file, key.clone(), format!("its {surface} name {name:?} is also setting[{other}]'s"));
+            }
+        }
+        settings.push(ir::Setting {
+            name: s.name.clone(),
+            ty: s.ty.clone(),
+            repeatable: s.repeatable,
+            value: s.value.clone(),
+            default: s.default.clone(),
+            meaning: s.meaning.clone(),
+            secret: s.ty == "secret",
+            python: s.python.clone(),
+            cli: s.cli.clone(),
+            env: s.env.clone(),
+            rust: s.rust.clone(),
+        });
+    }
+    settings
+}

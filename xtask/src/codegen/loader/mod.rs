@@ -178,10 +178,11 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let codes = client::lower_codes(&errors);
     let client_file = root.join("client.toml").display().to_string();
     client::mark_order_numbers(&mut ctx, &client_file, &client, &mut endpoints);
+    let settings = client::lower_settings(&mut ctx, &client_file, &client);
     let error_classes = client::lower_error_classes(&mut ctx, &client_file, client, &errors);
 
     if ctx.errors.is_empty() {
-        Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes })
+        Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes, settings })
     } else {
         Err(SpecErrors(ctx.errors))
     }
