@@ -27,7 +27,8 @@ use crate::api::{Api, Call};
 /// What the server has seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
-    /// TCP connections accepted (both listeners).
+    /// TCP connections accepted (every listener), except those that asked for an admin endpoint
+    /// (`/_sandbox/...`) first: a test's own look at the counters is not among them.
     pub connections: u64,
     /// Connections open now.
     pub open_connections: u64,
@@ -104,6 +105,12 @@ impl Shared {
         true
     }
 
+    /// A connection that turned out to be for the admin endpoints: not one of the API's (it
+    /// may have been counted before a reset, hence no lower than zero).
+    fn uncount_connection(&self) {
+        let _ = self.counts.connections.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| Some(n.saturating_sub(1)));
+    }
+
     /// A connection [`open_connection`](Self::open_connection) let in has closed.
     pub(crate) fn close_connection(&self) {
         self.counts.open.fetch_sub(1, Ordering::SeqCst);
@@ -159,6 +166,7 @@ pub fn serve<S: Read + Write>(stream: S, secure: bool, shared: &Shared) {
 /// account.
 pub(super) fn serve_as<S: Read + Write>(stream: S, secure: bool, certificate: Option<&str>, shared: &Shared) {
     let mut reader = BufReader::new(stream);
+    let mut first = true;
     loop {
         let request = match read_request(&mut reader) {
             Ok(Some(r)) => r,
@@ -176,6 +184,9 @@ pub(super) fn serve_as<S: Read + Write>(stream: S, secure: bool, certificate: Op
                 return;
             }
         };
+        if std::mem::take(&mut first) && request.target.starts_with("/_sandbox/") {
+            shared.uncount_connection();
+        }
         let Some(mut reply) = dispatch(&request, secure, certificate, shared) else { return };
         reply.close |= request.close;
         if write_reply(reader.get_mut(), &reply).is_err() || reply.close {
