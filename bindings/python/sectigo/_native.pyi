@@ -11,6 +11,7 @@ __all__ = [
     "prepare",
     "decode",
     "page_url",
+    "end_idle_call_threads",
     "sandbox_main",
     "NativeError",
     "__version__",
@@ -97,4 +98,5 @@ class NativeSandbox:
     def close(self) -> None: ...
 
 def page_url(page: str, template: Optional[str], sid: str, order_number: str) -> str: ...
+def end_idle_call_threads() -> None: ...
 def sandbox_main(argv: Sequence[str]) -> int: ...

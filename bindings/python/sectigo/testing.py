@@ -27,14 +27,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import os
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Literal, Optional, Tuple
+from typing import IO, Any, Dict, Iterator, List, Literal, Optional, Tuple, Union
 
 from ._client import AsyncClient, Client
-from ._errors import raise_native
+from ._errors import ConfigError, raise_native
 from ._native import NativeError, NativeSandbox
 
 __all__ = ["Account", "ClientCertificate", "Counters", "Sandbox", "sandbox"]
@@ -96,7 +105,7 @@ class Sandbox:
     proxy_log: Optional[str]
     """The proxy's log file: one ``CONNECT host:port`` line per tunnel."""
 
-    def __init__(self, native: NativeSandbox, ca_file: str, folder: str) -> None:
+    def __init__(self, native: Union[NativeSandbox, _SandboxProcess], ca_file: str, folder: str) -> None:
         self._native = native
         self._folder = folder
         info: Dict[str, Any] = json.loads(native.info())
@@ -140,15 +149,23 @@ class Sandbox:
         return settings
 
     def client_certificate(
-        self, login_name: Optional[str] = None, pkcs12_password: str = "sandbox-p12"
+        self, login_name: Optional[str] = None, pkcs12_password: Optional[str] = None
     ) -> ClientCertificate:
         """Mints a client certificate for an account (the first one by default) and writes it
-        out, as PEM files and as a PKCS #12 file locked with ``pkcs12_password``.
+        out, as PEM files and as a PKCS #12 file locked with ``pkcs12_password`` (by default
+        ``"sandbox-p12"``). A sandbox in its own process (``process=True``) minted each account's
+        at start, locked with the account's password: that is the one it gives, and another
+        ``pkcs12_password`` is refused.
 
         On :attr:`private_url`, a call with the certificate and the account's ``login_name``
         logs in without a password; one naming another account is answered -16.
         """
         login = login_name if login_name is not None else self.accounts[0].login_name
+        if pkcs12_password is None:
+            if isinstance(self._native, _SandboxProcess):
+                pkcs12_password = self._native.default_pkcs12_password(login)
+            else:
+                pkcs12_password = "sandbox-p12"
         try:
             cert, key, p12 = self._native.mint_client_certificate(login, pkcs12_password)
         except NativeError as e:
@@ -221,6 +238,11 @@ class Sandbox:
         """Sets the counters back to zero."""
         self._native.reset_counters()
 
+    @property
+    def process(self) -> Optional[int]:
+        """The process id of a sandbox in its own process (``process=True``), else ``None``."""
+        return self._native.pid if isinstance(self._native, _SandboxProcess) else None
+
     def state(self) -> Dict[str, Any]:
         """Accounts (with their credit), orders and partners, as plain data."""
         state: Dict[str, Any] = json.loads(self._native.state())
@@ -239,8 +261,13 @@ def sandbox(
     log: bool = False,
     private: bool = False,
     tinyproxy: bool = False,
+    process: bool = False,
+    binary: Optional[str] = None,
 ) -> Iterator[Sandbox]:
-    """Runs a sandbox in this process for the ``with`` block, and yields it.
+    """Runs a sandbox for the ``with`` block, and yields it: in this process, or with
+    ``process=True`` in a process of its own, reached through its ``/_sandbox/`` admin endpoints:
+    ``python -m sectigo.sandbox``, or the ``sectigo-sandbox`` command at ``binary`` (the release
+    archive's, say).
 
     ``rate_limit`` (``"10/1"``: ten calls a second per account, then -42), ``legacy`` (answer
     like the legacy host), ``quirks`` (answer like the documents' samples), ``accept_plain_http``,
@@ -250,7 +277,42 @@ def sandbox(
     and ``errorCode``. ``private`` also serves :attr:`Sandbox.private_url`, which requires a
     client certificate; ``tinyproxy`` starts Debian's ``tinyproxy`` (which must be installed) as
     an egress proxy with a password (:attr:`Sandbox.proxy_url`).
+
+    A sandbox in this process serves from threads of its own. Tests that fork (``os.fork()``,
+    ``multiprocessing``, a preforking server) want ``process=True``: the children then inherit
+    no sandbox, and no thread of it, and some platforms (qemu-user among them) cannot start a
+    thread in the child of a process that has threads running.
     """
+    if binary is not None and not process:
+        raise ConfigError("binary= runs the sandbox in a process of its own: it needs process=True")
+    if process:
+        folder = tempfile.mkdtemp(prefix="sectigo-sandbox-")
+        try:
+            flags = _process_flags(
+                folder,
+                rate_limit=rate_limit,
+                legacy=legacy,
+                quirks=quirks,
+                accept_plain_http=accept_plain_http,
+                signup_path=signup_path,
+                seed=seed,
+                log=log,
+                private=private,
+                tinyproxy=tinyproxy,
+            )
+            # It runs in its folder (so that no `sectigo` folder where the tests run shadows the
+            # installed package): a binary given by a relative path is found from here first.
+            if binary is not None and os.sep in binary:
+                binary = os.path.abspath(binary)
+            command = [binary] if binary is not None else [sys.executable, "-m", "sectigo.sandbox"]
+            running = _SandboxProcess(command + flags, folder, log)
+            try:
+                yield Sandbox(running, str(Path(folder) / "ca.pem"), folder)
+            finally:
+                running.close()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
     try:
         native = NativeSandbox(
             rate_limit=rate_limit,
@@ -273,3 +335,174 @@ def sandbox(
     finally:
         native.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_flags(
+    folder: str,
+    *,
+    rate_limit: Optional[str],
+    legacy: bool,
+    quirks: bool,
+    accept_plain_http: bool,
+    signup_path: Optional[str],
+    seed: Optional[str],
+    log: bool,
+    private: bool,
+    tinyproxy: bool,
+) -> List[str]:
+    """The command's flags for :func:`sandbox`'s arguments."""
+    flags = ["--port", "0", "--http-port", "0", "--exit-with-stdin", "--ca-out", str(Path(folder) / "ca.pem")]
+    for flag, on in (
+        ("--legacy", legacy),
+        ("--quirks", quirks),
+        ("--accept-plain-http", accept_plain_http),
+        ("--log", log),
+        ("--tinyproxy", tinyproxy),
+    ):
+        if on:
+            flags.append(flag)
+    if rate_limit is not None:
+        flags += ["--rate-limit", rate_limit]
+    if signup_path is not None:
+        flags += ["--signup-path", signup_path]
+    if seed is not None:
+        seed_file = Path(folder) / "seed.toml"
+        seed_file.write_text(seed)
+        flags += ["--seed", str(seed_file)]
+    if private:
+        flags += ["--private-port", "0", "--client-certs", str(Path(folder) / "client-certs")]
+    return flags
+
+
+class _SandboxProcess:
+    """A sandbox in a process of its own, with the methods of ``NativeSandbox``: its ready line,
+    and its admin endpoints over plain HTTP on loopback."""
+
+    def __init__(self, command: List[str], folder: str, log: bool) -> None:
+        # Without `log`, standard error (the start-up summary, or why it could not start) goes
+        # to a file, which nobody has to keep reading.
+        self._stderr_file = Path(folder) / "stderr.txt"
+        stderr: Union[int, IO[bytes]] = subprocess.PIPE if log else self._stderr_file.open("wb")
+        try:
+            self._process = subprocess.Popen(
+                command,
+                cwd=folder,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
+        except OSError as e:
+            raise ConfigError(f"cannot start the sandbox {command[0]}: {e}") from None
+        finally:
+            if not isinstance(stderr, int):
+                stderr.close()
+        self.pid = self._process.pid
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        try:
+            info = json.loads(line)
+        except ValueError:
+            info = None
+        if not isinstance(info, dict) or info.get("event") != "ready":
+            said = self._stderr_file.read_text(errors="replace").strip() if not log else ""
+            if log and self._process.stderr is not None:
+                said = self._process.stderr.read().decode(errors="replace").strip()
+            self.close()
+            raise ConfigError(f"the sandbox did not start: {said or repr(line)}")
+        self._info = info
+        self._line = line.decode()
+        self._http_url: str = info["http_url"]
+        # Loopback, always straight: no proxy from the environment.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        if log and self._process.stderr is not None:
+            threading.Thread(
+                target=_relay_log, args=(self._process.stderr,), name="sectigo-sandbox-log", daemon=True
+            ).start()
+
+    def info(self) -> str:
+        return self._line
+
+    def ca_pem(self) -> str:
+        return Path(self._info["ca_file"]).read_text()
+
+    def default_pkcs12_password(self, login_name: str) -> str:
+        minted = self._minted(login_name)
+        return str(minted["pkcs12_password"]) if minted else ""
+
+    def mint_client_certificate(self, login_name: str, pkcs12_password: str) -> Tuple[str, str, bytes]:
+        minted = self._minted(login_name)
+        if minted is None:
+            raise ConfigError(
+                f"no client certificate for {login_name!r}: a sandbox in its own process mints one per "
+                "account at start, with private=True"
+            )
+        if pkcs12_password != minted["pkcs12_password"]:
+            raise ConfigError(
+                "a sandbox in its own process minted its client certificates at start, locked with the "
+                "account's password: leave pkcs12_password out"
+            )
+        return (
+            Path(minted["cert"]).read_text(),
+            Path(minted["key"]).read_text(),
+            Path(minted["pkcs12"]).read_bytes(),
+        )
+
+    def _minted(self, login_name: str) -> Optional[Dict[str, Any]]:
+        for minted in self._info.get("client_certificates") or []:
+            if minted["login_name"] == login_name:
+                return dict(minted)
+        return None
+
+    def counters(self) -> str:
+        return self._admin("GET", "counters")
+
+    def reset_counters(self) -> None:
+        self._admin("POST", "reset-counters")
+
+    def state(self) -> str:
+        return self._admin("GET", "state")
+
+    def fault(self, fields: List[Tuple[str, str]]) -> None:
+        self._admin("POST", "faults", fields)
+
+    def _admin(self, method: str, what: str, fields: Optional[List[Tuple[str, str]]] = None) -> str:
+        body = urllib.parse.urlencode(fields or []).encode() if method == "POST" else None
+        request = urllib.request.Request(f"{self._http_url}/_sandbox/{what}", data=body, method=method)
+        try:
+            with self._opener.open(request, timeout=30) as answer:
+                return str(answer.read().decode())
+        except urllib.error.HTTPError as e:
+            raise ConfigError(f"the sandbox refused {what}: {e.read().decode(errors='replace').strip()}") from None
+        except OSError as e:
+            raise ConfigError(f"the sandbox's {what} could not be reached: {e}") from None
+
+    def close(self) -> None:
+        """Stops the process: its standard input closes (``--exit-with-stdin``), then it is
+        waited for, killed after 10 s."""
+        process = self._process
+        if process.poll() is None:
+            if process.stdin is not None:
+                process.stdin.close()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+_API_CALL = re.compile(r"[A-Z]+ /")
+
+
+def _relay_log(stderr: IO[bytes]) -> None:
+    """A sandbox process's ``--log`` records (one per API call, ``sectigo-sandbox: POST /...``),
+    as records of the logger ``sectigo_sandbox``, as an in-process sandbox gives them. Its other
+    lines, the summary for people (with the accounts' passwords), are left out."""
+    logger = logging.getLogger("sectigo_sandbox")
+    for raw in stderr:
+        line = raw.decode(errors="replace").rstrip()
+        _, _, record = line.partition("sectigo-sandbox: ")
+        if _API_CALL.match(record):
+            logger.info("%s", record)

@@ -1,7 +1,10 @@
-"""One sandbox for the whole session, from the installed wheel: ``sectigo.testing.sandbox()``."""
+"""One sandbox for the whole session, from the installed wheel: ``sectigo.testing.sandbox()``,
+in a process of its own, so that the tests that fork find no thread of it in theirs (the test
+command passes the release archive's ``sectigo-sandbox`` as ``SECTIGO_SANDBOX_BIN``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
-    with run_sandbox() as box:
+    with run_sandbox(process=True, binary=os.environ.get("SECTIGO_SANDBOX_BIN")) as box:
         yield box
 
 

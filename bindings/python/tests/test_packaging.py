@@ -4,10 +4,12 @@ for a Rust toolchain."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 import pytest
@@ -117,12 +119,60 @@ def test_testing_sandbox_gives_url_ca_accounts_faults_and_counters() -> None:
     assert not os.path.exists(ca_file)
 
 
-def test_testing_sandbox_options() -> None:
+@pytest.mark.parametrize("process", [False, True], ids=["in this process", "in its own process"])
+def test_testing_sandbox_options_in_either_process(process: bool, caplog: pytest.LogCaptureFixture) -> None:
     seed = '[[account]]\nlogin_name = "mine"\nlogin_password = "pw"\nbrand = "b"\ncredit_cents = 5\n'
-    with run_sandbox(seed=seed, legacy=True, signup_path="/products/!mine") as box:
+    with run_sandbox(seed=seed, legacy=True, signup_path="/products/!mine", process=process) as box:
         assert [a.login_name for a in box.accounts] == ["mine"] and box.signup_path == "/products/!mine"
+        assert (box.process is not None) == process and box.process != os.getpid()
     with pytest.raises(sectigo.ConfigError, match="rate-limit"):
-        with run_sandbox(rate_limit="often"):
+        with run_sandbox(rate_limit="often", process=process):
+            pass
+    caplog.set_level(logging.INFO, logger="sectigo_sandbox")
+    with run_sandbox(private=True, log=True, process=process) as box:
+        minted = box.client_certificate()
+        assert box.private_url is not None
+        with sectigo.Client(
+            base_url=box.private_url,
+            login_name=minted.login_name,
+            ca_file=box.ca_file,
+            client_cert=minted.cert_file,
+            client_key=minted.key_file,
+        ) as client:
+            assert client.init_customer_session(order_number="1000003").sid
+        box.reset_counters()
+        with box.client() as client:
+            box.inject_fault("garbage", endpoint="!initCustomerSession", count=1)
+            with pytest.raises(sectigo.DecodeError):
+                client.init_customer_session(order_number="1000003")
+            client.init_customer_session(order_number="1000003")
+        # The admin endpoints' own connections are not counted.
+        counters = box.counters()
+        assert counters.connections == 1 and counters.requests == {"!initCustomerSession": 2}, counters
+        assert box.state()["accounts"][0]["login_name"] == "sandbox_reseller"
+        with pytest.raises(sectigo.ConfigError, match="unknown fault kind"):
+            box.inject_fault("nonsense")  # type: ignore[arg-type]
+        if process:
+            with pytest.raises(sectigo.ConfigError, match="pkcs12_password"):
+                box.client_certificate(pkcs12_password="another")
+        pid = box.process
+    # Its log records, passwords left out, reach `logging` from either process (a process's
+    # are relayed as it writes them: wait for the last).
+    for _ in range(100):
+        if sum("!initCustomerSession" in r.getMessage() for r in caplog.records) >= 3:
+            break
+        time.sleep(0.05)
+    logged = [r.getMessage() for r in caplog.records if r.name == "sectigo_sandbox"]
+    assert sum("!initCustomerSession" in m for m in logged) >= 3, logged
+    assert not any("sandbox-password" in m for m in logged)
+    if pid is not None and hasattr(os, "waitid"):
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # ended, and waited for
+
+
+def test_a_sandbox_binary_needs_its_own_process() -> None:
+    with pytest.raises(sectigo.ConfigError, match="process=True"):
+        with run_sandbox(binary="sectigo-sandbox"):
             pass
 
 

@@ -36,8 +36,9 @@ def items() -> List[sectigo.PlaceOrderItem]:
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    """A sandbox of this module's own: no other test's fault or late call is in its way."""
-    with run_sandbox() as box:
+    """A sandbox of this module's own: no other test's fault or late call is in its way. In its
+    own process, as the session's is, for the tests that fork."""
+    with run_sandbox(process=True, binary=os.environ.get("SECTIGO_SANDBOX_BIN")) as box:
         yield box
 
 
@@ -168,6 +169,30 @@ def test_calls_from_other_threads_are_not_moved(sandbox: Sandbox) -> None:
         worker.start()
         worker.join(30)
     assert len(results) == 1 and results[0]
+
+
+def call_threads() -> int:
+    """This process's call threads (by name, in /proc)."""
+    names = [Path("/proc/self/task", task, "comm").read_text().strip() for task in os.listdir("/proc/self/task")]
+    return names.count("sectigo-call")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc (Linux)")
+def test_a_fork_finds_no_call_thread_waiting(sandbox: Sandbox) -> None:
+    with sandbox.client() as client:
+        client.init_customer_session(order_number="1000003")
+        # The call's thread waits for the next call (an earlier test's may too)...
+        assert call_threads() >= 1
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through its exit status
+            os._exit(call_threads())
+        _, status = os.waitpid(pid, 0)
+        # ... until a fork ends it: neither process has it after.
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        assert call_threads() == 0
+        # The next call starts a new one.
+        assert client.init_customer_session(order_number="1000003").sid
+        assert call_threads() == 1
 
 
 # Errors across processes.

@@ -7,7 +7,9 @@
 
 #![allow(unsafe_code)] // pyo3's macros expand to unsafe code
 
-use std::sync::mpsc::RecvTimeoutError;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Mutex, MutexGuard};
+use std::thread::{JoinHandle, ThreadId};
 use std::time::Duration;
 
 use pyo3::create_exception;
@@ -282,7 +284,7 @@ impl NativeClient {
             let _ = tx.send(client.send_with_cancel(&sent, &stopper));
         }))?;
         // In a lock only to be shared with the GIL-free wait (a receiver is not `Sync`).
-        let rx = std::sync::Mutex::new(rx);
+        let rx = Mutex::new(rx);
         let receive = || rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?.recv_timeout(SIGNAL_POLL);
         loop {
             match py.detach(receive) {
@@ -305,7 +307,7 @@ impl NativeClient {
             details.set_item("request", form.redacted())?;
             details.set_item("interrupt", interrupt.value(py))?;
             let rx = rx.into_inner().map_err(|_| config_error("the call's outcome was lost"))?;
-            details.set_item("pending", NativePending { outcome: std::sync::Mutex::new(Some(rx)) })?;
+            details.set_item("pending", NativePending { outcome: Mutex::new(Some(rx)) })?;
             let message = format!("{} was interrupted by a signal", ep.title);
             return Err(NativeError::new_err(("interrupted", message, details.unbind())));
         }
@@ -314,52 +316,107 @@ impl NativeClient {
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// This process's idle call threads (a forked child has none of its parent's threads).
-static IDLE: std::sync::Mutex<(u32, Vec<std::sync::mpsc::Sender<Job>>)> = std::sync::Mutex::new((0, Vec::new()));
+/// This process's call threads.
+struct CallThreads {
+    /// The process they belong to: a forked child has none of its parent's threads.
+    pid: u32,
+    /// The idle ones, each with where its next job goes (`None` ends it).
+    idle: Vec<(ThreadId, Sender<Option<Job>>)>,
+    /// Every one still running, to be joined when it is ended.
+    handles: Vec<(ThreadId, JoinHandle<()>)>,
+}
+
+static CALL_THREADS: Mutex<CallThreads> = Mutex::new(CallThreads { pid: 0, idle: Vec::new(), handles: Vec::new() });
 
 /// How long a call thread waits for its next call before it ends.
 const IDLE_FOR: Duration = Duration::from_secs(30);
 
+/// This process's call threads, locked. In a forked child the parent's are forgotten unused:
+/// their threads stayed in the parent.
+fn call_threads() -> MutexGuard<'static, CallThreads> {
+    let mut threads = CALL_THREADS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if threads.pid != std::process::id() {
+        std::mem::forget(std::mem::take(&mut threads.idle));
+        std::mem::forget(std::mem::take(&mut threads.handles));
+        threads.pid = std::process::id();
+    }
+    threads
+}
+
 /// Runs a job on an idle call thread of this process, or on a new one: a thread is made once
 /// and serves call after call, instead of one thread per call.
 fn run_elsewhere(mut job: Job) -> PyResult<()> {
-    let idle = || {
-        let mut idle = IDLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if idle.0 != std::process::id() {
-            *idle = (std::process::id(), Vec::new());
-        }
-        idle.1.pop()
-    };
-    while let Some(thread) = idle() {
-        match thread.send(job) {
+    loop {
+        let next = call_threads().idle.pop();
+        let Some((_, thread)) = next else { break };
+        match thread.send(Some(job)) {
             Ok(()) => return Ok(()),
-            // That thread ended meanwhile.
-            Err(std::sync::mpsc::SendError(back)) => job = back,
+            Err(std::sync::mpsc::SendError(back)) => match back {
+                Some(back) => job = back,
+                None => return Err(config_error("the call was lost on its way to a thread")),
+            },
         }
     }
-    std::thread::Builder::new()
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Locked while it starts, so that its handle is in before it can look for it.
+    let mut threads = call_threads();
+    let handle = std::thread::Builder::new()
         .name("sectigo-call".to_owned())
-        .spawn(move || serve(job))
-        .map(drop)
-        .map_err(|e| config_error(format!("could not start a thread for the call: {e}")))
+        .spawn(move || serve(job, tx, rx))
+        .map_err(|e| config_error(format!("could not start a thread for the call: {e}")))?;
+    threads.handles.push((handle.thread().id(), handle));
+    Ok(())
 }
 
 /// A call thread: runs its first job, then waits as idle for the next.
-fn serve(mut job: Job) {
-    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+fn serve(mut job: Job, tx: Sender<Option<Job>>, rx: Receiver<Option<Job>>) {
+    let me = std::thread::current().id();
     loop {
         job();
-        {
-            let mut idle = IDLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if idle.0 != std::process::id() {
-                return;
+        call_threads().idle.push((me, tx.clone()));
+        let next = match rx.recv_timeout(IDLE_FOR) {
+            Ok(next) => next,
+            Err(_) => {
+                let mut threads = call_threads();
+                if let Some(at) = threads.idle.iter().position(|(id, _)| *id == me) {
+                    threads.idle.swap_remove(at);
+                    // Not to be joined: this thread ends by itself.
+                    threads.handles.retain(|(id, _)| *id != me);
+                    return;
+                }
+                drop(threads);
+                // Taken just as it gave up waiting: a job (or the end) is on its way.
+                rx.recv().ok().flatten()
             }
-            idle.1.push(tx.clone());
+        };
+        match next {
+            Some(next) => job = next,
+            None => return,
         }
-        match rx.recv_timeout(IDLE_FOR) {
-            Ok(next) => job = next,
-            Err(_) => return,
+    }
+}
+
+/// Ends this process's idle call threads and waits until they are gone. Run by `os.fork()`
+/// (registered with `os.register_at_fork`), so that a fork finds no thread of ours waiting:
+/// some platforms (qemu-user among them) cannot start a thread in the child of a process
+/// that had threads, and the child has no use for them.
+#[pyfunction]
+fn end_idle_call_threads() {
+    let ended: Vec<JoinHandle<()>> = {
+        let mut threads = call_threads();
+        let idle = std::mem::take(&mut threads.idle);
+        let mut ended = Vec::new();
+        for (id, thread) in idle {
+            if thread.send(None).is_ok()
+                && let Some(at) = threads.handles.iter().position(|(h, _)| *h == id)
+            {
+                ended.push(threads.handles.swap_remove(at).1);
+            }
         }
+        ended
+    };
+    for handle in ended {
+        let _ = handle.join();
     }
 }
 
@@ -367,7 +424,7 @@ fn serve(mut job: Job) {
 /// caller.
 #[pyclass(frozen, module = "sectigo._native")]
 struct NativePending {
-    outcome: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Result<Response, Error>>>>,
+    outcome: Mutex<Option<Receiver<Result<Response, Error>>>>,
 }
 
 #[pymethods]
@@ -467,7 +524,7 @@ fn decode(
 /// A sandbox served by threads of this process (`sectigo.testing.sandbox()`).
 #[pyclass(frozen, module = "sectigo._native")]
 struct NativeSandbox {
-    sandbox: std::sync::Mutex<Option<sectigo_sandbox::Sandbox>>,
+    sandbox: Mutex<Option<sectigo_sandbox::Sandbox>>,
 }
 
 impl NativeSandbox {
@@ -517,7 +574,7 @@ impl NativeSandbox {
             config.seed = sectigo_sandbox::Seed::from_toml(&text).map_err(config_error)?;
         }
         let sandbox = py.detach(|| sectigo_sandbox::Sandbox::start(config)).map_err(config_error)?;
-        Ok(NativeSandbox { sandbox: std::sync::Mutex::new(Some(sandbox)) })
+        Ok(NativeSandbox { sandbox: Mutex::new(Some(sandbox)) })
     }
 
     /// The ready line's facts (URLs, ports, accounts, orders, products) as JSON.
@@ -626,6 +683,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(prepare, m)?)?;
     m.add_function(wrap_pyfunction!(decode, m)?)?;
     m.add_function(wrap_pyfunction!(page_url, m)?)?;
+    m.add_function(wrap_pyfunction!(end_idle_call_threads, m)?)?;
+    let os = m.py().import("os")?;
+    if os.hasattr("register_at_fork")? {
+        let hooks = PyDict::new(m.py());
+        hooks.set_item("before", m.getattr("end_idle_call_threads")?)?;
+        os.call_method("register_at_fork", (), Some(&hooks))?;
+    }
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
