@@ -281,7 +281,8 @@ impl NativeClient {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let (client, sent, stopper) = (self.client.clone(), form.clone(), cancel.clone());
         run_elsewhere(Box::new(move || {
-            let _ = tx.send(client.send_with_cancel(&sent, &stopper));
+            let outcome = client.send_with_cancel(&sent, &stopper);
+            Box::new(move || drop(tx.send(outcome)))
         }))?;
         // In a lock only to be shared with the GIL-free wait (a receiver is not `Sync`).
         let rx = Mutex::new(rx);
@@ -314,7 +315,10 @@ impl NativeClient {
     }
 }
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A call for a call thread: it runs the call and gives back how to deliver its outcome, which
+/// the thread does once it is idle again (so that a caller that has its outcome finds the
+/// thread idle: a fork right after the call ends it).
+type Job = Box<dyn FnOnce() -> Box<dyn FnOnce() + Send> + Send>;
 
 /// This process's call threads.
 struct CallThreads {
@@ -372,8 +376,9 @@ fn run_elsewhere(mut job: Job) -> PyResult<()> {
 fn serve(mut job: Job, tx: Sender<Option<Job>>, rx: Receiver<Option<Job>>) {
     let me = std::thread::current().id();
     loop {
-        job();
+        let deliver = job();
         call_threads().idle.push((me, tx.clone()));
+        deliver();
         let next = match rx.recv_timeout(IDLE_FOR) {
             Ok(next) => next,
             Err(_) => {
