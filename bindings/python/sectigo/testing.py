@@ -285,21 +285,22 @@ def sandbox(
     """
     if binary is not None and not process:
         raise ConfigError("binary= runs the sandbox in a process of its own: it needs process=True")
+    # The command's flags, for either kind of sandbox.
+    options: Dict[str, Any] = dict(
+        rate_limit=rate_limit,
+        legacy=legacy,
+        quirks=quirks,
+        accept_plain_http=accept_plain_http,
+        signup_path=signup_path,
+        seed=seed,
+        log=log,
+        private=private,
+        tinyproxy=tinyproxy,
+    )
     if process:
         folder = tempfile.mkdtemp(prefix="sectigo-sandbox-")
         try:
-            flags = _process_flags(
-                folder,
-                rate_limit=rate_limit,
-                legacy=legacy,
-                quirks=quirks,
-                accept_plain_http=accept_plain_http,
-                signup_path=signup_path,
-                seed=seed,
-                log=log,
-                private=private,
-                tinyproxy=tinyproxy,
-            )
+            flags = _process_flags(folder, **options)
             # It runs in its folder (so that no `sectigo` folder where the tests run shadows the
             # installed package): a binary given by a relative path is found from here first.
             if binary is not None and os.sep in binary:
@@ -314,17 +315,7 @@ def sandbox(
             shutil.rmtree(folder, ignore_errors=True)
         return
     try:
-        native = NativeSandbox(
-            rate_limit=rate_limit,
-            legacy=legacy,
-            quirks=quirks,
-            accept_plain_http=accept_plain_http,
-            signup_path=signup_path,
-            seed=seed,
-            log=log,
-            private=private,
-            tinyproxy=tinyproxy,
-        )
+        native = NativeSandbox(**options)
     except NativeError as e:
         raise_native(e.args)
     folder = tempfile.mkdtemp(prefix="sectigo-sandbox-")
