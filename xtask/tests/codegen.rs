@@ -192,6 +192,30 @@ fn broken_specs_are_refused_naming_file_and_key() {
             "note = ",
             &["endpoints/tier2_partner_signup.toml", "unknown field `note`"],
         ),
+        // An error kind: a surface with both a name and a reason, a C constant off its name, an
+        // exit status that is no error's, two statuses without a note.
+        (
+            &spec,
+            "client.toml",
+            "php = \"ConfigException\"\n",
+            "php = \"ConfigException\"\nphp_why = \"Both.\"\n",
+            &["client.toml", "error_kind[5] (config).php", "has both a name and a reason for none"],
+        ),
+        (
+            &spec,
+            "client.toml",
+            "c = \"SECTIGO_ERROR_KIND_DECODE\"",
+            "c = \"SECTIGO_ERROR_KIND_DECODING\"",
+            &["client.toml", "error_kind[3] (decode).c", "must be SECTIGO_ERROR_KIND_DECODE"],
+        ),
+        (&spec, "client.toml", "cli = [6]", "cli = [0]", &["error_kind[5] (config).cli", "0 is no exit status"]),
+        (
+            &spec,
+            "client.toml",
+            "cli_note = \"7 when rate limited (-42)\"\n",
+            "",
+            &["error_kind[1] (api).cli_note", "more than one status needs a note"],
+        ),
     ];
     for (source, file, from, to, expected) in cases {
         let err = load_error(&mutated(source, file, from, to));

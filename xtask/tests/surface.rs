@@ -183,3 +183,143 @@ fn every_page_lists_every_setting() {
         assert!(php.contains(&format!("`{php_name}`")), "bindings/php/README.md's Settings lack `{php_name}`");
     }
 }
+
+/// The kinds of failure as the generator reads them.
+fn error_kinds() -> Vec<xtask::codegen::ir::ErrorKind> {
+    xtask::codegen::loader::load(&xtask::root().join("spec")).unwrap().error_kinds
+}
+
+/// The variants of the enum `name` in a Rust file, with their discriminants (None: implicit).
+fn enum_variants(path: &str, name: &str) -> Vec<(String, Option<String>)> {
+    let file = syn::parse_file(&read(path)).unwrap();
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Enum(e) if e.ident == name => Some(e),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{path}: no enum {name}"))
+        .variants
+        .iter()
+        .map(|v| {
+            let value = v.discriminant.as_ref().map(|(_, e)| quote::ToTokens::to_token_stream(e).to_string());
+            (v.ident.to_string(), value)
+        })
+        .collect()
+}
+
+#[test]
+fn rust_has_every_error_kind_with_its_name() {
+    let rows = error_kinds();
+    let variants: BTreeSet<String> =
+        enum_variants("crates/sectigo/src/error.rs", "Error").into_iter().map(|(v, _)| v).collect();
+    let table: BTreeSet<String> = rows.iter().filter_map(|k| k.rust.clone()).collect();
+    compare("sectigo::Error (crates/sectigo/src/error.rs)", &variants, &table, &[]);
+    // `Error::kind()` gives each variant its table name.
+    let source = read("crates/sectigo/src/error.rs");
+    for k in &rows {
+        if let Some(variant) = &k.rust {
+            let arm = format!("Error::{variant}(_) => \"{}\"", k.name);
+            assert!(source.contains(&arm), "Error::kind() lacks `{arm}` (spec/client.toml)");
+        }
+    }
+}
+
+#[test]
+fn c_has_every_error_kind_in_the_tables_order() {
+    let found = enum_variants("crates/sectigo-ffi/src/failure.rs", "sectigo_error_kind");
+    let table: Vec<(String, Option<String>)> =
+        error_kinds().into_iter().enumerate().map(|(i, k)| (k.c, Some((i + 1).to_string()))).collect();
+    // PHP's generated ErrorKind reads the C values as the table's order from 1.
+    assert_eq!(found, table, "sectigo_error_kind (crates/sectigo-ffi/src/failure.rs) against spec/client.toml");
+}
+
+#[test]
+fn python_has_a_class_for_every_error_kind() {
+    let rows = error_kinds();
+    let errors = read("bindings/python/sectigo/_errors.py");
+    // The classes derived from the base `Error` directly (the per-code ones are generated).
+    let classes: BTreeSet<String> = errors
+        .lines()
+        .filter_map(|l| l.strip_prefix("class "))
+        .filter(|l| l.contains("(Error)") || l.contains("(Error,"))
+        .map(|l| l.split('(').next().unwrap().to_owned())
+        .collect();
+    let table: BTreeSet<String> = rows.iter().filter_map(|k| k.python.clone()).collect();
+    compare("the error classes (bindings/python/sectigo/_errors.py)", &classes, &table, &[]);
+    let init = read("bindings/python/sectigo/__init__.py");
+    for k in &rows {
+        if let Some(class) = &k.python {
+            // The native module's kind names, each made the table's class.
+            assert!(
+                errors.contains(&format!("if kind == \"{}\":", k.name)),
+                "_errors.py does not read kind {:?}",
+                k.name
+            );
+            assert!(init.contains(&format!("\"{class}\",")), "sectigo.__all__ lacks {class}");
+        }
+    }
+}
+
+#[test]
+fn php_has_a_class_for_every_error_kind() {
+    let dir = xtask::root().join("bindings/php/src");
+    let mut classes = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for line in text.lines() {
+            let line = line.trim_start_matches("final ");
+            if let Some(rest) = line.strip_prefix("class ")
+                && let Some((name, base)) = rest.split_once(" extends ")
+                && base.trim() == "Exception"
+            {
+                classes.insert(name.trim().to_owned());
+            }
+        }
+    }
+    let rows = error_kinds();
+    let table: BTreeSet<String> = rows.iter().filter_map(|k| k.php.clone()).collect();
+    compare("the exception classes (bindings/php/src)", &classes, &table, &[]);
+    // Each is thrown for its kind.
+    let client = read("bindings/php/src/Client.php");
+    for k in &rows {
+        if let Some(class) = &k.php {
+            let kind = xtask::codegen::naming::upper_camel(&k.name);
+            let case = &client[client
+                .find(&format!("case ErrorKind::{kind}:"))
+                .unwrap_or_else(|| panic!("bindings/php/src/Client.php has no `case ErrorKind::{kind}:`"))..];
+            let thrown = case.split("case ErrorKind::").nth(1).unwrap_or(case);
+            let thrown = thrown.split("throw (new ").nth(1).unwrap_or_default();
+            assert!(
+                thrown.starts_with(&format!("{class}(")) || (k.name == "api" && thrown.starts_with("$class(")),
+                "Client.php throws {thrown:.40} for ErrorKind::{kind}, not {class}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_commands_exit_statuses_are_the_error_kinds() {
+    let main = read("crates/sectigo-cli/src/main.rs");
+    let status = &main[main.find("pub mod status {").unwrap()..];
+    let status = &status[..status.find('}').unwrap()];
+    let consts: BTreeSet<String> = status
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub const "))
+        .map(|l| l.rsplit("= ").next().unwrap().trim_end_matches(';').to_owned())
+        .filter(|v| v != "0")
+        .collect();
+    let rows = error_kinds();
+    let table: BTreeSet<String> = rows.iter().flat_map(|k| k.cli.iter().map(u8::to_string)).collect();
+    compare("the command's exit statuses (crates/sectigo-cli/src/main.rs)", &consts, &table, &[]);
+    // The pages and `--help` give each.
+    let help = &main[main.find("const EXIT_HELP").unwrap()..];
+    let help = &help[..help.find(";\n").unwrap()];
+    let page = read("docs/cli.md");
+    let page = &page[page.find("Exit status:").unwrap()..];
+    for status in &table {
+        assert!(help.contains(&format!("{status} ")), "EXIT_HELP does not give exit status {status}");
+        assert!(page.contains(&format!("{status} ")), "docs/cli.md does not give exit status {status}");
+    }
+}

@@ -395,14 +395,14 @@ final class Client implements ClientInterface
         }
         try {
             $message = self::string($ffi->sectigo_error_message($error)) ?? 'unknown error';
-            $kind = (int) $ffi->sectigo_error_get_kind($error);
+            $kind = ErrorKind::tryFrom((int) $ffi->sectigo_error_get_kind($error));
             $detail = self::string($ffi->sectigo_error_detail_kind($error));
             $raw = self::string($ffi->sectigo_error_raw($error));
             $status = (int) $ffi->sectigo_error_status($error);
             $flags = (int) $ffi->sectigo_error_flags($error);
             $retries = (int) $ffi->sectigo_error_retries($error);
             switch ($kind) {
-                case 1:
+                case ErrorKind::Validation:
                     $violations = [];
                     for ($i = 0; $i < $ffi->sectigo_error_violation_count($error); $i++) {
                         $p = $ffi->new('const char*');
@@ -416,7 +416,7 @@ final class Client implements ClientInterface
                         ];
                     }
                     throw (new ValidationException($message, $violations))->withFlags($flags, $retries);
-                case 2:
+                case ErrorKind::Api:
                     $code = $ffi->new('int64_t');
                     $ffi->sectigo_error_code($error, FFI::addr($code));
                     $class = ApiErrorClasses::forCode((int) $code->cdata);
@@ -429,13 +429,13 @@ final class Client implements ClientInterface
                         self::string($ffi->sectigo_error_id($error)),
                         $raw,
                     ))->withFlags($flags, $retries);
-                case 3:
+                case ErrorKind::Transport:
                     throw (new TransportException($message, $detail, $status, $raw))->withFlags($flags, $retries);
-                case 4:
+                case ErrorKind::Decode:
                     throw (new DecodeException($message, $detail, $raw))->withFlags($flags, $retries);
-                case 5:
+                case ErrorKind::OutcomeUnknown:
                     throw (new OutcomeUnknownException($message, $status, $raw))->withFlags($flags, $retries);
-                case 6:
+                case ErrorKind::Config:
                     throw (new ConfigException($message))->withFlags($flags, $retries);
                 default:
                     throw (new Exception($message))->withFlags($flags, $retries);

@@ -14,6 +14,8 @@ pub struct Ir {
     pub error_classes: Vec<ErrorClass>,
     /// The client's settings (client.toml), in table order.
     pub settings: Vec<Setting>,
+    /// The kinds of failure (client.toml), in table order.
+    pub error_kinds: Vec<ErrorKind>,
 }
 
 /// A setting of the client, with its name on each surface (None: not offered there).
@@ -31,6 +33,28 @@ pub struct Setting {
     pub cli: Option<String>,
     pub env: Option<String>,
     pub rust: Option<String>,
+}
+
+/// A kind of failure, with its name on each surface (None: not there; `why` says why).
+#[derive(Debug)]
+pub struct ErrorKind {
+    /// `Error::kind()`'s name (`outcome_unknown`).
+    pub name: String,
+    pub meaning: String,
+    pub sent: String,
+    pub retry_safe: String,
+    pub may_have_taken_effect: String,
+    /// The `Error` variant.
+    pub rust: Option<String>,
+    /// The `sectigo_error_kind` constant.
+    pub c: String,
+    pub python: Option<String>,
+    pub php: Option<String>,
+    /// The command's exit statuses (the first the usual one), and when the others apply.
+    pub cli: Vec<u8>,
+    pub cli_note: Option<String>,
+    /// Each surface's reason for not having it, by surface (`python`).
+    pub why: Vec<(&'static str, String)>,
 }
 
 /// An error code of the catalogue, as a named constant.

@@ -37,6 +37,9 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"), VERSION)?,
     ));
     files.push((PathBuf::from("bindings/c/README.md"), emit::c::readme(&root.join("bindings/c/README.md"), &ir)?));
+    let errors_page =
+        emit::docs::with_table(&root.join("docs/errors.md"), "error kinds", &emit::docs::error_kinds_table(&ir))?;
+    files.push((PathBuf::from("docs/errors.md"), errors_page));
     files.push((
         PathBuf::from("bindings/php/sectigo.ffi.h"),
         emit::c::ffi_header(&root.join("crates/sectigo-ffi/src/lib.rs"), &soname(VERSION))?,

@@ -97,6 +97,30 @@ pub struct ClientFile {
     pub order_number: Option<OrderNumberDef>,
     #[serde(default)]
     pub setting: Vec<SettingDef>,
+    #[serde(default)]
+    pub error_kind: Vec<ErrorKindDef>,
+}
+
+/// `[[error_kind]]` of client.toml: one kind of failure, on every surface.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorKindDef {
+    pub name: String,
+    pub meaning: String,
+    pub sent: String,
+    pub retry_safe: String,
+    pub may_have_taken_effect: String,
+    pub rust: Option<String>,
+    pub rust_why: Option<String>,
+    pub c: String,
+    pub python: Option<String>,
+    pub python_why: Option<String>,
+    pub php: Option<String>,
+    pub php_why: Option<String>,
+    #[serde(default)]
+    pub cli: Vec<u8>,
+    pub cli_note: Option<String>,
+    pub cli_why: Option<String>,
 }
 
 /// `[[setting]]` of client.toml: one setting of the client, on every surface.

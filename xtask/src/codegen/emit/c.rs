@@ -211,16 +211,7 @@ pub fn options_table(options: &[[String; 4]]) -> String {
 /// `bindings/c/README.md` with its table of settings made anew from [`options`] (between the
 /// markers `<!-- options -->` and `<!-- /options -->`); the rest is the file as written.
 pub fn readme(readme: &Path, ir: &Ir) -> Result<String, String> {
-    let text = std::fs::read_to_string(readme).map_err(|e| format!("{}: {e}", readme.display()))?;
-    let (open, close) =
-        ("<!-- options: made by `cargo xtask codegen` from spec/client.toml -->\n", "<!-- /options -->");
-    let (Some(start), Some(end)) = (text.find(open), text.find(close)) else {
-        return Err(format!(
-            "{}: the markers of the settings table are missing ({open:?} ... {close:?})",
-            readme.display()
-        ));
-    };
-    Ok(format!("{}{open}{}{}", &text[..start], options_table(&options(ir)), &text[end..]))
+    super::docs::with_table(readme, "options", &options_table(&options(ir)))
 }
 
 /// The version macros: what a program was compiled against, to compare with what it runs

@@ -1,10 +1,11 @@
 //! The emitters: IR -> each language's source, one module per output. This module and
 //! `endpoint.rs`, `spec_data.rs` and `products.rs` write the core crate's Rust (as tokens,
 //! formatted by prettyplease); `c.rs` the C header's names, the header itself (cbindgen) and the
-//! C test vectors; `php.rs` and `python.rs` their languages' generated files. Names and escapes
-//! come from [`crate::codegen::naming`].
+//! C test vectors; `php.rs` and `python.rs` their languages' generated files; `docs.rs` the
+//! tables of the pages. Names and escapes come from [`crate::codegen::naming`].
 
 pub mod c;
+pub mod docs;
 mod endpoint;
 pub mod php;
 mod products;

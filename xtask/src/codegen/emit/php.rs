@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::codegen::ir::{self, Ir};
-use crate::codegen::naming::{block_comment, lower_camel};
+use crate::codegen::naming::{block_comment, lower_camel, upper_camel};
 
 fn php_type(p: &ir::Param) -> String {
     if !p.allowed.is_empty() {
@@ -56,6 +56,9 @@ pub fn files(ir: &Ir, version: &str, soname: &str) -> Vec<(String, String)> {
     }
     files.push(("Version.php".to_owned(), version_class(version, soname)));
     files.push(("ErrorCode.php".to_owned(), error_code_enum(ir)));
+    if !ir.error_kinds.is_empty() {
+        files.push(("ErrorKind.php".to_owned(), error_kind_enum(ir)));
+    }
     for class in &ir.error_classes {
         files.push((format!("{}Exception.php", class.name), error_class(class)));
     }
@@ -150,6 +153,32 @@ fn error_code_enum(ir: &Ir) -> String {
             o.push('\n');
         }
         let _ = writeln!(o, "    /** {} */\n    case {} = {};", block_comment(&c.meaning), c.variant, c.code);
+    }
+    o.push_str("}\n");
+    o
+}
+
+/// `Sectigo\ErrorKind`: the kinds of failure of client.toml, backed by the C library's
+/// `sectigo_error_kind` values (the table's order, from 1), which `Client` reads them as.
+fn error_kind_enum(ir: &Ir) -> String {
+    let classes: Vec<String> = ir
+        .error_kinds
+        .iter()
+        .filter_map(|k| Some(format!("`{}` as `{}`", upper_camel(&k.name), k.php.as_ref()?)))
+        .collect();
+    let mut o = format!(
+        "{HEADER}/** The kinds of failure, as the C library reports them (docs/errors.md). Thrown: {}; the others as `Exception`. */\nenum ErrorKind: int\n{{\n",
+        classes.join(", ")
+    );
+    for (i, k) in ir.error_kinds.iter().enumerate() {
+        if i > 0 {
+            o.push('\n');
+        }
+        let facts = format!(
+            "{} Safe to send again: {}. May have taken effect: {}.",
+            k.meaning, k.retry_safe, k.may_have_taken_effect
+        );
+        let _ = writeln!(o, "    /** {} */\n    case {} = {};", block_comment(&facts), upper_camel(&k.name), i + 1);
     }
     o.push_str("}\n");
     o

@@ -147,3 +147,86 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
     }
     settings
 }
+
+/// The kinds of failure of client.toml, each checked: its prose, on each surface a name or the
+/// reason it has none (never both), names and C constants unique, exit statuses those of an
+/// error (1 to 125; kinds may share one: transport and decode both exit 4).
+pub(super) fn lower_error_kinds(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) -> Vec<ir::ErrorKind> {
+    let mut seen: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let mut kinds = Vec::new();
+    for (i, k) in def.error_kind.iter().enumerate() {
+        let key = format!("error_kind[{i}] ({})", k.name);
+        if k.name.is_empty() || !k.name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            ctx.err(file, format!("{key}.name"), "must be snake_case");
+        }
+        for (field, text) in [
+            ("meaning", &k.meaning),
+            ("sent", &k.sent),
+            ("retry_safe", &k.retry_safe),
+            ("may_have_taken_effect", &k.may_have_taken_effect),
+        ] {
+            ctx.prose(file, format!("{key}.{field}"), text);
+        }
+        if k.c != format!("SECTIGO_ERROR_KIND_{}", k.name.to_ascii_uppercase()) {
+            ctx.err(file, format!("{key}.c"), format!("must be SECTIGO_ERROR_KIND_{}", k.name.to_ascii_uppercase()));
+        }
+        let cli = (!k.cli.is_empty()).then_some(());
+        let mut why = Vec::new();
+        for (surface, name, reason) in [
+            ("rust", k.rust.as_ref().map(|_| ()), &k.rust_why),
+            ("python", k.python.as_ref().map(|_| ()), &k.python_why),
+            ("php", k.php.as_ref().map(|_| ()), &k.php_why),
+            ("cli", cli, &k.cli_why),
+        ] {
+            match (name, reason) {
+                (Some(_), Some(_)) => {
+                    ctx.err(file, format!("{key}.{surface}"), "has both a name and a reason for none")
+                }
+                (None, None) => ctx.err(file, format!("{key}.{surface}"), format!("needs a name or {surface}_why")),
+                (None, Some(reason)) => {
+                    ctx.prose(file, format!("{key}.{surface}_why"), reason);
+                    why.push((surface, reason.clone()));
+                }
+                (Some(_), None) => {}
+            }
+        }
+        if k.cli.len() > 1 && k.cli_note.is_none() {
+            ctx.err(file, format!("{key}.cli_note"), "more than one status needs a note saying when each applies");
+        }
+        if let Some(note) = &k.cli_note {
+            ctx.prose(file, format!("{key}.cli_note"), note);
+        }
+        for status in &k.cli {
+            if !(1..=125).contains(status) {
+                ctx.err(file, format!("{key}.cli"), format!("{status} is no exit status for an error (1 to 125)"));
+            }
+        }
+        let names = [
+            ("name", Some(&k.name)),
+            ("c", Some(&k.c)),
+            ("rust", k.rust.as_ref()),
+            ("python", k.python.as_ref()),
+            ("php", k.php.as_ref()),
+        ];
+        for (surface, name) in names.into_iter().filter_map(|(surface, name)| name.map(|n| (surface, n.clone()))) {
+            if let Some(other) = seen.insert((surface, name.clone()), i) {
+                ctx.err(file, key.clone(), format!("its {surface} {name:?} is also error_kind[{other}]'s"));
+            }
+        }
+        kinds.push(ir::ErrorKind {
+            name: k.name.clone(),
+            meaning: k.meaning.clone(),
+            sent: k.sent.clone(),
+            retry_safe: k.retry_safe.clone(),
+            may_have_taken_effect: k.may_have_taken_effect.clone(),
+            rust: k.rust.clone(),
+            c: k.c.clone(),
+            python: k.python.clone(),
+            php: k.php.clone(),
+            cli: k.cli.clone(),
+            cli_note: k.cli_note.clone(),
+            why,
+        });
+    }
+    kinds
+}

@@ -179,10 +179,11 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let client_file = root.join("client.toml").display().to_string();
     client::mark_order_numbers(&mut ctx, &client_file, &client, &mut endpoints);
     let settings = client::lower_settings(&mut ctx, &client_file, &client);
+    let error_kinds = client::lower_error_kinds(&mut ctx, &client_file, &client);
     let error_classes = client::lower_error_classes(&mut ctx, &client_file, client, &errors);
 
     if ctx.errors.is_empty() {
-        Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes, settings })
+        Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes, settings, error_kinds })
     } else {
         Err(SpecErrors(ctx.errors))
     }
