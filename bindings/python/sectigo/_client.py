@@ -12,7 +12,7 @@ from . import _native
 from ._errors import ConfigError, Error, OutcomeUnknownError, raise_native
 from ._response import Response
 from ._values import Params, Value, add
-from .generated import AsyncEndpoints, Endpoints
+from .generated import AsyncEndpoints, ClientSettings, Endpoints
 
 if TYPE_CHECKING:
     # Imported where used, so that `import sectigo` stays light for blocking use.
@@ -20,71 +20,22 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("sectigo")
 
-# A file's path: text, or an ``os.PathLike`` such as ``pathlib.Path``.
-StrPath = Union[str, "os.PathLike[str]"]
-
 # Calls an AsyncClient runs at once: as many as its connection pool keeps (the core's
 # MAX_IDLE_CONNECTIONS), so every call in flight can give its connection back for the next.
 _MAX_IN_FLIGHT = 64
 
 
-class _Settings:
-    """What both clients share: the settings, checked, and the native client they make."""
+class _Settings(ClientSettings):
+    """What both clients share: the settings (their keywords are generated from the spec's
+    table, in ``ClientSettings``), checked, and the native client they make."""
 
-    def __init__(
-        self,
-        *,
-        login_name: Optional[str] = None,
-        login_password: Optional[str] = None,
-        base_url: Optional[str] = None,
-        host: Optional[str] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        ca_file: Union[StrPath, Sequence[StrPath], None] = None,
-        allow_http: bool = False,
-        user_agent: Optional[str] = None,
-        paths: Optional[Mapping[str, str]] = None,
-        max_retries: Optional[int] = None,
-        retry_base_delay: Optional[float] = None,
-        retry_max_delay: Optional[float] = None,
-        resolve: Optional[Sequence[str]] = None,
-        roots: Optional[str] = None,
-        proxy: Optional[str] = None,
-        no_proxy: Optional[str] = None,
-        client_cert: Optional[StrPath] = None,
-        client_key: Optional[StrPath] = None,
-        client_pkcs12: Optional[StrPath] = None,
-        client_pkcs12_password: Optional[str] = None,
-    ) -> None:
-        files = [ca_file] if isinstance(ca_file, (str, os.PathLike)) else list(ca_file or [])
-        self._login_name = login_name
+    def _connect(self, **native: Any) -> None:
+        self._login_name: Optional[str] = native["login_name"]
+        self._base_url: Optional[str] = native["base_url"]
         try:
-            self._native: Optional[_native.NativeClient] = _native.NativeClient(
-                login_name=login_name,
-                login_password=login_password,
-                base_url=base_url,
-                host=host,
-                timeout=timeout,
-                connect_timeout=connect_timeout,
-                ca_file=[os.fspath(f) for f in files],
-                allow_http=allow_http,
-                user_agent=user_agent,
-                paths=list((paths or {}).items()),
-                max_retries=max_retries,
-                retry_base_delay=retry_base_delay,
-                retry_max_delay=retry_max_delay,
-                resolve=None if resolve is None else [resolve] if isinstance(resolve, str) else list(resolve),
-                roots=roots,
-                proxy=proxy,
-                no_proxy=no_proxy,
-                client_cert=None if client_cert is None else os.fspath(client_cert),
-                client_key=None if client_key is None else os.fspath(client_key),
-                client_pkcs12=None if client_pkcs12 is None else os.fspath(client_pkcs12),
-                client_pkcs12_password=client_pkcs12_password,
-            )
+            self._native: Optional[_native.NativeClient] = _native.NativeClient(**native)
         except _native.NativeError as e:
             raise_native(e.args)
-        self._base_url = base_url
 
     def __repr__(self) -> str:
         state = "closed" if self._native is None else "open"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, List, Mapping, Sequence, Tuple, Union
+import os
+from typing import TYPE_CHECKING, List, Mapping, Optional, Sequence, Tuple, Union
 
 if TYPE_CHECKING:
     from ._response import Response
@@ -59,3 +60,35 @@ def required_int(response: Response, name: str) -> int:
 def optional_int(response: Response, name: str) -> int | None:
     value = response.get(name)
     return None if value is None else int(value)
+
+
+# The settings' values as the native client takes them (the generated ClientSettings uses these).
+
+StrPath = Union[str, "os.PathLike[str]"]
+"""A file's path: text, or a path object (``pathlib.Path``)."""
+
+
+def path_of(value: Optional[StrPath]) -> Optional[str]:
+    """A path setting's text."""
+    return None if value is None else os.fspath(value)
+
+
+def paths_of(value: Union[StrPath, Sequence[StrPath], None]) -> List[str]:
+    """A repeatable path setting's texts: one path or several."""
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike)):
+        return [os.fspath(value)]
+    return [os.fspath(v) for v in value]
+
+
+def texts_of(value: Optional[Sequence[str]]) -> Optional[List[str]]:
+    """A repeatable text setting's texts: one text or several."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def pairs_of(value: Optional[Mapping[str, str]]) -> Params:
+    """A map setting's (key, value) pairs."""
+    return list((value or {}).items())

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Optional, Sequence, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
 from .._errors import ApiError
 from .._pages import page_url
 from .._response import Response
-from .._values import Params, add, add_items, required, required_int
+from .._values import Params, StrPath, add, add_items, pairs_of, path_of, paths_of, required, required_int, texts_of
 
 SECRET_FIELDS = frozenset({"SID", "saspSessionID"})
 
@@ -333,6 +333,64 @@ class Tier2PartnerSignupResult:
     def to_dict(self) -> dict[str, str]:
         """Every field of the answer, by wire name."""
         return self.response.to_dict()
+
+
+class ClientSettings:
+    """The settings both clients take (spec/client.toml), each handed to the native client, which
+    checks them all."""
+
+    def __init__(
+        self,
+        *,
+        login_name: Optional[str] = None,
+        login_password: Optional[str] = None,
+        client_cert: Optional[StrPath] = None,
+        client_key: Optional[StrPath] = None,
+        client_pkcs12: Optional[StrPath] = None,
+        client_pkcs12_password: Optional[str] = None,
+        base_url: Optional[str] = None,
+        host: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        roots: Optional[str] = None,
+        ca_file: Union[StrPath, Sequence[StrPath], None] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        allow_http: bool = False,
+        user_agent: Optional[str] = None,
+        resolve: Optional[Sequence[str]] = None,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
+        paths: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        self._connect(
+            login_name=login_name,
+            login_password=login_password,
+            client_cert=path_of(client_cert),
+            client_key=path_of(client_key),
+            client_pkcs12=path_of(client_pkcs12),
+            client_pkcs12_password=client_pkcs12_password,
+            base_url=base_url,
+            host=host,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            roots=roots,
+            ca_file=paths_of(ca_file),
+            proxy=proxy,
+            no_proxy=no_proxy,
+            allow_http=allow_http,
+            user_agent=user_agent,
+            resolve=texts_of(resolve),
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+            retry_max_delay=retry_max_delay,
+            paths=pairs_of(paths),
+        )
+
+    def _connect(self, **native: Any) -> None:
+        """Makes the native client of these settings (the client classes do)."""
+        raise NotImplementedError
 
 
 def sasp_post_payment_url(sid: str, order_number: Union[int, str]) -> str:

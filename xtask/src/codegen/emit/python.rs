@@ -204,6 +204,7 @@ pub fn module(ir: &Ir) -> String {
         o.push_str("    def to_dict(self) -> dict[str, str]:\n        \"\"\"Every field of the answer, by wire name.\"\"\"\n        return self.response.to_dict()\n");
     }
 
+    settings_class(&mut o, ir, false);
     page_functions(&mut o, ir, false);
     endpoints_class(&mut o, ir, false);
     endpoints_class(&mut o, ir, true);
@@ -218,14 +219,80 @@ pub fn module(ir: &Ir) -> String {
         &[
             ("enum", &[]),
             ("dataclasses", &["dataclass", "field"]),
-            ("typing", &["Literal", "Mapping", "Optional", "Sequence", "Union"]),
+            ("typing", &["Any", "Literal", "Mapping", "Optional", "Sequence", "Union"]),
             (".._errors", &["ApiError"]),
             (".._pages", &["page_url"]),
             (".._response", &["Response"]),
-            (".._values", &["Params", "add", "add_items", "optional_int", "required", "required_int"]),
+            (
+                ".._values",
+                &[
+                    "Params",
+                    "StrPath",
+                    "add",
+                    "add_items",
+                    "optional_int",
+                    "pairs_of",
+                    "path_of",
+                    "paths_of",
+                    "required",
+                    "required_int",
+                    "texts_of",
+                ],
+            ),
         ],
     ));
     head + "\n" + &o
+}
+
+/// A setting's Python keyword: its annotation, its default and how its value goes to the
+/// native client (`{}` is the keyword), by the table's type.
+fn setting_keyword(s: &ir::Setting) -> (&'static str, &'static str, &'static str) {
+    match (s.ty.as_str(), s.repeatable) {
+        ("path", true) => ("Union[StrPath, Sequence[StrPath], None]", "None", "paths_of({})"),
+        ("path", false) => ("Optional[StrPath]", "None", "path_of({})"),
+        ("flag", _) => ("bool", "False", "{}"),
+        ("duration", _) => ("Optional[float]", "None", "{}"),
+        ("count", _) => ("Optional[int]", "None", "{}"),
+        ("map", _) => ("Optional[Mapping[str, str]]", "None", "pairs_of({})"),
+        (_, true) => ("Optional[Sequence[str]]", "None", "texts_of({})"),
+        _ => ("Optional[str]", "None", "{}"),
+    }
+}
+
+/// `ClientSettings`: the keywords both clients take, one per setting of client.toml that Python
+/// offers, each handed to `_connect` (which makes the native client) as the native client takes
+/// it. In the stub (`stub`), the signature only.
+fn settings_class(o: &mut String, ir: &Ir, stub: bool) {
+    let offered: Vec<(&ir::Setting, &String)> =
+        ir.settings.iter().filter_map(|s| Some((s, s.python.as_ref()?))).collect();
+    if offered.is_empty() {
+        return;
+    }
+    let keywords: String = offered
+        .iter()
+        .map(|(s, name)| {
+            let (annotation, default, _) = setting_keyword(s);
+            format!("        {name}: {annotation} = {default},\n")
+        })
+        .collect();
+    if stub {
+        let _ = write!(
+            o,
+            "\nclass ClientSettings:\n    def __init__(\n        self,\n        *,\n{keywords}    ) -> None: ...\n    def _connect(self, **native: Any) -> None: ...\n"
+        );
+        return;
+    }
+    let _ = write!(
+        o,
+        "\n\nclass ClientSettings:\n    \"\"\"The settings both clients take (spec/client.toml), each handed to the native client, which\n    checks them all.\"\"\"\n\n    def __init__(\n        self,\n        *,\n{keywords}    ) -> None:\n        self._connect(\n"
+    );
+    for (s, name) in &offered {
+        let (_, _, pass) = setting_keyword(s);
+        let _ = writeln!(o, "            {name}={},", pass.replace("{}", name));
+    }
+    o.push_str(
+        "        )\n\n    def _connect(self, **native: Any) -> None:\n        \"\"\"Makes the native client of these settings (the client classes do).\"\"\"\n        raise NotImplementedError\n",
+    );
 }
 
 /// `ErrorCode`, every code of the catalogue, and the classes of API errors (client.toml) with
@@ -438,6 +505,7 @@ pub fn stub(ir: &Ir) -> String {
         o.push_str("    response: Response\n");
         o.push_str("    def to_dict(self) -> dict[str, str]: ...\n");
     }
+    settings_class(&mut o, ir, true);
     page_functions(&mut o, ir, true);
     for (class, def) in [("Endpoints", "def"), ("AsyncEndpoints", "async def")] {
         stub_endpoints_class(&mut o, ir, class, def);
@@ -445,10 +513,10 @@ pub fn stub(ir: &Ir) -> String {
     let modules: &[(&str, &[&str])] = &[
         ("enum", &[]),
         ("dataclasses", &["dataclass"]),
-        ("typing", &["Literal", "Mapping", "Optional", "Sequence", "Union"]),
+        ("typing", &["Any", "Literal", "Mapping", "Optional", "Sequence", "Union"]),
         (".._errors", &["ApiError"]),
         (".._response", &["Response"]),
-        (".._values", &["Params"]),
+        (".._values", &["Params", "StrPath"]),
     ];
     header + &imports(&o, modules) + "\n" + &o
 }
