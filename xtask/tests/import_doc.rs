@@ -112,8 +112,11 @@ fn scratch(name: &str) -> PathBuf {
     copy(&repo.join("crates/sectigo-ffi/src"), &root.join("crates/sectigo-ffi/src"));
     std::fs::create_dir_all(root.join("bindings/c")).unwrap();
     std::fs::copy(repo.join("bindings/c/README.md"), root.join("bindings/c/README.md")).unwrap();
-    std::fs::create_dir_all(root.join("docs")).unwrap();
-    std::fs::copy(repo.join("docs/errors.md"), root.join("docs/errors.md")).unwrap();
+    // The pages whose tables are generated.
+    for page in ["docs/errors.md", "bindings/php/README.md"] {
+        std::fs::create_dir_all(root.join(page).parent().unwrap()).unwrap();
+        std::fs::copy(repo.join(page), root.join(page)).unwrap();
+    }
     root
 }
 

@@ -58,7 +58,11 @@ final class Client implements ClientInterface
     /** The PSR-3 logger of the `logger` option (psr/log is suggested, not required). */
     private ?object $logger = null;
 
-    /** @param array<string, mixed> $options */
+    /**
+     * @param array<string, mixed> $options the settings of `Options` (their types are
+     *     `Options`'s `ClientOptions`), plus `library` and `logger`
+     * @throws ConfigException
+     */
     public function __construct(#[\SensitiveParameter] array $options = [])
     {
         $ffi = self::ffi($options['library'] ?? null);
@@ -73,23 +77,10 @@ final class Client implements ClientInterface
         $opts = $ffi->new('sectigo_options*');
         self::check($ffi, $ffi->sectigo_options_new(FFI::addr($opts)), null);
         try {
-            foreach ($options as $name => $value) {
-                if ($name === 'library') {
-                    continue;
-                }
-                if ($name === 'resolve') {
-                    foreach ((array) $value as $entry) {
-                        $this->set($ffi, $opts, 'resolve', (string) $entry);
-                    }
-                    continue;
-                }
-                if ($name === 'paths') {
-                    foreach ((array) $value as $endpoint => $path) {
-                        $this->set($ffi, $opts, "path:$endpoint", (string) $path);
-                    }
-                    continue;
-                }
-                $this->set($ffi, $opts, (string) $name, is_bool($value) ? ($value ? '1' : '0') : (string) $value);
+            unset($options['library']);
+            // The settings table's (spec/client.toml) names, lists and maps, as the library takes them.
+            foreach (Options::pairs($options) as [$name, $value]) {
+                $this->set($ffi, $opts, $name, $value);
             }
             $client = $ffi->new('sectigo_client*');
             $error = self::slot($ffi, 'sectigo_error*');

@@ -303,6 +303,11 @@ final class ClientTest extends TestCase
             [['connect_timeout_ms' => 3600001], 'connect_timeout'],
             [['resolve' => ['localhost:443:not-an-address']], 'resolve'],
             [['resolve' => 'no-port'], 'resolve'],
+            // Values the settings table's types refuse before the library sees them.
+            [['paths' => '/products/x'], 'option paths: an array'],
+            [['timeout_ms' => [1000]], 'option timeout_ms: text, a number or a boolean, not array'],
+            [['ca_file' => [null]], 'option ca_file: text, a number or a boolean, not null'],
+            [['colour' => 'red'], 'unknown option "colour"'],
         ];
         foreach ($cases as [$settings, $named]) {
             try {
@@ -315,6 +320,20 @@ final class ClientTest extends TestCase
         $port = parse_url(getenv('SECTIGO_SANDBOX_URL'), PHP_URL_PORT);
         $pinned = sandbox_client(['base_url' => "https://localhost:$port", 'resolve' => ["localhost:$port:127.0.0.1"]]);
         $this->assertSame('1000003', $pinned->initCustomerSession(['orderNumber' => '1000003'])->orderNumber);
+        // A repeatable setting takes a list (ca_file: several files to trust), a map an array.
+        $trusting = sandbox_client(['ca_file' => [getenv('SECTIGO_SANDBOX_CA'), getenv('SECTIGO_SANDBOX_CA')]]);
+        $this->assertSame('1000003', $trusting->initCustomerSession(['orderNumber' => '1000003'])->orderNumber);
+        $options = [
+            'ca_file' => ['a.pem', 'b.pem'],
+            'paths' => ['tier2_partner_signup' => '/x'],
+            'allow_http' => true,
+            'max_retries' => 2,
+        ];
+        $this->assertSame(
+            [['ca_file', 'a.pem'], ['ca_file', 'b.pem'], ['path:tier2_partner_signup', '/x'],
+             ['allow_http', '1'], ['max_retries', '2']],
+            \Sectigo\Options::pairs($options),
+        );
     }
 
     public function testClientDumpsHideThePassword(): void

@@ -29,6 +29,8 @@ pub struct Setting {
     pub default: String,
     pub meaning: String,
     pub secret: bool,
+    /// As `new Client([...])` takes it in PHP (`name`, but a map's array name).
+    pub php: String,
     pub python: Option<String>,
     pub cli: Option<String>,
     pub env: Option<String>,

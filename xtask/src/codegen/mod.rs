@@ -37,6 +37,9 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         emit::c::header(&ir, &root.join("crates/sectigo-ffi/src/lib.rs"), VERSION)?,
     ));
     files.push((PathBuf::from("bindings/c/README.md"), emit::c::readme(&root.join("bindings/c/README.md"), &ir)?));
+    let php_readme = root.join("bindings/php/README.md");
+    let php_readme = emit::docs::with_table(&php_readme, "options", &emit::php::options_table(&ir))?;
+    files.push((PathBuf::from("bindings/php/README.md"), php_readme));
     let errors_page =
         emit::docs::with_table(&root.join("docs/errors.md"), "error kinds", &emit::docs::error_kinds_table(&ir))?;
     files.push((PathBuf::from("docs/errors.md"), errors_page));

@@ -180,6 +180,11 @@ fn python_escaped(text: &str) -> String {
     out
 }
 
+/// A PHP single-quoted string literal of `text` (PHP's two escapes there: `\'` and `\\`).
+pub fn php_string(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
 /// A C string literal of `text`: its UTF-8 bytes, those outside printable ASCII as octal
 /// escapes.
 pub fn c_string(text: &str) -> String {

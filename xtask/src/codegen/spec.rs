@@ -136,6 +136,8 @@ pub struct SettingDef {
     pub value: String,
     pub default: String,
     pub meaning: String,
+    /// As PHP sets it, where that differs from `name` (a map, which PHP takes as an array).
+    pub php: Option<String>,
     pub python: Option<String>,
     pub python_why: Option<String>,
     pub cli: Option<String>,

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::codegen::ir::{self, Ir};
-use crate::codegen::naming::{block_comment, lower_camel, upper_camel};
+use crate::codegen::naming::{block_comment, lower_camel, php_string, upper_camel};
 
 fn php_type(p: &ir::Param) -> String {
     if !p.allowed.is_empty() {
@@ -56,6 +56,9 @@ pub fn files(ir: &Ir, version: &str, soname: &str) -> Vec<(String, String)> {
     }
     files.push(("Version.php".to_owned(), version_class(version, soname)));
     files.push(("ErrorCode.php".to_owned(), error_code_enum(ir)));
+    if !ir.settings.is_empty() {
+        files.push(("Options.php".to_owned(), options_class(ir)));
+    }
     if !ir.error_kinds.is_empty() {
         files.push(("ErrorKind.php".to_owned(), error_kind_enum(ir)));
     }
@@ -155,6 +158,50 @@ fn error_code_enum(ir: &Ir) -> String {
         let _ = writeln!(o, "    /** {} */\n    case {} = {};", block_comment(&c.meaning), c.variant, c.code);
     }
     o.push_str("}\n");
+    o
+}
+
+/// The PHP type of a setting's value in `new Client([...])`.
+fn option_type(s: &ir::Setting) -> &'static str {
+    match (s.ty.as_str(), s.repeatable) {
+        ("map", _) => "array<string, string>",
+        ("flag", _) => "bool",
+        ("duration" | "count", _) => "int",
+        (_, true) => "string|list<string>",
+        _ => "string",
+    }
+}
+
+/// `Sectigo\Options`: the settings of `new Client([...])` (client.toml), their names and
+/// types, and `pairs()`, which turns an options array into the C library's (name, text) pairs:
+/// a repeatable setting's list into one pair each, a map into one `name:key` pair each.
+fn options_class(ir: &Ir) -> String {
+    let shape: Vec<String> = ir.settings.iter().map(|s| format!("{}?: {}", s.php, option_type(s))).collect();
+    let names: Vec<String> = ir.settings.iter().map(|s| php_string(&s.php)).collect();
+    let mut o = format!(
+        "{HEADER}/**\n * The settings `new Client([...])` takes (spec/client.toml), as the C library takes them; the\n * client also takes `library` and `logger`.\n *\n * @phpstan-type ClientOptions array{{{}}}\n */\nfinal class Options\n{{\n    /** Every setting's name. */\n    public const NAMES = [{}];\n\n",
+        shape.join(", "),
+        names.join(", ")
+    );
+    o.push_str("    /**\n     * The C library's (name, text) pairs of an options array: a list for a repeatable setting\n     * gives a pair each, a map a `name:key` pair each; `true` and `false` are `1` and `0`. A\n     * name the library does not know is left to it to refuse, with the list of names.\n     *\n     * @param array<string, mixed> $options\n     * @return list<array{0: string, 1: string}>\n     * @throws ConfigException a value that is no text, number or boolean\n     */\n    public static function pairs(#[\\SensitiveParameter] array $options): array\n    {\n        $pairs = [];\n        foreach ($options as $name => $value) {\n            $name = (string) $name;\n            switch ($name) {\n");
+    for s in ir.settings.iter().filter(|s| s.ty == "map") {
+        let prefix = s.name.split(':').next().unwrap_or(&s.name);
+        let _ = writeln!(
+            o,
+            "                case {}:\n                    foreach (self::listed($name, $value) as $key => $one) {{\n                        $pairs[] = [\"{prefix}:$key\", self::text($name, $one)];\n                    }}\n                    break;",
+            php_string(&s.php)
+        );
+    }
+    let repeatable: Vec<&ir::Setting> = ir.settings.iter().filter(|s| s.repeatable).collect();
+    if !repeatable.is_empty() {
+        for s in &repeatable {
+            let _ = writeln!(o, "                case {}:", php_string(&s.php));
+        }
+        o.push_str("                    foreach (is_array($value) ? $value : [$value] as $one) {\n                        $pairs[] = [$name, self::text($name, $one)];\n                    }\n                    break;\n");
+    }
+    o.push_str("                default:\n                    $pairs[] = [$name, self::text($name, $value)];\n            }\n        }\n        return $pairs;\n    }\n\n");
+    o.push_str("    /**\n     * @return array<mixed>\n     * @throws ConfigException\n     */\n    private static function listed(string $name, mixed $value): array\n    {\n        if (!is_array($value)) {\n            throw new ConfigException(\"option $name: an array, not \" . get_debug_type($value));\n        }\n        return $value;\n    }\n\n");
+    o.push_str("    /** @throws ConfigException */\n    private static function text(string $name, #[\\SensitiveParameter] mixed $value): string\n    {\n        if (is_bool($value)) {\n            return $value ? '1' : '0';\n        }\n        if (is_string($value) || is_int($value) || is_float($value) || $value instanceof \\Stringable) {\n            return (string) $value;\n        }\n        throw new ConfigException(\"option $name: text, a number or a boolean, not \" . get_debug_type($value));\n    }\n}\n");
     o
 }
 
@@ -383,4 +430,15 @@ fn version_class(version: &str, soname: &str) -> String {
     format!(
         "{HEADER}/** The release this package belongs to: the same version as the C library's `sectigo_version()`. */\nfinal class Version\n{{\n    /** The package's version. */\n    public const VERSION = '{version}';\n\n    /** The C library it loads (`FFI_LIB` of sectigo.ffi.h). */\n    public const SONAME = '{soname}';\n}}\n"
     )
+}
+
+/// The settings of `new Client([...])` as a Markdown table, for `bindings/php/README.md`: the
+/// PHP name, the PHP type and the default.
+pub fn options_table(ir: &Ir) -> String {
+    let mut out = String::from("| option | PHP value | default |\n|---|---|---|\n");
+    for s in &ir.settings {
+        let ty = option_type(s).replace('|', "\\|");
+        let _ = writeln!(out, "| `{}` | `{ty}` | {} |", s.php, s.default.replace('|', "\\|"));
+    }
+    out
 }

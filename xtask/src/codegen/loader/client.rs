@@ -122,9 +122,17 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
             ctx.err(file, format!("{key}.env"), "a variable is SECTIGO_..., and goes with a flag (cli)");
         }
         // The retry settings share the builder's retry_policy; every other name is one setting's.
-        for (surface, name) in
-            [("c", Some(&s.name)), ("python", s.python.as_ref()), ("cli", s.cli.as_ref()), ("env", s.env.as_ref())]
-        {
+        let php = s.php.clone().unwrap_or_else(|| s.name.clone());
+        if s.php.is_some() && s.ty != "map" {
+            ctx.err(file, format!("{key}.php"), "only a map's PHP name differs from its C name");
+        }
+        for (surface, name) in [
+            ("c", Some(&s.name)),
+            ("php", Some(&php)),
+            ("python", s.python.as_ref()),
+            ("cli", s.cli.as_ref()),
+            ("env", s.env.as_ref()),
+        ] {
             if let Some(name) = name
                 && let Some(other) = seen.insert((surface, name.clone()), i)
             {
@@ -139,6 +147,7 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
             default: s.default.clone(),
             meaning: s.meaning.clone(),
             secret: s.ty == "secret",
+            php,
             python: s.python.clone(),
             cli: s.cli.clone(),
             env: s.env.clone(),
