@@ -4,6 +4,9 @@
 //! and every surface (the CLI on the Rust core, C, PHP and Python) accept an address of 300
 //! characters, and refuse one of 321: each client before sending, naming the parameter and the
 //! rule, and the sandbox itself when it is sent anyway. The project as it is refuses the 300.
+//!
+//! Then a new row of the settings table (`spec/client.toml`), in a second copy, reaches every
+//! surface codegen makes from the table.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -130,6 +133,59 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
         println!("{name}: 300 characters accepted, 321 refused before sending");
     }
     println!("the sandbox, after the edit: 300 characters accepted, 321 refused (-4); before it, 300 refused");
+    new_setting(root, work)
+}
+
+/// A made-up setting, as a maintainer adds one to `spec/client.toml`.
+const NEW_SETTING: &str = r#"
+[[setting]]
+name = "keepalive_ms"
+type = "duration"
+value = "whole milliseconds"
+default = "30000"
+meaning = "How long an idle connection is kept for the next call."
+python = "keepalive"
+cli = "keepalive"
+env = "SECTIGO_KEEPALIVE"
+rust = "keepalive"
+"#;
+
+/// One new row of the settings table, in a second copy: codegen alone writes it into every
+/// surface made from the table, each checked here; what stays hand-written is named (and
+/// `xtask/tests/surface.rs` fails, naming each, until it has the setting too).
+fn new_setting(root: &Path, work: &Path) -> Result<(), String> {
+    let copy = work.join("spec-edit-setting");
+    copy_project(root, &copy)?;
+    let table = copy.join("spec/client.toml");
+    let text = std::fs::read_to_string(&table).map_err(|e| format!("{}: {e}", table.display()))?;
+    std::fs::write(&table, text + NEW_SETTING).map_err(|e| format!("{}: {e}", table.display()))?;
+    let files = xtask::codegen::generate_all(&copy)?;
+    let reached = [
+        ("Rust", "crates/sectigo/src/generated/spec_data.rs", "name: \"keepalive_ms\""),
+        ("C", "bindings/c/include/sectigo.h", " - keepalive_ms: whole milliseconds"),
+        ("C", "bindings/c/README.md", "| `keepalive_ms` | whole milliseconds | 30000 |"),
+        ("PHP", "bindings/php/src/generated/Options.php", "keepalive_ms?: int"),
+        ("PHP", "bindings/php/README.md", "| `keepalive_ms` | `int` | 30000 |"),
+        ("Python", "bindings/python/sectigo/generated/__init__.py", "keepalive: Optional[float] = None"),
+        ("Python", "bindings/python/sectigo/generated/__init__.pyi", "keepalive: Optional[float] = None"),
+    ];
+    let mut shown = Vec::new();
+    for (surface, path, needle) in reached {
+        let text = files
+            .iter()
+            .find(|(p, _)| p.as_path() == Path::new(path))
+            .map(|(_, text)| text)
+            .ok_or_else(|| format!("codegen wrote no {path}"))?;
+        if !text.contains(needle) {
+            return Err(format!("a new setting did not reach {path} ({surface}): no {needle:?} in it"));
+        }
+        shown.push(format!("{surface} {path}"));
+    }
+    println!("a new setting (keepalive_ms) reaches by codegen alone: {}", shown.join(", "));
+    println!(
+        "by hand, each held to the table by xtask/tests/surface.rs: the Rust builder, the C options' apply, \
+         Python's NativeClient and its stub, the command's flag and variable"
+    );
     Ok(())
 }
 
@@ -267,3 +323,16 @@ int main(void) {
     return 0;
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    /// The settings half of the step, by itself (it builds nothing).
+    #[test]
+    fn a_new_setting_reaches_every_surface_made_from_the_table() {
+        let work = std::env::temp_dir().join(format!("xtask-spec-edit-setting-{}", std::process::id()));
+        super::fresh_dir(&work).unwrap();
+        let result = super::new_setting(&xtask::root(), &work);
+        let _ = std::fs::remove_dir_all(&work);
+        result.unwrap();
+    }
+}
