@@ -56,7 +56,8 @@ try {
             $answer['error'] = 'unknown action';
     }
 } catch (ValidationException | ApiException | OutcomeUnknownException $e) {
-    $answer += ['exception' => get_class($e), 'api' => $e instanceof ApiException, 'code' => $e->getCode(), 'trace' => $e->getTraceAsString() . print_r($e->getTrace(), true)];
+    $answer += ['exception' => get_class($e), 'api' => $e instanceof ApiException, 'code' => $e->getCode()];
+    $answer['trace'] = $e->getTraceAsString() . print_r($e->getTrace(), true);
 } catch (Throwable $e) {
     http_response_code(500);
     $answer += ['exception' => get_class($e), 'message' => $e->getMessage()];
