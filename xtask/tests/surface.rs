@@ -1,10 +1,12 @@
 //! Every surface of the client offers exactly the settings of `spec/client.toml`: the Rust
-//! builder, the C options (`apply` of the FFI crate), Python's native constructor and its stub
-//! (the package's constructor is generated from the table), the command's flags and
-//! variables, and the PHP and Python pages. A
-//! setting one of them lacks, or one it has beyond the table, fails here, naming both.
+//! builder's methods (hand-written) are the table's; C's options, Python's native constructor
+//! and the command's flags read the table itself, naming no setting (the package's Python
+//! constructor, PHP's options and the tables of the pages are generated, and checked here too).
+//! A setting one of them lacks, or one it has beyond the table, fails here, naming both.
 
 use std::collections::BTreeSet;
+
+use quote::ToTokens;
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(xtask::root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -51,31 +53,93 @@ fn the_rust_builder_has_every_setting() {
             ("credentials", "login_name and login_password at once"),
             ("add_root_certificates_pem", "trust given as PEM bytes, where the others take a file"),
             ("resolve", "the typed form of resolve_entry"),
+            ("retry_policy", "max_retries, retry_base_delay and retry_max_delay at once"),
+            ("set", "any setting of the table by its C name (crates/sectigo/src/settings.rs)"),
             ("build", "not a setting"),
         ],
     );
 }
 
-#[test]
-fn the_c_options_are_every_setting() {
-    // The string patterns of `apply`'s `match name { ... }`, and the prefix it strips.
-    let source = read("crates/sectigo-ffi/src/options.rs");
-    let body = &source[source.find("match name {").unwrap()
-        ..source.find("#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn sectigo_options_set_log_callback").unwrap()];
-    let mut found = BTreeSet::new();
-    for line in body.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix('"')
-            && let Some((name, after)) = rest.split_once('"')
-            && after.trim_start().starts_with("=>")
-        {
-            found.insert(name.to_owned());
+/// The string literals of a Rust source file's code (in macros' arguments too).
+fn literals(path: &str) -> BTreeSet<String> {
+    fn walk(tokens: proc_macro2::TokenStream, found: &mut BTreeSet<String>) {
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), found),
+                proc_macro2::TokenTree::Literal(l) => {
+                    if let Ok(lit) = syn::parse2::<syn::LitStr>(l.into_token_stream()) {
+                        found.insert(lit.value());
+                    }
+                }
+                _ => {}
+            }
         }
     }
-    if body.contains("strip_prefix(\"path:\")") {
-        found.insert("path:<endpoint>".to_owned());
+    // The code, not its tests (which name settings to try them).
+    let source = read(path);
+    let code = source.split("\n#[cfg(test)]\nmod tests").next().unwrap_or_default();
+    let tokens: proc_macro2::TokenStream = code.parse().unwrap();
+    let mut found = BTreeSet::new();
+    walk(tokens, &mut found);
+    found
+}
+
+/// C (and PHP, through it), Python's native client and the command read every setting of the
+/// table by its row (`sectigo::settings`), and hand it to the core's `ClientBuilder::set`: no
+/// setting is named in their code, but for what a surface does with it beyond the builder
+/// (each listed with why). A setting written by hand there would be a copy of the table.
+#[test]
+fn the_surfaces_read_the_settings_from_the_table() {
+    let rows = settings();
+    type Surface = (
+        &'static str,
+        &'static str,
+        fn(&xtask::codegen::ir::Setting) -> Option<String>,
+        &'static [(&'static str, &'static str)],
+    );
+    let surfaces: [Surface; 3] = [
+        (
+            "the C options",
+            "crates/sectigo-ffi/src/options.rs",
+            |s| Some(s.name.clone()),
+            &[("log_level", "kept by the client handle, for its log records; not the builder's")],
+        ),
+        (
+            "Python's NativeClient",
+            "crates/sectigo-python/src/lib.rs",
+            |s| s.python.clone(),
+            &[("login_name", "kept for the client's repr")],
+        ),
+        (
+            "the command",
+            "crates/sectigo-cli/src/main.rs",
+            |s| s.cli.clone(),
+            &[
+                ("login-name", "read by the credentials, which may prompt for it"),
+                ("login-password", "read by the credentials, which may prompt for it"),
+                ("client-cert", "a certificate stands for the password: no prompt"),
+                ("client-pkcs12", "a certificate stands for the password: no prompt"),
+                ("path", "the sandbox's own signup path unless one is given"),
+            ],
+        ),
+    ];
+    for (surface, path, name, allowed) in surfaces {
+        let found = literals(path);
+        for row in &rows {
+            let (Some(name), c) = (name(row), &row.name) else { continue };
+            for named in [name, c.clone()] {
+                assert!(
+                    !found.contains(&named) || allowed.iter().any(|(n, _)| *n == named),
+                    "{surface} ({path}) names the setting {named:?}: read it from sectigo::settings::SETTINGS"
+                );
+            }
+        }
+        for (n, why) in allowed {
+            assert!(found.contains(*n), "{surface} ({path}): {n:?} is allowed ({why}) but no longer named: drop it");
+        }
     }
-    let table: BTreeSet<String> = settings().into_iter().map(|s| s.name).collect();
-    compare("the FFI's apply (crates/sectigo-ffi/src/options.rs)", &found, &table, &[]);
+    let main = read("crates/sectigo-cli/src/main.rs");
+    assert!(main.contains(".args(setting_args())"), "the command's flags are made from the table");
 }
 
 /// The keyword names of a Python signature's text: `(*, a: T = x, b=None)` -> {a, b}.
@@ -110,10 +174,10 @@ fn python_names() -> BTreeSet<String> {
 #[test]
 fn python_has_every_setting() {
     let native = read("crates/sectigo-python/src/lib.rs");
-    let at = native.find("fn new(\n        login_name").expect("NativeClient::new");
-    let signature = &native[native[..at].rfind("#[pyo3(signature = ").unwrap() + "#[pyo3(signature = ".len()..at];
-    let signature = &signature[..signature.find("))]").unwrap() + 1];
-    compare("NativeClient (crates/sectigo-python/src/lib.rs)", &keywords(signature), &python_names(), &[]);
+    assert!(
+        native.contains("#[pyo3(signature = (**settings))]\n    fn new(settings: Option<&Bound<'_, PyDict>>)"),
+        "NativeClient takes ClientSettings' keywords, each read by its row of the table"
+    );
 
     // Generated from the table, and checked still: what the native constructor takes.
     let package = read("bindings/python/sectigo/generated/__init__.py");
@@ -129,50 +193,7 @@ fn python_has_every_setting() {
     );
 
     let stub = read("bindings/python/sectigo/_native.pyi");
-    let new = &stub[stub.find("class NativeClient:").unwrap()..];
-    let new = &new[new.find("def __new__").unwrap() + "def __new__".len()..];
-    let new = &new[..new.find(") -> NativeClient").unwrap() + 1];
-    compare("the native stub (bindings/python/sectigo/_native.pyi)", &keywords(new), &python_names(), &[]);
-}
-
-#[test]
-fn the_command_has_every_setting_with_its_variable() {
-    let main = read("crates/sectigo-cli/src/main.rs");
-    let cli = &main[main.find("fn cli() -> Command {").unwrap()..];
-    let cli = &cli[..cli.find("\n}\n").unwrap()];
-    // Each `Arg::new("name")...` up to the next `.arg(`.
-    let mut flags = BTreeSet::new();
-    let mut envs = Vec::new();
-    for chunk in cli.split(".arg(Arg::new(\"").skip(1) {
-        // The global flags: a subcommand's own arguments (completions' SHELL) are no settings.
-        let chunk = chunk.split(".subcommand(").next().unwrap_or(chunk);
-        if !chunk.contains(".global(true)") {
-            continue;
-        }
-        let name = chunk.split('"').next().unwrap().to_owned();
-        let env = chunk.split(".env(\"").nth(1).map(|e| e.split('"').next().unwrap().to_owned());
-        envs.push((name.clone(), env));
-        flags.insert(name);
-    }
-    let rows = settings();
-    let table: BTreeSet<String> = rows.iter().filter_map(|s| s.cli.clone()).collect();
-    compare(
-        "the command's flags (crates/sectigo-cli/src/main.rs)",
-        &flags,
-        &table,
-        &[
-            ("json", "the command's output, not a setting"),
-            ("sandbox", "the command's own sandbox"),
-            ("legacy", "the same as --host legacy"),
-            ("signup-path", "the same as --path tier2_partner_signup=PATH"),
-        ],
-    );
-    for row in &rows {
-        if let Some(flag) = &row.cli {
-            let found = envs.iter().find(|(n, _)| n == flag).and_then(|(_, e)| e.clone());
-            assert_eq!(found, row.env, "--{flag}'s variable (spec/client.toml says {:?})", row.env);
-        }
-    }
+    assert!(stub.contains("def __new__(cls, **settings: object) -> NativeClient: ..."), "the native stub");
 }
 
 #[test]

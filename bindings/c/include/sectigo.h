@@ -446,10 +446,10 @@ typedef enum sectigo_term {
  - client_pkcs12: path of a PKCS #12 file; default none. A client certificate and its key in one
    .p12/.pfx file, instead of client_cert and client_key.
  - client_pkcs12_password: text; default none. The password of client_pkcs12; never shown.
- - base_url: https://host[:port]; default the host's. Where to send calls; http://... only with
-   allow_http.
  - host: current, legacy, private or private_legacy; default current. Which of Sectigo's hosts to
    call; the private ones take client-certificate login.
+ - base_url: https://host[:port]; default the host's. Where to send calls; http://... only with
+   allow_http.
  - timeout_ms: whole milliseconds, at most an hour; default 60000. The time allowed for a whole
    call, retries included.
  - connect_timeout_ms: whole milliseconds, at most an hour; default 10000. The time allowed to

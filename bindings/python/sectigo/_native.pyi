@@ -25,31 +25,9 @@ class NativeError(Exception): ...
 
 @final
 class NativeClient:
-    def __new__(
-        cls,
-        *,
-        login_name: Optional[str] = None,
-        login_password: Optional[str] = None,
-        base_url: Optional[str] = None,
-        host: Optional[str] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        ca_file: Optional[Sequence[str]] = None,
-        allow_http: bool = False,
-        user_agent: Optional[str] = None,
-        paths: Optional[Sequence[Tuple[str, str]]] = None,
-        max_retries: Optional[int] = None,
-        retry_base_delay: Optional[float] = None,
-        retry_max_delay: Optional[float] = None,
-        resolve: Optional[Sequence[str]] = None,
-        roots: Optional[str] = None,
-        proxy: Optional[str] = None,
-        no_proxy: Optional[str] = None,
-        client_cert: Optional[str] = None,
-        client_key: Optional[str] = None,
-        client_pkcs12: Optional[str] = None,
-        client_pkcs12_password: Optional[str] = None,
-    ) -> NativeClient: ...
+    # The keywords of ClientSettings (generated from spec/client.toml), as it passes them: each
+    # read by its setting's type.
+    def __new__(cls, **settings: object) -> NativeClient: ...
     def call(
         self,
         endpoint: str,

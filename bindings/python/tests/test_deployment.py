@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from typing import List, Tuple
 
 import pytest
@@ -117,10 +118,21 @@ def test_multiprocessing_fork_workers_use_their_own_connections(sandbox: Sandbox
         ({"connect_timeout": 3601.0}, "connect_timeout"),
         ({"resolve": ["localhost:443:not-an-address"]}, "resolve"),
         ({"resolve": "no-port"}, "resolve"),
+        ({"host": "moon"}, "host must be one of 'current', 'legacy', 'private', 'private_legacy', not \"moon\""),
+        ({"timeout": 0}, "timeout must be a number of seconds from 0.001, not 0"),
+        ({"max_retries": -1}, "max_retries must be a whole number from 0, not -1"),
+        ({"retry_base_delay": -1.0}, "retry_base_delay must be a number of seconds from 0"),
     ],
 )
 def test_bad_settings_are_config_errors_naming_the_setting(settings: dict, named: str) -> None:
-    with pytest.raises(sectigo.ConfigError, match=named):
+    with pytest.raises(sectigo.ConfigError, match=re.escape(named)):
+        sectigo.Client(login_name="login", login_password="password", **settings)
+
+
+@pytest.mark.parametrize("settings", [{"timeout": "soon"}, {"allow_http": "yes"}, {"paths": {"x": 1}}])
+def test_a_setting_of_the_wrong_type_is_a_type_error_naming_it(settings: dict) -> None:
+    (keyword,) = settings
+    with pytest.raises(TypeError, match=f"^{keyword}: "):
         sectigo.Client(login_name="login", login_password="password", **settings)
 
 

@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValue, value_parser};
 use sectigo::meta::{Endpoint, Param};
-use sectigo::{Client, Error};
+use sectigo::settings::{SETTINGS, Setting, SettingType, SettingValue};
+use sectigo::{Client, ClientBuilder, Error};
 
 /// Exit statuses, also listed in `sectigo --help`.
 pub mod status {
@@ -117,6 +118,64 @@ fn endpoint_command(e: &'static Endpoint) -> Command {
     cmd
 }
 
+/// The client's settings as global options, one per row of the settings table that has a flag
+/// (`spec/client.toml`, through `sectigo::settings::SETTINGS`): its type decides the value's
+/// form (seconds for a duration), a repeatable one may be given again, a secret's variable is
+/// never shown (its meaning says that it is never shown).
+fn setting_args() -> Vec<Arg> {
+    SETTINGS
+        .iter()
+        .filter_map(|s| {
+            let flag = s.cli?;
+            let mut arg = Arg::new(flag).long(flag).global(true).help(setting_help(s));
+            if let Some(env) = s.env {
+                arg = arg.env(env).hide_env_values(s.secret);
+            }
+            arg = match s.ty {
+                SettingType::Flag => arg.action(ArgAction::SetTrue),
+                SettingType::Duration => arg.value_name("SECONDS").value_parser(value_parser!(f64)),
+                SettingType::Count => arg.value_name("N").value_parser(value_parser!(u32)),
+                SettingType::Path => arg.value_name("PATH").value_parser(value_parser!(PathBuf)),
+                SettingType::Choice => arg.value_name("CHOICE").value_parser(s.choices.to_vec()),
+                SettingType::Map => arg.value_name("KEY=VALUE").action(ArgAction::Append),
+                SettingType::Text | SettingType::Secret => arg.value_name("VALUE"),
+            };
+            if s.repeatable {
+                arg = arg.action(ArgAction::Append).value_delimiter(';');
+            }
+            Some(arg)
+        })
+        .collect()
+}
+
+/// A setting's help: its meaning with the other settings named by their flags, its note, its
+/// default (in seconds for a duration).
+fn setting_help(s: &Setting) -> String {
+    let mut help = s.meaning.to_owned();
+    for other in SETTINGS {
+        if let Some(flag) = other.cli {
+            help = help.replace(&format!("`{}`", other.name), &format!("--{flag}"));
+        }
+    }
+    if let Some(note) = s.cli_note {
+        help = format!("{} ({note})", help.trim_end_matches('.'));
+    }
+    if s.repeatable {
+        help.push_str(match s.env {
+            Some(_) => " Repeatable; in the variable, values are separated by ';'.",
+            None => " Repeatable.",
+        });
+    }
+    let default = match (s.ty, s.default.parse::<u64>()) {
+        (SettingType::Duration, Ok(ms)) => format!("{} s", ms as f64 / 1000.0),
+        _ => s.default.to_owned(),
+    };
+    if default != "none" && s.ty != SettingType::Flag {
+        help.push_str(&format!(" [default: {default}]"));
+    }
+    help.replace('`', "")
+}
+
 fn cli() -> Command {
     let mut cmd = Command::new("sectigo")
         .version(env!("CARGO_PKG_VERSION"))
@@ -124,77 +183,31 @@ fn cli() -> Command {
         .after_help(EXIT_HELP)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(Arg::new("login-name").long("login-name").global(true).env("SECTIGO_LOGIN_NAME").value_name("NAME")
-            .help("Account user name (or SECTIGO_LOGIN_NAME; prompted for when missing on a terminal)"))
-        .arg(Arg::new("login-password").long("login-password").global(true).env("SECTIGO_LOGIN_PASSWORD").hide_env_values(true).value_name("PASSWORD")
-            .help("Account password; prefer SECTIGO_LOGIN_PASSWORD or the prompt, which does not echo (never printed). \
-                   Not needed, and not sent, with --client-cert or --client-pkcs12"))
-        .arg(Arg::new("client-cert").long("client-cert").global(true).env("SECTIGO_CLIENT_CERT").value_name("PEM")
-            .value_parser(value_parser!(PathBuf))
-            .help("Log in with this client certificate (PEM) and --client-key instead of a password, on a private \
-                   host (--host private): --login-name names the certificate's account"))
-        .arg(Arg::new("client-key").long("client-key").global(true).env("SECTIGO_CLIENT_KEY").value_name("PEM")
-            .value_parser(value_parser!(PathBuf))
-            .help("The private key of --client-cert (PEM)"))
-        .arg(Arg::new("client-pkcs12").long("client-pkcs12").global(true).env("SECTIGO_CLIENT_PKCS12").value_name("FILE")
-            .value_parser(value_parser!(PathBuf))
-            .help("Log in with the client certificate and key of this PKCS #12 file (.p12/.pfx) instead of a password"))
-        .arg(Arg::new("client-pkcs12-password").long("client-pkcs12-password").global(true).env("SECTIGO_CLIENT_PKCS12_PASSWORD")
-            .hide_env_values(true).value_name("PASSWORD")
-            .help("The password of --client-pkcs12; prefer SECTIGO_CLIENT_PKCS12_PASSWORD (never printed)"))
-        .arg(Arg::new("base-url").long("base-url").global(true).env("SECTIGO_BASE_URL").value_name("URL")
-            .help("Server to call (default: https://secure.trust-provider.com)"))
-        .arg(Arg::new("host").long("host").global(true).env("SECTIGO_HOST").value_name("HOST")
-            .value_parser(sectigo::Host::ALL.iter().map(|h| h.key()).collect::<Vec<_>>())
-            .help("Call one of the documented hosts: current (default), legacy, or private and private_legacy for \
-                   client-certificate login"))
-        .arg(Arg::new("legacy").long("legacy").global(true).action(ArgAction::SetTrue)
-            .help("Call the legacy host (https://secure.sectigo.com); the same as --host legacy"))
-        .arg(Arg::new("roots").long("roots").global(true).env("SECTIGO_ROOTS").value_name("ROOTS")
-            .value_parser(["bundled", "system"])
-            .help("Certificate authorities to start from: bundled (default, Mozilla's, built in) or system (the \
-                   system's store; honours SSL_CERT_FILE and SSL_CERT_DIR)"))
-        .arg(Arg::new("ca-file").long("ca-file").global(true).env("SECTIGO_CA_FILE").value_name("PEM").value_parser(value_parser!(PathBuf))
-            .action(ArgAction::Append)
-            .help("Also trust the certificate authorities in this PEM file (repeatable)"))
-        .arg(Arg::new("proxy").long("proxy").global(true).env("SECTIGO_PROXY").hide_env_values(true).value_name("URL")
-            .help("Connect through this proxy: http://[user:password@]host[:port] or https://... (CONNECT; the \
-                   password is never printed), or none. Without it, https_proxy, HTTPS_PROXY and all_proxy are read \
-                   as curl reads them; SOCKS is refused"))
-        .arg(Arg::new("no-proxy").long("no-proxy").global(true).env("SECTIGO_NO_PROXY").value_name("LIST")
-            .help("Hosts reached without the proxy, comma-separated (names with their subdomains, IP addresses, \
-                   networks such as 10.0.0.0/8, or *); without it, no_proxy or NO_PROXY"))
-        .arg(Arg::new("allow-http").long("allow-http").global(true).action(ArgAction::SetTrue)
-            .help("Allow a plain http:// base URL (local testing only)"))
-        .arg(Arg::new("timeout").long("timeout").global(true).env("SECTIGO_TIMEOUT").value_name("SECONDS").value_parser(value_parser!(f64))
-            .help("Time allowed for a whole call (default 60)"))
-        .arg(Arg::new("connect-timeout").long("connect-timeout").global(true).env("SECTIGO_CONNECT_TIMEOUT").value_name("SECONDS")
-            .value_parser(value_parser!(f64))
-            .help("Time allowed to connect (default 10, at most 3600)"))
-        .arg(Arg::new("user-agent").long("user-agent").global(true).env("SECTIGO_USER_AGENT").value_name("TEXT")
-            .help("The User-Agent header: one line of printable text"))
-        .arg(Arg::new("resolve").long("resolve").global(true).env("SECTIGO_RESOLVE").value_name("HOST:PORT:ADDR[,ADDR...]")
-            .action(ArgAction::Append).value_delimiter(';')
-            .help("Connect to these addresses for HOST:PORT instead of looking it up, like curl's --resolve (an \
-                   ADDR may carry its own port); repeatable, or ';'-separated in SECTIGO_RESOLVE"))
-        .arg(Arg::new("max-retries").long("max-retries").global(true).env("SECTIGO_MAX_RETRIES").value_name("N").value_parser(value_parser!(u32))
-            .help("Send a failed call again at most N times, only when that is provably safe: a -42 answer, a \
-                   connection never established, a read call whose connection broke; never an order that may \
-                   exist (default 3; 0 turns retries off). Each retry is reported on standard error"))
-        .arg(Arg::new("retry-base-delay").long("retry-base-delay").global(true).env("SECTIGO_RETRY_BASE_DELAY").value_name("SECONDS")
-            .value_parser(value_parser!(f64))
-            .help("The bound of the first wait before a retry (default 0.25); each wait is random up to its bound, which doubles"))
-        .arg(Arg::new("retry-max-delay").long("retry-max-delay").global(true).env("SECTIGO_RETRY_MAX_DELAY").value_name("SECONDS")
-            .value_parser(value_parser!(f64))
-            .help("The largest bound of a wait before a retry (default 8)"))
-        .arg(Arg::new("path").long("path").global(true).value_name("ENDPOINT=PATH").action(ArgAction::Append)
-            .help("The path of an endpoint, e.g. tier2_partner_signup=/products/..., which the documents do not give (repeatable)"))
-        .arg(Arg::new("signup-path").long("signup-path").global(true).value_name("PATH")
-            .help("Path of the Tier 2 partner signup, which Sectigo's documents do not give"))
-        .arg(Arg::new("sandbox").long("sandbox").global(true).action(ArgAction::SetTrue)
-            .help("Run against a sandbox started in this process (its own accounts and orders; nothing leaves the machine)"))
-        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue)
-            .help("Print one JSON object instead of text"))
+        .args(setting_args())
+        .arg(
+            Arg::new("legacy")
+                .long("legacy")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Call the legacy host (https://secure.sectigo.com); the same as --host legacy"),
+        )
+        .arg(
+            Arg::new("signup-path")
+                .long("signup-path")
+                .global(true)
+                .value_name("PATH")
+                .help("Path of the Tier 2 partner signup, which Sectigo's documents do not give"),
+        )
+        .arg(Arg::new("sandbox").long("sandbox").global(true).action(ArgAction::SetTrue).help(
+            "Run against a sandbox started in this process (its own accounts and orders; nothing leaves the machine)",
+        ))
+        .arg(
+            Arg::new("json")
+                .long("json")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Print one JSON object instead of text"),
+        )
         .subcommand(Command::new("demo").about(
             "Run the whole flow against the built-in sandbox: order a one-year Web DNS Pro, authorize it, \
              open a customer session and print the page URL, explaining each step",
@@ -207,9 +220,16 @@ fn cli() -> Command {
                      zsh:  sectigo completions zsh > \"${fpath[1]}/_sectigo\"\n\
                      fish: sectigo completions fish > ~/.config/fish/completions/sectigo.fish",
                 )
-                .arg(Arg::new("shell").value_name("SHELL").required(true).value_parser(value_parser!(clap_complete::Shell))),
+                .arg(
+                    Arg::new("shell")
+                        .value_name("SHELL")
+                        .required(true)
+                        .value_parser(value_parser!(clap_complete::Shell)),
+                ),
         )
-        .subcommand(Command::new("manpage").hide(true).about("Print the manual page (roff), as installed in share/man/man1"));
+        .subcommand(
+            Command::new("manpage").hide(true).about("Print the manual page (roff), as installed in share/man/man1"),
+        );
     for e in sectigo::ENDPOINTS {
         cmd = cmd.subcommand(endpoint_command(e));
     }
@@ -346,76 +366,15 @@ fn client(
     if matches.get_flag("legacy") {
         b = b.host(sectigo::Host::Legacy);
     }
-    if let Some(host) = matches.get_one::<String>("host").and_then(|key| sectigo::Host::from_key(key)) {
-        b = b.host(host);
-    }
-    if let Some(roots) = matches.get_one::<String>("roots") {
-        b = b.roots(roots.parse().map_err(|e: sectigo::ConfigError| e.to_string())?);
-    }
-    if let Some(proxy) = matches.get_one::<String>("proxy") {
-        b = b.proxy(proxy.as_str());
-    }
-    if let Some(list) = matches.get_one::<String>("no-proxy") {
-        b = b.no_proxy(list);
-    }
-    if let Some(path) = matches.get_one::<PathBuf>("client-cert") {
-        b = b.client_cert(path);
-    }
-    if let Some(path) = matches.get_one::<PathBuf>("client-key") {
-        b = b.client_key(path);
-    }
-    if let Some(path) = matches.get_one::<PathBuf>("client-pkcs12") {
-        b = b.client_pkcs12(path);
-    }
-    if let Some(password) = matches.get_one::<String>("client-pkcs12-password") {
-        b = b.client_pkcs12_password(password.as_str());
-    }
-    if let Some(url) = matches.get_one::<String>("base-url") {
-        b = b.base_url(url);
-    }
-    for ca in matches.get_many::<PathBuf>("ca-file").into_iter().flatten() {
-        b = b.add_root_certificates_file(ca);
-    }
-    b = b.allow_http(matches.get_flag("allow-http"));
-    if let Some(seconds) = matches.get_one::<f64>("timeout") {
-        b = b.timeout(
-            Duration::try_from_secs_f64(*seconds).map_err(|_| "timeout: must be a positive number of seconds")?,
-        );
-    }
-    if let Some(seconds) = matches.get_one::<f64>("connect-timeout") {
-        b = b.connect_timeout(
-            Duration::try_from_secs_f64(*seconds)
-                .map_err(|_| "connect_timeout: must be a positive number of seconds")?,
-        );
-    }
-    if let Some(agent) = matches.get_one::<String>("user-agent") {
-        b = b.user_agent(agent);
-    }
-    for entry in matches.get_many::<String>("resolve").into_iter().flatten() {
-        b = b.resolve_entry(entry).map_err(|e| e.to_string())?;
+    for setting in SETTINGS {
+        // The credentials come last, from `credentials` (which may have prompted for them).
+        if !matches!(setting.cli, Some("login-name" | "login-password")) {
+            b = set(b, setting, matches)?;
+        }
     }
     if let Some(path) = matches.get_one::<String>("signup-path") {
         b = b.endpoint_path("tier2_partner_signup", path);
     }
-    for entry in matches.get_many::<String>("path").into_iter().flatten() {
-        let (endpoint, path) =
-            entry.split_once('=').ok_or_else(|| format!("--path {entry:?}: expected ENDPOINT=PATH"))?;
-        b = b.endpoint_path(endpoint.trim(), path.trim());
-    }
-    let mut retry = sectigo::RetryPolicy::standard();
-    if let Some(n) = matches.get_one::<u32>("max-retries") {
-        retry.max_retries = *n;
-    }
-    let wait = |name: &str, seconds: f64| {
-        Duration::try_from_secs_f64(seconds).map_err(|_| format!("{name}: must be a number of seconds from 0"))
-    };
-    if let Some(seconds) = matches.get_one::<f64>("retry-base-delay") {
-        retry.base_delay = wait("retry-base-delay", *seconds)?;
-    }
-    if let Some(seconds) = matches.get_one::<f64>("retry-max-delay") {
-        retry.max_delay = wait("retry-max-delay", *seconds)?;
-    }
-    b = b.retry_policy(retry);
     if let Some(s) = sandbox {
         b = b.base_url(s.https_url()).add_root_certificates_pem(s.ca_pem());
         let paths = matches.get_many::<String>("path").into_iter().flatten();
@@ -432,6 +391,54 @@ fn client(
         }
     }
     b.build().map_err(|e| e.to_string())
+}
+
+/// A setting's flag, read by the setting's type, applied to the builder (`ClientBuilder::set`).
+fn set(mut b: ClientBuilder, s: &'static Setting, matches: &ArgMatches) -> Result<ClientBuilder, String> {
+    let Some(flag) = s.cli else { return Ok(b) };
+    let named = |e: sectigo::ConfigError| format!("--{flag}: {e}");
+    match s.ty {
+        SettingType::Flag => {
+            if matches.get_flag(flag) {
+                b = b.set(s.name, SettingValue::Flag(true)).map_err(named)?;
+            }
+        }
+        SettingType::Duration => {
+            if let Some(seconds) = matches.get_one::<f64>(flag) {
+                let least = Duration::from_millis(s.min);
+                let wait = Duration::try_from_secs_f64(*seconds).ok().filter(|d| *d >= least).ok_or_else(|| {
+                    format!("--{flag}: must be a number of seconds from {}, not {seconds}", least.as_secs_f64())
+                })?;
+                b = b.set(s.name, SettingValue::Duration(wait)).map_err(named)?;
+            }
+        }
+        SettingType::Count => {
+            if let Some(n) = matches.get_one::<u32>(flag) {
+                if u64::from(*n) < s.min {
+                    return Err(format!("--{flag}: must be a whole number from {}, not {n}", s.min));
+                }
+                b = b.set(s.name, SettingValue::Count(*n)).map_err(named)?;
+            }
+        }
+        SettingType::Path => {
+            for path in matches.get_many::<PathBuf>(flag).into_iter().flatten() {
+                b = b.set(s.name, SettingValue::Path(path)).map_err(named)?;
+            }
+        }
+        SettingType::Map => {
+            for entry in matches.get_many::<String>(flag).into_iter().flatten() {
+                let (key, value) =
+                    entry.split_once('=').ok_or_else(|| format!("--{flag} {entry:?}: expected KEY=VALUE"))?;
+                b = b.set(s.name, SettingValue::Entry(key.trim(), value.trim())).map_err(named)?;
+            }
+        }
+        SettingType::Text | SettingType::Secret | SettingType::Choice => {
+            for value in matches.get_many::<String>(flag).into_iter().flatten() {
+                b = b.set(s.name, SettingValue::Text(value)).map_err(named)?;
+            }
+        }
+    }
+    Ok(b)
 }
 
 fn call(endpoint: &'static Endpoint, matches: &ArgMatches, sub: &ArgMatches, json: bool) -> u8 {
@@ -502,5 +509,56 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         cli().debug_assert();
+    }
+
+    /// The global flags are the settings table's (each with its variable), plus the command's
+    /// own four.
+    #[test]
+    fn the_global_flags_are_the_settings_table() {
+        let cmd = cli();
+        let globals: Vec<&Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).collect();
+        for s in SETTINGS {
+            let Some(flag) = s.cli else { continue };
+            let arg = globals.iter().find(|a| a.get_long() == Some(flag)).unwrap_or_else(|| panic!("no --{flag}"));
+            assert_eq!(arg.get_env().and_then(|e| e.to_str()), s.env, "--{flag}'s variable");
+        }
+        let own = ["legacy", "signup-path", "sandbox", "json"];
+        for arg in globals {
+            let long = arg.get_long().unwrap_or_default();
+            assert!(
+                own.contains(&long) || SETTINGS.iter().any(|s| s.cli == Some(long)),
+                "--{long} is neither a setting of spec/client.toml nor one of the command's own"
+            );
+        }
+    }
+
+    /// Flags are read by the setting's type and reach the client as the table says.
+    #[test]
+    fn settings_flags_reach_the_client() {
+        let matches = cli()
+            .try_get_matches_from([
+                "sectigo",
+                "--timeout",
+                "0.5",
+                "--max-retries",
+                "0",
+                "--path",
+                "tier2_partner_signup=/x",
+                "--allow-http",
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--resolve",
+                "example.com:443:127.0.0.1",
+                "demo",
+            ])
+            .unwrap();
+        assert!(client(&matches, None, Some(("a".into(), Some("b".into())))).is_ok());
+        let zero = cli().try_get_matches_from(["sectigo", "--timeout", "0", "demo"]).unwrap();
+        let e = client(&zero, None, None).unwrap_err();
+        assert!(e.contains("--timeout: must be a number of seconds from 0.001, not 0"), "{e}");
+        let bad = cli().try_get_matches_from(["sectigo", "--resolve", "nowhere", "demo"]).unwrap();
+        let e = client(&bad, None, None).unwrap_err();
+        assert!(e.starts_with("--resolve: resolve: "), "{e}");
+        assert!(cli().try_get_matches_from(["sectigo", "--host", "moon", "demo"]).is_err());
     }
 }

@@ -4,7 +4,7 @@
 use std::ffi::c_char;
 
 use sectigo::wire::Response;
-use sectigo::{Client, Error, RetryPolicy, dynamic};
+use sectigo::{Client, Error, dynamic};
 
 use crate::boundary::{boxed, check_out, free, guard, handle, null, put, quietly, text};
 use crate::failure::sectigo_error_kind::*;
@@ -80,11 +80,10 @@ fn shared_client(settings: &[(String, String)]) -> Result<Client, Failure> {
         return Ok(shared.client.clone());
     }
     let mut b = Client::builder();
-    let mut retry = RetryPolicy::standard();
     for (name, value) in settings {
-        b = apply(b, &mut retry, name, value)?;
+        b = apply(b, name, value)?;
     }
-    let client = b.retry_policy(retry).build().map_err(|e| Failure::sdk(&Error::Config(e)))?;
+    let client = b.build().map_err(|e| Failure::sdk(&Error::Config(e)))?;
     if clients.len() >= SHARED_CLIENTS {
         clients.remove(0);
     }

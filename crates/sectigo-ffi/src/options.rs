@@ -1,10 +1,12 @@
 //! Client settings: `sectigo_options`, and how each setting's name and value are read.
 
 use std::ffi::c_char;
+use std::path::Path;
 use std::ptr;
 use std::time::Duration;
 
-use sectigo::{Client, ClientBuilder, RetryPolicy};
+use sectigo::settings::{self, SettingType, SettingValue};
+use sectigo::{Client, ClientBuilder};
 
 use crate::boundary::{boxed, check_out, free, guard, handle_mut, put, quietly, text};
 use crate::failure::{Failure, sectigo_error, sectigo_result};
@@ -68,87 +70,53 @@ pub unsafe extern "C" fn sectigo_options_set(
         let (options, name, value) =
             unsafe { (handle_mut(options, "options")?, text(name, "name")?, text(value, "value")?) };
         // Checked now, so a bad setting is reported where it is made (and the others stay).
-        apply(Client::builder(), &mut RetryPolicy::standard(), name, value)?;
+        apply(Client::builder(), name, value)?;
         options.settings.push((name.to_owned(), value.to_owned()));
         Ok(())
     })
 }
 
-/// Every setting's name (`spec/client.toml`, through the spec data), for an error message.
-fn option_names() -> String {
-    sectigo::spec_data::SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-}
-
-/// One setting applied to a builder (the retry settings to `retry`, which the builder takes
-/// once all are read).
-pub(crate) fn apply(
-    b: ClientBuilder,
-    retry: &mut RetryPolicy,
-    name: &str,
-    value: &str,
-) -> Result<ClientBuilder, Failure> {
-    let millis = |v: &str| -> Result<Duration, Failure> {
-        v.parse::<u64>().ok().filter(|ms| *ms > 0).map(Duration::from_millis).ok_or_else(|| {
-            Failure::config(format!("option {name}: {v:?} is not a positive whole number of milliseconds"))
+/// One setting, as C and PHP write it, applied to a builder: the row of the table with this
+/// name, its value read by the row's type (milliseconds for a duration, `1`/`0` for a flag),
+/// then `ClientBuilder::set`. `log_level` is checked only: the client handle keeps it (see
+/// `sectigo_client_new`).
+pub(crate) fn apply(b: ClientBuilder, name: &str, value: &str) -> Result<ClientBuilder, Failure> {
+    let bad = |what: String| Failure::config(format!("option {name}: {value:?} is not {what}"));
+    let Some((setting, key)) = settings::find(name) else {
+        return Err(Failure::config(format!("unknown option {name:?} ({})", settings::names())));
+    };
+    if name == "log_level" {
+        return match crate::logging::parse_level(value) {
+            Some(_) => Ok(b),
+            None => Err(bad(format!("one of {}", setting.choices.join(", ")))),
+        };
+    }
+    let whole = |unit: &str| -> Result<u64, Failure> {
+        value.parse::<u64>().ok().filter(|n| *n >= setting.min).ok_or_else(|| match setting.min {
+            0 => bad(format!("a whole number{unit} from 0")),
+            1 => bad(format!("a positive whole number{unit}")),
+            min => bad(format!("a whole number{unit} from {min}")),
         })
     };
-    let whole = |v: &str| -> Result<u32, Failure> {
-        v.parse::<u32>().map_err(|_| Failure::config(format!("option {name}: {v:?} is not a whole number from 0")))
+    let typed = match setting.ty {
+        SettingType::Text | SettingType::Secret => SettingValue::Text(value),
+        SettingType::Choice if setting.choices.iter().any(|c| c.eq_ignore_ascii_case(value)) => {
+            SettingValue::Text(value)
+        }
+        SettingType::Choice => return Err(bad(format!("one of {}", setting.choices.join(", ")))),
+        SettingType::Path => SettingValue::Path(Path::new(value)),
+        SettingType::Duration => SettingValue::Duration(Duration::from_millis(whole(" of milliseconds")?)),
+        SettingType::Count => {
+            SettingValue::Count(u32::try_from(whole("")?).map_err(|_| bad(format!("at most {}", u32::MAX)))?)
+        }
+        SettingType::Flag => match value {
+            "1" | "true" => SettingValue::Flag(true),
+            "0" | "false" => SettingValue::Flag(false),
+            _ => return Err(bad("1 or 0".into())),
+        },
+        SettingType::Map => SettingValue::Entry(key.unwrap_or_default(), value),
     };
-    match name {
-        "login_name" => Ok(b.login_name(value)),
-        "login_password" => Ok(b.login_password(value)),
-        "base_url" => Ok(b.base_url(value)),
-        "host" => match sectigo::Host::from_key(value) {
-            Some(host) => Ok(b.host(host)),
-            None => Err(Failure::config(format!(
-                "option host: {value:?} is not one of {}",
-                sectigo::Host::ALL.iter().map(|h| h.key()).collect::<Vec<_>>().join(", ")
-            ))),
-        },
-        "timeout_ms" => Ok(b.timeout(millis(value)?)),
-        "connect_timeout_ms" => Ok(b.connect_timeout(millis(value)?)),
-        "ca_file" => Ok(b.add_root_certificates_file(value)),
-        "roots" => {
-            Ok(b.roots(value.parse().map_err(|e: sectigo::ConfigError| Failure::config(format!("option {e}")))?))
-        }
-        "proxy" => Ok(b.proxy(value)),
-        "no_proxy" => Ok(b.no_proxy(value)),
-        "client_cert" => Ok(b.client_cert(value)),
-        "client_key" => Ok(b.client_key(value)),
-        "client_pkcs12" => Ok(b.client_pkcs12(value)),
-        "client_pkcs12_password" => Ok(b.client_pkcs12_password(value)),
-        "allow_http" => match value {
-            "1" | "true" => Ok(b.allow_http(true)),
-            "0" | "false" => Ok(b.allow_http(false)),
-            _ => Err(Failure::config(format!("option allow_http: {value:?} is not 1 or 0"))),
-        },
-        "user_agent" => Ok(b.user_agent(value)),
-        "resolve" => b.resolve_entry(value).map_err(|e| Failure::config(format!("option {e}"))),
-        "max_retries" => {
-            retry.max_retries = whole(value)?;
-            Ok(b)
-        }
-        "retry_base_ms" => {
-            retry.base_delay = Duration::from_millis(whole(value)?.into());
-            Ok(b)
-        }
-        "retry_max_ms" => {
-            retry.max_delay = Duration::from_millis(whole(value)?.into());
-            Ok(b)
-        }
-        // Kept by the client handle, not the shared client (see `sectigo_client_new`).
-        "log_level" => match crate::logging::parse_level(value) {
-            Some(_) => Ok(b),
-            None => {
-                Err(Failure::config(format!("option log_level: {value:?} is not one of off, error, warn, info, debug")))
-            }
-        },
-        _ => match name.strip_prefix("path:") {
-            Some(endpoint) => Ok(b.endpoint_path(endpoint, value)),
-            None => Err(Failure::config(format!("unknown option {name:?} ({})", option_names()))),
-        },
-    }
+    b.set(setting.name, typed).map_err(|e| Failure::config(format!("option {e}")))
 }
 
 /// Sets the log callback of the clients made from these settings (NULL turns it off), with the
@@ -180,43 +148,30 @@ pub unsafe extern "C" fn sectigo_options_free(options: *mut sectigo_options) {
 mod tests {
     use super::*;
 
-    /// Every setting of `spec/client.toml` is read by `apply`, and the table names every one
-    /// it reads (a name it reads but the table lacks would be missing from the docs).
+    /// Every setting of `spec/client.toml` is read by `apply`, by its type.
     #[test]
-    fn the_options_table_is_what_apply_reads() {
-        let sample = |name: &str| match name {
-            "host" => "legacy",
-            "roots" => "system",
-            "allow_http" => "1",
-            "resolve" => "example.com:443:127.0.0.1",
-            "log_level" => "debug",
-            "proxy" => "none",
-            n if n.ends_with("_ms") || n == "max_retries" => "5",
-            _ => "x",
-        };
-        for setting in sectigo::spec_data::SETTINGS {
+    fn every_setting_of_the_table_is_read() {
+        for setting in settings::SETTINGS {
             let name = setting.name.replace("<endpoint>", "tier2_partner_signup");
-            let result = apply(Client::builder(), &mut RetryPolicy::standard(), &name, sample(&name));
+            let sample = match setting.ty {
+                SettingType::Choice => setting.choices[0],
+                SettingType::Flag => "1",
+                SettingType::Duration | SettingType::Count => "5",
+                _ if name == "resolve" => "example.com:443:127.0.0.1",
+                _ => "x",
+            };
+            let result = apply(Client::builder(), &name, sample);
             assert!(result.is_ok(), "{name}: {:?}", result.err().map(|f| f.message()));
         }
-        let source = include_str!("options.rs");
-        let body = &source[source.find("match name {").unwrap()
-            ..source.find("None => Err(Failure::config(format!(\"unknown option").unwrap()];
-        for read in body
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == ':'))
-        {
-            let listed = sectigo::spec_data::SETTINGS
-                .iter()
-                .any(|s| s.name == read || s.name.strip_suffix("<endpoint>") == Some(read));
-            assert!(
-                listed || ["1", "true", "0", "false"].contains(&read),
-                "option {read:?} is read but not in spec/client.toml"
-            );
-        }
-        let e = apply(Client::builder(), &mut RetryPolicy::standard(), "colour", "red").err().unwrap().message();
+        let e = apply(Client::builder(), "colour", "red").err().unwrap().message();
         assert!(e.contains("login_name, login_password,") && e.contains("path:<endpoint>"), "{e}");
+        let e = apply(Client::builder(), "timeout_ms", "0").err().unwrap().message();
+        assert!(e.contains("option timeout_ms: \"0\" is not a positive whole number of milliseconds"), "{e}");
+        let e = apply(Client::builder(), "retry_base_ms", "-1").err().unwrap().message();
+        assert!(e.contains("is not a whole number of milliseconds from 0"), "{e}");
+        let e = apply(Client::builder(), "host", "moon").err().unwrap().message();
+        assert!(e.contains("is not one of current, legacy, private, private_legacy"), "{e}");
+        let e = apply(Client::builder(), "resolve", "no-port").err().unwrap().message();
+        assert!(e.starts_with("option resolve: "), "{e}");
     }
 }

@@ -7,6 +7,7 @@
 
 #![allow(unsafe_code)] // pyo3's macros expand to unsafe code
 
+use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Mutex, MutexGuard};
 use std::thread::{JoinHandle, ThreadId};
@@ -16,8 +17,9 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use sectigo::settings::{self, Setting, SettingType, SettingValue};
 use sectigo::wire::{RawResponse, Response};
-use sectigo::{ApiError, Client, Error, RetryPolicy};
+use sectigo::{ApiError, Client, ClientBuilder, Error};
 
 create_exception!(_native, NativeError, PyException, "A failure of the native layer: (kind, message, details).");
 
@@ -86,6 +88,60 @@ fn config_error(message: impl std::fmt::Display) -> PyErr {
     NativeError::new_err(("config", message.to_string(), ()))
 }
 
+/// A keyword's value of the wrong Python type: a TypeError naming the keyword.
+fn typed(py: Python<'_>, keyword: &str, e: PyErr) -> PyErr {
+    pyo3::exceptions::PyTypeError::new_err(format!("{keyword}: {}", e.value(py)))
+}
+
+/// One value of a keyword, read by its setting's type, applied to the builder.
+fn set(
+    b: ClientBuilder,
+    setting: &'static Setting,
+    keyword: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<ClientBuilder> {
+    let text = || value.extract::<String>().map_err(|e| typed(value.py(), keyword, e));
+    let applied = match setting.ty {
+        SettingType::Text | SettingType::Secret | SettingType::Path | SettingType::Choice => {
+            let text = text()?;
+            if setting.ty == SettingType::Choice && !setting.choices.iter().any(|c| c.eq_ignore_ascii_case(&text)) {
+                let quoted: Vec<String> = setting.choices.iter().map(|c| format!("'{c}'")).collect();
+                return Err(config_error(format!("{keyword} must be one of {}, not {text:?}", quoted.join(", "))));
+            }
+            match setting.ty {
+                SettingType::Path => b.set(setting.name, SettingValue::Path(Path::new(&text))),
+                _ => b.set(setting.name, SettingValue::Text(&text)),
+            }
+        }
+        SettingType::Duration => {
+            let seconds: f64 = value.extract().map_err(|e| typed(value.py(), keyword, e))?;
+            let least = Duration::from_millis(setting.min);
+            let wait = Duration::try_from_secs_f64(seconds).ok().filter(|d| *d >= least).ok_or_else(|| {
+                config_error(format!(
+                    "{keyword} must be a number of seconds from {}, not {seconds}",
+                    least.as_secs_f64()
+                ))
+            })?;
+            b.set(setting.name, SettingValue::Duration(wait))
+        }
+        SettingType::Count => {
+            let n: i64 = value.extract().map_err(|e| typed(value.py(), keyword, e))?;
+            let count = u32::try_from(n).ok().filter(|c| u64::from(*c) >= setting.min).ok_or_else(|| {
+                config_error(format!("{keyword} must be a whole number from {}, not {n}", setting.min))
+            })?;
+            b.set(setting.name, SettingValue::Count(count))
+        }
+        SettingType::Flag => {
+            b.set(setting.name, SettingValue::Flag(value.extract().map_err(|e| typed(value.py(), keyword, e))?))
+        }
+        SettingType::Map => {
+            let (k, v): (String, String) = value.extract().map_err(|e| typed(value.py(), keyword, e))?;
+            b.set(setting.name, SettingValue::Entry(&k, &v))
+        }
+    };
+    applied.map_err(config_error)
+}
+
 fn endpoint(name: &str) -> PyResult<&'static sectigo::meta::Endpoint> {
     sectigo::dynamic::endpoint(name).ok_or_else(|| config_error(format!("no endpoint {name:?}")))
 }
@@ -99,111 +155,36 @@ struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// A client from `Client`'s keywords (`ClientSettings` is generated from the settings
+    /// table): each keyword's row of the table, its value read by the row's type (seconds for
+    /// a duration, a list for a repeatable setting, (key, value) pairs for a map), then the
+    /// core's `ClientBuilder::set`. None leaves a setting unset.
     #[new]
-    #[pyo3(signature = (*, login_name=None, login_password=None, base_url=None, host=None, timeout=None,
-                        connect_timeout=None, ca_file=None, allow_http=false, user_agent=None, paths=None,
-                        max_retries=None, retry_base_delay=None, retry_max_delay=None, resolve=None, roots=None,
-                        proxy=None, no_proxy=None, client_cert=None, client_key=None, client_pkcs12=None,
-                        client_pkcs12_password=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        login_name: Option<String>,
-        login_password: Option<String>,
-        base_url: Option<String>,
-        host: Option<String>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        ca_file: Option<Vec<String>>,
-        allow_http: bool,
-        user_agent: Option<String>,
-        paths: Option<Vec<(String, String)>>,
-        max_retries: Option<i64>,
-        retry_base_delay: Option<f64>,
-        retry_max_delay: Option<f64>,
-        resolve: Option<Vec<String>>,
-        roots: Option<String>,
-        proxy: Option<String>,
-        no_proxy: Option<String>,
-        client_cert: Option<String>,
-        client_key: Option<String>,
-        client_pkcs12: Option<String>,
-        client_pkcs12_password: Option<String>,
-    ) -> PyResult<Self> {
-        let seconds = |what: &str, v: f64| {
-            Duration::try_from_secs_f64(v)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| config_error(format!("{what} must be a positive number of seconds")))
-        };
-        let wait = |what: &str, v: f64| {
-            Duration::try_from_secs_f64(v)
-                .map_err(|_| config_error(format!("{what} must be a number of seconds from 0")))
-        };
-        let mut retry = RetryPolicy::standard();
-        if let Some(n) = max_retries {
-            retry.max_retries = u32::try_from(n)
-                .map_err(|_| config_error(format!("max_retries must be a whole number from 0, not {n}")))?;
-        }
-        if let Some(d) = retry_base_delay {
-            retry.base_delay = wait("retry_base_delay", d)?;
-        }
-        if let Some(d) = retry_max_delay {
-            retry.max_delay = wait("retry_max_delay", d)?;
-        }
-        let mut b = Client::builder().allow_http(allow_http).retry_policy(retry);
-        if let Some(name) = &login_name {
-            b = b.login_name(name.clone());
-        }
-        if let Some(password) = login_password {
-            b = b.login_password(password);
-        }
-        if let Some(key) = host.as_deref() {
-            let known = || sectigo::Host::ALL.iter().map(|h| format!("'{}'", h.key())).collect::<Vec<_>>().join(", ");
-            let found = sectigo::Host::from_key(key)
-                .ok_or_else(|| config_error(format!("host must be one of {}, not {key:?}", known())))?;
-            b = b.host(found);
-        }
-        if let Some(roots) = roots {
-            b = b.roots(roots.parse().map_err(config_error)?);
-        }
-        if let Some(proxy) = proxy {
-            b = b.proxy(proxy);
-        }
-        if let Some(list) = no_proxy {
-            b = b.no_proxy(list);
-        }
-        if let Some(path) = client_cert {
-            b = b.client_cert(path);
-        }
-        if let Some(path) = client_key {
-            b = b.client_key(path);
-        }
-        if let Some(path) = client_pkcs12 {
-            b = b.client_pkcs12(path);
-        }
-        if let Some(password) = client_pkcs12_password {
-            b = b.client_pkcs12_password(password);
-        }
-        if let Some(url) = base_url {
-            b = b.base_url(url);
-        }
-        if let Some(t) = timeout {
-            b = b.timeout(seconds("timeout", t)?);
-        }
-        if let Some(t) = connect_timeout {
-            b = b.connect_timeout(seconds("connect_timeout", t)?);
-        }
-        for file in ca_file.into_iter().flatten() {
-            b = b.add_root_certificates_file(file);
-        }
-        if let Some(agent) = user_agent {
-            b = b.user_agent(agent);
-        }
-        for (endpoint, path) in paths.into_iter().flatten() {
-            b = b.endpoint_path(endpoint, path);
-        }
-        for entry in resolve.into_iter().flatten() {
-            b = b.resolve_entry(&entry).map_err(config_error)?;
+    #[pyo3(signature = (**settings))]
+    fn new(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut b = Client::builder();
+        let mut login_name = None;
+        for (keyword, value) in settings.into_iter().flat_map(|d| d.iter()) {
+            let keyword: String = keyword.extract()?;
+            if value.is_none() {
+                continue;
+            }
+            let setting = settings::find_python(&keyword).ok_or_else(|| {
+                let known: Vec<&str> = settings::SETTINGS.iter().filter_map(|s| s.python).collect();
+                config_error(format!("unknown setting {keyword:?} ({})", known.join(", ")))
+            })?;
+            if keyword == "login_name" {
+                login_name = Some(value.extract::<String>().map_err(|e| typed(value.py(), &keyword, e))?);
+            }
+            // A repeatable setting and a map take several values: a list, and (key, value) pairs.
+            let values: Vec<Bound<'_, PyAny>> = if setting.repeatable || setting.ty == SettingType::Map {
+                value.extract().map_err(|e| typed(value.py(), &keyword, e))?
+            } else {
+                vec![value]
+            };
+            for one in values {
+                b = set(b, setting, &keyword, &one)?;
+            }
         }
         let client = b.build().map_err(config_error)?;
         Ok(NativeClient { client, login_name })

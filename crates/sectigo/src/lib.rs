@@ -40,6 +40,7 @@ pub mod proxy;
 mod resolve;
 pub mod retry;
 pub mod secret;
+pub mod settings;
 mod transport;
 pub mod trust;
 pub mod validate;

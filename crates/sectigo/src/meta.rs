@@ -418,8 +418,8 @@ pub struct Page {
 pub struct Setting {
     /// As `sectigo_options_set` and PHP's options name it (`timeout_ms`, `path:<endpoint>`).
     pub name: &'static str,
-    /// `text`, `secret`, `path`, `choice`, `flag`, `duration`, `count` or `map`.
-    pub ty: &'static str,
+    /// What kind of value it takes, which each surface writes in its own way.
+    pub ty: SettingType,
     /// May be set more than once (each value adds).
     pub repeatable: bool,
     /// How the value is written, for C and PHP.
@@ -438,6 +438,49 @@ pub struct Setting {
     pub env: Option<&'static str>,
     /// The `ClientBuilder` method.
     pub rust: Option<&'static str>,
+    /// A `choice`'s values.
+    pub choices: &'static [&'static str],
+    /// The least value of a `duration` (in milliseconds) or a `count`.
+    pub min: u64,
+    /// What the command's help adds for its flag.
+    pub cli_note: Option<&'static str>,
+}
+
+/// The type of a [`Setting`]'s value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingType {
+    /// One line of text.
+    Text,
+    /// Text never shown (a password, a URL that may hold one).
+    Secret,
+    /// A file's path.
+    Path,
+    /// One of [`Setting::choices`].
+    Choice,
+    /// On or off.
+    Flag,
+    /// A time: milliseconds in C and PHP, seconds in Python and the command.
+    Duration,
+    /// A whole number from [`Setting::min`].
+    Count,
+    /// Keys and values (`path:<endpoint>`: an endpoint and its path).
+    Map,
+}
+
+impl SettingType {
+    /// As `spec/client.toml` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingType::Text => "text",
+            SettingType::Secret => "secret",
+            SettingType::Path => "path",
+            SettingType::Choice => "choice",
+            SettingType::Flag => "flag",
+            SettingType::Duration => "duration",
+            SettingType::Count => "count",
+            SettingType::Map => "map",
+        }
+    }
 }
 
 /// One web product of the pricing catalogue, for one term.

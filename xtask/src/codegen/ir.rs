@@ -35,6 +35,9 @@ pub struct Setting {
     pub cli: Option<String>,
     pub env: Option<String>,
     pub rust: Option<String>,
+    pub choices: Vec<String>,
+    pub min: u64,
+    pub cli_note: Option<String>,
 }
 
 /// A kind of failure, with its name on each surface (None: not there; `why` says why).

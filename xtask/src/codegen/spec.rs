@@ -145,6 +145,13 @@ pub struct SettingDef {
     pub env: Option<String>,
     pub rust: Option<String>,
     pub rust_why: Option<String>,
+    /// A choice's values, each also in `value` (in backticks).
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// The least value of a duration (milliseconds) or a count; 0 when not given.
+    pub min: Option<u64>,
+    /// What the command's help adds for the flag.
+    pub cli_note: Option<String>,
 }
 
 /// `[order_number]` of client.toml.

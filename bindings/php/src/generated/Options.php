@@ -10,12 +10,12 @@ namespace Sectigo;
  * The settings `new Client([...])` takes (spec/client.toml), as the C library takes them; the
  * client also takes `library` and `logger`.
  *
- * @phpstan-type ClientOptions array{login_name?: string, login_password?: string, client_cert?: string, client_key?: string, client_pkcs12?: string, client_pkcs12_password?: string, base_url?: string, host?: string, timeout_ms?: int, connect_timeout_ms?: int, roots?: string, ca_file?: string|list<string>, proxy?: string, no_proxy?: string, allow_http?: bool, user_agent?: string, resolve?: string|list<string>, max_retries?: int, retry_base_ms?: int, retry_max_ms?: int, log_level?: string, paths?: array<string, string>}
+ * @phpstan-type ClientOptions array{login_name?: string, login_password?: string, client_cert?: string, client_key?: string, client_pkcs12?: string, client_pkcs12_password?: string, host?: string, base_url?: string, timeout_ms?: int, connect_timeout_ms?: int, roots?: string, ca_file?: string|list<string>, proxy?: string, no_proxy?: string, allow_http?: bool, user_agent?: string, resolve?: string|list<string>, max_retries?: int, retry_base_ms?: int, retry_max_ms?: int, log_level?: string, paths?: array<string, string>}
  */
 final class Options
 {
     /** Every setting's name. */
-    public const NAMES = ['login_name', 'login_password', 'client_cert', 'client_key', 'client_pkcs12', 'client_pkcs12_password', 'base_url', 'host', 'timeout_ms', 'connect_timeout_ms', 'roots', 'ca_file', 'proxy', 'no_proxy', 'allow_http', 'user_agent', 'resolve', 'max_retries', 'retry_base_ms', 'retry_max_ms', 'log_level', 'paths'];
+    public const NAMES = ['login_name', 'login_password', 'client_cert', 'client_key', 'client_pkcs12', 'client_pkcs12_password', 'host', 'base_url', 'timeout_ms', 'connect_timeout_ms', 'roots', 'ca_file', 'proxy', 'no_proxy', 'allow_http', 'user_agent', 'resolve', 'max_retries', 'retry_base_ms', 'retry_max_ms', 'log_level', 'paths'];
 
     /**
      * The C library's (name, text) pairs of an options array: a list for a repeatable setting

@@ -142,6 +142,27 @@ impl ClientBuilder {
         self
     }
 
+    /// How many times a failed call may be sent again, when that is provably safe (the
+    /// [`retry_policy`](Self::retry_policy)'s `max_retries`; 0: never).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// The bound of the first wait before a retry (the [`retry_policy`](Self::retry_policy)'s
+    /// `base_delay`).
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry.base_delay = delay;
+        self
+    }
+
+    /// The largest bound of a wait before a retry (the [`retry_policy`](Self::retry_policy)'s
+    /// `max_delay`).
+    pub fn retry_max_delay(mut self, delay: Duration) -> Self {
+        self.retry.max_delay = delay;
+        self
+    }
+
     /// Talk to one of the documented hosts ([`Host::Current`] is the default).
     pub fn host(mut self, host: Host) -> Self {
         self.base_url = host.url().to_owned();

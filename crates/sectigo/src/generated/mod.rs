@@ -21,3 +21,7 @@ pub use self::products::*;
 /// Every error code of Sectigo's documents as a named constant (`codes::NOT_ENOUGH_CREDIT`,
 /// -15), to compare with `ApiError::code()`.
 pub mod codes;
+/// `ClientBuilder::set`'s cases, from the settings table (`sectigo::settings` is the
+/// interface).
+#[doc(hidden)]
+pub mod setters;

@@ -1,5 +1,5 @@
 //! The emitters: IR -> each language's source, one module per output. This module and
-//! `endpoint.rs`, `spec_data.rs` and `products.rs` write the core crate's Rust (as tokens,
+//! `endpoint.rs`, `spec_data.rs`, `products.rs` and `setters.rs` write the core crate's Rust (as tokens,
 //! formatted by prettyplease); `c.rs` the C header's names, the header itself (cbindgen) and the
 //! C test vectors; `php.rs` and `python.rs` their languages' generated files; `docs.rs` the
 //! tables of the pages. Names and escapes come from [`crate::codegen::naming`].
@@ -10,6 +10,7 @@ mod endpoint;
 pub mod php;
 mod products;
 pub mod python;
+mod setters;
 mod spec_data;
 
 use proc_macro2::TokenStream;
@@ -31,6 +32,9 @@ pub fn rust_files(ir: &Ir) -> Vec<(String, String)> {
         files.push(("products.rs".to_owned(), format(products::emit(c))));
     }
     files.push(("codes.rs".to_owned(), format(codes(ir))));
+    if !ir.settings.is_empty() {
+        files.push(("setters.rs".to_owned(), format(setters::emit(ir))));
+    }
     files.push(("mod.rs".to_owned(), format(mod_rs(ir))));
     files
 }
@@ -65,6 +69,14 @@ fn mod_rs(ir: &Ir) -> TokenStream {
             pub use self::products::*;
         }
     });
+    let setters = (!ir.settings.is_empty()).then(|| {
+        quote! {
+            /// `ClientBuilder::set`'s cases, from the settings table (`sectigo::settings` is the
+            /// interface).
+            #[doc(hidden)]
+            pub mod setters;
+        }
+    });
     quote! {
         /// The spec as static data: hosts, pages, endpoints, catalogue.
         pub mod spec_data;
@@ -74,6 +86,7 @@ fn mod_rs(ir: &Ir) -> TokenStream {
         /// Every error code of Sectigo's documents as a named constant (`codes::NOT_ENOUGH_CREDIT`,
         /// -15), to compare with `ApiError::code()`.
         pub mod codes;
+        #setters
     }
 }
 

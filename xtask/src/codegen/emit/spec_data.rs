@@ -49,13 +49,16 @@ pub fn emit(ir: &Ir) -> TokenStream {
     });
 
     let settings = ir.settings.iter().map(|s| {
-        let (name, ty, value, default, meaning, secret, repeatable) =
-            (&s.name, &s.ty, &s.value, &s.default, &s.meaning, s.secret, s.repeatable);
+        let (name, value, default, meaning, secret, repeatable) =
+            (&s.name, &s.value, &s.default, &s.meaning, s.secret, s.repeatable);
+        let ty = format_ident!("{}", crate::codegen::naming::upper_camel(&s.ty));
         let (python, cli, env, rust) = (opt_str(&s.python), opt_str(&s.cli), opt_str(&s.env), opt_str(&s.rust));
+        let (choices, min, cli_note) = (str_slice(&s.choices), s.min, opt_str(&s.cli_note));
         quote! {
             Setting {
-                name: #name, ty: #ty, repeatable: #repeatable, value: #value, default: #default, meaning: #meaning,
-                secret: #secret, python: #python, cli: #cli, env: #env, rust: #rust,
+                name: #name, ty: SettingType::#ty, repeatable: #repeatable, value: #value, default: #default,
+                meaning: #meaning, secret: #secret, python: #python, cli: #cli, env: #env, rust: #rust,
+                choices: #choices, min: #min, cli_note: #cli_note,
             }
         }
     });
@@ -92,6 +95,17 @@ pub fn emit(ir: &Ir) -> TokenStream {
             /// password) rather than with a password.
             pub fn client_certificate(self) -> bool {
                 match self { #(Host::#host_variants => #host_certificate,)* }
+            }
+        }
+
+        /// A host by its key, as the `host` setting takes it.
+        impl ::std::str::FromStr for Host {
+            type Err = ::sectigo::ConfigError;
+
+            fn from_str(key: &str) -> Result<Host, ::sectigo::ConfigError> {
+                Host::from_key(key).ok_or_else(|| {
+                    ::sectigo::settings::unknown_choice("host", key, &[#(#host_keys),*])
+                })
             }
         }
 

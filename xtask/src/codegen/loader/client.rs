@@ -121,7 +121,6 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
         {
             ctx.err(file, format!("{key}.env"), "a variable is SECTIGO_..., and goes with a flag (cli)");
         }
-        // The retry settings share the builder's retry_policy; every other name is one setting's.
         let php = s.php.clone().unwrap_or_else(|| s.name.clone());
         if s.php.is_some() && s.ty != "map" {
             ctx.err(file, format!("{key}.php"), "only a map's PHP name differs from its C name");
@@ -139,6 +138,23 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
                 ctx.err(file, key.clone(), format!("its {surface} name {name:?} is also setting[{other}]'s"));
             }
         }
+        if (s.ty == "choice") == s.choices.is_empty() {
+            ctx.err(file, format!("{key}.choices"), "a choice lists its values, and only a choice has any");
+        }
+        for choice in &s.choices {
+            if !s.value.contains(&format!("`{choice}`")) {
+                ctx.err(file, format!("{key}.choices"), format!("{choice:?} is not in value (as `{choice}`)"));
+            }
+        }
+        if s.min.is_some() && !["duration", "count"].contains(&s.ty.as_str()) {
+            ctx.err(file, format!("{key}.min"), "only a duration or a count has a least value");
+        }
+        if let Some(note) = &s.cli_note {
+            if s.cli.is_none() {
+                ctx.err(file, format!("{key}.cli_note"), "a note for the command's flag needs the flag (cli)");
+            }
+            ctx.prose(file, format!("{key}.cli_note"), note);
+        }
         settings.push(ir::Setting {
             name: s.name.clone(),
             ty: s.ty.clone(),
@@ -152,6 +168,9 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
             cli: s.cli.clone(),
             env: s.env.clone(),
             rust: s.rust.clone(),
+            choices: s.choices.clone(),
+            min: s.min.unwrap_or(0),
+            cli_note: s.cli_note.clone(),
         });
     }
     settings
