@@ -5,8 +5,9 @@
 //! characters, and refuse one of 321: each client before sending, naming the parameter and the
 //! rule, and the sandbox itself when it is sent anyway. The project as it is refuses the 300.
 //!
-//! Then a new row of the settings table (`spec/client.toml`), in a second copy, reaches every
-//! surface codegen makes from the table.
+//! The same copy gets a new row of the settings table (`spec/client.toml`), `keepalive_ms`, and
+//! its Rust builder method: codegen writes it into every surface made from the table, the
+//! copy's command lists `--keepalive`, and each surface's order above sets it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,7 +30,9 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
     let copy = work.join("spec-edit");
     copy_project(root, &copy)?;
     raise_limit(&copy.join("spec/endpoints/place_order.toml"))?;
+    add_setting(&copy)?;
     let files = xtask::codegen::generate_all(&copy)?;
+    setting_reached(&files)?;
     let report =
         xtask::codegen::write_generated(&copy, &files, false).map_err(|e| format!("codegen in the copy: {e}"))?;
     let changed: Vec<String> = report.changed.iter().map(|p| p.display().to_string()).collect();
@@ -53,6 +56,10 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
         ]),
     )?;
     let bin = target.join("debug");
+    let help = capture("the copy's sectigo --help", Command::new(bin.join("sectigo")).arg("--help"))?;
+    if !help.contains("--keepalive <SECONDS>") || !help.contains("SECTIGO_KEEPALIVE") {
+        return Err(format!("the new setting is not among the copy's command's flags:\n{help}"));
+    }
     let sandbox = SandboxProcess::start(bin.join("sectigo-sandbox"), &[], work)?;
     expect_sandbox(&sandbox, &within, "0")?;
     expect_sandbox(&sandbox, &over, "-4")?;
@@ -92,7 +99,8 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
             "CLI" => {
                 let mut c = Command::new(bin.join("sectigo"));
                 let info = |key: &str| sandbox.info[key].as_str().unwrap_or_default().to_owned();
-                c.args(["--json", "--base-url", &info("https_url"), "--ca-file", &info("ca_file"), "place-order"])
+                c.args(["--json", "--base-url", &info("https_url"), "--ca-file", &info("ca_file")])
+                    .args(["--keepalive", "30", "place-order"])
                     .args(["--ap", "sandboxbrand", "--reseller", "Y", "--name", "Jane Doe"])
                     .args(["--item", "PPP=9974", "--email-address", email]);
                 c
@@ -130,10 +138,11 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
                 "{name}: an address of 321 characters was not refused naming emailAddress and its limit:\n{refused}"
             ));
         }
-        println!("{name}: 300 characters accepted, 321 refused before sending");
+        println!("{name}: 300 characters accepted, 321 refused before sending (with the new setting keepalive set)");
     }
     println!("the sandbox, after the edit: 300 characters accepted, 321 refused (-4); before it, 300 refused");
-    new_setting(root, work)
+    println!("the new setting: --keepalive in the copy's sectigo --help, and each surface above took it");
+    Ok(())
 }
 
 /// A made-up setting, as a maintainer adds one to `spec/client.toml`.
@@ -150,18 +159,38 @@ env = "SECTIGO_KEEPALIVE"
 rust = "keepalive"
 "#;
 
-/// One new row of the settings table, in a second copy: codegen alone writes it into every
-/// surface made from the table, each checked here; what stays hand-written is named (and
-/// `xtask/tests/surface.rs` fails, naming each, until it has the setting too).
-fn new_setting(root: &Path, work: &Path) -> Result<(), String> {
-    let copy = work.join("spec-edit-setting");
-    copy_project(root, &copy)?;
+/// The builder method a maintainer writes for the new setting (the one hand-written part:
+/// the Rust builder's typed methods). In this imagined change it only takes the value.
+const NEW_BUILDER_METHOD: &str = "    /// How long an idle connection is kept (the spec-edit step's setting).
+    pub fn keepalive(self, _idle: Duration) -> Self {
+        self
+    }
+
+";
+
+/// A new row of the settings table and its builder method, in the copy.
+fn add_setting(copy: &Path) -> Result<(), String> {
     let table = copy.join("spec/client.toml");
     let text = std::fs::read_to_string(&table).map_err(|e| format!("{}: {e}", table.display()))?;
     std::fs::write(&table, text + NEW_SETTING).map_err(|e| format!("{}: {e}", table.display()))?;
-    let files = xtask::codegen::generate_all(&copy)?;
+    let builder = copy.join("crates/sectigo/src/client/builder.rs");
+    let text = std::fs::read_to_string(&builder).map_err(|e| format!("{}: {e}", builder.display()))?;
+    let at = text.find("    /// Checks the settings and builds the client.").ok_or("builder.rs: no build()")?;
+    std::fs::write(&builder, format!("{}{NEW_BUILDER_METHOD}{}", &text[..at], &text[at..]))
+        .map_err(|e| format!("{}: {e}", builder.display()))
+}
+
+/// Codegen wrote the new row into every surface made from the table, each checked; the other
+/// surfaces (C's options, Python's native client, the command) read the table when they run,
+/// which the step's calls then show.
+fn setting_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
     let reached = [
         ("Rust", "crates/sectigo/src/generated/spec_data.rs", "name: \"keepalive_ms\""),
+        (
+            "Rust",
+            "crates/sectigo/src/generated/setters.rs",
+            "(\"keepalive_ms\", SettingValue::Duration(v)) => b.keepalive(v)",
+        ),
         ("C", "bindings/c/include/sectigo.h", " - keepalive_ms: whole milliseconds"),
         ("C", "bindings/c/README.md", "| `keepalive_ms` | whole milliseconds | 30000 |"),
         ("PHP", "bindings/php/src/generated/Options.php", "keepalive_ms?: int"),
@@ -181,11 +210,7 @@ fn new_setting(root: &Path, work: &Path) -> Result<(), String> {
         }
         shown.push(format!("{surface} {path}"));
     }
-    println!("a new setting (keepalive_ms) reaches by codegen alone: {}", shown.join(", "));
-    println!(
-        "by hand, each held to the table by xtask/tests/surface.rs: the Rust builder, the C options' apply, \
-         Python's NativeClient and its stub, the command's flag and variable"
-    );
+    println!("a new setting (keepalive_ms) and its builder method: codegen wrote it into {}", shown.join(", "));
     Ok(())
 }
 
@@ -255,7 +280,7 @@ const PYTHON_ORDER: &str = r#"import os
 import sectigo
 
 client = sectigo.Client(login_name=os.environ["SECTIGO_LOGIN_NAME"], login_password=os.environ["SECTIGO_LOGIN_PASSWORD"],
-                        base_url=os.environ["SECTIGO_BASE_URL"], ca_file=os.environ["SECTIGO_CA_FILE"])
+                        base_url=os.environ["SECTIGO_BASE_URL"], ca_file=os.environ["SECTIGO_CA_FILE"], keepalive=30.0)
 try:
     order = client.place_order(ap=os.environ["SECTIGO_AP"], reseller=True, name="Jane Doe",
                                email_address=os.environ["EMAIL"], items=[sectigo.PlaceOrderItem(ppp=9974)])
@@ -267,7 +292,7 @@ except sectigo.ValidationError as e:
 const PHP_ORDER: &str = r#"<?php
 require getenv('PHP_AUTOLOAD');
 $client = new Sectigo\Client(['login_name' => getenv('SECTIGO_LOGIN_NAME'), 'login_password' => getenv('SECTIGO_LOGIN_PASSWORD'),
-    'base_url' => getenv('SECTIGO_BASE_URL'), 'ca_file' => getenv('SECTIGO_CA_FILE')]);
+    'base_url' => getenv('SECTIGO_BASE_URL'), 'ca_file' => getenv('SECTIGO_CA_FILE'), 'keepalive_ms' => 30000]);
 try {
     $order = $client->placeOrder(['ap' => getenv('SECTIGO_AP'), 'reseller' => true, 'name' => 'Jane Doe',
         'emailAddress' => getenv('EMAIL'), 'items' => [['PPP' => 9974]]]);
@@ -293,7 +318,8 @@ int main(void) {
     sectigo_options_set(options, "login_password", getenv("SECTIGO_LOGIN_PASSWORD"), NULL);
     sectigo_options_set(options, "base_url", getenv("SECTIGO_BASE_URL"), NULL);
     sectigo_options_set(options, "ca_file", getenv("SECTIGO_CA_FILE"), NULL);
-    if (sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK) {
+    if (sectigo_options_set(options, "keepalive_ms", "30000", &error) == SECTIGO_RESULT_OK
+        && sectigo_client_new(options, &client, &error) == SECTIGO_RESULT_OK) {
         sectigo_request_new(SECTIGO_ENDPOINT_PLACE_ORDER, &order, NULL);
         sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_AP, getenv("SECTIGO_AP"), NULL);
         sectigo_request_set(order, SECTIGO_PLACE_ORDER_PARAM_RESELLER, "Y", NULL);
@@ -326,12 +352,15 @@ int main(void) {
 
 #[cfg(test)]
 mod tests {
-    /// The settings half of the step, by itself (it builds nothing).
+    /// The settings half of the step up to codegen, by itself (it builds nothing).
     #[test]
     fn a_new_setting_reaches_every_surface_made_from_the_table() {
         let work = std::env::temp_dir().join(format!("xtask-spec-edit-setting-{}", std::process::id()));
-        super::fresh_dir(&work).unwrap();
-        let result = super::new_setting(&xtask::root(), &work);
+        let copy = work.join("copy");
+        let result = super::copy_project(&xtask::root(), &copy)
+            .and_then(|()| super::add_setting(&copy))
+            .and_then(|()| xtask::codegen::generate_all(&copy))
+            .and_then(|files| super::setting_reached(&files));
         let _ = std::fs::remove_dir_all(&work);
         result.unwrap();
     }
