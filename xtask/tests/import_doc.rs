@@ -113,7 +113,7 @@ fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(root.join("bindings/c")).unwrap();
     std::fs::copy(repo.join("bindings/c/README.md"), root.join("bindings/c/README.md")).unwrap();
     // The pages whose tables are generated.
-    for page in ["docs/errors.md", "bindings/php/README.md"] {
+    for page in ["docs/errors.md", "docs/cli.md", "bindings/php/README.md", "bindings/python/README.md"] {
         std::fs::create_dir_all(root.join(page).parent().unwrap()).unwrap();
         std::fs::copy(repo.join(page), root.join(page)).unwrap();
     }

@@ -211,7 +211,7 @@ fn every_page_lists_every_setting() {
         if let Some(name) = &row.python {
             assert!(python.contains(&format!("`{name}`")), "bindings/python/README.md's Settings lack `{name}`");
         }
-        // Generated there (a table), and checked still.
+        // Generated on both pages (tables), and checked still.
         assert!(php.contains(&format!("`{}`", row.php)), "bindings/php/README.md's Settings lack `{}`", row.php);
     }
 }

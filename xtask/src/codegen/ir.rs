@@ -38,6 +38,9 @@ pub struct Setting {
     pub choices: Vec<String>,
     pub min: u64,
     pub cli_note: Option<String>,
+    /// Why Python, or the command, does not offer it.
+    pub python_why: Option<String>,
+    pub cli_why: Option<String>,
 }
 
 /// A kind of failure, with its name on each surface (None: not there; `why` says why).

@@ -40,6 +40,11 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let php_readme = root.join("bindings/php/README.md");
     let php_readme = emit::docs::with_table(&php_readme, "options", &emit::php::options_table(&ir))?;
     files.push((PathBuf::from("bindings/php/README.md"), php_readme));
+    let python_readme = root.join("bindings/python/README.md");
+    let python_readme = emit::docs::with_table(&python_readme, "keywords", &emit::docs::python_settings_table(&ir))?;
+    files.push((PathBuf::from("bindings/python/README.md"), python_readme));
+    let cli_page = emit::docs::with_table(&root.join("docs/cli.md"), "flags", &emit::docs::cli_settings_table(&ir))?;
+    files.push((PathBuf::from("docs/cli.md"), cli_page));
     let errors_page =
         emit::docs::with_table(&root.join("docs/errors.md"), "error kinds", &emit::docs::error_kinds_table(&ir))?;
     files.push((PathBuf::from("docs/errors.md"), errors_page));

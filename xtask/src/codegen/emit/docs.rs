@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::codegen::ir::Ir;
+use crate::codegen::ir::{Ir, Setting};
 
 /// `page` with the table between the markers of `name` replaced by `table`.
 pub fn with_table(page: &Path, name: &str, table: &str) -> Result<String, String> {
@@ -64,6 +64,73 @@ pub fn error_kinds_table(ir: &Ir) -> String {
             cell(&cli),
         ];
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+/// A setting's meaning with the other settings named as `surface` names them (`name` gives a
+/// row's name there, or None).
+fn meaning_on(ir: &Ir, s: &Setting, name: &dyn Fn(&Setting) -> Option<String>) -> String {
+    let mut meaning = s.meaning.clone();
+    for other in &ir.settings {
+        if let Some(theirs) = name(other) {
+            meaning = meaning.replace(&format!("`{}`", other.name), &format!("`{theirs}`"));
+        }
+    }
+    meaning
+}
+
+/// A default in seconds where the table gives milliseconds (a duration's), else as written.
+fn default_in_seconds(s: &Setting) -> String {
+    match (s.ty.as_str(), s.default.parse::<u64>()) {
+        ("duration", Ok(ms)) => format!("{} s", ms as f64 / 1000.0),
+        _ => s.default.clone(),
+    }
+}
+
+/// The keywords of `sectigo.Client(...)`, for `bindings/python/README.md`: keyword, Python
+/// type, default (seconds for a time) and meaning; then the settings Python leaves out, and why.
+pub fn python_settings_table(ir: &Ir) -> String {
+    let mut out = String::from("| keyword | type | default | meaning |\n|---|---|---|---|\n");
+    for s in &ir.settings {
+        let Some(keyword) = &s.python else { continue };
+        let (annotation, _, _) = super::python::setting_keyword(s);
+        let meaning = meaning_on(ir, s, &|o| o.python.clone());
+        let default = if s.ty == "flag" { "`False`".to_owned() } else { default_in_seconds(s) };
+        let cells = [format!("`{keyword}`"), format!("`{}`", cell(annotation)), cell(&default), cell(&meaning)];
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    for s in ir.settings.iter().filter(|s| s.python.is_none()) {
+        out.push_str(&format!("\nNot a keyword: `{}` ({}).\n", s.name, s.python_why.as_deref().unwrap_or_default()));
+    }
+    out
+}
+
+/// The command's settings flags, for `docs/cli.md`: flag, variable, value (seconds for a time),
+/// default and meaning; then the settings the command leaves out, and why.
+pub fn cli_settings_table(ir: &Ir) -> String {
+    let mut out = String::from("| flag | variable | value | default | meaning |\n|---|---|---|---|---|\n");
+    for s in &ir.settings {
+        let Some(flag) = &s.cli else { continue };
+        let value = match s.ty.as_str() {
+            "flag" => "none (a switch)".to_owned(),
+            "duration" => "seconds".to_owned(),
+            "map" => "`ENDPOINT=PATH`".to_owned(),
+            _ => s.value.clone(),
+        };
+        let value =
+            if s.repeatable { format!("{value}; repeatable (`;` between values in the variable)") } else { value };
+        let variable = s.env.as_ref().map_or_else(|| "—".to_owned(), |e| format!("`{e}`"));
+        let mut meaning = meaning_on(ir, s, &|o| o.cli.as_ref().map(|f| format!("--{f}")));
+        if let Some(note) = &s.cli_note {
+            meaning = format!("{} ({note}).", meaning.trim_end_matches('.'));
+        }
+        let default = if s.ty == "flag" { "off".to_owned() } else { default_in_seconds(s) };
+        let cells = [format!("`--{flag}`"), variable, cell(&value), cell(&default), cell(&meaning)];
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    for s in ir.settings.iter().filter(|s| s.cli.is_none()) {
+        out.push_str(&format!("\nNot a flag: `{}` ({}).\n", s.name, s.cli_why.as_deref().unwrap_or_default()));
     }
     out
 }

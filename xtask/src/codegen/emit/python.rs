@@ -246,7 +246,7 @@ pub fn module(ir: &Ir) -> String {
 
 /// A setting's Python keyword: its annotation, its default and how its value goes to the
 /// native client (`{}` is the keyword), by the table's type.
-fn setting_keyword(s: &ir::Setting) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn setting_keyword(s: &ir::Setting) -> (&'static str, &'static str, &'static str) {
     match (s.ty.as_str(), s.repeatable) {
         ("path", true) => ("Union[StrPath, Sequence[StrPath], None]", "None", "paths_of({})"),
         ("path", false) => ("Optional[StrPath]", "None", "path_of({})"),

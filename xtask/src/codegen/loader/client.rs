@@ -171,6 +171,8 @@ pub(super) fn lower_settings(ctx: &mut Ctx, file: &str, def: &spec::ClientFile) 
             choices: s.choices.clone(),
             min: s.min.unwrap_or(0),
             cli_note: s.cli_note.clone(),
+            python_why: s.python_why.clone(),
+            cli_why: s.cli_why.clone(),
         });
     }
     settings

@@ -197,6 +197,8 @@ fn setting_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
         ("PHP", "bindings/php/README.md", "| `keepalive_ms` | `int` | 30000 |"),
         ("Python", "bindings/python/sectigo/generated/__init__.py", "keepalive: Optional[float] = None"),
         ("Python", "bindings/python/sectigo/generated/__init__.pyi", "keepalive: Optional[float] = None"),
+        ("Python", "bindings/python/README.md", "| `keepalive` | `Optional[float]` | 30 s |"),
+        ("CLI", "docs/cli.md", "| `--keepalive` | `SECTIGO_KEEPALIVE` | seconds | 30 s |"),
     ];
     let mut shown = Vec::new();
     for (surface, path, needle) in reached {
