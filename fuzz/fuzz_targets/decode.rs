@@ -1,5 +1,6 @@
 //! `wire::decode` on any answer, for every endpoint and format, then the typed answers and
-//! errors built from it: never a panic, and a failure keeps the raw answer, bounded.
+//! errors built from it: never a panic, and a failure keeps the raw answer, bounded. The same
+//! bytes as a raw call's answer (`raw::RawAnswer`): never a panic, and the body kept whole.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -33,6 +34,11 @@ fn typed(response: Response) {
 fuzz_target!(|bytes: &[u8]| {
     let (endpoint, params, raw) = sectigo_fuzz::answer(bytes);
     let body_len = raw.body.len();
+    let answer = sectigo::RawAnswer::new("/fuzz", raw.status, None, raw.location.clone(), raw.body.clone());
+    assert_eq!(answer.body(), &raw.body[..], "a raw answer's body changed");
+    let api = answer.api_error();
+    assert_eq!(api.is_some(), answer.code().is_some_and(|c| c < 0), "{answer:?}");
+    let _ = format!("{answer:?} {:?} {:?} {:?} {api:?}", answer.message(), answer.lines(), answer.fields());
     match decode(endpoint, &params, raw) {
         Ok(response) => typed(response),
         Err(e) => {

@@ -7,7 +7,8 @@
 //! difference is named in [`differences`]. It serves HTTPS with a certificate from a CA it generates at
 //! start (and, on request, plain HTTP, where API calls get -1 unless told otherwise), keeps
 //! accounts, orders and Tier 2 partners, and can be told to misbehave (delays, lost answers,
-//! HTTP errors, garbage) for reliability tests.
+//! HTTP errors, garbage) for reliability tests, and told what to answer on any path (programmed
+//! answers, for endpoints outside the spec).
 //!
 //! ```no_run
 //! let sandbox = sectigo_sandbox::Sandbox::start(sectigo_sandbox::Config::default())?;
@@ -31,7 +32,7 @@ use std::thread;
 use std::time::Duration;
 
 pub use api::{ApiConfig, Generation, RateLimit};
-pub use http::{Counters, Fault, FaultRule, HandshakeFault};
+pub use http::{AnswerRule, Answered, Counters, Fault, FaultRule, HandshakeFault};
 pub use spec::Endpoint;
 pub use state::{Seed, State, Status};
 
@@ -228,6 +229,23 @@ impl Sandbox {
     /// Adds a fault rule (rules apply in the order added).
     pub fn inject(&self, rule: FaultRule) {
         self.shared.faults.add(rule);
+    }
+
+    /// Programs what the sandbox answers on a path (rules apply in the order added; the first
+    /// for a path answers), for endpoints the spec does not have.
+    pub fn program(&self, rule: AnswerRule) {
+        self.shared.answers.add(rule);
+    }
+
+    /// Removes every programmed answer, and forgets the requests they answered.
+    pub fn clear_answers(&self) {
+        self.shared.answers.clear();
+    }
+
+    /// The requests programmed answers were for, oldest first (the latest 100), secret values
+    /// redacted.
+    pub fn answered(&self) -> Vec<http::Answered> {
+        self.shared.answers.answered()
     }
 
     /// Sets the counters back to zero.

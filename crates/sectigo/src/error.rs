@@ -1,5 +1,6 @@
 //! Errors: what the API said, what the SDK refused, and what went wrong in between.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::meta::{Endpoint, ErrorRow};
@@ -198,21 +199,39 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {}
 /// An error answer from the API, as the server sent it.
 #[derive(Clone)]
 pub struct ApiError {
-    code: i64,
     row: Option<&'static ErrorRow>,
     response: Response,
+    /// The path of a raw call (see [`crate::raw`]); `None` for a spec endpoint. Boxed twice
+    /// (a thin pointer) to keep every `Result` of the SDK small.
+    #[allow(clippy::box_collection)]
+    path: Option<Box<String>>,
 }
 
 impl ApiError {
     /// Wraps an answer whose code is not the success code.
     pub fn from_response(response: Response) -> Self {
         let row = response.endpoint().error(response.code());
-        ApiError { code: response.code(), row, response }
+        ApiError { row, response, path: None }
+    }
+
+    /// The error answer of a raw call to `path`, read against the documents' general rows.
+    pub(crate) fn from_raw(response: Response, path: &str) -> Self {
+        ApiError { path: Some(Box::new(path.to_owned())), ..ApiError::from_response(response) }
+    }
+
+    /// The path called, for a raw call (see [`crate::raw`]); `None` for a spec endpoint.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref().map(String::as_str)
+    }
+
+    /// What was called: the endpoint's title, or a raw call's path.
+    pub fn called(&self) -> &str {
+        self.path().unwrap_or(self.endpoint().title)
     }
 
     /// The `errorCode`.
     pub fn code(&self) -> i64 {
-        self.code
+        self.response.code()
     }
 
     /// The server's message (from `errorMessage`, the second line, or `errorItem` when the
@@ -248,7 +267,7 @@ impl ApiError {
         self.row
     }
 
-    /// The endpoint that answered.
+    /// The endpoint that answered ([`crate::raw::RAW`] for a raw call).
     pub fn endpoint(&self) -> &'static Endpoint {
         self.response.endpoint()
     }
@@ -267,8 +286,8 @@ impl ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("endpoint", &self.endpoint().title)
-            .field("code", &self.code)
+            .field("endpoint", &self.called())
+            .field("code", &self.code())
             .field("message", &self.message())
             .field("item", &self.item())
             .field("raw", &self.raw())
@@ -278,7 +297,7 @@ impl fmt::Debug for ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with error {}", self.endpoint().title, self.code)?;
+        write!(f, "{} failed with error {}", self.called(), self.code())?;
         match (self.message(), self.row.and_then(|r| r.message)) {
             (Some(m), _) => write!(f, ": {m}")?,
             (None, Some(documented)) => write!(f, " (no message; documented as {documented:?})")?,
@@ -333,8 +352,8 @@ impl TransportErrorKind {
 pub struct TransportError {
     /// What failed.
     pub kind: TransportErrorKind,
-    /// The endpoint called.
-    pub endpoint: &'static str,
+    /// The endpoint called (its title), or a raw call's path.
+    pub endpoint: Cow<'static, str>,
     /// Description from the HTTP layer.
     pub detail: String,
     /// HTTP status, for [`TransportErrorKind::Status`].
@@ -360,8 +379,8 @@ impl std::error::Error for TransportError {}
 /// A call that changes state may have taken effect, and its answer was lost.
 #[derive(Debug, Clone)]
 pub struct OutcomeUnknown {
-    /// The endpoint called.
-    pub endpoint: &'static str,
+    /// The endpoint called (its title), or a raw call's path.
+    pub endpoint: Cow<'static, str>,
     /// What went wrong after the request may have been sent.
     pub detail: String,
     /// HTTP status, when one came back.

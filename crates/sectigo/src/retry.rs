@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use crate::error::{Error, TransportErrorKind};
-use crate::meta::{Effect, Endpoint};
+use crate::meta::Effect;
 
 /// How many times, and how patiently, a call is sent again. The default is
 /// [`RetryPolicy::standard`]; [`RetryPolicy::none`] turns retries off.
@@ -77,12 +77,13 @@ impl Reason {
     }
 }
 
-/// Whether a failed attempt of a call to `endpoint` may be sent again, and why.
-pub fn reason(endpoint: &Endpoint, e: &Error) -> Option<Reason> {
+/// Whether a failed attempt of a call with this effect (an endpoint's, or a raw call's) may be
+/// sent again, and why.
+pub fn reason(effect: Effect, e: &Error) -> Option<Reason> {
     match e {
         Error::Api(api) if api.is_rate_limited() => Some(Reason::RateLimited),
         Error::Transport(t) if t.not_sent => Some(Reason::NotSent),
-        Error::Transport(t) if endpoint.effect == Effect::Read && t.kind == TransportErrorKind::Io => {
+        Error::Transport(t) if effect == Effect::Read && t.kind == TransportErrorKind::Io => {
             Some(Reason::ReadInterrupted)
         }
         _ => None,

@@ -180,6 +180,17 @@ impl Response {
         }
     }
 
+    /// The error answer of a raw call, already read (see [`crate::raw`]).
+    pub(crate) fn raw_error(
+        endpoint: &'static Endpoint,
+        code: i64,
+        fields: Vec<(String, String)>,
+        raw: String,
+        retries: u32,
+    ) -> Response {
+        Response { endpoint, code, fields, raw, quirks: Vec::new(), retries }
+    }
+
     fn field_error(&self, kind: DecodeErrorKind) -> DecodeError {
         DecodeError {
             kind,

@@ -10,6 +10,9 @@ pub struct Ir {
     pub endpoints: Vec<Endpoint>,
     /// Every row of errors.toml, by code.
     pub codes: Vec<Code>,
+    /// The documents' general rows, which any endpoint may answer with (errors.toml's
+    /// `general`): the error table of a raw call to a path outside the spec.
+    pub general_errors: Vec<ErrorRow>,
     /// The classes of API errors of client.toml.
     pub error_classes: Vec<ErrorClass>,
     /// The client's settings (client.toml), in table order.

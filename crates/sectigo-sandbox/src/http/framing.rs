@@ -1,6 +1,7 @@
 //! HTTP/1.1 on one connection: reading a request (head limits, `Content-Length` bodies, keep
 //! alive, an idle limit) and writing a reply in one write.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read, Write};
 
 const MAX_HEAD: usize = 64 * 1024;
@@ -15,7 +16,7 @@ pub(super) struct Request {
 
 pub(super) struct Reply {
     pub(super) status: u16,
-    pub(super) content_type: &'static str,
+    pub(super) content_type: Cow<'static, str>,
     pub(super) location: Option<String>,
     pub(super) body: Vec<u8>,
     /// Close after answering; `None` as the answer: close without answering.
@@ -24,7 +25,7 @@ pub(super) struct Reply {
 
 impl Reply {
     pub(super) fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
-        Reply { status, content_type, location: None, body: body.into(), close: false }
+        Reply { status, content_type: Cow::Borrowed(content_type), location: None, body: body.into(), close: false }
     }
 }
 

@@ -5,6 +5,7 @@
 //! the connection threads share and the path of one request: read, fault, answer, log.
 
 mod admin;
+mod answers;
 mod faults;
 mod framing;
 mod listeners;
@@ -17,6 +18,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub(crate) use answers::Answers;
+pub use answers::{ANSWER_FIELDS, AnswerRule, Answered, parse_answer};
 pub(crate) use faults::Faults;
 pub use faults::{FAULT_KINDS, Fault, FaultRule, HandshakeFault, parse_fault};
 use framing::{IDLED, Reply, Request, forget, form, read_request, reason, write_reply};
@@ -34,7 +37,8 @@ pub struct Counters {
     pub open_connections: u64,
     /// Connections refused because [`crate::Config::max_connections`] were open.
     pub refused_connections: u64,
-    /// API requests per endpoint label (`!PlaceOrder`...).
+    /// API requests per endpoint label (`!PlaceOrder`...), and per path for programmed answers
+    /// (`/products/download/CollectSSL`).
     pub requests: BTreeMap<String, u64>,
 }
 
@@ -44,6 +48,7 @@ pub struct Shared {
     pub(crate) api: Api,
     counts: Counts,
     pub(crate) faults: Faults,
+    pub(crate) answers: Answers,
     limits: Limits,
     /// The client certificates minted (DER), with the login names they stand for.
     client_certificates: Mutex<Vec<(Vec<u8>, String)>>,
@@ -82,6 +87,7 @@ impl Shared {
             api: Api::new(config.api, crate::State::new(config.seed)?),
             counts: Counts::default(),
             faults: Faults::default(),
+            answers: Answers::default(),
             limits: Limits {
                 log: config.log,
                 max_connections: config.max_connections as u64,
@@ -210,13 +216,10 @@ fn dispatch(request: &Request, secure: bool, certificate: Option<&str>, shared: 
 fn log_call(request: &Request, reply: Option<&Reply>) {
     let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     let params = if request.method == "GET" { form(query.as_bytes()) } else { form(&request.body) };
-    let shown: Vec<String> =
-        params
-            .iter()
-            .map(|(n, v)| {
-                if n.to_ascii_lowercase().contains("password") { format!("{n}=<redacted>") } else { format!("{n}={v}") }
-            })
-            .collect();
+    let shown: Vec<String> = params
+        .iter()
+        .map(|(n, v)| if sectigo::raw::looks_secret(n) { format!("{n}=<redacted>") } else { format!("{n}={v}") })
+        .collect();
     let outcome = match reply {
         None => "no answer (connection closed by a fault)".to_owned(),
         Some(r) => {
@@ -234,7 +237,7 @@ fn answer_code(reply: &Reply) -> Option<String> {
     if let Some(location) = &reply.location {
         return location.split_once('?').and_then(|(_, q)| from_form(q.as_bytes()));
     }
-    match reply.content_type {
+    match &*reply.content_type {
         "application/x-www-form-urlencoded" => from_form(&reply.body),
         "text/plain" => std::str::from_utf8(&reply.body).ok()?.lines().next().map(str::to_owned),
         _ => None,
@@ -246,6 +249,24 @@ fn answer(request: &Request, secure: bool, certificate: Option<&str>, shared: &S
     let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     if let Some(admin) = path.strip_prefix("/_sandbox/") {
         return Some(admin::admin_endpoint(admin, &request.method, &request.body, shared));
+    }
+    let programmed = || {
+        let params = if request.method == "GET" { form(query.as_bytes()) } else { form(&request.body) };
+        shared.answers.for_request(&request.method, path, &params)
+    };
+    if let Some(rule) = programmed() {
+        *shared.counts.requests.lock().unwrap().entry(path.to_owned()).or_default() += 1;
+        std::thread::sleep(rule.delay);
+        if rule.close {
+            return None;
+        }
+        return Some(Reply {
+            status: rule.status,
+            content_type: rule.content_type.into(),
+            location: None,
+            body: rule.body,
+            close: false,
+        });
     }
     let Some(endpoint) = crate::api::route(&shared.api.config, path) else {
         return Some(Reply::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>"));
@@ -273,7 +294,7 @@ fn answer(request: &Request, secure: bool, certificate: Option<&str>, shared: &S
             let answer = shared.api.refuse_rate_limited(&call);
             return Some(Reply {
                 status: answer.status,
-                content_type: answer.content_type,
+                content_type: answer.content_type.into(),
                 location: answer.location,
                 body: answer.body.into_bytes(),
                 close: false,
@@ -289,7 +310,7 @@ fn answer(request: &Request, secure: bool, certificate: Option<&str>, shared: &S
     }
     Some(Reply {
         status: answer.status,
-        content_type: answer.content_type,
+        content_type: answer.content_type.into(),
         location: answer.location,
         body: answer.body.into_bytes(),
         close: false,

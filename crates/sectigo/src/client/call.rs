@@ -1,16 +1,175 @@
-//! A call on the wire: sending a checked form with the retry loop and cancellation, one
-//! attempt (its transport failures sorted into "not sent" and "outcome unknown"), and the
-//! record each call leaves in the log.
+//! A call on the wire: sending a checked form (a spec endpoint's or a raw call's) with the retry
+//! loop and cancellation, one attempt (its transport failures sorted into "not sent" and
+//! "outcome unknown"), reading the answer, and the record each call leaves in the log.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use super::{Client, MAX_BODY, WRITE_MAX_IDLE};
 use crate::cancel::{self, Cancel};
 use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
-use crate::meta::{Effect, Endpoint};
+use crate::meta::Effect;
+use crate::raw::{RawAnswer, RawForm};
 use crate::retry;
 use crate::validate::Form;
 use crate::wire::{self, RawResponse, Response};
+
+/// What came back over HTTP, before reading.
+pub(crate) struct Http {
+    status: u16,
+    location: Option<String>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+/// A request the send loop can send: what it is called in logs and errors, whether it changes
+/// state, its body, how it is shown, and how its answer is read.
+pub(crate) trait Outgoing {
+    type Answer: Answer;
+    fn title(&self) -> Cow<'static, str>;
+    fn effect(&self) -> Effect;
+    fn body(&self) -> String;
+    /// The pairs as sent, secrets redacted.
+    fn redacted(&self) -> Vec<(String, String)>;
+    fn read(&self, http: Http) -> Result<Self::Answer, Error>;
+}
+
+/// An answer the send loop counts retries on and logs.
+pub(crate) trait Answer {
+    fn set_retries(&mut self, n: u32);
+    fn retries(&self) -> u32;
+    /// The `errorCode`, when the answer has one.
+    fn code(&self) -> Option<i64>;
+}
+
+impl Answer for Response {
+    fn set_retries(&mut self, n: u32) {
+        Response::set_retries(self, n);
+    }
+    fn retries(&self) -> u32 {
+        Response::retries(self)
+    }
+    fn code(&self) -> Option<i64> {
+        Some(Response::code(self))
+    }
+}
+
+impl Answer for RawAnswer {
+    fn set_retries(&mut self, n: u32) {
+        RawAnswer::set_retries(self, n);
+    }
+    fn retries(&self) -> u32 {
+        RawAnswer::retries(self)
+    }
+    fn code(&self) -> Option<i64> {
+        RawAnswer::code(self)
+    }
+}
+
+/// The failure of a call that changes state whose answer was lost.
+fn lost<O: Outgoing>(out: &O, detail: String, status: Option<u16>, raw: Option<String>) -> Error {
+    Error::OutcomeUnknown(OutcomeUnknown {
+        endpoint: out.title(),
+        detail,
+        status,
+        raw,
+        request: out.redacted(),
+        retries: 0,
+    })
+}
+
+/// A transport failure of a call that did not take effect, or that changes nothing.
+fn transport<O: Outgoing>(
+    out: &O,
+    kind: TransportErrorKind,
+    detail: String,
+    status: Option<u16>,
+    raw: Option<String>,
+    not_sent: bool,
+) -> Error {
+    Error::Transport(TransportError { kind, endpoint: out.title(), detail, status, raw, retries: 0, not_sent })
+}
+
+/// A status without an API answer: a 4xx (but 408) means the request was refused before it
+/// was acted on; a 5xx or an unexpected redirect may come after the server acted.
+fn bad_status<O: Outgoing>(out: &O, status: u16, raw: String) -> Error {
+    let detail = format!("HTTP status {status}");
+    let refused = (400..500).contains(&status) && status != 408;
+    if out.effect() == Effect::Write && !refused {
+        lost(out, detail, Some(status), Some(raw))
+    } else {
+        transport(out, TransportErrorKind::Status, detail, Some(status), Some(raw), false)
+    }
+}
+
+impl Outgoing for Form {
+    type Answer = Response;
+
+    fn title(&self) -> Cow<'static, str> {
+        Cow::Borrowed(self.endpoint().title)
+    }
+
+    fn effect(&self) -> Effect {
+        self.endpoint().effect
+    }
+
+    fn body(&self) -> String {
+        self.encode()
+    }
+
+    fn redacted(&self) -> Vec<(String, String)> {
+        Form::redacted(self)
+    }
+
+    fn read(&self, http: Http) -> Result<Response, Error> {
+        let status = http.status;
+        let raw = RawResponse { status, location: http.location, body: http.body };
+        match wire::decode(self.endpoint(), self.pairs(), raw) {
+            Ok(response) if response.is_success() => Ok(response),
+            Ok(response) => Err(Error::Api(ApiError::from_response(response))),
+            Err(e) if e.kind == wire::DecodeErrorKind::UnexpectedStatus => Err(bad_status(self, status, e.raw)),
+            // An unreadable answer to a call that changes state leaves its outcome unknown.
+            Err(e) if self.effect() == Effect::Write => {
+                Err(lost(self, format!("the answer could not be read: {e}"), Some(status), Some(e.raw)))
+            }
+            Err(e) => Err(Error::Decode(e)),
+        }
+    }
+}
+
+impl Outgoing for RawForm {
+    type Answer = RawAnswer;
+
+    fn title(&self) -> Cow<'static, str> {
+        Cow::Owned(self.path.clone())
+    }
+
+    fn effect(&self) -> Effect {
+        self.effect
+    }
+
+    fn body(&self) -> String {
+        self.encode()
+    }
+
+    fn redacted(&self) -> Vec<(String, String)> {
+        RawForm::redacted(self)
+    }
+
+    /// Any answer with a status below 400 is the call's answer, whatever its body; a negative
+    /// `errorCode` in it is an API error; a status of 400 or more without one is a failure.
+    fn read(&self, http: Http) -> Result<RawAnswer, Error> {
+        let status = http.status;
+        let answer = RawAnswer::new(&self.path, status, http.content_type, http.location, http.body);
+        if let Some(api) = answer.api_error() {
+            return Err(Error::Api(api));
+        }
+        if status < 400 {
+            return Ok(answer);
+        }
+        Err(bad_status(self, status, String::from_utf8_lossy(answer.body()).into_owned()))
+    }
+}
 
 impl Client {
     /// Sends a checked form. A failure keeps at most [`MAX_RAW`](crate::error::MAX_RAW) bytes
@@ -23,51 +182,78 @@ impl Client {
     /// outcome, duration, `errorCode`, retries); each retry, and a call whose outcome is
     /// unknown, at WARNING level. No record holds a password or the request's values.
     pub fn send(&self, form: &Form) -> Result<Response, Error> {
-        let started = std::time::Instant::now();
-        let result = self.send_with_retries(form, None);
-        log_call(form.endpoint(), started.elapsed(), &result);
-        result
+        let uri = self.uri(form.endpoint()).map_err(Error::Config)?;
+        self.send_logged(form, uri, None)
     }
 
     /// [`send`](Self::send), stoppable from another thread through `cancel` (see
     /// [`crate::cancel`]).
     pub fn send_with_cancel(&self, form: &Form, cancel: &Cancel) -> Result<Response, Error> {
-        let Some(scope) = cancel.enter() else {
-            return Err(Error::Config(ConfigError::new(
-                "a Cancel handle serves one call, and this one was used before",
-            )));
+        let uri = self.uri(form.endpoint()).map_err(Error::Config)?;
+        self.send_logged(form, uri, Some(cancel))
+    }
+
+    /// Sends a raw call to its path on the client's host (see [`crate::raw`]).
+    pub(crate) fn send_raw(&self, form: &RawForm, cancel: Option<&Cancel>) -> Result<RawAnswer, Error> {
+        let url = format!("{}{}", self.inner.base_url, form.path);
+        let uri = ureq::http::Uri::try_from(url.as_str())
+            .map_err(|e| Error::Config(ConfigError::new(format!("raw call path {:?}: {e}", form.path))))?;
+        self.send_logged(form, &uri, cancel)
+    }
+
+    /// The send loop, with its log record.
+    fn send_logged<O: Outgoing>(
+        &self,
+        out: &O,
+        uri: &ureq::http::Uri,
+        cancel: Option<&Cancel>,
+    ) -> Result<O::Answer, Error> {
+        let scope = match cancel {
+            Some(cancel) => match cancel.enter() {
+                Some(scope) => Some(scope),
+                None => {
+                    return Err(Error::Config(ConfigError::new(
+                        "a Cancel handle serves one call, and this one was used before",
+                    )));
+                }
+            },
+            None => None,
         };
         let started = std::time::Instant::now();
-        let result = self.send_with_retries(form, Some(&scope));
+        let result = self.send_with_retries(out, uri, scope.as_ref());
         drop(scope);
-        log_call(form.endpoint(), started.elapsed(), &result);
+        log_call(&out.title(), started.elapsed(), &result);
         result
     }
 
-    fn send_with_retries(&self, form: &Form, scope: Option<&cancel::Scope>) -> Result<Response, Error> {
-        let endpoint = form.endpoint();
+    fn send_with_retries<O: Outgoing>(
+        &self,
+        out: &O,
+        uri: &ureq::http::Uri,
+        scope: Option<&cancel::Scope>,
+    ) -> Result<O::Answer, Error> {
         let policy = self.inner.retry;
         let deadline = std::time::Instant::now() + self.inner.timeout;
         let mut retries = 0;
         loop {
             if let Some(sent) = scope.and_then(cancel::Scope::stopped) {
-                return Err(stopped(form, sent, None).with_retries(retries));
+                return Err(stopped(out, sent, None).with_retries(retries));
             }
             // The first attempt has the whole timeout, which the agent enforces as configured; a
             // retry gets what is left of it.
             let remaining = (retries > 0).then(|| deadline.saturating_duration_since(std::time::Instant::now()));
-            let error = match self.send_once(form, remaining) {
-                Ok(mut response) => {
-                    response.set_retries(retries);
-                    return Ok(response);
+            let error = match self.send_once(out, uri, remaining).and_then(|http| out.read(http)) {
+                Ok(mut answer) => {
+                    answer.set_retries(retries);
+                    return Ok(answer);
                 }
                 Err(e) => e.bound_raw(),
             };
-            let safe = retry::reason(endpoint, &error);
+            let safe = retry::reason(out.effect(), &error);
             if let Some(sent) = scope.and_then(cancel::Scope::stopped) {
                 // An attempt that provably did nothing leaves nothing sent, whatever the phase.
                 let sent = sent && safe.is_none_or(|r| r == retry::Reason::ReadInterrupted);
-                return Err(stopped(form, sent, Some(error)).with_retries(retries));
+                return Err(stopped(out, sent, Some(error)).with_retries(retries));
             }
             let Some(reason) = safe.filter(|_| retries < policy.max_retries) else {
                 return Err(error.with_retries(retries));
@@ -75,14 +261,14 @@ impl Client {
             let wait = policy.delay(retries + 1);
             // A retry must have time left to be worth making.
             if std::time::Instant::now() + wait + Duration::from_millis(50) >= deadline {
-                log::warn!(target: "sectigo", "{}: not sent again ({}): the call's deadline is too near", endpoint.title, reason.as_str());
+                log::warn!(target: "sectigo", "{}: not sent again ({}): the call's deadline is too near", out.title(), reason.as_str());
                 return Err(error.with_retries(retries));
             }
             retries += 1;
             log::warn!(
                 target: "sectigo",
                 "{}: attempt {retries} failed ({}: {error}); sending it again in {} ms (retry {retries} of {})",
-                endpoint.title,
+                out.title(),
                 reason.as_str(),
                 wait.as_millis(),
                 policy.max_retries
@@ -97,33 +283,15 @@ impl Client {
         }
     }
 
-    /// One attempt; `remaining` shortens the agent's timeout (for a retry).
-    fn send_once(&self, form: &Form, remaining: Option<Duration>) -> Result<Response, Error> {
-        let endpoint = form.endpoint();
-        let uri = self.uri(endpoint).map_err(Error::Config)?;
-        let write = endpoint.effect == Effect::Write;
-        let lost = |detail: String, status: Option<u16>, raw: Option<String>| {
-            Error::OutcomeUnknown(OutcomeUnknown {
-                endpoint: endpoint.title,
-                detail,
-                status,
-                raw,
-                request: form.redacted(),
-                retries: 0,
-            })
-        };
-        let transport = |kind, detail: String, status, raw, not_sent| {
-            Error::Transport(TransportError {
-                kind,
-                endpoint: endpoint.title,
-                detail,
-                status,
-                raw,
-                retries: 0,
-                not_sent,
-            })
-        };
-
+    /// One attempt, up to the answer's bytes; `remaining` shortens the agent's timeout (for a
+    /// retry).
+    fn send_once<O: Outgoing>(
+        &self,
+        out: &O,
+        uri: &ureq::http::Uri,
+        remaining: Option<Duration>,
+    ) -> Result<Http, Error> {
+        let write = out.effect() == Effect::Write;
         let agent = self.agent();
         let mut request = agent.post(uri.clone());
         if remaining.is_some() || write {
@@ -138,50 +306,32 @@ impl Client {
         }
         let result = request
             .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-            .send(form.encode().as_str());
+            .send(out.body().as_str());
         let mut response = match result {
             Ok(response) => response,
             Err(e) => {
                 let (kind, not_sent) = crate::transport::classify(&e);
                 let detail = crate::transport::not_sent_cause(&e).unwrap_or(&e).to_string();
                 return Err(if write && !not_sent {
-                    lost(detail, None, None)
+                    lost(out, detail, None, None)
                 } else {
-                    transport(kind, detail, None, None, not_sent)
+                    transport(out, kind, detail, None, None, not_sent)
                 });
             }
         };
         let status = response.status().as_u16();
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
-            Ok(body) => body,
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (location, content_type) = (header("location"), header("content-type"));
+        match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+            Ok(body) => Ok(Http { status, location, content_type, body }),
             Err(e) => {
                 let detail = format!("reading the answer failed: {e}");
-                return Err(if write {
-                    lost(detail, Some(status), None)
+                Err(if write {
+                    lost(out, detail, Some(status), None)
                 } else {
-                    transport(TransportErrorKind::Io, detail, Some(status), None, false)
-                });
+                    transport(out, TransportErrorKind::Io, detail, Some(status), None, false)
+                })
             }
-        };
-
-        match wire::decode(endpoint, form.pairs(), RawResponse { status, location, body }) {
-            Ok(response) if response.is_success() => Ok(response),
-            Ok(response) => Err(Error::Api(ApiError::from_response(response))),
-            Err(e) if e.kind == wire::DecodeErrorKind::UnexpectedStatus => {
-                let detail = format!("HTTP status {status}");
-                // A 4xx (but 408) means the request was refused before it was acted on; a 5xx
-                // or an unexpected redirect may come after the server acted.
-                let refused = (400..500).contains(&status) && status != 408;
-                if write && !refused {
-                    Err(lost(detail, Some(status), Some(e.raw)))
-                } else {
-                    Err(transport(TransportErrorKind::Status, detail, Some(status), Some(e.raw), false))
-                }
-            }
-            // An unreadable answer to a call that changes state leaves its outcome unknown.
-            Err(e) if write => Err(lost(format!("the answer could not be read: {e}"), Some(status), Some(e.raw))),
-            Err(e) => Err(Error::Decode(e)),
         }
     }
 }
@@ -189,51 +339,39 @@ impl Client {
 /// The failure of a call stopped through its cancel handle: with `sent`, after some of the
 /// request may have left (a call that changes state then has an unknown outcome); `error` is
 /// the attempt's own failure, if one was under way.
-fn stopped(form: &Form, sent: bool, error: Option<Error>) -> Error {
-    let endpoint = form.endpoint();
-    if sent && endpoint.effect == Effect::Write {
+fn stopped<O: Outgoing>(out: &O, sent: bool, error: Option<Error>) -> Error {
+    if sent && out.effect() == Effect::Write {
         let (status, raw) = match &error {
             Some(Error::OutcomeUnknown(lost)) => (lost.status, lost.raw.clone()),
             _ => (None, None),
         };
-        return Error::OutcomeUnknown(OutcomeUnknown {
-            endpoint: endpoint.title,
-            detail: "cancelled after its request was sent".to_owned(),
-            status,
-            raw,
-            request: form.redacted(),
-            retries: 0,
-        });
+        return lost(out, "cancelled after its request was sent".to_owned(), status, raw);
     }
-    Error::Transport(TransportError {
-        kind: TransportErrorKind::Cancelled,
-        endpoint: endpoint.title,
-        detail: if sent { "cancelled after its request was sent" } else { "cancelled before anything was sent" }
-            .to_owned(),
-        status: None,
-        raw: None,
-        retries: 0,
-        not_sent: !sent,
-    })
+    transport(
+        out,
+        TransportErrorKind::Cancelled,
+        if sent { "cancelled after its request was sent" } else { "cancelled before anything was sent" }.to_owned(),
+        None,
+        None,
+        !sent,
+    )
 }
 
 /// The record of a finished call: DEBUG, or WARNING when its outcome is unknown (it may have
 /// taken effect, and it is not sent again).
-fn log_call(endpoint: &Endpoint, elapsed: Duration, result: &Result<Response, Error>) {
+fn log_call<T: Answer>(title: &str, elapsed: Duration, result: &Result<T, Error>) {
     let ms = elapsed.as_millis();
     match result {
-        Ok(response) => log::debug!(
+        Ok(answer) => log::debug!(
             target: "sectigo",
-            "{}: ok in {ms} ms (errorCode {}, retries {})",
-            endpoint.title,
-            response.code(),
-            response.retries()
+            "{title}: ok in {ms} ms (errorCode {}, retries {})",
+            answer.code().map_or_else(|| "none".to_owned(), |c| c.to_string()),
+            answer.retries()
         ),
         Err(Error::OutcomeUnknown(lost)) => log::warn!(
             target: "sectigo",
-            "{}: outcome unknown after {ms} ms ({}): the call may have taken effect, so it is not sent again; \
+            "{title}: outcome unknown after {ms} ms ({}): the call may have taken effect, so it is not sent again; \
              check before repeating it",
-            endpoint.title,
             lost.detail
         ),
         Err(e) => {
@@ -243,8 +381,7 @@ fn log_call(endpoint: &Endpoint, elapsed: Duration, result: &Result<Response, Er
             };
             log::debug!(
                 target: "sectigo",
-                "{}: {} error in {ms} ms (errorCode {code}, retries {})",
-                endpoint.title,
+                "{title}: {} error in {ms} ms (errorCode {code}, retries {})",
                 e.kind(),
                 e.retries()
             );

@@ -19,6 +19,7 @@ use crate::cancel::Cancel;
 use crate::error::{ConfigError, Error};
 use crate::meta::Endpoint;
 use crate::proxy::ProxyUrl;
+use crate::raw::{self, RawAnswer, RawOptions};
 use crate::retry::RetryPolicy;
 use crate::secret::{Credentials, Secret};
 use crate::validate::{self, Form};
@@ -218,5 +219,50 @@ impl Client {
         self.uri(endpoint).map_err(Error::Config)?;
         let form = self.prepare(endpoint, params)?;
         self.send_with_cancel(&form, cancel)
+    }
+
+    /// Calls an endpoint that is not in the spec, by its path on the client's host (see
+    /// [`crate::raw`]): the client's credentials first (unless `options` says not to), then
+    /// `params` as given, form-encoded in a POST body.
+    ///
+    /// The answer is the status, content type and body as received, decoded when the body is
+    /// text in either of the documents' formats; a negative `errorCode` is an [`Error::Api`].
+    /// The call changes state unless `options` declares it read-only: once any byte of it may
+    /// have reached the server it is not sent again, and a lost answer is
+    /// [`Error::OutcomeUnknown`].
+    ///
+    /// ```no_run
+    /// use sectigo::{Client, RawOptions};
+    ///
+    /// let client = Client::builder().credentials("login_name", "login_password").build()?;
+    /// let answer = client.call_raw(
+    ///     "/products/download/CollectSSL",
+    ///     [("orderNumber", "1234567"), ("queryType", "0"), ("responseType", "3")],
+    ///     RawOptions::new().read_only(true),
+    /// )?;
+    /// println!("{} {:?}: {:?}", answer.status(), answer.code(), answer.lines());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn call_raw<N: AsRef<str>, V: Into<String>>(
+        &self,
+        path: &str,
+        params: impl IntoIterator<Item = (N, V)>,
+        options: RawOptions,
+    ) -> Result<RawAnswer, Error> {
+        let form = raw::prepare(path, params, options, self.inner.credentials.as_ref()).map_err(Error::Config)?;
+        self.send_raw(&form, None)
+    }
+
+    /// [`call_raw`](Self::call_raw), stoppable from another thread through `cancel` (see
+    /// [`crate::cancel`]).
+    pub fn call_raw_with_cancel<N: AsRef<str>, V: Into<String>>(
+        &self,
+        path: &str,
+        params: impl IntoIterator<Item = (N, V)>,
+        options: RawOptions,
+        cancel: &Cancel,
+    ) -> Result<RawAnswer, Error> {
+        let form = raw::prepare(path, params, options, self.inner.credentials.as_ref()).map_err(Error::Config)?;
+        self.send_raw(&form, Some(cancel))
     }
 }

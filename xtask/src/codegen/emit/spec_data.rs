@@ -37,6 +37,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let page_names: Vec<_> = ir.pages.iter().map(|p| format_ident!("{}", p.const_name)).collect();
 
     let endpoints = ir.endpoints.iter().map(endpoint);
+    let general_errors = ir.general_errors.iter().map(error_row);
     let endpoint_names: Vec<_> = ir.endpoints.iter().map(|e| format_ident!("{}", e.const_name)).collect();
 
     let catalogue = ir.catalogue.iter().flat_map(|c| {
@@ -123,6 +124,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
         pub fn endpoint(name: &str) -> Option<&'static Endpoint> {
             find_endpoint(ENDPOINTS, name)
         }
+
+        /// The documents' general error rows, which any endpoint may answer with: the error
+        /// table of a raw call (a path outside the spec).
+        pub static GENERAL_ERRORS: &[ErrorRow] = &[#(#general_errors),*];
 
         /// The web product pricing catalogue, product by product and term by term.
         pub static CATALOGUE: &[CatalogueEntry] = &[#(#catalogue),*];
@@ -221,28 +226,7 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
             generations: #generations, since: #since, secret: #secret, description: #description,
         })
     });
-    let errors = e.errors.iter().map(|r| {
-        let (code, id, meaning) = (r.code, &r.id, &r.meaning);
-        let message = opt_str(&r.message);
-        let alternatives = str_slice(&r.alternatives);
-        let placeholder = opt_str(&r.placeholder);
-        let names = match r.names.as_deref() {
-            Some(n) => {
-                let v = format_ident!("{}", crate::codegen::naming::upper_camel(n));
-                quote!(Some(Names::#v))
-            }
-            None => quote!(None),
-        };
-        let details = r.details_may_follow;
-        let applies_to = str_slice(&r.applies_to);
-        let since = opt_str(&r.since);
-        let (general, backoff) = (r.general, r.retry_after_backoff);
-        quote!(ErrorRow {
-            code: #code, id: #id, message: #message, alternatives: #alternatives, placeholder: #placeholder,
-            names: #names, details_may_follow: #details, applies_to: #applies_to, since: #since,
-            general: #general, retry_after_backoff: #backoff, meaning: #meaning,
-        })
-    });
+    let errors = e.errors.iter().map(error_row);
     quote! {
         #doc
         pub static #name_ident: Endpoint = Endpoint {
@@ -321,5 +305,29 @@ fn param(p: &ir::Param) -> TokenStream {
         allowed: &[#(#allowed),*], default: #default, server_default: #server_default, secret: #secret,
         credential: #credential, format: #format, product_dependent: #product_dependent, since: #since,
         description: #description,
+    })
+}
+
+/// One row of an error table, as an `ErrorRow` value.
+fn error_row(r: &ir::ErrorRow) -> TokenStream {
+    let (code, id, meaning) = (r.code, &r.id, &r.meaning);
+    let message = opt_str(&r.message);
+    let alternatives = str_slice(&r.alternatives);
+    let placeholder = opt_str(&r.placeholder);
+    let names = match r.names.as_deref() {
+        Some(n) => {
+            let v = format_ident!("{}", crate::codegen::naming::upper_camel(n));
+            quote!(Some(Names::#v))
+        }
+        None => quote!(None),
+    };
+    let details = r.details_may_follow;
+    let applies_to = str_slice(&r.applies_to);
+    let since = opt_str(&r.since);
+    let (general, backoff) = (r.general, r.retry_after_backoff);
+    quote!(ErrorRow {
+        code: #code, id: #id, message: #message, alternatives: #alternatives, placeholder: #placeholder,
+        names: #names, details_may_follow: #details, applies_to: #applies_to, since: #since,
+        general: #general, retry_after_backoff: #backoff, meaning: #meaning,
     })
 }

@@ -176,6 +176,8 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let catalogue = lower_catalogue(&mut ctx, &products_file, products, &endpoints);
     check_generated_names(&mut ctx, &endpoints, catalogue.as_ref(), &products_file);
     let codes = client::lower_codes(&errors);
+    // What any endpoint may answer: the table of a call to a path outside the spec.
+    let general_errors = errors::lower_errors(&mut ctx, &errors_file, Vec::new(), &[], &errors, &errors_file);
     let client_file = root.join("client.toml").display().to_string();
     client::mark_order_numbers(&mut ctx, &client_file, &client, &mut endpoints);
     let settings = client::lower_settings(&mut ctx, &client_file, &client);
@@ -183,7 +185,7 @@ pub fn load(root: &Path) -> Result<Ir, SpecErrors> {
     let error_classes = client::lower_error_classes(&mut ctx, &client_file, client, &errors);
 
     if ctx.errors.is_empty() {
-        Ok(Ir { hosts, pages, catalogue, endpoints, codes, error_classes, settings, error_kinds })
+        Ok(Ir { hosts, pages, catalogue, endpoints, codes, general_errors, error_classes, settings, error_kinds })
     } else {
         Err(SpecErrors(ctx.errors))
     }
