@@ -38,6 +38,8 @@ typedef struct sectigo_error sectigo_error;
 
 typedef struct sectigo_options sectigo_options;
 
+typedef struct sectigo_raw_answer sectigo_raw_answer;
+
 typedef struct sectigo_request sectigo_request;
 
 typedef struct sectigo_response sectigo_response;
@@ -142,6 +144,53 @@ size_t sectigo_response_log_count(const struct sectigo_response *response);
 const char *sectigo_response_log_at(const struct sectigo_response *response,
                                     size_t index,
                                     enum sectigo_log_level *level_out);
+
+enum sectigo_result sectigo_client_call_raw(const struct sectigo_client *client,
+                                            const char *path,
+                                            const char *params,
+                                            size_t len,
+                                            size_t count,
+                                            uint32_t flags,
+                                            struct sectigo_raw_answer **answer_out,
+                                            struct sectigo_error **error_out);
+
+uint16_t sectigo_raw_answer_status(const struct sectigo_raw_answer *answer);
+
+const char *sectigo_raw_answer_content_type(const struct sectigo_raw_answer *answer);
+
+const uint8_t *sectigo_raw_answer_body(const struct sectigo_raw_answer *answer, size_t *len_out);
+
+enum sectigo_result sectigo_raw_answer_code(const struct sectigo_raw_answer *answer,
+                                            int64_t *code_out);
+
+const char *sectigo_raw_answer_format(const struct sectigo_raw_answer *answer);
+
+const char *sectigo_raw_answer_message(const struct sectigo_raw_answer *answer);
+
+size_t sectigo_raw_answer_line_count(const struct sectigo_raw_answer *answer);
+
+const char *sectigo_raw_answer_line_at(const struct sectigo_raw_answer *answer, size_t index);
+
+size_t sectigo_raw_answer_field_count(const struct sectigo_raw_answer *answer);
+
+enum sectigo_result sectigo_raw_answer_field_at(const struct sectigo_raw_answer *answer,
+                                                size_t index,
+                                                const char **name_out,
+                                                const char **value_out);
+
+enum sectigo_result sectigo_raw_answer_get(const struct sectigo_raw_answer *answer,
+                                           const char *name,
+                                           const char **value_out);
+
+uint32_t sectigo_raw_answer_retries(const struct sectigo_raw_answer *answer);
+
+size_t sectigo_raw_answer_log_count(const struct sectigo_raw_answer *answer);
+
+const char *sectigo_raw_answer_log_at(const struct sectigo_raw_answer *answer,
+                                      size_t index,
+                                      enum sectigo_log_level *level_out);
+
+void sectigo_raw_answer_free(struct sectigo_raw_answer *answer);
 
 enum sectigo_result sectigo_catalogue_ppp(int32_t product_number,
                                           int32_t term_number,

@@ -604,6 +604,24 @@ typedef enum sectigo_error_flag {
 } sectigo_error_flag;
 
 /*
+ How a raw call is made, as bits of `sectigo_client_call_raw`'s `flags` (0: a call that
+ changes state, with the client's credentials).
+ */
+typedef enum sectigo_raw_flag {
+  /*
+   The call changes nothing on the server (a status query, a download): it gets the read
+   rules, and a connection that breaks before the answer is sent again. Without it, a call
+   that may have reached the server is never sent again, and a lost answer is
+   `SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN`.
+   */
+  SECTIGO_RAW_READ_ONLY = 1,
+  /*
+   Send only the parameters given: not the client's `loginName` and `loginPassword`.
+   */
+  SECTIGO_RAW_NO_CREDENTIALS = 2,
+} sectigo_raw_flag;
+
+/*
  A client: one connection pool. Thread-safe.
  */
 typedef struct sectigo_client sectigo_client;
@@ -618,6 +636,11 @@ typedef struct sectigo_error sectigo_error;
  checked when set.
  */
 typedef struct sectigo_options sectigo_options;
+
+/*
+ The answer to a raw call.
+ */
+typedef struct sectigo_raw_answer sectigo_raw_answer;
 
 /*
  A request: an endpoint and (name, value) parameters.
@@ -874,6 +897,123 @@ size_t sectigo_response_log_count(const struct sectigo_response *response);
 const char *sectigo_response_log_at(const struct sectigo_response *response,
                                     size_t index,
                                     enum sectigo_log_level *level_out);
+
+/*
+ Calls `path` on the client's host (`/products/download/CollectSSL`): the client's
+ credentials first (unless `flags` has `SECTIGO_RAW_NO_CREDENTIALS`), then the parameters,
+ form-encoded in a POST body. The parameters come packed as for `sectigo_client_call_packed`:
+ `count` pairs, each name and value ended by a NUL byte, `len` bytes in all (`params` may be
+ NULL when both are 0).
+
+ Refused before anything is sent (`SECTIGO_ERROR_KIND_CONFIG`): an absolute URL, a path not
+ starting with `/` or starting with `//`, a `.` or `..` segment, a query string, a fragment, a
+ backslash, a space or control character (also percent-encoded); a parameter name that is
+ empty or holds `=`, `&`, `#`, `%`, `+`, a space or a control character. Values whose name
+ looks secret (`password`, `token`, `secret`...) are redacted wherever the call is shown.
+
+ The call changes state unless `flags` has `SECTIGO_RAW_READ_ONLY`. On success writes the
+ answer (any status below 400); a negative `errorCode` in it is a `SECTIGO_ERROR_KIND_API`
+ error, as for spec endpoints. A status of 400 or more without one is a transport error, or
+ `SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN` for a call that changes state (a 5xx may come after the
+ server acted).
+ */
+enum sectigo_result sectigo_client_call_raw(const struct sectigo_client *client,
+                                            const char *path,
+                                            const char *params,
+                                            size_t len,
+                                            size_t count,
+                                            uint32_t flags,
+                                            struct sectigo_raw_answer **answer_out,
+                                            struct sectigo_error **error_out);
+
+/*
+ The HTTP status (0 for NULL).
+ */
+uint16_t sectigo_raw_answer_status(const struct sectigo_raw_answer *answer);
+
+/*
+ The `Content-Type` header, or NULL when none came; borrowed from the answer.
+ */
+const char *sectigo_raw_answer_content_type(const struct sectigo_raw_answer *answer);
+
+/*
+ The body, byte for byte (it may hold NUL bytes: a ZIP or PKCS #7 file), borrowed from the
+ answer; `*len_out` gets its length. NULL (and 0) for a NULL answer; an empty body is a
+ valid pointer and 0.
+ */
+const uint8_t *sectigo_raw_answer_body(const struct sectigo_raw_answer *answer, size_t *len_out);
+
+/*
+ The `errorCode` (line 1, or `errorCode=`); `SECTIGO_RESULT_NOT_FOUND` when the body is in
+ neither of the documents' formats (a binary file, HTML, free text).
+ */
+enum sectigo_result sectigo_raw_answer_code(const struct sectigo_raw_answer *answer,
+                                            int64_t *code_out);
+
+/*
+ The format of the body: `"newline"`, `"url_encoded"`, or NULL when it is in neither.
+ */
+const char *sectigo_raw_answer_format(const struct sectigo_raw_answer *answer);
+
+/*
+ The error text (line 2 of a newline answer with a negative code, or `errorMessage`), or
+ NULL; borrowed from the answer.
+ */
+const char *sectigo_raw_answer_message(const struct sectigo_raw_answer *answer);
+
+/*
+ How many lines a newline answer has after the first (the code); 0 otherwise.
+ */
+size_t sectigo_raw_answer_line_count(const struct sectigo_raw_answer *answer);
+
+/*
+ The `index`th line after the code (from 0), borrowed from the answer; NULL past the end.
+ */
+const char *sectigo_raw_answer_line_at(const struct sectigo_raw_answer *answer, size_t index);
+
+/*
+ How many (name, value) pairs a URL-encoded answer has (`errorCode` included); 0 otherwise.
+ */
+size_t sectigo_raw_answer_field_count(const struct sectigo_raw_answer *answer);
+
+/*
+ The `index`th pair (from 0), in the order received; both strings borrowed from the answer.
+ */
+enum sectigo_result sectigo_raw_answer_field_at(const struct sectigo_raw_answer *answer,
+                                                size_t index,
+                                                const char **name_out,
+                                                const char **value_out);
+
+/*
+ A pair of a URL-encoded answer by name (case-insensitive); `*value_out` is borrowed from
+ the answer. `SECTIGO_RESULT_NOT_FOUND` when the answer lacks it.
+ */
+enum sectigo_result sectigo_raw_answer_get(const struct sectigo_raw_answer *answer,
+                                           const char *name,
+                                           const char **value_out);
+
+/*
+ How many times the call was sent again before this answer (0 for NULL).
+ */
+uint32_t sectigo_raw_answer_retries(const struct sectigo_raw_answer *answer);
+
+/*
+ How many log records the call kept (see the `log_level` option).
+ */
+size_t sectigo_raw_answer_log_count(const struct sectigo_raw_answer *answer);
+
+/*
+ The log record at `index` (from 0, in the order they were made), its level written to
+ `*level_out` (when not NULL); NULL past the end. Valid until the answer is freed.
+ */
+const char *sectigo_raw_answer_log_at(const struct sectigo_raw_answer *answer,
+                                      size_t index,
+                                      enum sectigo_log_level *level_out);
+
+/*
+ Frees an answer (NULL is allowed); what was borrowed from it becomes invalid.
+ */
+void sectigo_raw_answer_free(struct sectigo_raw_answer *answer);
 
 /*
  The pricing code (PPP, sent as the item's `PPP`) of a product of `sectigo_web_product` for a

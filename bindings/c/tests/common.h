@@ -145,4 +145,58 @@ static inline int sandbox_admin(const char *path, const char *form) {
     return ok ? 0 : -1;
 }
 
+/* Sends a request to the sandbox's admin endpoints over its plain HTTP listener and reads the
+   whole reply into `out` (NUL-ended, cut to `size`); returns the HTTP status, or -1. */
+static inline int sandbox_fetch(const char *method, const char *path, const char *form, char *out, size_t size) {
+    const char *url = env("SECTIGO_SANDBOX_HTTP_URL");
+    const char *colon = strrchr(url, ':');
+    int port = colon != NULL ? atoi(colon + 1) : 0;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    size_t form_len = strlen(form);
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                     method, path, form_len);
+    if (n <= 0 || write(fd, head, (size_t)n) != n || write(fd, form, form_len) != (ssize_t)form_len) {
+        close(fd);
+        return -1;
+    }
+    size_t got = 0;
+    ssize_t r;
+    while (got + 1 < size && (r = read(fd, out + got, size - 1 - got)) > 0) {
+        got += (size_t)r;
+    }
+    out[got] = '\0';
+    close(fd);
+    return strncmp(out, "HTTP/1.1 ", 9) == 0 ? atoi(out + 9) : -1;
+}
+
+/* Packs NULL-terminated name/value pairs as sectigo_client_call_packed and
+   sectigo_client_call_raw take them: each string ended by a NUL byte. Returns the length. */
+static inline size_t pack_pairs(const char *const *pairs, char *buf, size_t size, size_t *count) {
+    size_t len = 0;
+    *count = 0;
+    for (size_t i = 0; pairs[i] != NULL; i++) {
+        size_t n = strlen(pairs[i]) + 1;
+        if (len + n > size) {
+            fprintf(stderr, "pack_pairs: buffer too small\n");
+            exit(2);
+        }
+        memcpy(buf + len, pairs[i], n);
+        len += n;
+        if (i % 2 == 1) (*count)++;
+    }
+    return len;
+}
+
 #endif

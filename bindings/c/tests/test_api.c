@@ -1146,6 +1146,153 @@ static void test_helpers(void) {
     sectigo_request_free(order);
 }
 
+/* A raw call to `path` with NULL-terminated pairs and flags. */
+static sectigo_result raw_call(const sectigo_client *client, const char *path, const char *const *pairs, uint32_t flags,
+                               sectigo_raw_answer **answer, sectigo_error **error) {
+    char buf[2048];
+    size_t count = 0;
+    size_t len = pack_pairs(pairs, buf, sizeof buf, &count);
+    return sectigo_client_call_raw(client, path, len > 0 ? buf : NULL, len, count, flags, answer, error);
+}
+
+/* How many requests the sandbox counted for `path` (programmed answers count by path). */
+static int seen(const char *path) {
+    static char counters[16384];
+    if (sandbox_fetch("GET", "/_sandbox/counters", "", counters, sizeof counters) != 200) return -1;
+    char key[300];
+    snprintf(key, sizeof key, "\"%s\": ", path);
+    const char *at = strstr(counters, key);
+    return at != NULL ? atoi(at + strlen(key)) : 0;
+}
+
+/* Programs the sandbox's answer on a path; returns 0 on success. */
+static int program(const char *form) {
+    char reply[1024];
+    return sandbox_fetch("POST", "/_sandbox/answers", form, reply, sizeof reply) == 200 ? 0 : -1;
+}
+
+static void test_raw(void) {
+    sectigo_client *client = retry_client(env("SECTIGO_SANDBOX_URL"), "2");
+    sectigo_raw_answer *answer = NULL;
+    sectigo_error *e = NULL;
+    int64_t code = 0;
+    const char *collect[] = {"orderNumber", "1234567", "queryType", "0", NULL};
+
+    /* A newline answer, with the credentials and the parameters as given. */
+    CHECK(program("path=/products/download/CollectSSL-c1&body=0%0A1%0AIssued%0A") == 0, "program");
+    sectigo_result r = raw_call(client, "/products/download/CollectSSL-c1", collect, SECTIGO_RAW_READ_ONLY, &answer, &e);
+    CHECK(r == SECTIGO_RESULT_OK, "raw call: %s", why(e));
+    CHECK(sectigo_raw_answer_status(answer) == 200, "status");
+    CHECK(streq(sectigo_raw_answer_content_type(answer), "text/plain"), "content type");
+    CHECK(streq(sectigo_raw_answer_format(answer), "newline"), "format");
+    CHECK(sectigo_raw_answer_code(answer, &code) == SECTIGO_RESULT_OK && code == 0, "code 0");
+    CHECK(sectigo_raw_answer_message(answer) == NULL, "no message on success");
+    CHECK(sectigo_raw_answer_line_count(answer) == 2 && streq(sectigo_raw_answer_line_at(answer, 1), "Issued") &&
+              sectigo_raw_answer_line_at(answer, 2) == NULL,
+          "lines");
+    CHECK(sectigo_raw_answer_field_count(answer) == 0, "no pairs in a newline answer");
+    sectigo_raw_answer_free(answer);
+    answer = NULL;
+    static char answered[16384];
+    CHECK(sandbox_fetch("GET", "/_sandbox/answered", "", answered, sizeof answered) == 200, "answered");
+    CHECK(strstr(answered, "\"loginName\",\n        \"sandbox_reseller\"") != NULL || strstr(answered, "sandbox_reseller") != NULL,
+          "the login went first: %s", answered);
+    CHECK(strstr(answered, env("SECTIGO_SANDBOX_PASSWORD")) == NULL && strstr(answered, "<redacted>") != NULL,
+          "the password was sent (and the sandbox shows it redacted)");
+    CHECK(strstr(answered, "1234567") != NULL, "the parameters as given");
+
+    /* A URL-encoded answer, without the client's credentials. */
+    CHECK(program("path=/products/!GetStatus-c&body=errorCode%3D0%26certificateStatus%3DIssued") == 0, "program");
+    const char *bare[] = {"x", "1", NULL};
+    r = raw_call(client, "/products/!GetStatus-c", bare, SECTIGO_RAW_READ_ONLY | SECTIGO_RAW_NO_CREDENTIALS, &answer, &e);
+    CHECK(r == SECTIGO_RESULT_OK, "url-encoded: %s", why(e));
+    const char *value = NULL;
+    const char *name = NULL;
+    CHECK(streq(sectigo_raw_answer_format(answer), "url_encoded"), "format");
+    CHECK(sectigo_raw_answer_get(answer, "CERTIFICATESTATUS", &value) == SECTIGO_RESULT_OK && streq(value, "Issued"), "get");
+    CHECK(sectigo_raw_answer_get(answer, "nothing", &value) == SECTIGO_RESULT_NOT_FOUND, "get: not found");
+    CHECK(sectigo_raw_answer_field_count(answer) == 2 &&
+              sectigo_raw_answer_field_at(answer, 0, &name, &value) == SECTIGO_RESULT_OK && streq(name, "errorCode"),
+          "pairs in order");
+    CHECK(sectigo_raw_answer_field_at(answer, 2, &name, &value) == SECTIGO_RESULT_OUT_OF_RANGE, "past the end");
+    sectigo_raw_answer_free(answer);
+    answer = NULL;
+    CHECK(sandbox_fetch("GET", "/_sandbox/answered", "", answered, sizeof answered) == 200, "answered");
+    const char *last = strstr(answered, "/products/!GetStatus-c");
+    CHECK(last != NULL && strstr(last, "loginName") == NULL, "no credentials sent");
+
+    /* A binary body, byte for byte (NUL bytes included). */
+    CHECK(program("path=/products/download/CollectSSL-c2&body_hex=504b030400ff00fe0a&content_type=application/zip") == 0,
+          "program");
+    r = raw_call(client, "/products/download/CollectSSL-c2", collect, SECTIGO_RAW_READ_ONLY, &answer, &e);
+    CHECK(r == SECTIGO_RESULT_OK, "binary: %s", why(e));
+    size_t len = 0;
+    const uint8_t *body = sectigo_raw_answer_body(answer, &len);
+    CHECK(len == 9 && memcmp(body, "PK\x03\x04\x00\xff\x00\xfe\n", 9) == 0, "the body byte for byte (%zu bytes)", len);
+    CHECK(streq(sectigo_raw_answer_content_type(answer), "application/zip"), "content type");
+    CHECK(sectigo_raw_answer_code(answer, &code) == SECTIGO_RESULT_NOT_FOUND && sectigo_raw_answer_format(answer) == NULL,
+          "no code in a binary body");
+    sectigo_raw_answer_free(answer);
+    answer = NULL;
+
+    /* An error code: the same API error as spec endpoints. */
+    CHECK(program("path=/products/download/CollectSSL-c3&body=-3%0AThe+%27orderNumber%27+argument+is+missing%21%0A") == 0,
+          "program");
+    r = raw_call(client, "/products/download/CollectSSL-c3", collect, SECTIGO_RAW_READ_ONLY, &answer, &e);
+    CHECK(r != SECTIGO_RESULT_OK && answer == NULL && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_API, "api error");
+    CHECK(sectigo_error_code(e, &code) == SECTIGO_RESULT_OK && code == -3, "code -3");
+    CHECK(streq(sectigo_error_argument(e), "orderNumber"), "argument: %s", sectigo_error_argument(e));
+    CHECK(strstr(why(e), "/products/download/CollectSSL-c3") != NULL, "names the path: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+
+    /* A broken answer to a state-changing call: outcome unknown, sent once. */
+    CHECK(program("path=/products/!AutoApplySSL-c&close=1") == 0, "program");
+    const char *apply[] = {"csr", "-----BEGIN CERTIFICATE REQUEST-----", "apiToken", "c-token-5d1e", NULL};
+    r = raw_call(client, "/products/!AutoApplySSL-c", apply, 0, &answer, &e);
+    CHECK(r != SECTIGO_RESULT_OK && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_OUTCOME_UNKNOWN, "outcome unknown: %s", why(e));
+    CHECK(sectigo_error_flags(e) == SECTIGO_ERROR_FLAG_MAY_HAVE_TAKEN_EFFECT, "may have taken effect");
+    CHECK(strstr(why(e), "c-token-5d1e") == NULL, "no secret in the message");
+    CHECK(seen("/products/!AutoApplySSL-c") == 1, "sent once: %d", seen("/products/!AutoApplySSL-c"));
+    sectigo_error_free(e);
+    e = NULL;
+
+    /* A broken answer to a read-only call: sent again. */
+    CHECK(program("path=/products/download/CollectSSL-c4&close=1&count=1") == 0, "program");
+    CHECK(program("path=/products/download/CollectSSL-c4&body=0%0A2%0A") == 0, "program");
+    r = raw_call(client, "/products/download/CollectSSL-c4", collect, SECTIGO_RAW_READ_ONLY, &answer, &e);
+    CHECK(r == SECTIGO_RESULT_OK && sectigo_raw_answer_retries(answer) == 1, "retried once: %s", why(e));
+    CHECK(seen("/products/download/CollectSSL-c4") == 2, "seen twice");
+    sectigo_raw_answer_free(answer);
+    answer = NULL;
+
+    /* Refused before anything is sent. */
+    const char *paths[] = {"https://example.com/products/x", "//example.com/x", "products/x", "/products/../x",
+                           "/products/%2e%2e/x", "/products/x?a=1", "/products/x#f", "/products/x\r\nHost: a"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        r = raw_call(client, paths[i], collect, 0, &answer, &e);
+        CHECK(r != SECTIGO_RESULT_OK && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_CONFIG && answer == NULL,
+              "refused path %zu: %s", i, why(e));
+        sectigo_error_free(e);
+        e = NULL;
+    }
+    const char *bad_name[] = {"a=b", "1", NULL};
+    r = raw_call(client, "/products/x-c", bad_name, 0, &answer, &e);
+    CHECK(r != SECTIGO_RESULT_OK && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_CONFIG, "refused name: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+    r = raw_call(client, "/products/x-c", collect, 8, &answer, &e);
+    CHECK(r != SECTIGO_RESULT_OK && sectigo_error_get_kind(e) == SECTIGO_ERROR_KIND_ARGUMENT, "unknown flag: %s", why(e));
+    sectigo_error_free(e);
+    e = NULL;
+    CHECK(seen("/products/x-c") == 0, "nothing was sent");
+    CHECK(sectigo_client_call_raw(client, NULL, NULL, 0, 0, 0, &answer, &e) == SECTIGO_RESULT_NULL_ARGUMENT, "NULL path");
+    sectigo_error_free(e);
+    CHECK(sectigo_raw_answer_status(NULL) == 0 && sectigo_raw_answer_body(NULL, &len) == NULL && len == 0, "NULL answer");
+    sectigo_raw_answer_free(NULL);
+    sectigo_client_free(client);
+}
+
 int main(void) {
     test_every_endpoint();
     test_every_error_kind();
@@ -1162,5 +1309,6 @@ int main(void) {
     test_proxy();
     test_trust();
     test_client_certificate();
+    test_raw();
     return finish();
 }

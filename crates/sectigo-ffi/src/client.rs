@@ -18,10 +18,10 @@ use crate::response::{response, sectigo_response};
 /// A client: one connection pool. Thread-safe.
 #[derive(Debug)]
 pub struct sectigo_client {
-    client: Client,
+    pub(crate) client: Client,
     /// Where its calls' log records go (not part of the shared client: clients that differ in
     /// it alone share a pool).
-    log: Sink,
+    pub(crate) log: Sink,
 }
 
 /// Clients already made in this process, by their settings and the environment they read: a
@@ -154,7 +154,11 @@ pub unsafe extern "C" fn sectigo_client_free(client: *mut sectigo_client) {
 ///
 /// # Safety
 /// `params` is NULL or points at `len` readable bytes that outlive `'a`.
-unsafe fn unpack<'a>(params: *const c_char, len: usize, count: usize) -> Result<Vec<(&'a str, &'a str)>, Failure> {
+pub(crate) unsafe fn unpack<'a>(
+    params: *const c_char,
+    len: usize,
+    count: usize,
+) -> Result<Vec<(&'a str, &'a str)>, Failure> {
     let argument = |result, message: String| Failure {
         result,
         error: Box::new(sectigo_error::new(SECTIGO_ERROR_KIND_ARGUMENT, &message)),

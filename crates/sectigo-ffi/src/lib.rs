@@ -26,6 +26,7 @@
 //! - `request`: requests and their checking;
 //! - `response`: answers and their fields;
 //! - `client`: clients, their shared cache, and calls;
+//! - `raw`: calls to paths outside the spec, and their answers;
 //! - `helpers`: the catalogue's lookups and the customer's page URLs;
 //! - `error`: the accessors of `sectigo_error`.
 //!
@@ -46,6 +47,7 @@ mod options;
 mod client;
 mod request;
 mod response;
+mod raw;
 mod helpers;
 mod error;
 
@@ -55,6 +57,7 @@ pub use failure::{sectigo_error, sectigo_error_flag, sectigo_error_kind, sectigo
 pub use helpers::*;
 pub use logging::{sectigo_log_fn, sectigo_log_level};
 pub use options::*;
+pub use raw::*;
 pub use request::*;
 pub use response::*;
 

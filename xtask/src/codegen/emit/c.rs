@@ -242,8 +242,9 @@ pub fn header(ir: &Ir, ffi_src: &Path, version: &str) -> Result<String, String> 
     };
     config.sys_includes = vec!["stddef.h".to_owned(), "stdint.h".to_owned()];
     config.no_includes = true;
-    // Named by no signature (`sectigo_error_flags` returns its bits), so listed.
-    config.export.include = vec!["sectigo_error_flag".to_owned()];
+    // Named by no signature (`sectigo_error_flags` returns their bits, `sectigo_client_call_raw`
+    // takes them), so listed.
+    config.export.include = vec!["sectigo_error_flag".to_owned(), "sectigo_raw_flag".to_owned()];
     generate(config, ffi_src)
 }
 
