@@ -79,18 +79,31 @@ pub fn looks_secret(name: &str) -> bool {
     SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
 }
 
-/// A raw request that passed its checks: the path, and the pairs in the order they go out.
+/// A raw call that passed its checks ([`Client::prepare_raw`](crate::Client::prepare_raw)):
+/// the path, whether it changes state, and the pairs in the order they go out. Its `Debug`
+/// shows secret values as `<redacted>`.
 #[derive(Clone)]
-pub(crate) struct RawForm {
+pub struct RawRequest {
     pub(crate) path: String,
     pub(crate) effect: Effect,
     pairs: Vec<(String, String)>,
     secret: Vec<bool>,
 }
 
-impl RawForm {
-    /// The `application/x-www-form-urlencoded` body.
-    pub(crate) fn encode(&self) -> String {
+impl RawRequest {
+    /// The path called.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Whether the call changes state (it is then never sent again once it may have reached
+    /// the server).
+    pub fn effect(&self) -> Effect {
+        self.effect
+    }
+
+    /// The `application/x-www-form-urlencoded` body. Holds secrets: do not log.
+    pub fn encode(&self) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
         for (name, value) in &self.pairs {
             out.append_pair(name, value);
@@ -98,8 +111,8 @@ impl RawForm {
         out.finish()
     }
 
-    /// The pairs with secret values replaced by `<redacted>`.
-    pub(crate) fn redacted(&self) -> Vec<(String, String)> {
+    /// The pairs with secret values replaced by `<redacted>`: safe to show.
+    pub fn redacted(&self) -> Vec<(String, String)> {
         self.pairs
             .iter()
             .zip(&self.secret)
@@ -108,9 +121,9 @@ impl RawForm {
     }
 }
 
-impl fmt::Debug for RawForm {
+impl fmt::Debug for RawRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RawForm").field("path", &self.path).field("pairs", &self.redacted()).finish()
+        f.debug_struct("RawRequest").field("path", &self.path).field("pairs", &self.redacted()).finish()
     }
 }
 
@@ -121,7 +134,7 @@ pub(crate) fn prepare<N: AsRef<str>, V: Into<String>>(
     params: impl IntoIterator<Item = (N, V)>,
     options: RawOptions,
     credentials: Option<&Credentials>,
-) -> Result<RawForm, ConfigError> {
+) -> Result<RawRequest, ConfigError> {
     check_path(path)?;
     let mut pairs = Vec::new();
     let mut secret = Vec::new();
@@ -152,7 +165,7 @@ pub(crate) fn prepare<N: AsRef<str>, V: Into<String>>(
         secret.push(looks_secret(name));
         pairs.push((name.to_owned(), value.into()));
     }
-    Ok(RawForm { path: path.to_owned(), effect: options.effect(), pairs, secret })
+    Ok(RawRequest { path: path.to_owned(), effect: options.effect(), pairs, secret })
 }
 
 /// A path on the client's own host: `/` then plain segments, nothing that could leave the host

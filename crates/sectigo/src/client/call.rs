@@ -9,7 +9,7 @@ use super::{Client, MAX_BODY, WRITE_MAX_IDLE};
 use crate::cancel::{self, Cancel};
 use crate::error::{ApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 use crate::meta::Effect;
-use crate::raw::{RawAnswer, RawForm};
+use crate::raw::{RawAnswer, RawRequest};
 use crate::retry;
 use crate::validate::Form;
 use crate::wire::{self, RawResponse, Response};
@@ -137,7 +137,7 @@ impl Outgoing for Form {
     }
 }
 
-impl Outgoing for RawForm {
+impl Outgoing for RawRequest {
     type Answer = RawAnswer;
 
     fn title(&self) -> Cow<'static, str> {
@@ -153,7 +153,7 @@ impl Outgoing for RawForm {
     }
 
     fn redacted(&self) -> Vec<(String, String)> {
-        RawForm::redacted(self)
+        RawRequest::redacted(self)
     }
 
     /// Any answer with a status below 400 is the call's answer, whatever its body; a negative
@@ -193,8 +193,19 @@ impl Client {
         self.send_logged(form, uri, Some(cancel))
     }
 
-    /// Sends a raw call to its path on the client's host (see [`crate::raw`]).
-    pub(crate) fn send_raw(&self, form: &RawForm, cancel: Option<&Cancel>) -> Result<RawAnswer, Error> {
+    /// Sends a checked raw call to its path on the client's host (see [`crate::raw`] and
+    /// [`Client::call_raw`]).
+    pub fn send_raw(&self, form: &RawRequest) -> Result<RawAnswer, Error> {
+        self.send_raw_to(form, None)
+    }
+
+    /// [`send_raw`](Self::send_raw), stoppable from another thread through `cancel` (see
+    /// [`crate::cancel`]).
+    pub fn send_raw_with_cancel(&self, form: &RawRequest, cancel: &Cancel) -> Result<RawAnswer, Error> {
+        self.send_raw_to(form, Some(cancel))
+    }
+
+    fn send_raw_to(&self, form: &RawRequest, cancel: Option<&Cancel>) -> Result<RawAnswer, Error> {
         let url = format!("{}{}", self.inner.base_url, form.path);
         let uri = ureq::http::Uri::try_from(url.as_str())
             .map_err(|e| Error::Config(ConfigError::new(format!("raw call path {:?}: {e}", form.path))))?;

@@ -19,7 +19,7 @@ use crate::cancel::Cancel;
 use crate::error::{ConfigError, Error};
 use crate::meta::Endpoint;
 use crate::proxy::ProxyUrl;
-use crate::raw::{self, RawAnswer, RawOptions};
+use crate::raw::{self, RawAnswer, RawOptions, RawRequest};
 use crate::retry::RetryPolicy;
 use crate::secret::{Credentials, Secret};
 use crate::validate::{self, Form};
@@ -249,8 +249,7 @@ impl Client {
         params: impl IntoIterator<Item = (N, V)>,
         options: RawOptions,
     ) -> Result<RawAnswer, Error> {
-        let form = raw::prepare(path, params, options, self.inner.credentials.as_ref()).map_err(Error::Config)?;
-        self.send_raw(&form, None)
+        self.send_raw(&self.prepare_raw(path, params, options)?)
     }
 
     /// [`call_raw`](Self::call_raw), stoppable from another thread through `cancel` (see
@@ -262,7 +261,18 @@ impl Client {
         options: RawOptions,
         cancel: &Cancel,
     ) -> Result<RawAnswer, Error> {
-        let form = raw::prepare(path, params, options, self.inner.credentials.as_ref()).map_err(Error::Config)?;
-        self.send_raw(&form, Some(cancel))
+        self.send_raw_with_cancel(&self.prepare_raw(path, params, options)?, cancel)
+    }
+
+    /// Checks a raw call and lays out what it sends, with the client's credentials (unless
+    /// `options` says not to), without sending anything: an [`Error::Config`] for a path or a
+    /// name that [`crate::raw`] refuses.
+    pub fn prepare_raw<N: AsRef<str>, V: Into<String>>(
+        &self,
+        path: &str,
+        params: impl IntoIterator<Item = (N, V)>,
+        options: RawOptions,
+    ) -> Result<RawRequest, Error> {
+        raw::prepare(path, params, options, self.inner.credentials.as_ref()).map_err(Error::Config)
     }
 }
