@@ -155,12 +155,123 @@ final class Client implements ClientInterface
         return self::response($ffi, self::$responseSlot);
     }
 
-    /** Hands the call's log records (kept with its answer or error) to the logger. */
-    private function forwardLog(FFI $ffi, string $endpoint, bool $answered): void
+    /**
+     * Calls an endpoint that is not in the spec, by its path on the client's host
+     * (`/products/download/CollectSSL`): the client's credentials first (unless `$credentials`
+     * is false), then `$params` as given, form-encoded in a POST body. `$params` maps names to
+     * values, or is a list of `[name, value]` pairs (for a name sent twice).
+     *
+     * The call changes state unless `$readOnly`: once any byte of it may have reached the server
+     * it is never sent again, and a lost answer is an `OutcomeUnknownException`. A negative
+     * `errorCode` in the answer is the same `ApiException` as for spec endpoints. An absolute
+     * URL, `..`, a query string, a fragment or a control character in the path, or a name that
+     * is not plain, is a `ConfigException` before anything is sent.
+     *
+     * @param array<string|int, mixed> $params
+     * @throws Exception
+     */
+    public function callRaw(
+        string $path,
+        #[\SensitiveParameter] array $params = [],
+        bool $readOnly = false,
+        bool $credentials = true,
+    ): RawAnswer {
+        $ffi = self::$ffi;
+        $packed = '';
+        $count = 0;
+        foreach ($params as $name => $value) {
+            if (is_int($name)) {
+                if (!is_array($value) || !array_is_list($value) || count($value) !== 2) {
+                    throw new ConfigException(
+                        "raw call to $path: params[$name] is not a [name, value] pair (give name => value, or pairs)"
+                    );
+                }
+                [$name, $value] = $value;
+            }
+            $name = self::text($name);
+            $value = self::text($value);
+            if (str_contains($name, "\0") || str_contains($value, "\0")) {
+                throw new ConfigException(
+                    'raw call to ' . $path . ': parameter ' . str_replace("\0", '\\0', $name)
+                    . ': a NUL byte cannot be sent (parameter names and values are text)'
+                );
+            }
+            $packed .= $name . "\0" . $value . "\0";
+            $count++;
+        }
+        $flags = ($readOnly ? 1 : 0) | ($credentials ? 0 : 2);
+        $answer = self::slot($ffi, 'sectigo_raw_answer*');
+        $result = $ffi->sectigo_client_call_raw(
+            $this->client,
+            $path,
+            $packed,
+            strlen($packed),
+            $count,
+            $flags,
+            FFI::addr($answer),
+            self::$errorAddress,
+        );
+        if ($this->logger !== null && ($result === 0 || !FFI::isNull(self::$errorSlot))) {
+            $this->forwardLog($ffi, $path, $result === 0, $result === 0 ? $answer : null);
+        }
+        if ($result !== 0) {
+            self::check($ffi, $result, self::$errorSlot);
+        }
+        return self::rawAnswer($ffi, $answer);
+    }
+
+    /** Reads a raw call's answer, then frees it. */
+    private static function rawAnswer(FFI $ffi, FFI\CData $answer): RawAnswer
+    {
+        try {
+            $body = $ffi->sectigo_raw_answer_body($answer, self::$lengthAddress);
+            $length = (int) self::$lengthSlot->cdata;
+            $code = self::slot($ffi, 'int64_t');
+            $hasCode = $ffi->sectigo_raw_answer_code($answer, FFI::addr($code)) === 0;
+            $lines = [];
+            for ($i = 0, $n = $ffi->sectigo_raw_answer_line_count($answer); $i < $n; $i++) {
+                $lines[] = (string) self::string($ffi->sectigo_raw_answer_line_at($answer, $i));
+            }
+            $fields = [];
+            $name = self::slot($ffi, 'const char*', 'name');
+            $value = self::slot($ffi, 'const char*', 'value');
+            for ($i = 0, $n = $ffi->sectigo_raw_answer_field_count($answer); $i < $n; $i++) {
+                $ffi->sectigo_raw_answer_field_at($answer, $i, FFI::addr($name), FFI::addr($value));
+                $fields[] = [(string) self::string($name), (string) self::string($value)];
+            }
+            return new RawAnswer(
+                (int) $ffi->sectigo_raw_answer_status($answer),
+                self::string($ffi->sectigo_raw_answer_content_type($answer)),
+                $length === 0 ? '' : FFI::string($body, $length),
+                $hasCode ? (int) $code->cdata : null,
+                self::string($ffi->sectigo_raw_answer_format($answer)),
+                self::string($ffi->sectigo_raw_answer_message($answer)),
+                $lines,
+                $fields,
+                (int) $ffi->sectigo_raw_answer_retries($answer),
+            );
+        } finally {
+            $ffi->sectigo_raw_answer_free($answer);
+        }
+    }
+
+    /**
+     * Hands the call's log records (kept with its answer or error) to the logger; `$raw` is a
+     * raw call's answer, when that is what came back.
+     */
+    private function forwardLog(FFI $ffi, string $endpoint, bool $answered, ?FFI\CData $raw = null): void
     {
         $level = self::slot($ffi, 'sectigo_log_level');
         $code = null;
-        if ($answered) {
+        if ($raw !== null) {
+            $subject = $raw;
+            $count = $ffi->sectigo_raw_answer_log_count($subject);
+            $retries = (int) $ffi->sectigo_raw_answer_retries($subject);
+            $found = self::slot($ffi, 'int64_t');
+            if ($ffi->sectigo_raw_answer_code($subject, FFI::addr($found)) === 0) {
+                $code = (int) $found->cdata;
+            }
+        } elseif ($answered) {
             $subject = self::$responseSlot;
             $count = $ffi->sectigo_response_log_count($subject);
             $retries = (int) $ffi->sectigo_response_retries($subject);
@@ -176,9 +287,11 @@ final class Client implements ClientInterface
         }
         $context = ['endpoint' => $endpoint, 'retries' => $retries, 'error_code' => $code];
         for ($i = 0; $i < $count; $i++) {
-            $message = self::string($answered
-                ? $ffi->sectigo_response_log_at($subject, $i, FFI::addr($level))
-                : $ffi->sectigo_error_log_at($subject, $i, FFI::addr($level)));
+            $message = self::string(match (true) {
+                $raw !== null => $ffi->sectigo_raw_answer_log_at($subject, $i, FFI::addr($level)),
+                $answered => $ffi->sectigo_response_log_at($subject, $i, FFI::addr($level)),
+                default => $ffi->sectigo_error_log_at($subject, $i, FFI::addr($level)),
+            });
             $psr = match ((int) $level->cdata) {
                 1 => 'error',
                 2 => 'warning',

@@ -119,18 +119,79 @@ final class Sandbox
     }
 
     /**
+     * Programs what the sandbox answers on a path, for endpoints the spec does not have:
+     * `programAnswer('/products/download/CollectSSL', "0\n1\n")`, with `$options`
+     * `content_type` (default `text/plain`), `status` (200), `delay_ms`, `close` (true: read the
+     * request, then close the connection without answering) and `count` (calls it answers
+     * before it goes; default: until cleared). The body may hold any bytes. Rules apply in the
+     * order added; `clearAnswers()` removes them.
+     *
+     * @param array{content_type?: string, status?: int, delay_ms?: int, close?: bool, count?: int} $options
+     */
+    public function programAnswer(string $path, string $body = '', array $options = []): void
+    {
+        $form = ['path' => $path, 'body_hex' => bin2hex($body)];
+        foreach ($options as $name => $value) {
+            $form[$name] = is_bool($value) ? ($value ? '1' : '0') : (string) $value;
+        }
+        $this->admin('/_sandbox/answers', $form);
+    }
+
+    /** Removes every programmed answer, and forgets the requests they answered. */
+    public function clearAnswers(): void
+    {
+        $this->admin('/_sandbox/answers', ['clear' => '1']);
+    }
+
+    /**
+     * The requests programmed answers were for, oldest first (the latest 100): each
+     * `['method' => ..., 'path' => ..., 'params' => [[name, value], ...]]`, secret values shown
+     * as `<redacted>`.
+     *
+     * @return list<array{method: string, path: string, params: list<array{0: string, 1: string}>}>
+     */
+    public function answered(): array
+    {
+        /** @var list<array{method: string, path: string, params: list<array{0: string, 1: string}>}> */
+        return $this->getJson('/_sandbox/answered');
+    }
+
+    /**
+     * What the sandbox has seen: `connections`, `open_connections`, `refused_connections`, and
+     * `requests` by endpoint label (`!PlaceOrder`) or, for programmed answers, by path.
+     *
+     * @return array<string, mixed>
+     */
+    public function counters(): array
+    {
+        return $this->getJson('/_sandbox/counters');
+    }
+
+    /** Sets the counters back to zero. */
+    public function resetCounters(): void
+    {
+        $this->admin('/_sandbox/reset-counters', []);
+    }
+
+    /** @return array<mixed> */
+    private function getJson(string $path): array
+    {
+        $text = @file_get_contents($this->httpUrl . $path);
+        $value = is_string($text) ? json_decode($text, true) : null;
+        if (!is_array($value)) {
+            throw new ConfigException("the sandbox did not answer $path");
+        }
+        return $value;
+    }
+
+    /**
      * The accounts, orders and partners, as the sandbox holds them now.
      *
      * @return array<string, mixed>
      */
     public function state(): array
     {
-        $text = @file_get_contents($this->httpUrl . '/_sandbox/state');
-        $state = is_string($text) ? json_decode($text, true) : null;
-        if (!is_array($state)) {
-            throw new ConfigException('the sandbox did not give its state');
-        }
-        return $state;
+        return $this->getJson('/_sandbox/state');
     }
 
     /** Stops the sandbox (also done when the object goes). */

@@ -7,7 +7,7 @@ declare(strict_types=1);
 namespace Sectigo;
 
 /**
- * What `Client` offers: `call()` and one method per endpoint. Type a module's dependency with
+ * What `Client` offers: `call()`, `callRaw()` and one method per endpoint. Type a module's dependency with
  * it, and a test can hand it a mock (`$this->createMock(ClientInterface::class)`) or a client of
  * the sandbox (`Sectigo\Testing\Sandbox`).
  */
@@ -20,6 +20,20 @@ interface ClientInterface
      * @throws Exception
      */
     public function call(string $endpoint, #[\SensitiveParameter] array $params): Response;
+
+    /**
+     * Calls a path outside the spec on the client's host (`/products/download/CollectSSL`); see
+     * `Client::callRaw()`.
+     *
+     * @param array<string|int, mixed> $params
+     * @throws Exception
+     */
+    public function callRaw(
+        string $path,
+        #[\SensitiveParameter] array $params = [],
+        bool $readOnly = false,
+        bool $credentials = true,
+    ): RawAnswer;
 
     /**
      * `!AutoAuthorize`: Authorize an order that awaits authorization, paying for it from the account.

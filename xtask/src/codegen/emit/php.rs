@@ -347,12 +347,14 @@ pub fn endpoints(ir: &Ir) -> String {
 pub fn interface(ir: &Ir) -> String {
     let mut out = String::from(HEADER);
     out.push_str(
-        "/**\n * What `Client` offers: `call()` and one method per endpoint. Type a module's dependency with\n",
+        "/**\n * What `Client` offers: `call()`, `callRaw()` and one method per endpoint. Type a module's dependency with\n",
     );
     out.push_str(" * it, and a test can hand it a mock (`$this->createMock(ClientInterface::class)`) or a client of\n");
     out.push_str(" * the sandbox (`Sectigo\\Testing\\Sandbox`).\n */\ninterface ClientInterface\n{\n");
     out.push_str("    /**\n     * Calls an endpoint by wire name (`!PlaceOrder`) or id with wire-named parameters.\n     *\n     * @param array<string, mixed> $params\n     * @throws Exception\n     */\n");
     out.push_str("    public function call(string $endpoint, #[\\SensitiveParameter] array $params): Response;\n");
+    out.push_str("\n    /**\n     * Calls a path outside the spec on the client's host (`/products/download/CollectSSL`); see\n     * `Client::callRaw()`.\n     *\n     * @param array<string|int, mixed> $params\n     * @throws Exception\n     */\n");
+    out.push_str("    public function callRaw(\n        string $path,\n        #[\\SensitiveParameter] array $params = [],\n        bool $readOnly = false,\n        bool $credentials = true,\n    ): RawAnswer;\n");
     for e in &ir.endpoints {
         let _ = write!(
             out,
