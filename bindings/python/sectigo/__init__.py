@@ -26,7 +26,7 @@ from ._errors import (
     Violation,
 )
 from ._native import __version__
-from ._response import Response
+from ._response import RawAnswer, Response
 from .generated import (
     AlreadyUsedError,
     ArgumentError,
@@ -65,6 +65,7 @@ __all__ = [
     "PlaceOrderItem",
     "PlaceOrderResult",
     "RateLimitedError",
+    "RawAnswer",
     "Response",
     "Term",
     "Tier2PartnerSignupResult",

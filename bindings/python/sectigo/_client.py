@@ -6,11 +6,11 @@ import logging
 import os
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union, cast
 
 from . import _native
 from ._errors import ConfigError, Error, OutcomeUnknownError, raise_native
-from ._response import Response
+from ._response import RawAnswer, Response
 from ._values import Params, Value, add
 from .generated import AsyncEndpoints, ClientSettings, Endpoints
 
@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     import concurrent.futures
 
 _log = logging.getLogger("sectigo")
+
+_Answer = TypeVar("_Answer", Response, RawAnswer)
+
+RawParams = Union[Mapping[str, Value], Sequence[Tuple[str, Value]]]
+"""A raw call's parameters: a mapping, or (name, value) pairs (which may repeat a name)."""
+
+
+def _response(native: Any) -> Response:
+    code, fields, raw, quirks, retries = native
+    return Response(code, fields, raw, quirks, retries)
+
+
+def _raw_answer(native: Any) -> RawAnswer:
+    return RawAnswer(*native)
+
 
 # Calls an AsyncClient runs at once: as many as its connection pool keeps (the core's
 # MAX_IDLE_CONNECTIONS), so every call in flight can give its connection back for the next.
@@ -144,15 +159,27 @@ class Client(_Settings, Endpoints):
 
     def _call(self, endpoint: str, params: Params) -> Response:
         native = self._open()
-        if threading.current_thread() is not threading.main_thread():
-            # Python runs signal handlers on the main thread only: no other thread is
-            # interrupted, so it waits in the core itself.
-            try:
-                code, fields, raw, quirks, retries = native.call(endpoint, params)
-            except _native.NativeError as e:
-                raise_native(e.args)
-            return Response(code, fields, raw, quirks, retries)
-        return _interruptible(native, endpoint, params)
+        return _blocking(lambda main: native.call(endpoint, params, None, main), endpoint, _response)
+
+    def call_raw(
+        self, path: str, params: RawParams = (), *, read_only: bool = False, credentials: bool = True
+    ) -> RawAnswer:
+        """Calls an endpoint that is not in the spec by its path on the client's host
+        (``"/products/download/CollectSSL"``), with the client's TLS settings, proxy, login and
+        logging: the credentials first (unless ``credentials=False``), then ``params`` as given
+        (a mapping or (name, value) pairs), form-encoded in a POST body.
+
+        The call changes state unless ``read_only``: once any byte of it may have reached the
+        server it is never sent again, and a lost answer raises :class:`OutcomeUnknownError`.
+        A negative ``errorCode`` raises the same :class:`ApiError` as spec endpoints. An
+        absolute URL, ``..``, a query string, a fragment or a control character in the path, or
+        a name that is not plain, raises :class:`ConfigError` before anything is sent.
+        """
+        native = self._open()
+        pairs = _pairs(params)
+        return _blocking(
+            lambda main: native.call_raw(path, pairs, read_only, credentials, None, main), path, _raw_answer
+        )
 
 
 class AsyncClient(_Settings, AsyncEndpoints):
@@ -225,24 +252,58 @@ class AsyncClient(_Settings, AsyncEndpoints):
         return pool[1]
 
     async def _call(self, endpoint: str, params: Params) -> Response:
-        import asyncio
-
         native = self._open()
         handle = _native.NativeCancel()
         job = self._threads().submit(native.call, endpoint, params, handle)
+        return await _awaited(job, handle, endpoint, _response)
+
+    async def call_raw(
+        self, path: str, params: RawParams = (), *, read_only: bool = False, credentials: bool = True
+    ) -> RawAnswer:
+        """Calls an endpoint that is not in the spec by its path, as :meth:`Client.call_raw`
+        does; cancelling it follows the rules above, with ``read_only`` deciding whether it
+        changes state."""
+        native = self._open()
+        handle = _native.NativeCancel()
+        job = self._threads().submit(native.call_raw, path, _pairs(params), read_only, credentials, handle)
+        return await _awaited(job, handle, path, _raw_answer)
+
+
+async def _awaited(
+    job: concurrent.futures.Future[Any],
+    handle: _native.NativeCancel,
+    endpoint: str,
+    make: Callable[[Any], _Answer],
+) -> _Answer:
+    """The outcome of a call on a worker thread, awaited: a cancelled call stops when that is
+    safe, else raises :class:`OutcomeUnknownError` with the outcome to come in ``completion``."""
+    import asyncio
+
+    try:
+        native = await asyncio.wrap_future(job)
+    except asyncio.CancelledError as cancelled:
+        # Waiting for a thread, before sending, or a call that changes nothing: stopped.
+        if handle.stop():
+            raise
+        raise _cancelled_in_flight(endpoint, handle, job, make) from cancelled
+    except _native.NativeError as e:
+        raise_native(e.args)
+    return make(native)
+
+
+def _blocking(call: Callable[[bool], Any], endpoint: str, make: Callable[[Any], _Answer]) -> _Answer:
+    """A blocking call: ``call(interruptible)`` on the main thread serves signals while it
+    waits (see :func:`_interruptible`); elsewhere it waits in the core itself, since Python runs
+    signal handlers on the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
         try:
-            code, fields, raw, quirks, retries = await asyncio.wrap_future(job)
-        except asyncio.CancelledError as cancelled:
-            # Waiting for a thread, before sending, or a call that changes nothing: stopped.
-            if handle.stop():
-                raise
-            raise _cancelled_in_flight(endpoint, handle, job) from cancelled
+            return make(call(False))
         except _native.NativeError as e:
             raise_native(e.args)
-        return Response(code, fields, raw, quirks, retries)
+    return _interruptible(call, endpoint, make)
 
 
-def _interruptible(native: _native.NativeClient, endpoint: str, params: Params) -> Response:
+def _interruptible(call: Callable[[bool], Any], endpoint: str, make: Callable[[Any], _Answer]) -> _Answer:
     """A blocking call on the main thread, where signal handlers run (Ctrl-C's
     ``KeyboardInterrupt``, ``signal.alarm``, Celery's soft time limit). The core runs the call on
     a thread of its own and serves signals while it waits. When a handler raises, the call stops
@@ -252,23 +313,27 @@ def _interruptible(native: _native.NativeClient, endpoint: str, params: Params) 
     :class:`OutcomeUnknownError` is raised instead, caused by the handler's exception, with the
     call's actual outcome in its ``completion``."""
     try:
-        code, fields, raw, quirks, retries = native.call(endpoint, params, None, True)
+        return make(call(True))
     except _native.NativeError as e:
         if e.args[0] == "interrupted":
             details = e.args[2]
-            raise _interrupted_in_flight(endpoint, details["request"], details["pending"]) from details["interrupt"]
+            raise _interrupted_in_flight(endpoint, details["request"], details["pending"], make) from details[
+                "interrupt"
+            ]
         raise_native(e.args)
-    return Response(code, fields, raw, quirks, retries)
 
 
 def _interrupted_in_flight(
-    endpoint: str, request: Sequence[Tuple[str, str]], pending: _native.NativePending
+    endpoint: str,
+    request: Sequence[Tuple[str, str]],
+    pending: _native.NativePending,
+    make: Callable[[Any], _Answer],
 ) -> OutcomeUnknownError:
     """The error of a call that changes state, interrupted by a signal once its request may
     have reached the server; a thread waits for its outcome, which ``completion`` gives."""
     import concurrent.futures
 
-    completion: concurrent.futures.Future[Response] = concurrent.futures.Future()
+    completion: concurrent.futures.Future[_Answer] = concurrent.futures.Future()
     job: concurrent.futures.Future[Any] = concurrent.futures.Future()
     job.set_running_or_notify_cancel()
 
@@ -280,26 +345,30 @@ def _interrupted_in_flight(
 
     # Not a daemon: the interpreter waits for the outcome (and its log record) before it exits.
     threading.Thread(target=wait, name="sectigo-outcome").start()
-    return _in_flight_error(endpoint, request, job, completion, "interrupted by a signal")
+    return _in_flight_error(endpoint, request, job, completion, "interrupted by a signal", make)
 
 
 def _cancelled_in_flight(
-    endpoint: str, handle: _native.NativeCancel, job: concurrent.futures.Future[Any]
+    endpoint: str,
+    handle: _native.NativeCancel,
+    job: concurrent.futures.Future[Any],
+    make: Callable[[Any], _Answer],
 ) -> OutcomeUnknownError:
     """The error of a call that changes state, cancelled once its request may have reached the
     server: its outcome comes later, in ``completion``, and is logged."""
     import concurrent.futures
 
-    completion: concurrent.futures.Future[Response] = concurrent.futures.Future()
-    return _in_flight_error(endpoint, list(handle.request() or []), job, completion, "cancelled")
+    completion: concurrent.futures.Future[_Answer] = concurrent.futures.Future()
+    return _in_flight_error(endpoint, list(handle.request() or []), job, completion, "cancelled", make)
 
 
 def _in_flight_error(
     endpoint: str,
     request: Sequence[Tuple[str, str]],
     job: concurrent.futures.Future[Any],
-    completion: concurrent.futures.Future[Response],
+    completion: concurrent.futures.Future[_Answer],
     how: str,
+    make: Callable[[Any], _Answer],
 ) -> OutcomeUnknownError:
     """An OutcomeUnknownError whose ``completion`` gets the outcome of ``job`` (the native
     call's answer or ``NativeError``) once it is over; the outcome is logged as a warning."""
@@ -307,8 +376,7 @@ def _in_flight_error(
 
     def finished(done: concurrent.futures.Future[Any]) -> None:
         try:
-            code, fields, raw, quirks, retries = done.result()
-            response = Response(code, fields, raw, quirks, retries)
+            response = make(done.result())
         except _native.NativeError as e:
             try:
                 raise_native(e.args)
@@ -331,7 +399,8 @@ def _in_flight_error(
         list(request),
     )
     error.may_have_taken_effect = True
-    error.completion = completion
+    # A future of one kind of answer is read as one of either (it is only ever read).
+    error.completion = cast("concurrent.futures.Future[Union[Response, RawAnswer]]", completion)
     return error
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, NoReturn, Optional, Tuple, Type, Union
 
 if TYPE_CHECKING:
     import concurrent.futures
 
-    from ._response import Response
+    from ._response import RawAnswer, Response
 
 
 class Error(Exception):
@@ -121,10 +121,11 @@ class OutcomeUnknownError(Error):
         self.raw = raw
         self.request = request
         """The request as sent, passwords redacted."""
-        self.completion: Optional[concurrent.futures.Future[Response]] = None
+        self.completion: Optional[concurrent.futures.Future[Union[Response, RawAnswer]]] = None
         """For a call cancelled or interrupted while in flight: its actual outcome, once
         the call is over (``await asyncio.wrap_future(error.completion)``): the ``Response``
-        (the new order's number, ...) or the error it ended with. None otherwise."""
+        (the new order's number, ...), a raw call's ``RawAnswer``, or the error it ended with.
+        None otherwise."""
 
 
 class ConfigError(Error, ValueError):

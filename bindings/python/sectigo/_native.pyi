@@ -1,5 +1,5 @@
 # Stub of the native extension (crates/sectigo-python); checked against it by mypy's stubtest.
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 from typing_extensions import final
 
@@ -20,6 +20,10 @@ __all__ = [
 __version__: str
 
 _Answer = Tuple[int, list[Tuple[str, str]], str, list[str], int]
+# status, content type, body, code, format, message, lines, pairs, retries
+_RawAnswer = Tuple[
+    int, Optional[str], bytes, Optional[int], Optional[str], Optional[str], list[str], list[Tuple[str, str]], int
+]
 
 class NativeError(Exception): ...
 
@@ -35,6 +39,15 @@ class NativeClient:
         cancel: Optional[NativeCancel] = None,
         interruptible: bool = False,
     ) -> _Answer: ...
+    def call_raw(
+        self,
+        path: str,
+        params: Sequence[Tuple[str, str]],
+        read_only: bool = False,
+        credentials: bool = True,
+        cancel: Optional[NativeCancel] = None,
+        interruptible: bool = False,
+    ) -> _RawAnswer: ...
 
 @final
 class NativeCancel:
@@ -44,7 +57,7 @@ class NativeCancel:
 
 @final
 class NativePending:
-    def wait(self) -> _Answer: ...
+    def wait(self) -> Union[_Answer, _RawAnswer]: ...
 
 def prepare(endpoint: str, params: Sequence[Tuple[str, str]]) -> str: ...
 def decode(
@@ -73,6 +86,8 @@ class NativeSandbox:
     def reset_counters(self) -> None: ...
     def state(self) -> str: ...
     def fault(self, fields: Sequence[Tuple[str, str]]) -> None: ...
+    def answer(self, fields: Sequence[Tuple[str, str]]) -> None: ...
+    def answered(self) -> str: ...
     def close(self) -> None: ...
 
 def page_url(page: str, template: Optional[str], sid: str, order_number: str) -> str: ...

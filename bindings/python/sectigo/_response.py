@@ -1,4 +1,4 @@
-"""A successful answer, read by field name."""
+"""Answers: a spec endpoint's, read by field name, and a raw call's."""
 
 from __future__ import annotations
 
@@ -41,3 +41,56 @@ class Response:
 
         shown = {name: ("<redacted>" if name in SECRET_FIELDS else value) for name, value in self.fields}
         return f"Response(code={self.code}, fields={shown!r}, quirks={self.quirks!r}, retries={self.retries})"
+
+
+class RawAnswer:
+    """The answer to :meth:`Client.call_raw`: the HTTP status, content type and body as
+    received, and, when the body is text in one of the documents' formats, what it says."""
+
+    __slots__ = ("status", "content_type", "body", "code", "format", "message", "lines", "fields", "retries")
+
+    def __init__(
+        self,
+        status: int,
+        content_type: Optional[str],
+        body: bytes,
+        code: Optional[int],
+        format: Optional[str],
+        message: Optional[str],
+        lines: Sequence[str],
+        fields: Sequence[Tuple[str, str]],
+        retries: int = 0,
+    ) -> None:
+        self.status = status
+        """The HTTP status."""
+        self.content_type = content_type
+        """The ``Content-Type`` header, when one came."""
+        self.body = body
+        """The body, byte for byte (a ZIP or PKCS #7 file comes back whole)."""
+        self.code = code
+        """The ``errorCode`` (line 1, or ``errorCode=``); None when the body is in neither format
+        (a binary file, HTML, free text)."""
+        self.format = format
+        """``"newline"``, ``"url_encoded"``, or None."""
+        self.message = message
+        """The error text: line 2 of a newline answer with a negative code, or ``errorMessage``."""
+        self.lines: Tuple[str, ...] = tuple(lines)
+        """A newline answer's lines after the first (the code), in order."""
+        self.fields: Tuple[Tuple[str, str], ...] = tuple(fields)
+        """A URL-encoded answer's (name, value) pairs in the order received, ``errorCode`` included."""
+        self.retries = retries
+        """How many times the call was sent again before this answer."""
+
+    def get(self, name: str) -> Optional[str]:
+        """A pair of a URL-encoded answer by name (case-insensitive), or None."""
+        wanted = name.lower()
+        for field, value in self.fields:
+            if field.lower() == wanted:
+                return value
+        return None
+
+    def __repr__(self) -> str:
+        return (
+            f"RawAnswer(status={self.status}, content_type={self.content_type!r}, body=<{len(self.body)} bytes>, "
+            f"code={self.code!r}, format={self.format!r}, message={self.message!r}, retries={self.retries})"
+        )

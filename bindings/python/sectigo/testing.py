@@ -81,7 +81,8 @@ class Counters:
     connections: int
     """TCP connections accepted."""
     requests: Dict[str, int]
-    """API requests per endpoint (``"!PlaceOrder"``, ...)."""
+    """API requests per endpoint (``"!PlaceOrder"``, ...), and per path for programmed answers
+    (``"/products/download/CollectSSL"``)."""
 
 
 class Sandbox:
@@ -228,6 +229,55 @@ class Sandbox:
     def clear_faults(self) -> None:
         """Removes every fault rule."""
         self._native.fault([("kind", "clear")])
+
+    def program_answer(
+        self,
+        path: str,
+        body: Union[bytes, str] = b"",
+        *,
+        content_type: Optional[str] = None,
+        status: Optional[int] = None,
+        delay_ms: Optional[int] = None,
+        close: bool = False,
+        count: Optional[int] = None,
+    ) -> None:
+        """Tells the sandbox what to answer on ``path``, for endpoints the spec does not have
+        (what :meth:`sectigo.Client.call_raw` calls): ``body`` (any bytes; text is sent as
+        UTF-8) with ``content_type`` (``text/plain`` unless set) and HTTP ``status`` (200), after
+        ``delay_ms``; with ``close``, it reads the request and closes the connection without
+        answering (the answer is lost). ``count`` limits the rule to that many calls. Rules
+        apply in the order added; each answered request is counted under its path in
+        :meth:`counters` and listed by :meth:`answered`.
+        """
+        data = body.encode() if isinstance(body, str) else bytes(body)
+        fields: List[Tuple[str, str]] = [("path", path), ("body_hex", data.hex())]
+        for name, value in (
+            ("content_type", content_type),
+            ("status", status),
+            ("delay_ms", delay_ms),
+            ("count", count),
+        ):
+            if value is not None:
+                fields.append((name, str(value)))
+        if close:
+            fields.append(("close", "1"))
+        try:
+            self._native.answer(fields)
+        except NativeError as e:
+            raise_native(e.args)
+
+    def clear_answers(self) -> None:
+        """Removes every programmed answer, and forgets the requests they answered."""
+        self._native.answer([("clear", "1")])
+
+    def answered(self) -> List[Dict[str, Any]]:
+        """The requests programmed answers were for, oldest first (the latest 100): each a
+        dict of ``method``, ``path`` and ``params`` ((name, value) pairs; secret values shown as
+        ``<redacted>``)."""
+        return [
+            {"method": a["method"], "path": a["path"], "params": [tuple(p) for p in a["params"]]}
+            for a in json.loads(self._native.answered())
+        ]
 
     def counters(self) -> Counters:
         """Connections accepted and requests per endpoint."""
@@ -455,6 +505,12 @@ class _SandboxProcess:
 
     def fault(self, fields: List[Tuple[str, str]]) -> None:
         self._admin("POST", "faults", fields)
+
+    def answer(self, fields: List[Tuple[str, str]]) -> None:
+        self._admin("POST", "answers", fields)
+
+    def answered(self) -> str:
+        return self._admin("GET", "answered")
 
     def _admin(self, method: str, what: str, fields: Optional[List[Tuple[str, str]]] = None) -> str:
         body = urllib.parse.urlencode(fields or []).encode() if method == "POST" else None

@@ -22,6 +22,36 @@ def test_readme_shows_the_examples_verbatim() -> None:
     assert code[code.index("import os") :].strip() in readme
     assert (EXAMPLES / "test_with_sandbox.py").read_text().strip() in readme
     assert (EXAMPLES / "test_async_with_sandbox.py").read_text().strip() in readme
+    assert (EXAMPLES / "collect_ssl.py").read_text().strip() in readme
+    page = (ROOT / "docs" / "raw-calls.md").read_text()
+    assert (EXAMPLES / "collect_ssl.py").read_text().strip() in page
+
+
+def test_the_collect_ssl_example_saves_the_body(sandbox: Sandbox, tmp_path: "os.PathLike[str]") -> None:
+    pkcs7 = b"\x30\x82\x01\x00" + bytes(range(256))
+    sandbox.clear_answers()
+    sandbox.program_answer("/products/download/CollectSSL", pkcs7, content_type="application/pkcs7-mime")
+    out = os.path.join(tmp_path, "cert.p7b")
+    env = dict(
+        os.environ,
+        SECTIGO_LOGIN_NAME=sandbox.accounts[0].login_name,
+        SECTIGO_LOGIN_PASSWORD=sandbox.accounts[0].login_password,
+        SECTIGO_BASE_URL=sandbox.base_url,
+        SECTIGO_CA_FILE=sandbox.ca_file,
+    )
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "collect_ssl.py"), "1234567", out],
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+    )
+    sandbox.clear_answers()
+    assert done.returncode == 0, done.stderr
+    assert "HTTP 200, application/pkcs7-mime, errorCode none (not text): 260 bytes saved" in done.stdout
+    with open(out, "rb") as saved:
+        assert saved.read() == pkcs7
 
 
 def test_quickstart_runs_against_the_sandbox(sandbox: Sandbox) -> None:

@@ -17,9 +17,11 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use sectigo::meta::{Effect, WireFormat};
 use sectigo::settings::{self, Setting, SettingType, SettingValue};
+use sectigo::validate::Form;
 use sectigo::wire::{RawResponse, Response};
-use sectigo::{ApiError, Client, ClientBuilder, Error};
+use sectigo::{ApiError, Cancel, Client, ClientBuilder, Error, RawAnswer, RawOptions, RawRequest};
 
 create_exception!(_native, NativeError, PyException, "A failure of the native layer: (kind, message, details).");
 
@@ -34,6 +36,92 @@ fn answer(r: &Response) -> Answer {
         r.quirks().iter().map(|q| q.as_str().to_owned()).collect(),
         r.retries(),
     )
+}
+
+/// (status, content type, body, code, format, message, lines, pairs, retries) of a raw call's
+/// answer.
+type Raw = (
+    u16,
+    Option<String>,
+    Py<pyo3::types::PyBytes>,
+    Option<i64>,
+    Option<&'static str>,
+    Option<String>,
+    Vec<String>,
+    Vec<(String, String)>,
+    u32,
+);
+
+fn raw_answer(py: Python<'_>, a: &RawAnswer) -> Raw {
+    let format = a.format().map(|f| match f {
+        WireFormat::Newline => "newline",
+        WireFormat::UrlEncoded => "url_encoded",
+    });
+    (
+        a.status(),
+        a.content_type().map(str::to_owned),
+        pyo3::types::PyBytes::new(py, a.body()).unbind(),
+        a.code(),
+        format,
+        a.message().map(str::to_owned),
+        a.lines().to_vec(),
+        a.fields().to_vec(),
+        a.retries(),
+    )
+}
+
+/// A checked call, of a spec endpoint or a raw path, ready to send.
+#[derive(Clone)]
+enum Prepared {
+    Spec(Form),
+    Raw(RawRequest),
+}
+
+/// What a [`Prepared`] call answers.
+enum Answered {
+    Spec(Response),
+    Raw(RawAnswer),
+}
+
+impl Prepared {
+    fn write(&self) -> bool {
+        match self {
+            Prepared::Spec(form) => form.endpoint().effect == Effect::Write,
+            Prepared::Raw(request) => request.effect() == Effect::Write,
+        }
+    }
+
+    fn redacted(&self) -> Vec<(String, String)> {
+        match self {
+            Prepared::Spec(form) => form.redacted(),
+            Prepared::Raw(request) => request.redacted(),
+        }
+    }
+
+    fn title(&self) -> &str {
+        match self {
+            Prepared::Spec(form) => form.endpoint().title,
+            Prepared::Raw(request) => request.path(),
+        }
+    }
+
+    fn send(&self, client: &Client, cancel: Option<&Cancel>) -> Result<Answered, Error> {
+        match (self, cancel) {
+            (Prepared::Spec(form), None) => client.send(form).map(Answered::Spec),
+            (Prepared::Spec(form), Some(c)) => client.send_with_cancel(form, c).map(Answered::Spec),
+            (Prepared::Raw(request), None) => client.send_raw(request).map(Answered::Raw),
+            (Prepared::Raw(request), Some(c)) => client.send_raw_with_cancel(request, c).map(Answered::Raw),
+        }
+    }
+}
+
+/// An answer as the Python package reads it: [`Answer`] or [`Raw`].
+fn to_python(py: Python<'_>, outcome: Result<Answered, Error>) -> PyResult<Py<PyAny>> {
+    match outcome {
+        Ok(Answered::Spec(r)) => Ok(answer(&r).into_pyobject(py)?.into_any().unbind()),
+        Ok(Answered::Raw(a)) => Ok(raw_answer(py, &a).into_pyobject(py)?.into_any().unbind()),
+        Err(e) => Err(native_error(py, &e)),
+    }
 }
 
 fn native_error(py: Python<'_>, e: &Error) -> PyErr {
@@ -201,29 +289,36 @@ impl NativeClient {
         params: Vec<(String, String)>,
         cancel: Option<Bound<'_, NativeCancel>>,
         interruptible: bool,
-    ) -> PyResult<Answer> {
+    ) -> PyResult<Py<PyAny>> {
         let ep = self::endpoint(endpoint)?;
-        if interruptible {
-            return self.interruptible(py, ep, params);
-        }
-        let result = match cancel.as_ref().map(Bound::get) {
-            None => py.detach(|| self.client.call(ep, params)),
-            Some(handle) => {
-                let _ = handle.write.set(ep.effect == sectigo::meta::Effect::Write);
-                let form = self.client.url(ep).map_err(Error::Config).and_then(|_| self.client.prepare(ep, params));
-                match form {
-                    Ok(form) => {
-                        let _ = handle.request.set(form.redacted());
-                        py.detach(|| self.client.send_with_cancel(&form, &handle.cancel))
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-        };
-        match result {
-            Ok(r) => Ok(answer(&r)),
-            Err(e) => Err(native_error(py, &e)),
-        }
+        let prepared = self
+            .client
+            .url(ep)
+            .map_err(Error::Config)
+            .and_then(|_| self.client.prepare(ep, params))
+            .map(Prepared::Spec)
+            .map_err(|e| native_error(py, &e))?;
+        self.dispatch(py, prepared, cancel, interruptible)
+    }
+
+    /// A call to a path outside the spec (see the core's `Client::call_raw`): checked, then
+    /// sent as [`call`](Self::call) sends, its answer as [`Raw`].
+    #[pyo3(signature = (path, params, read_only=false, credentials=true, cancel=None, interruptible=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn call_raw(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        params: Vec<(String, String)>,
+        read_only: bool,
+        credentials: bool,
+        cancel: Option<Bound<'_, NativeCancel>>,
+        interruptible: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let options = RawOptions::new().read_only(read_only).credentials(credentials);
+        let prepared =
+            self.client.prepare_raw(path, params, options).map(Prepared::Raw).map_err(|e| native_error(py, &e))?;
+        self.dispatch(py, prepared, cancel, interruptible)
     }
 
     fn __repr__(&self) -> String {
@@ -239,6 +334,29 @@ impl NativeClient {
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 impl NativeClient {
+    /// Sends a checked call: on Python's main thread serving signals (`interruptible`), else
+    /// here without the GIL, stoppable through `cancel`.
+    fn dispatch(
+        &self,
+        py: Python<'_>,
+        prepared: Prepared,
+        cancel: Option<Bound<'_, NativeCancel>>,
+        interruptible: bool,
+    ) -> PyResult<Py<PyAny>> {
+        if interruptible {
+            return self.interruptible(py, prepared);
+        }
+        let outcome = match cancel.as_ref().map(Bound::get) {
+            None => py.detach(|| prepared.send(&self.client, None)),
+            Some(handle) => {
+                let _ = handle.write.set(prepared.write());
+                let _ = handle.request.set(prepared.redacted());
+                py.detach(|| prepared.send(&self.client, Some(&handle.cancel)))
+            }
+        };
+        to_python(py, outcome)
+    }
+
     /// A call made on Python's main thread, where signal handlers run: the call goes to a
     /// thread of its own while the caller waits without the GIL and serves signals every
     /// [`SIGNAL_POLL`]. When a handler raises, the call stops as an `AsyncClient` call does when
@@ -246,23 +364,12 @@ impl NativeClient {
     /// exception is raised and nothing more is sent; a call that changes state and may have
     /// reached the server goes on, and the caller gets `NativeError("interrupted", ...)` with
     /// the request and a [`NativePending`] that gives the call's outcome.
-    fn interruptible(
-        &self,
-        py: Python<'_>,
-        ep: &'static sectigo::meta::Endpoint,
-        params: Vec<(String, String)>,
-    ) -> PyResult<Answer> {
-        let form = self
-            .client
-            .url(ep)
-            .map_err(Error::Config)
-            .and_then(|_| self.client.prepare(ep, params))
-            .map_err(|e| native_error(py, &e))?;
+    fn interruptible(&self, py: Python<'_>, prepared: Prepared) -> PyResult<Py<PyAny>> {
         let cancel = sectigo::Cancel::new();
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let (client, sent, stopper) = (self.client.clone(), form.clone(), cancel.clone());
+        let (client, sent, stopper) = (self.client.clone(), prepared.clone(), cancel.clone());
         run_elsewhere(Box::new(move || {
-            let outcome = client.send_with_cancel(&sent, &stopper);
+            let outcome = sent.send(&client, Some(&stopper));
             Box::new(move || drop(tx.send(outcome)))
         }))?;
         // In a lock only to be shared with the GIL-free wait (a receiver is not `Sync`).
@@ -270,14 +377,14 @@ impl NativeClient {
         let receive = || rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?.recv_timeout(SIGNAL_POLL);
         loop {
             match py.detach(receive) {
-                Ok(result) => return result.map(|r| answer(&r)).map_err(|e| native_error(py, &e)),
+                Ok(result) => return to_python(py, result),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(config_error("the call's thread ended without an outcome"));
                 }
             }
             let Err(interrupt) = py.check_signals() else { continue };
-            let write = ep.effect == sectigo::meta::Effect::Write;
+            let write = prepared.write();
             if cancel.cancel_unsent() {
                 return Err(interrupt);
             }
@@ -286,11 +393,11 @@ impl NativeClient {
                 return Err(interrupt);
             }
             let details = PyDict::new(py);
-            details.set_item("request", form.redacted())?;
+            details.set_item("request", prepared.redacted())?;
             details.set_item("interrupt", interrupt.value(py))?;
             let rx = rx.into_inner().map_err(|_| config_error("the call's outcome was lost"))?;
             details.set_item("pending", NativePending { outcome: Mutex::new(Some(rx)) })?;
-            let message = format!("{} was interrupted by a signal", ep.title);
+            let message = format!("{} was interrupted by a signal", prepared.title());
             return Err(NativeError::new_err(("interrupted", message, details.unbind())));
         }
     }
@@ -410,18 +517,17 @@ fn end_idle_call_threads() {
 /// caller.
 #[pyclass(frozen, module = "sectigo._native")]
 struct NativePending {
-    outcome: Mutex<Option<Receiver<Result<Response, Error>>>>,
+    outcome: Mutex<Option<Receiver<Result<Answered, Error>>>>,
 }
 
 #[pymethods]
 impl NativePending {
     /// Waits (without the GIL) for the call's end: its answer, or its `NativeError`. Once.
-    fn wait(&self, py: Python<'_>) -> PyResult<Answer> {
+    fn wait(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let rx = self.outcome.lock().ok().and_then(|mut o| o.take());
         let rx = rx.ok_or_else(|| config_error("this outcome was already taken"))?;
         match py.detach(move || rx.recv()) {
-            Ok(Ok(r)) => Ok(answer(&r)),
-            Ok(Err(e)) => Err(native_error(py, &e)),
+            Ok(outcome) => to_python(py, outcome),
             Err(_) => Err(config_error("the call's thread ended without an outcome")),
         }
     }
@@ -605,6 +711,21 @@ impl NativeSandbox {
             Some(rule) => s.inject(rule),
             None => s.clear_faults(),
         })
+    }
+
+    /// Programs an answer on a path from the admin endpoint's fields (`path`, `body_hex`,
+    /// `content_type`, `status`, `delay_ms`, `close`, `count`); `clear=1` removes every one.
+    fn answer(&self, fields: Vec<(String, String)>) -> PyResult<()> {
+        let rule = sectigo_sandbox::http::parse_answer(&fields).map_err(config_error)?;
+        self.with(|s| match rule {
+            Some(rule) => s.program(rule),
+            None => s.clear_answers(),
+        })
+    }
+
+    /// The requests programmed answers were for, as JSON.
+    fn answered(&self) -> PyResult<String> {
+        self.with(|s| serde_json::to_string(&s.answered()).unwrap_or_default())
     }
 
     /// Stops serving (also done when the object is collected).
