@@ -8,6 +8,7 @@
 mod demo;
 mod helpers;
 mod output;
+mod raw;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,7 +32,7 @@ pub mod status {
     pub const RATE_LIMITED: u8 = 7;
 }
 
-const EXIT_HELP: &str = "Exit status: 0 success, 1 the API answered with an error, 2 bad command line, \
+pub(crate) const EXIT_HELP: &str = "Exit status: 0 success, 1 the API answered with an error, 2 bad command line, \
 3 request refused by validation (nothing sent), 4 transport or unreadable answer, \
 5 outcome unknown (a state-changing call may have taken effect: check the account), 6 configuration, \
 7 rate limited (-42: nothing was done; trying again after a wait is safe).";
@@ -233,7 +234,7 @@ fn cli() -> Command {
     for e in sectigo::ENDPOINTS {
         cmd = cmd.subcommand(endpoint_command(e));
     }
-    cmd.subcommands(helpers::commands())
+    cmd.subcommands(helpers::commands()).subcommand(raw::command())
 }
 
 /// Prints the SDK's log records (each retry) on standard error.
@@ -273,6 +274,7 @@ fn main() -> ExitCode {
                 Err(e) => ExitCode::from(out_error(&format!("cannot write the manual page: {e}"))),
             };
         }
+        "call" => return ExitCode::from(raw::run(&matches, sub, json)),
         other => {
             if let Some(status) = helpers::run(other, sub, json) {
                 return ExitCode::from(status);
@@ -442,28 +444,13 @@ fn set(mut b: ClientBuilder, s: &'static Setting, matches: &ArgMatches) -> Resul
 }
 
 fn call(endpoint: &'static Endpoint, matches: &ArgMatches, sub: &ArgMatches, json: bool) -> u8 {
-    let out = output::Output { json, endpoint };
+    let out = output::Output { json, title: endpoint.title.to_owned() };
     let params = match params(endpoint, sub) {
         Ok(p) => p,
         Err(e) => return out.usage(&e),
     };
-    let sandbox = if matches.get_flag("sandbox") {
-        match sectigo_sandbox::Sandbox::start(sectigo_sandbox::Config::default()) {
-            Ok(s) => Some(s),
-            Err(e) => return out.config(&format!("cannot start the sandbox: {e}")),
-        }
-    } else {
-        None
-    };
     let needs_credentials = endpoint.params.iter().any(|p| p.credential.is_some());
-    let creds = match (&sandbox, credentials(matches, needs_credentials && sandbox.is_none())) {
-        (_, Err(e)) => return out.config(&e),
-        (Some(s), Ok(None)) => {
-            s.with_state(|st| st.accounts.first().map(|a| (a.login_name.clone(), Some(a.login_password.clone()))))
-        }
-        (_, Ok(c)) => c,
-    };
-    let client = match client(matches, sandbox.as_ref(), creds) {
+    let (client, _sandbox) = match connect(matches, needs_credentials) {
         Ok(c) => c,
         Err(e) => return out.config(&e),
     };
@@ -471,6 +458,31 @@ fn call(endpoint: &'static Endpoint, matches: &ArgMatches, sub: &ArgMatches, jso
         Ok(response) => out.success(&response),
         Err(e) => out.error(&e),
     }
+}
+
+/// The client of the command line's settings, and the sandbox it calls (`--sandbox`), which
+/// must live as long as the client is used. The credentials come from the options, the
+/// environment or a prompt when `needs_credentials`; against a sandbox, its first account's
+/// unless given.
+pub fn connect(
+    matches: &ArgMatches,
+    needs_credentials: bool,
+) -> Result<(Client, Option<sectigo_sandbox::Sandbox>), String> {
+    let sandbox = if matches.get_flag("sandbox") {
+        Some(
+            sectigo_sandbox::Sandbox::start(sectigo_sandbox::Config::default())
+                .map_err(|e| format!("cannot start the sandbox: {e}"))?,
+        )
+    } else {
+        None
+    };
+    let creds = match (&sandbox, credentials(matches, needs_credentials && sandbox.is_none())?) {
+        (Some(s), None) => {
+            s.with_state(|st| st.accounts.first().map(|a| (a.login_name.clone(), Some(a.login_password.clone()))))
+        }
+        (_, c) => c,
+    };
+    Ok((client(matches, sandbox.as_ref(), creds)?, sandbox))
 }
 
 /// The status for an error.

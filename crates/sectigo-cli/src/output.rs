@@ -1,7 +1,6 @@
 //! Printing results as text (default) or one JSON object (`--json`). Passwords are never
 //! printed: they are not part of any answer, and errors carry only redacted requests.
 
-use sectigo::meta::Endpoint;
 use sectigo::{Error, Response};
 use serde_json::{Value, json};
 
@@ -9,7 +8,8 @@ use crate::status;
 
 pub struct Output {
     pub json: bool,
-    pub endpoint: &'static Endpoint,
+    /// What was called: an endpoint's title (`!PlaceOrder`), or a raw call's path.
+    pub title: String,
 }
 
 impl Output {
@@ -23,11 +23,11 @@ impl Output {
                 response.fields().iter().map(|(n, v)| (n.clone(), Value::String(v.clone()))).collect();
             let quirks: Vec<&str> = response.quirks().iter().map(|q| q.as_str()).collect();
             self.print_json(json!({
-                "ok": true, "endpoint": self.endpoint.title, "code": response.code(),
+                "ok": true, "endpoint": self.title, "code": response.code(),
                 "fields": fields, "quirks": quirks, "retries": response.retries(),
             }));
         } else {
-            println!("{}: success", self.endpoint.title);
+            println!("{}: success", self.title);
             for (name, value) in response.fields() {
                 if name != "errorCode" {
                     println!("  {name}: {value}");
@@ -42,7 +42,7 @@ impl Output {
         if self.json {
             let mut value = json!({
                 "ok": false,
-                "endpoint": self.endpoint.title,
+                "endpoint": self.title,
                 "kind": e.kind(),
                 "message": e.to_string(),
                 "rate_limited": e.is_rate_limited(),
@@ -82,7 +82,7 @@ impl Output {
         } else {
             match e {
                 Error::Validation(v) => {
-                    eprintln!("{}: request not sent, {} problem(s):", self.endpoint.title, v.len());
+                    eprintln!("{}: request not sent, {} problem(s):", self.title, v.len());
                     for v in v {
                         eprintln!("  [{}] {v}", v.kind.rule());
                     }
@@ -111,7 +111,7 @@ impl Output {
 
     fn plain_error(&self, kind: &str, message: &str, code: u8) -> u8 {
         if self.json {
-            self.print_json(json!({"ok": false, "endpoint": self.endpoint.title, "kind": kind, "message": message}));
+            self.print_json(json!({"ok": false, "endpoint": self.title, "kind": kind, "message": message}));
         } else {
             eprintln!("sectigo: {message}");
         }

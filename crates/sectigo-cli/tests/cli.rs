@@ -579,3 +579,81 @@ fn page_urls_and_the_catalogue_as_every_language_has_them() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "web-dns-pro:5-year");
     assert_eq!(sectigo(&["catalogue", "--ppp", "1"], &[]).status.code(), Some(1));
 }
+
+/// `sectigo call`: a path outside the spec, against the sandbox's programmed answers.
+#[test]
+fn call_reaches_paths_outside_the_spec() {
+    use sectigo_sandbox::AnswerRule;
+    let sandbox = Sandbox::start(Config::default()).unwrap();
+    let ca = std::env::temp_dir().join(format!("sectigo-cli-raw-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sandbox.ca_pem()).unwrap();
+    let secret = "pw-raw-must-not-show-2d8b";
+    sandbox.with_state(|s| s.accounts[0].login_password = secret.to_owned());
+    let env = [("SECTIGO_LOGIN_NAME", "sandbox_reseller"), ("SECTIGO_LOGIN_PASSWORD", secret)];
+    let url = sandbox.https_url();
+    let base = ["--base-url", url.as_str(), "--ca-file", ca.to_str().unwrap(), "--retry-base-delay", "0.01"];
+    let run = |args: &[&str]| {
+        let all: Vec<&str> = base.iter().copied().chain(args.iter().copied()).collect();
+        sectigo(&all, &env)
+    };
+    let seen = |path: &str| sandbox.counters().requests.get(path).copied().unwrap_or(0);
+    const COLLECT: &str = "/products/download/CollectSSL";
+
+    // A newline answer, as JSON; the login went first, then the parameters as given.
+    sandbox.program(AnswerRule::new(COLLECT, "0\n1\nIssued\n"));
+    let o = run(&["--json", "call", COLLECT, "orderNumber=1234567", "queryType=0", "note=a=b", "--read-only"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["code"].as_i64(), v["format"].as_str(), v["status"].as_u64()), (Some(0), Some("newline"), Some(200)));
+    assert_eq!(v["lines"], serde_json::json!(["1", "Issued"]));
+    assert_eq!(v["body"].as_str(), Some("0\n1\nIssued\n"));
+    let sent = &sandbox.answered()[0].params;
+    let names: Vec<&str> = sent.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["loginName", "loginPassword", "orderNumber", "queryType", "note"]);
+    assert_eq!(sent[4].1, "a=b");
+
+    // A binary body to --output, byte for byte; without credentials.
+    sandbox.clear_answers();
+    let zip: Vec<u8> = b"PK\x03\x04".iter().copied().chain((0..=255u8).cycle().take(5000)).collect();
+    let mut rule = AnswerRule::new(COLLECT, zip.clone());
+    rule.content_type = "application/zip".to_owned();
+    sandbox.program(rule);
+    let file = std::env::temp_dir().join(format!("sectigo-cli-raw-{}.zip", std::process::id()));
+    let o =
+        run(&["call", COLLECT, "queryType=1", "--read-only", "--no-credentials", "--output", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("HTTP 200, application/zip, errorCode none"), "{}", text(&o));
+    assert_eq!(std::fs::read(&file).unwrap(), zip);
+    assert_eq!(sandbox.answered()[0].params, [("queryType".to_owned(), "1".to_owned())]);
+    // Piped without --output: the body itself on standard output.
+    let o = run(&["call", COLLECT, "queryType=1", "--read-only"]);
+    assert_eq!(o.stdout, zip);
+
+    // An error code exits 1; a lost answer to a call that may change state exits 5, sent once.
+    sandbox.clear_answers();
+    sandbox.program(AnswerRule::new(COLLECT, "-3\nThe 'orderNumber' argument is missing!\n"));
+    let o = run(&["call", COLLECT, "queryType=0", "--read-only"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("argument is missing"), "{}", text(&o));
+    let mut lost = AnswerRule::new("/products/!AutoApplySSL", "");
+    lost.close = true;
+    sandbox.program(lost);
+    sandbox.reset_counters();
+    let o = run(&["--json", "call", "/products/!AutoApplySSL", "csr=x", "apiToken=cli-token-77"]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(!text(&o).contains(secret) && !text(&o).contains("cli-token-77"), "{}", text(&o));
+    assert_eq!(seen("/products/!AutoApplySSL"), 1, "never resent");
+
+    // Refused before anything is sent.
+    let before = sandbox.counters().connections;
+    for path in ["https://example.com/x", "/products/../x", "/products/x?a=1"] {
+        let o = run(&["call", path, "a=1"]);
+        assert_eq!(o.status.code(), Some(6), "{path}: {}", text(&o));
+        assert!(text(&o).contains("raw call path"), "{}", text(&o));
+    }
+    let o = run(&["call", COLLECT, "no-equals-sign"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(sandbox.counters().connections, before);
+    std::fs::remove_file(ca).unwrap();
+    std::fs::remove_file(file).unwrap();
+}
