@@ -21,13 +21,18 @@ use std::path::PathBuf;
 const EXAMPLES: &[(&str, &str)] = &[
     ("bindings/c/examples/first_call.c", "bindings/c/README.md"),
     ("bindings/c/examples/order.c", "bindings/c/README.md"),
+    ("bindings/c/examples/collect_ssl.c", "docs/raw-calls.md"),
     ("bindings/php/examples/first_call.php", "bindings/php/README.md"),
     ("bindings/php/examples/place_and_authorize.php", "bindings/php/README.md"),
     ("bindings/php/examples/module_log.php", "bindings/php/README.md"),
     ("bindings/php/examples/PanelModuleTest.php", "bindings/php/README.md"),
+    ("bindings/php/examples/collect_ssl.php", "bindings/php/README.md"),
+    ("bindings/php/examples/collect_ssl.php", "docs/raw-calls.md"),
     ("bindings/python/examples/quickstart.py", "bindings/python/README.md"),
     ("bindings/python/examples/test_with_sandbox.py", "bindings/python/README.md"),
     ("bindings/python/examples/test_async_with_sandbox.py", "bindings/python/README.md"),
+    ("bindings/python/examples/collect_ssl.py", "bindings/python/README.md"),
+    ("bindings/python/examples/collect_ssl.py", "docs/raw-calls.md"),
 ];
 
 /// Snippets that a test reads from their page and runs as written: (page, language, how many

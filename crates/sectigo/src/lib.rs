@@ -60,6 +60,11 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../README.md")]
 pub struct CrateReadmeDoctests;
 
+/// The raw calls' page (endpoints outside the spec), compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/raw-calls.md")]
+pub struct RawCallsDoctests;
+
 /// The deployment notes' examples (proxies, pinned addresses), compiled as doctests too.
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/deployment.md")]
@@ -70,7 +75,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, AsApiError, ConfigError, Error, OutcomeUnknown, TransportError, TransportErrorKind};
 pub use generated::*;
 pub use order_number::OrderNumber;
-pub use raw::{RawAnswer, RawOptions};
+pub use raw::{RawAnswer, RawOptions, RawRequest};
 pub use retry::RetryPolicy;
 pub use secret::{Credentials, Secret};
 pub use trust::Roots;

@@ -163,6 +163,29 @@ impl SandboxProcess {
         ]
     }
 
+    /// POSTs a form to one of the sandbox's admin endpoints (`/_sandbox/answers`, say) over its
+    /// plain HTTP listener; an error unless it answers 200.
+    pub fn admin(&self, what: &str, fields: &[(&str, &str)]) -> Result<String, String> {
+        use std::io::{Read, Write};
+        let url = self.info["http_url"].as_str().ok_or("the sandbox has no plain HTTP listener")?;
+        let address = url.trim_start_matches("http://");
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let mut stream = std::net::TcpStream::connect(address).map_err(|e| format!("the sandbox's {what}: {e}"))?;
+        write!(
+            stream,
+            "POST /_sandbox/{what} HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .map_err(|e| format!("the sandbox's {what}: {e}"))?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).map_err(|e| format!("the sandbox's {what}: {e}"))?;
+        match answer.starts_with("HTTP/1.1 200") {
+            true => Ok(answer),
+            false => Err(format!("the sandbox refused {what}: {answer}")),
+        }
+    }
+
     /// Checks the sandbox's log of the calls it served: there are some, their passwords show as
     /// `<redacted>`, and no canary (`SECTIGO_CANARY`, which the suites use as a password, and
     /// `others`) appears anywhere in it. Returns how many calls were logged.

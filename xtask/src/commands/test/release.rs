@@ -1,6 +1,7 @@
 //! The release archive as a panel server gets it: unpacked into a fresh prefix, checked against
-//! its checksums, the C README's examples built with nothing but that prefix and pkg-config and
-//! run against the archive's `sectigo-sandbox`, the PHP README's examples run from `share/php`,
+//! its checksums, the C README's examples (and docs/raw-calls.md's) built with nothing but that
+//! prefix and pkg-config and run against the archive's `sectigo-sandbox`, the PHP README's
+//! examples (and docs/raw-calls.md's) run from `share/php`,
 //! the pages' `cargo run` lines run with the archive's commands, and the commands, manual page
 //! and completions looked at.
 
@@ -91,6 +92,27 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
         return Err(format!("the C first call without an order number did not fail naming orderNumber:\n{said}"));
     }
     println!("C first call: {} / without an order number: {}", out.trim(), said.trim());
+    // The raw-call examples (docs/raw-calls.md): CollectSSL, answered by the sandbox with a
+    // binary body, saved byte for byte.
+    let pkcs7: Vec<u8> = [0x30, 0x82, 0x01, 0x00].into_iter().chain(0..=255u8).collect();
+    let hex: String = pkcs7.iter().map(|b| format!("{b:02x}")).collect();
+    let collect = [
+        ("path", "/products/download/CollectSSL"),
+        ("body_hex", hex.as_str()),
+        ("content_type", "application/pkcs7-mime"),
+    ];
+    sandbox.admin("answers", &collect)?;
+    let collect_ssl = build("collect_ssl")?;
+    let saved = work.join("collect_ssl_c.p7b");
+    let out = capture(
+        "running the C raw-call example",
+        Command::new(&collect_ssl).arg("1234567").arg(&saved).envs(user_env.clone()),
+    )?;
+    expect(&out, &["HTTP 200, application/pkcs7-mime, errorCode none (not text): 260 bytes saved"], "the C raw call")?;
+    if std::fs::read(&saved).map_err(|e| e.to_string())? != pkcs7 {
+        return Err("the C raw-call example did not save the body byte for byte".into());
+    }
+    println!("C raw-call example: {}", out.trim());
 
     // The PHP examples, from share/php, finding the library beside it.
     let php_command = |file: &str, args: &[&str]| {
@@ -146,6 +168,20 @@ pub fn test(root: &Path, dist: &Dist, prefix: &Path, work: &Path) -> Result<(), 
     let out = php_example("place_and_authorize.php")?;
     expect(&out, &["placed order", "authorized order"], "the PHP example")?;
     println!("PHP example (share/php): {}", out.lines().collect::<Vec<_>>().join(" | "));
+    let saved = work.join("collect_ssl_php.p7b");
+    let out = capture(
+        "the PHP raw-call example from share/php",
+        &mut php_command("collect_ssl.php", &["1234567", &saved.display().to_string()]),
+    )?;
+    expect(
+        &out,
+        &["HTTP 200, application/pkcs7-mime, errorCode none (not text): 260 bytes saved"],
+        "the PHP raw call",
+    )?;
+    if std::fs::read(&saved).map_err(|e| e.to_string())? != pkcs7 {
+        return Err("the PHP raw-call example did not save the body byte for byte".into());
+    }
+    println!("PHP raw-call example (share/php): {}", out.trim());
 
     // The README's PHP logger example: the records reach the module log, the password never.
     let out = php_example("module_log.php")?;
