@@ -612,6 +612,29 @@ fn call_reaches_paths_outside_the_spec() {
     assert_eq!(names, ["loginName", "loginPassword", "orderNumber", "queryType", "note"]);
     assert_eq!(sent[4].1, "a=b");
 
+    // A URL-encoded answer, its pairs; on a pipe the body itself.
+    sandbox.clear_answers();
+    sandbox.program(AnswerRule::new("/products/!GetStatus", "errorCode=0&certificateStatus=Issued"));
+    let o = run(&["--json", "call", "/products/!GetStatus", "a=1", "--read-only"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"].as_str(), Some("url_encoded"));
+    assert_eq!(v["fields"], serde_json::json!([["errorCode", "0"], ["certificateStatus", "Issued"]]));
+
+    // A broken answer to a read-only call is sent again.
+    sandbox.clear_answers();
+    let mut broken = AnswerRule::new(COLLECT, "");
+    broken.close = true;
+    broken.remaining = Some(1);
+    sandbox.program(broken);
+    sandbox.program(AnswerRule::new(COLLECT, "0\n2\n"));
+    sandbox.reset_counters();
+    let o = run(&["--json", "call", COLLECT, "queryType=0", "--read-only"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["retries"].as_u64(), v["lines"].clone()), (Some(1), serde_json::json!(["2"])));
+    assert_eq!(seen(COLLECT), 2);
+
     // A binary body to --output, byte for byte; without credentials.
     sandbox.clear_answers();
     let zip: Vec<u8> = b"PK\x03\x04".iter().copied().chain((0..=255u8).cycle().take(5000)).collect();
