@@ -76,6 +76,106 @@ fn bad_pages_get_an_error_naming_what_is_missing() {
     assert!(error(intro).contains("found no parameter"), "{}", error(intro));
 }
 
+/// Every seed holds all three parts of an endpoint's page; a copy cut before its answer (as the
+/// stored copies of `CollectSSL` and other pages are) is known to lack the answer and errors.
+#[test]
+fn each_page_says_which_parts_it_holds() {
+    for entry in std::fs::read_dir(dir("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let page = page::read(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(page.sections.missing(), Vec::<&str>::new(), "{}", path.display());
+    }
+    let current = std::fs::read_to_string(dir("seeds").join("004_7d5fc5aca0bcb34d.txt")).unwrap();
+    let cut = &current[..current.find("Response parameters").unwrap()];
+    assert_eq!(
+        page::read(cut).unwrap().sections.missing(),
+        ["the answer's fields (the response section)", "the error table"]
+    );
+    let legacy = std::fs::read_to_string(dir("seeds").join("000_75bce47dcbe22479.txt")).unwrap();
+    let cut = &legacy[..legacy.find("## 2. Response").unwrap()];
+    assert_eq!(
+        page::read(cut).unwrap().sections.missing(),
+        ["the answer's fields (the response section)", "the error table"]
+    );
+    let errors_only = &current[current.find("\nError codes\n").unwrap()..];
+    assert_eq!(
+        page::read(errors_only).unwrap().sections.missing(),
+        ["the request's parameter table", "the answer's fields (the response section)"]
+    );
+}
+
+/// The answer each seed describes, read field by field (name, line, when present, whether it may
+/// be left out, and the type and length where the page states them), and its format, are the
+/// spec's for that page's generation.
+#[test]
+fn each_page_reads_its_answer_as_the_spec_has_it() {
+    use xtask::page::answer::{Format, When};
+    let spec = spec();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let page = page::read(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let e = compare::endpoint(&page, &spec, None).unwrap();
+        let generation = match page.generation {
+            page::Generation::Legacy => "legacy",
+            page::Generation::Current => "current",
+        };
+        let expected: Vec<&serde_json::Value> = e["response_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["generations"].as_array().unwrap().iter().all(|g| g == generation)
+                    || f["generations"].as_array().unwrap().is_empty()
+            })
+            .collect();
+        let read: Vec<String> = page.answer.iter().map(|f| f.name.clone()).collect();
+        let wanted: Vec<String> = expected.iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(read, wanted, "{name}: the answer's fields");
+        for (f, s) in page.answer.iter().zip(&expected) {
+            let at = format!("{name}: {}", f.name);
+            assert_eq!(f.line.map(u64::from), s["line"].as_u64(), "{at}: line");
+            let when = match f.when {
+                When::Always => "always",
+                When::Success => "success",
+                When::Error => "error",
+            };
+            assert_eq!(when, s["when"], "{at}: when");
+            assert_eq!(f.optional, s["optional"].as_bool().unwrap(), "{at}: optional");
+            if let Some(ty) = &f.ty {
+                assert_eq!(ty, &s["type"], "{at}: type");
+            }
+            if let Some(max) = f.max_length {
+                assert_eq!(Some(u64::from(max)), s["max_length"].as_u64(), "{at}: length");
+            }
+        }
+        let format = &e["response_format"];
+        let read = match page.format.as_ref().unwrap_or_else(|| panic!("{name}: no format read")) {
+            Format::Newline => serde_json::json!({"kind": "newline"}),
+            Format::UrlEncoded { redirect_params } => {
+                serde_json::json!({"kind": "url_encoded", "redirect_params": redirect_params})
+            }
+            Format::Selectable { selector, default, formats } => serde_json::json!({
+                "kind": "selectable",
+                "selector": selector,
+                "default": formats.iter().find(|(v, _)| v == default).map(|(_, f)| f.clone()),
+                "formats": formats.iter().map(|(v, f)| serde_json::json!({"value": v, "format": f})).collect::<Vec<_>>(),
+            }),
+        };
+        assert_eq!(&read, format, "{name}: the answer's format");
+        checked += 1;
+        println!("{name}: {} fields, {read}", page.answer.len());
+    }
+    assert_eq!(checked, 5, "every seed");
+}
+
 #[test]
 fn a_partial_page_imports_what_it_holds() {
     let seed = std::fs::read_to_string(dir("seeds").join("004_7d5fc5aca0bcb34d.txt")).unwrap();

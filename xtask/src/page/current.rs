@@ -1,7 +1,10 @@
 //! The current docs site's pages: "Endpoint: !Name", blocks of Parameter / Requirement / Type /
 //! Max.Length / Description (one cell per line), error-code tables, product tables.
 
-use super::{Generation, Page, PageError, Param, Rule, default_in, hosts_and_path, is_name, length, param_rules};
+use super::answer::{self, Said, When};
+use super::{
+    Generation, Page, PageError, Param, Rule, Sections, default_in, hosts_and_path, is_name, length, param_rules,
+};
 
 const PARAM_HEADER: &str = "Parameter Requirement Type Max.Length Description";
 const FIELD_HEADER: &str = "Parameter Description";
@@ -46,18 +49,18 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         let table = &lines[start + 1..];
         if !table.iter().any(|l| TABLE_ENDS.contains(l)) {
             let last =
-                param_blocks(table).last().map(|(p, _)| format!(" after parameter {}", p.name)).unwrap_or_default();
+                param_blocks(table).last().map(|(p, ..)| format!(" after parameter {}", p.name)).unwrap_or_default();
             return Err(PageError(format!(
                 "the page ends inside a parameter table{last} (truncated?): no sample request, response or \
                  further table follows it"
             )));
         }
-        for (p, said) in param_blocks(table) {
-            rules.extend(said);
+        for (p, said, _) in param_blocks(table) {
             if start > answer_starts {
                 fields.push(p.name);
                 continue;
             }
+            rules.extend(said);
             match p.name.strip_prefix("x_") {
                 Some(item) => items.push(Param { name: item.to_owned(), ..p }),
                 None => params.push(p),
@@ -68,12 +71,30 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         let names = lines[start + 1..].iter().take_while(|l| !l.starts_with("Sample ") && **l != "Error codes");
         fields.extend(names.filter(|l| is_name(l)).map(|l| (*l).to_owned()));
     }
-    let errors =
+    let errors: Vec<(i64, String)> =
         positions(&lines, ERROR_HEADER).into_iter().flat_map(|start| error_rows(&lines[start + 1..])).collect();
     let products = positions(&lines, "Product-specific parameters")
         .into_iter()
         .flat_map(|start| product_rows(&lines[start + 1..]))
         .collect();
+    let response = lines.iter().position(|l| *l == "Response").unwrap_or(lines.len());
+    let response_text = lines[response..].join("\n");
+    let format = answer::format(&params, &response_text);
+    let newline = matches!(format, Some(answer::Format::Newline | answer::Format::Selectable { .. }));
+    let mut answer = answer::fields(&answer_rows(&lines[response..]), newline);
+    if newline {
+        let (success, error) = (sample(&lines, "Sample success response"), sample(&lines, "Sample error response"));
+        answer::number_from_samples(&mut answer, success.values, error.values);
+    }
+    if let Some(pairs) = sample(&lines, "Sample success response").pairs {
+        answer::optional_unless_sampled(&mut answer, pairs);
+    }
+    // The answer's section names its fields; the error table lists at least one code.
+    let sections = Sections {
+        request: !params.is_empty(),
+        answer: lines.contains(&"Response parameters") && !fields.is_empty(),
+        errors: !errors.is_empty(),
+    };
     Ok(Page {
         generation: Generation::Current,
         endpoint,
@@ -87,7 +108,104 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         products,
         history: Vec::new(),
         rules,
+        sections,
+        answer,
+        format,
     })
+}
+
+/// What the answer's section says of each field: the rows after "Response parameters", the
+/// numbered lines of a newline answer ("line 2 — SID — ...") and "the second line displays the
+/// errorMessage".
+fn answer_rows(lines: &[&str]) -> Vec<Said> {
+    // The table first: the fields in its order; the numbered lines then add to them.
+    let mut out = answer_table(lines);
+    for line in lines {
+        let item = line.trim_start_matches('•').trim();
+        if let Some(rest) = item.strip_prefix("line ")
+            && let Some((number, rest)) = rest.split_once(" — ")
+            && let Ok(number) = number.trim().parse::<u8>()
+        {
+            let (name, text) = rest.split_once(" — ").unwrap_or((rest, ""));
+            let name = name.trim().trim_end_matches('.');
+            let when = (number > 1).then_some(When::Success);
+            out.push(Said {
+                name: name.to_owned(),
+                line: Some(number),
+                when,
+                text: text.to_owned(),
+                ..Said::default()
+            });
+        }
+        if line.contains("the second line displays the errorMessage") {
+            let when = Some(When::Error);
+            out.push(Said { name: "errorMessage".to_owned(), line: Some(2), when, ..Said::default() });
+        }
+    }
+    out
+}
+
+/// The rows after "Response parameters": a parameter table's blocks, or names each followed
+/// by what is said of them.
+fn answer_table(lines: &[&str]) -> Vec<Said> {
+    let mut out = Vec::new();
+    let Some(start) = lines.iter().position(|l| *l == "Response parameters") else { return out };
+    let region = &lines[start + 1..];
+    let end = region.iter().position(|l| l.starts_with("Sample ") || *l == "Error codes").unwrap_or(region.len());
+    let region = &region[..end];
+    if let Some(header) = region.iter().position(|l| *l == PARAM_HEADER) {
+        for (p, _, text) in param_blocks(&region[header + 1..]) {
+            out.push(Said {
+                name: p.name,
+                marked_always: p.requirement.map(|r| r == "required"),
+                ty: p.ty,
+                max_length: p.max_length,
+                text,
+                ..Said::default()
+            });
+        }
+        return out;
+    }
+    let Some(header) = region.iter().position(|l| *l == FIELD_HEADER) else { return out };
+    let mut current: Option<Said> = None;
+    for line in &region[header + 1..] {
+        if is_name(line) {
+            out.extend(current.take());
+            current = Some(Said { name: (*line).to_owned(), ..Said::default() });
+        } else if let Some(said) = &mut current {
+            said.text.push_str(line);
+            said.text.push(' ');
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// A sample answer after its heading: how many lines a newline sample has (the code first),
+/// and a URL-encoded sample's pairs.
+#[derive(Default)]
+struct Sample<'a> {
+    values: usize,
+    pairs: Option<&'a str>,
+}
+
+fn sample<'a>(lines: &[&'a str], heading: &str) -> Sample<'a> {
+    let Some(start) = lines.iter().position(|l| *l == heading) else { return Sample::default() };
+    let region = &lines[start + 1..];
+    let end = region.iter().position(|l| l.starts_with("Sample ") || *l == "Error codes").unwrap_or(region.len());
+    let region = &region[..end];
+    let mut out = Sample::default();
+    if let Some(code) = region.iter().position(|l| l.parse::<i64>().is_ok()) {
+        let error = region[code].starts_with('-');
+        // The code, then its values: tokens for a success, the message (any words) for an error.
+        let rest = region[code + 1..]
+            .iter()
+            .take_while(|l| if error { !l.starts_with("The ") } else { !l.contains(' ') && !l.contains('=') })
+            .count();
+        out.values = 1 + if error { rest.min(1) } else { rest };
+    }
+    out.pairs = region.iter().find(|l| l.contains('=') && !l.contains(' ')).copied();
+    out
 }
 
 fn positions(lines: &[&str], wanted: &str) -> Vec<usize> {
@@ -113,8 +231,8 @@ fn block_start(lines: &[&str], i: usize) -> Option<Names> {
 }
 
 /// The parameter blocks of a table, up to where it ends, with the rules their descriptions
-/// state.
-fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>)> {
+/// state and the descriptions.
+fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>, String)> {
     let end = lines.iter().position(|l| TABLE_ENDS.contains(l)).unwrap_or(lines.len());
     let lines = &lines[..end];
     let starts: Vec<(usize, Names)> = (0..lines.len()).filter_map(|i| block_start(lines, i).map(|n| (i, n))).collect();
@@ -151,6 +269,7 @@ fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>)> {
                     default: default.clone(),
                 },
                 said,
+                description.clone(),
             ));
         }
     }

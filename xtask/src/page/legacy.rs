@@ -2,7 +2,8 @@
 //! variable names are `<b>`old (required) or `<i>`talic (optional), `*` for "required
 //! (sometimes)", and error codes as "-N = message" or in an errorCode / errorMessage table.
 
-use super::{Generation, Page, Param, Rule, default_in, hosts_and_path, is_name, length, param_rules, plain};
+use super::answer::{self, Said, When};
+use super::{Generation, Page, Param, Rule, Sections, default_in, hosts_and_path, is_name, length, param_rules, plain};
 
 const PARAM_HEADER: &str = "Variable Name (case insensitive)";
 
@@ -23,22 +24,45 @@ pub fn read(text: &str) -> Page {
     }
 
     let mut params = Vec::new();
-    let mut fields = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut said: Vec<Said> = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
     let mut in_request = false;
+    let mut when = None;
     let mut columns: Vec<String> = Vec::new();
     for line in text.lines() {
         if let Some(section) = line.strip_prefix("## ").or_else(|| line.strip_prefix("### ")) {
             in_request = section.contains("Request");
+            when = None;
             columns.clear();
             continue;
+        }
+        // "**If errorCode < 0**": the rows below are of a failed call's answer.
+        match plain(line).as_str() {
+            "If errorCode < 0" => when = Some(When::Error),
+            "If errorCode = 0" => when = Some(When::Success),
+            _ => {}
         }
         let cells: Vec<&str> = line.split('\t').collect();
         if cells.len() < 2 {
             continue;
         }
-        if cells[0].starts_with(PARAM_HEADER) || plain(cells[0]) == "Name" {
+        if cells[0].starts_with(PARAM_HEADER) || plain(cells[0]) == "Name" || plain(cells[0]) == "Line" {
             columns = cells.iter().map(|c| plain(c)).collect();
+            continue;
+        }
+        // "Line 2: <i>SID</i>\t...": a field of the newline answer, by its line.
+        if let Some((number, name)) = cells[0].strip_prefix("Line ").and_then(|rest| rest.split_once(": ")) {
+            let name = answer::canonical(&plain(name));
+            if let Ok(number) = number.trim().parse::<u8>()
+                && is_name(&name)
+            {
+                let text = cells[1..].iter().map(|c| plain(c)).collect::<Vec<_>>().join(" ");
+                if !fields.iter().any(|f| f.eq_ignore_ascii_case(&name)) {
+                    fields.push(name.clone());
+                }
+                said.push(Said { name, line: Some(number), when, text, ..Said::default() });
+            }
             continue;
         }
         if columns.is_empty() {
@@ -49,23 +73,36 @@ pub fn read(text: &str) -> Page {
         if !is_name(&name) {
             continue;
         }
+        let cell = |title: &str| columns.iter().position(|c| c.starts_with(title)).and_then(|i| cells.get(i)).copied();
         if in_request {
-            let description = columns.iter().position(|c| c.starts_with("Description")).and_then(|i| cells.get(i));
-            rules.extend(param_rules(&name, &plain(description.copied().unwrap_or_default())));
+            rules.extend(param_rules(&name, &plain(cell("Description").unwrap_or_default())));
             params.push(param(raw_name, &name, &columns, &cells));
         } else {
-            fields.push(name);
-        }
-    }
-    // "Line 2: <i>SID</i>" rows of the newline format.
-    for line in text.lines() {
-        if let Some((_, cell)) = line.strip_prefix("Line ").and_then(|rest| rest.split_once(": ")) {
-            let name: String = plain(cell.split('\t').next().unwrap_or_default()).replace(' ', "");
-            if is_name(&name) && !fields.iter().any(|f: &String| f.eq_ignore_ascii_case(&name)) {
-                fields.push(name);
+            if !fields.iter().any(|f| f.eq_ignore_ascii_case(&name)) {
+                fields.push(name.clone());
             }
+            let text = cell("Description").or_else(|| cell("Possible Value")).map(plain).unwrap_or_default();
+            said.push(Said {
+                name,
+                marked_always: Some(raw_name.contains("<b>") || raw_name.contains("**")),
+                ty: cell("Type").map(str::trim).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase),
+                when,
+                text,
+                ..Said::default()
+            });
         }
     }
+    let response = text.find("Response").map_or("", |i| &text[i..]);
+    let format = answer::format(&params, response);
+    let newline = matches!(format, Some(answer::Format::Newline | answer::Format::Selectable { .. }));
+    let answer = answer::fields(&said, newline);
+    let errors = errors(text);
+    // A numbered "Response" section names the answer's fields; the codes come in a run or a table.
+    let answered = text
+        .lines()
+        .any(|l| l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")).is_some_and(|s| s.contains("Response")));
+    let sections =
+        Sections { request: !params.is_empty(), answer: answered && !fields.is_empty(), errors: !errors.is_empty() };
     Page {
         generation: Generation::Legacy,
         endpoint,
@@ -75,10 +112,13 @@ pub fn read(text: &str) -> Page {
         params,
         items: Vec::new(),
         fields,
-        errors: errors(text),
+        errors,
         products: Vec::new(),
         history: history(text),
         rules,
+        sections,
+        answer,
+        format,
     }
 }
 

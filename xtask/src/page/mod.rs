@@ -9,6 +9,7 @@
 //! of either, copied as text or saved as HTML, and never panics: what it cannot find, it names
 //! in its error.
 
+pub mod answer;
 pub mod compare;
 mod current;
 pub mod html;
@@ -76,6 +77,34 @@ impl fmt::Display for Rule {
     }
 }
 
+/// Which of an endpoint page's three parts the page holds. A page cut short (a copy saved before
+/// it had loaded, say) lacks the answer's fields or the error table, and an endpoint made from
+/// it would miss facts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sections {
+    /// The request's parameter table.
+    pub request: bool,
+    /// The answer's fields: a response section naming them.
+    pub answer: bool,
+    /// The error table.
+    pub errors: bool,
+}
+
+impl Sections {
+    /// What a complete page has and this one lacks, each named as a maintainer would look for it.
+    pub fn missing(&self) -> Vec<&'static str> {
+        [
+            (self.request, "the request's parameter table"),
+            (self.answer, "the answer's fields (the response section)"),
+            (self.errors, "the error table"),
+        ]
+        .into_iter()
+        .filter(|(present, _)| !present)
+        .map(|(_, name)| name)
+        .collect()
+    }
+}
+
 /// Everything a page states.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -101,6 +130,12 @@ pub struct Page {
     pub history: Vec<(String, String)>,
     /// Rules between parameters.
     pub rules: Vec<Rule>,
+    /// Which parts the page holds.
+    pub sections: Sections,
+    /// The answer's fields, with what the page states of each.
+    pub answer: Vec<answer::Field>,
+    /// The answer's format, when the page gives it.
+    pub format: Option<answer::Format>,
 }
 
 /// Why a page could not be read.
