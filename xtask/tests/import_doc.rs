@@ -86,24 +86,24 @@ fn each_page_says_which_parts_it_holds() {
             continue;
         }
         let page = page::read(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        assert_eq!(page.sections.missing(), Vec::<&str>::new(), "{}", path.display());
+        assert_eq!(page.sections.missing(), [], "{}", path.display());
     }
     let current = std::fs::read_to_string(dir("seeds").join("004_7d5fc5aca0bcb34d.txt")).unwrap();
     let cut = &current[..current.find("Response parameters").unwrap()];
     assert_eq!(
         page::read(cut).unwrap().sections.missing(),
-        ["the answer's fields (the response section)", "the error table"]
+        [("answer", "the answer's fields (the response section)"), ("errors", "the error table")]
     );
     let legacy = std::fs::read_to_string(dir("seeds").join("000_75bce47dcbe22479.txt")).unwrap();
     let cut = &legacy[..legacy.find("## 2. Response").unwrap()];
     assert_eq!(
         page::read(cut).unwrap().sections.missing(),
-        ["the answer's fields (the response section)", "the error table"]
+        [("answer", "the answer's fields (the response section)"), ("errors", "the error table")]
     );
     let errors_only = &current[current.find("\nError codes\n").unwrap()..];
     assert_eq!(
         page::read(errors_only).unwrap().sections.missing(),
-        ["the request's parameter table", "the answer's fields (the response section)"]
+        [("request", "the request's parameter table"), ("answer", "the answer's fields (the response section)")]
     );
 }
 
@@ -223,9 +223,11 @@ fn scratch(name: &str) -> PathBuf {
 /// What a maintainer does after `--write`: writes every empty description, meaning and note.
 fn describe(spec: &std::path::Path) {
     fn fill(table: &mut dyn toml_edit::TableLike) {
-        // Three or more values make an enumeration, whose values need variant names.
+        // Three or more values make an enumeration, whose values need variant names; so do
+        // values that are no name (`-1`).
+        let named = |a: &toml_edit::Table| a["value"].as_str().is_some_and(|v| v.starts_with(char::is_alphabetic));
         if let Some(list) = table.get_mut("allowed").and_then(toml_edit::Item::as_array_of_tables_mut)
-            && list.len() > 2
+            && (list.len() > 2 || !list.iter().all(named))
         {
             for a in list.iter_mut().filter(|a| !a.contains_key("variant")) {
                 let value: String =
@@ -236,7 +238,8 @@ fn describe(spec: &std::path::Path) {
         for (key, item) in table.iter_mut() {
             match item {
                 toml_edit::Item::Value(toml_edit::Value::String(s))
-                    if s.value().is_empty() && matches!(key.get(), "description" | "meaning" | "changes") =>
+                    if s.value().is_empty()
+                        && matches!(key.get(), "description" | "meaning" | "changes" | "summary" | "path_unknown") =>
                 {
                     *item = toml_edit::value("Written by the maintainer.");
                 }
@@ -427,4 +430,84 @@ fn a_page_saved_as_html_reads_like_the_same_page_as_text() {
         let e = compare::endpoint(&html, &spec, None).unwrap();
         assert!(compare::compare(&html, &spec, e).changes.is_empty());
     }
+}
+
+/// A spec JSON value with what a maintainer writes left out: descriptions, meanings, notes,
+/// change texts and titles, which `--new` leaves empty, and the names given to the values of an
+/// enumeration (`variant`).
+fn facts(mut value: serde_json::Value) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for key in [
+                    "description",
+                    "summary",
+                    "meaning",
+                    "note",
+                    "notes",
+                    "changes",
+                    "title",
+                    "variant",
+                    "path_unknown",
+                    "server_default",
+                ] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+                // The order of the rules between parameters is the spec's choice, not a fact.
+                if let Some(serde_json::Value::Array(rules)) = map.get_mut("rules") {
+                    rules.sort_by_key(|r| r.to_string());
+                }
+            }
+            serde_json::Value::Array(list) => list.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut value);
+    value
+}
+
+/// `import-doc --new PAGE` in a copy of the spec without the page's endpoint (and, for the one
+/// whose page has its product catalogue, without `products.toml`) writes it back: after a
+/// maintainer's descriptions, every fact equals today's (`facts`: the spec's JSON without
+/// descriptions, titles and variant names), its catalogue's too. Before them, the spec does not
+/// load, and says which descriptions are missing.
+fn round_trip(seed: &str, id: &str, named: bool) {
+    let root = scratch(&format!("new-{id}"));
+    let spec_dir = root.join("spec");
+    let before = spec();
+    std::fs::remove_file(spec_dir.join(format!("endpoints/{id}.toml"))).unwrap();
+    let catalogue = before["products"].as_array().is_some_and(|p| !p.is_empty()) && id == "place_order";
+    if catalogue {
+        std::fs::remove_file(spec_dir.join("products.toml")).unwrap();
+    }
+    let page = page::read(&std::fs::read_to_string(dir("seeds").join(seed)).unwrap()).unwrap();
+    let created = xtask::page::create::endpoint(&spec_dir, &page, seed, &[], (!named).then_some(id)).unwrap();
+    assert_eq!(created.file, format!("spec/endpoints/{id}.toml"));
+    assert!(created.new_errors.is_empty(), "{id}: {:?}", created.new_errors);
+    let refused = xtask::codegen::loader::load(&spec_dir).unwrap_err().to_string();
+    assert!(refused.contains("description: is empty"), "{id}: {refused}");
+    describe(&spec_dir);
+    let ir = xtask::codegen::loader::load(&spec_dir).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let after = xtask::codegen::json::spec_json(&ir);
+    let find = |spec: &serde_json::Value| {
+        spec["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == id).cloned().unwrap()
+    };
+    let (want, got) = (facts(find(&before)), facts(find(&after)));
+    for key in want.as_object().unwrap().keys() {
+        assert_eq!(got[key], want[key], "{id}: {key}");
+    }
+    assert_eq!(got, want, "{id}");
+    if catalogue {
+        assert_eq!(after["products"], before["products"], "{id}: the catalogue");
+    }
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_new_endpoint_from_its_page_has_every_fact_of_the_spec() {
+    round_trip("004_7d5fc5aca0bcb34d.txt", "auto_authorize", true);
+    round_trip("002_a1734d13bb3b2a6d.txt", "place_order", true);
+    // The signup's page names no endpoint: the maintainer gives its id.
+    round_trip("003_b67f4c3ac2ac1da2.txt", "tier2_partner_signup", false);
 }

@@ -162,6 +162,8 @@ pub struct Endpoint {
     pub pages: Vec<String>,
     pub sources: Vec<Source>,
     pub history: Vec<(String, String)>,
+    /// The parts its page lacked (`request`, `answer`, `errors`); empty for a complete one.
+    pub partial: Vec<String>,
     pub params: Vec<Param>,
     pub items: Option<Items>,
     pub rules: Vec<Rule>,

@@ -68,6 +68,7 @@ pub fn spec_json(ir: &Ir) -> Value {
                 "pages": e.pages,
                 "sources": e.sources.iter().map(|s| json!({"file": s.file, "generation": s.generation, "version": s.version, "note": s.note})).collect::<Vec<_>>(),
                 "history": e.history.iter().map(|(v, c)| json!({"version": v, "changes": c})).collect::<Vec<_>>(),
+                "partial": e.partial,
                 "response_format": format,
                 "success_code": e.response.success_code,
                 "positive_codes": match e.response.positive {

@@ -236,6 +236,10 @@ pub struct EndpointDef {
     pub source: Vec<SourceDef>,
     #[serde(default)]
     pub history: Vec<HistoryDef>,
+    /// The parts its page lacked (`request`, `answer`, `errors`): an endpoint imported from a cut
+    /// page (`cargo xtask import-doc --new --allow-partial`).
+    #[serde(default)]
+    pub partial: Vec<String>,
 }
 
 /// An endpoint's error-table row: a key of `spec/errors.toml`, optionally with overrides.

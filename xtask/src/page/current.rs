@@ -4,6 +4,7 @@
 use super::answer::{self, Said, When};
 use super::{
     Generation, Page, PageError, Param, Rule, Sections, default_in, hosts_and_path, is_name, length, param_rules,
+    stated_format, stated_product_dependent,
 };
 
 const PARAM_HEADER: &str = "Parameter Requirement Type Max.Length Description";
@@ -63,7 +64,8 @@ pub fn read(text: &str) -> Result<Page, PageError> {
             rules.extend(said);
             match p.name.strip_prefix("x_") {
                 Some(item) => items.push(Param { name: item.to_owned(), ..p }),
-                None => params.push(p),
+                // The product decides about item parameters only.
+                None => params.push(Param { product_dependent: false, ..p }),
             }
         }
     }
@@ -111,6 +113,12 @@ pub fn read(text: &str) -> Result<Page, PageError> {
         sections,
         answer,
         format,
+        item_rules: None,
+        added: Vec::new(),
+        product_requires: Vec::new(),
+        defaults: Vec::new(),
+        applies_to: Vec::new(),
+        success_message: None,
     })
 }
 
@@ -267,6 +275,8 @@ fn param_blocks(lines: &[&str]) -> Vec<(Param, Vec<Rule>, String)> {
                     max_length,
                     allowed: allowed.clone(),
                     default: default.clone(),
+                    format: stated_format(&description, max_length),
+                    product_dependent: stated_product_dependent(&description),
                 },
                 said,
                 description.clone(),

@@ -3,7 +3,10 @@
 //! (sometimes)", and error codes as "-N = message" or in an errorCode / errorMessage table.
 
 use super::answer::{self, Said, When};
-use super::{Generation, Page, Param, Rule, Sections, default_in, hosts_and_path, is_name, length, param_rules, plain};
+use super::{
+    Generation, Page, Param, Rule, Sections, default_in, hosts_and_path, is_name, length, param_rules, plain,
+    stated_format,
+};
 
 const PARAM_HEADER: &str = "Variable Name (case insensitive)";
 
@@ -97,6 +100,7 @@ pub fn read(text: &str) -> Page {
     let newline = matches!(format, Some(answer::Format::Newline | answer::Format::Selectable { .. }));
     let answer = answer::fields(&said, newline);
     let errors = errors(text);
+    let success_message = success_message(text);
     // A numbered "Response" section names the answer's fields; the codes come in a run or a table.
     let answered = text
         .lines()
@@ -119,7 +123,32 @@ pub fn read(text: &str) -> Page {
         sections,
         answer,
         format,
+        item_rules: None,
+        added: Vec::new(),
+        product_requires: Vec::new(),
+        defaults: Vec::new(),
+        applies_to: Vec::new(),
+        success_message,
     }
+}
+
+/// The message of code 0 ("0 = Successful", or a "0<TAB>Successful" row), when the page gives one.
+fn success_message(text: &str) -> Option<String> {
+    for line in text.lines() {
+        if let Some((code, message)) = line.split_once('\t')
+            && code.trim() == "0"
+        {
+            return Some(plain(message)).filter(|m| !m.is_empty());
+        }
+        if let Some(i) = line.find(" 0 = ").or_else(|| line.starts_with("0 = ").then_some(0)) {
+            let rest = line[i..].trim_start().trim_start_matches("0 = ");
+            let message: String = rest.split(" -").next().unwrap_or_default().trim().to_owned();
+            if !message.is_empty() {
+                return Some(plain(&message));
+            }
+        }
+    }
+    None
 }
 
 /// A request table's row.
@@ -136,15 +165,23 @@ fn param(raw_name: &str, name: &str, columns: &[String], cells: &[&str]) -> Para
     let allowed_cell = cell("Allowed Values").unwrap_or_default();
     let description = cell("Description").unwrap_or_default();
     let source = if allowed_cell.is_empty() { description } else { allowed_cell };
-    let (allowed, marked) = allowed_values(source);
+    let (mut allowed, marked) = allowed_values(source);
+    let default = marked.or_else(|| default_in(description));
+    // "Specify "Y" to enable ...; default value is "N"": a Y/N switch.
+    if allowed.is_empty() && description.contains("Specify \"Y\"") && default.as_deref() == Some("N") {
+        allowed = vec![("Y".to_owned(), String::new()), ("N".to_owned(), String::new())];
+    }
+    let max_length = cell("Max. Length").and_then(length);
     Param {
         name: name.to_owned(),
         aliases: Vec::new(),
         requirement: Some(requirement.to_owned()),
         ty: cell("Type").filter(|t| !t.is_empty()).map(str::to_ascii_lowercase),
-        max_length: cell("Max. Length").and_then(length),
+        max_length,
         allowed,
-        default: marked.or_else(|| default_in(description)),
+        default,
+        format: stated_format(&plain(description), max_length),
+        product_dependent: false,
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod answer;
 pub mod compare;
+pub mod create;
 mod current;
 pub mod html;
 mod legacy;
@@ -38,6 +39,25 @@ pub struct Param {
     /// (value, meaning); the meaning may be empty.
     pub allowed: Vec<(String, String)>,
     pub default: Option<String>,
+    /// A format the page names for the value (`iso3166_alpha2`: "the ISO 3166 two-character
+    /// code").
+    pub format: Option<String>,
+    /// Whether the product ordered decides if it is needed, or what it is named ("determined by
+    /// the specific product").
+    pub product_dependent: bool,
+}
+
+/// What a page says of an order's numbered items (`1_PPP`, `2_ID`), besides their parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Items {
+    /// "There must be at least one item in the order": 1.
+    pub min: u32,
+    /// "You may prepend an underscore to any of the x_parameters".
+    pub underscore_prefix: bool,
+    /// The table is "a sample": products take parameters of their own.
+    pub open: bool,
+    /// "Either 1_ID or 1_PPP must be specified": `[["ID"], ["PPP"]]`.
+    pub one_of: Vec<Vec<String>>,
 }
 
 /// A rule between parameters, as a page states it.
@@ -91,16 +111,18 @@ pub struct Sections {
 }
 
 impl Sections {
-    /// What a complete page has and this one lacks, each named as a maintainer would look for it.
-    pub fn missing(&self) -> Vec<&'static str> {
+    /// What a complete page has and this one lacks: each part's key (`request`, `answer`,
+    /// `errors`, as an endpoint's `partial` lists them) and its name as a maintainer would look
+    /// for it.
+    pub fn missing(&self) -> Vec<(&'static str, &'static str)> {
         [
-            (self.request, "the request's parameter table"),
-            (self.answer, "the answer's fields (the response section)"),
-            (self.errors, "the error table"),
+            (self.request, "request", "the request's parameter table"),
+            (self.answer, "answer", "the answer's fields (the response section)"),
+            (self.errors, "errors", "the error table"),
         ]
         .into_iter()
-        .filter(|(present, _)| !present)
-        .map(|(_, name)| name)
+        .filter(|(present, ..)| !present)
+        .map(|(_, key, name)| (key, name))
         .collect()
     }
 }
@@ -120,12 +142,29 @@ pub struct Page {
     pub params: Vec<Param>,
     /// Indexed item parameters, without the `x_` prefix (`PPP`, `ID`).
     pub items: Vec<Param>,
+    /// What the page says of the items themselves, when it has any.
+    pub item_rules: Option<Items>,
+    /// The words of code 0, when the page lists it ("Successful").
+    pub success_message: Option<String>,
+    /// What each version of the history added, by the version that added it.
+    pub added: Vec<(String, Added)>,
+    /// Groups of parameters that default to another group when all are left out ("If the Billing
+    /// Contact's user parameters are all empty or omitted, they will default to the Admin User's
+    /// user parameters"): ((owner, kind), (owner, kind) of the group it defaults to), owners as
+    /// the page words them (`Billing`, `Registered`), kinds `user` or `address`.
+    pub defaults: Vec<((String, String), (String, String))>,
+    /// The parameters an error code can concern, where the page says ("errorCode -28 can only
+    /// apply to the "adminLoginName" or "brandName" parameters").
+    pub applies_to: Vec<(i64, Vec<String>)>,
     /// Answer fields.
     pub fields: Vec<String>,
     /// (errorCode, exact message).
     pub errors: Vec<(i64, String)>,
     /// (product name, term label, PPP code).
     pub products: Vec<(String, String, u32)>,
+    /// The parameters a product's customers must supply ("All Sectigo Web Monitor customers must
+    /// supply emailAddress."), by product name.
+    pub product_requires: Vec<(String, Vec<String>)>,
     /// (version, what changed).
     pub history: Vec<(String, String)>,
     /// Rules between parameters.
@@ -136,6 +175,118 @@ pub struct Page {
     pub answer: Vec<answer::Field>,
     /// The answer's format, when the page gives it.
     pub format: Option<answer::Format>,
+}
+
+/// Something a version of the page's history added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A request parameter, by name (`Added: "countryName" parameter`).
+    Param(String),
+    /// The parameters whose names start with a prefix (`Added: Various parameters for the
+    /// Billing Contact`: the `billing...` ones).
+    Params(String),
+    /// An answer field: by name (`Added: "orderNumber" response parameter`), or by its words
+    /// (`A SASP session ID is now returned in the response`: `saspSessionID`).
+    Field(String),
+    /// An error code (`Added: Error code -7`).
+    Error(i64),
+}
+
+/// What the history's entries added: names in quotes, "Various parameters for the X Y", error
+/// codes, and things "now returned in the response".
+fn additions(history: &[(String, String)]) -> Vec<(String, Added)> {
+    let mut out = Vec::new();
+    for (version, text) in history {
+        for clause in text.split("Added:").skip(1) {
+            let clause =
+                clause.split("Changed:").next().unwrap_or_default().split("Removed:").next().unwrap_or_default();
+            let quoted: Vec<String> =
+                clause.split('"').skip(1).step_by(2).filter(|n| is_name(n)).map(str::to_owned).collect();
+            if clause.contains("response parameter") {
+                out.extend(quoted.into_iter().map(|n| (version.clone(), Added::Field(n))));
+            } else if !quoted.is_empty() {
+                out.extend(quoted.into_iter().map(|n| (version.clone(), Added::Param(n))));
+            } else if let Some(rest) = clause.split("Various parameters for the ").nth(1) {
+                let word = rest.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+                out.push((version.clone(), Added::Params(word)));
+            } else if let Some(rest) = clause.trim().strip_prefix("Error code ") {
+                let code: String = rest.chars().take_while(|c| *c == '-' || c.is_ascii_digit()).collect();
+                if let Ok(code) = code.parse() {
+                    out.push((version.clone(), Added::Error(code)));
+                }
+            } else if let Some(words) =
+                clause.trim().strip_prefix("A ").and_then(|c| c.split(" is now returned").next())
+                && clause.contains("is now returned in the response")
+            {
+                out.push((version.clone(), Added::Field(words.split_whitespace().collect())));
+            }
+        }
+    }
+    out
+}
+
+/// "If the Admin Contact address parameters are all empty or omitted, they will default to the
+/// Registered Address": ((Admin, address), (Registered, address)).
+fn group_defaults(text: &str) -> Vec<((String, String), (String, String))> {
+    let group = |words: &str| -> Option<(String, String)> {
+        let words: Vec<&str> = words.split_whitespace().collect();
+        let owner = words.first()?.trim_end_matches("'s");
+        let kind = words.last()?.trim_end_matches("'s").to_ascii_lowercase();
+        (matches!(kind.as_str(), "user" | "address") && owner.chars().all(|c| c.is_ascii_alphabetic()))
+            .then(|| (owner.to_owned(), kind))
+    };
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix("If the ") else { continue };
+        let Some((subject, rest)) = rest.split_once(" parameters are all empty or omitted") else { continue };
+        let Some(target) = rest.split(" default to the ").nth(1) else { continue };
+        let target = target.split([' ', '.', '(']).take_while(|w| !w.is_empty()).collect::<Vec<_>>();
+        // "Admin User's user parameters" names the kind again; "Registered Address" is one.
+        let target = match target.as_slice() {
+            [owner, _, kind, ..] if matches!(*kind, "user" | "address") => format!("{owner} {kind}"),
+            [owner, kind, ..] => format!("{owner} {kind}"),
+            _ => continue,
+        };
+        if let (Some(from), Some(to)) = (group(subject), group(&target)) {
+            out.push((from, to));
+        }
+    }
+    out
+}
+
+/// "All <product> customers must supply <name>[ and <name>].", for the page's products.
+fn product_requires(text: &str, products: &[(String, String, u32)]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix("All ") else { continue };
+        let Some((product, names)) = rest.split_once(" customers must supply ") else { continue };
+        if !products.iter().any(|(p, ..)| p == product) || out.iter().any(|(p, _)| p == product) {
+            continue;
+        }
+        let names: Vec<String> =
+            names.trim_end_matches('.').split(" and ").map(|n| n.trim().to_owned()).filter(|n| is_name(n)).collect();
+        out.push((product.to_owned(), names));
+    }
+    out
+}
+
+/// "errorCode -28 can only apply to the "a" or "b" parameters": (-28, [a, b]).
+fn error_notes(text: &str) -> Vec<(i64, Vec<String>)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(i) = line.find("errorCode -") else { continue };
+        let rest = &line[i + "errorCode ".len()..];
+        let code: String = rest.chars().take_while(|c| *c == '-' || c.is_ascii_digit()).collect();
+        let Some(names) = rest.split(" can only apply to ").nth(1) else { continue };
+        let names: Vec<String> =
+            names.split('"').skip(1).step_by(2).filter(|n| is_name(n)).map(str::to_owned).collect();
+        if let Ok(code) = code.parse()
+            && !names.is_empty()
+        {
+            out.push((code, names));
+        }
+    }
+    out
 }
 
 /// Why a page could not be read.
@@ -175,6 +326,13 @@ pub fn read(text: &str) -> Result<Page, PageError> {
     };
     let mut page = page;
     page.rules.extend(text_rules(&text));
+    if !page.items.is_empty() {
+        page.item_rules = Some(item_rules(&text));
+    }
+    page.added = additions(&page.history);
+    page.product_requires = product_requires(&text, &page.products);
+    page.defaults = group_defaults(&text);
+    page.applies_to = error_notes(&text);
     if page.params.is_empty() && page.errors.is_empty() && page.fields.is_empty() && page.products.is_empty() {
         return Err(PageError(format!(
             "found no parameter, answer field, error code or product on this {} page (truncated?)",
@@ -288,6 +446,40 @@ fn length(cell: &str) -> Option<u32> {
     let cell = cell.trim();
     let number = cell.strip_suffix("chars").or_else(|| cell.strip_suffix("char"))?.trim();
     number.parse().ok()
+}
+
+/// Whether a description says the product decides about the parameter.
+fn stated_product_dependent(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    lower.contains("depending on the product") || lower.contains("determined by the specific product")
+}
+
+/// What a page's sentences say of an order's items, when it has item parameters.
+fn item_rules(text: &str) -> Items {
+    let lower = text.to_ascii_lowercase();
+    let mut one_of = Vec::new();
+    if let Some(i) = text.find("either 1_") {
+        let rest = &text[i + "either ".len()..];
+        let clause = rest.split(" must be specified").next().unwrap_or_default();
+        one_of = clause
+            .split(" or ")
+            .filter_map(|n| n.trim().strip_prefix("1_"))
+            .filter(|n| is_name(n))
+            .map(|n| vec![n.to_owned()])
+            .collect();
+    }
+    Items {
+        min: u32::from(lower.contains("at least one item")),
+        underscore_prefix: lower.contains("prepend an underscore"),
+        open: lower.contains("a sample of the types of x_parameters") || lower.contains("vary considerably"),
+        one_of,
+    }
+}
+
+/// The format a parameter's description names: a two-character ISO 3166 country code.
+fn stated_format(description: &str, max_length: Option<u32>) -> Option<String> {
+    let compact: String = description.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    (compact.contains("ISO3166") && max_length == Some(2)).then(|| "iso3166_alpha2".to_owned())
 }
 
 /// Removes `<b>`, `<i>` and their closing tags, and Markdown emphasis.

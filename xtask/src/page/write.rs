@@ -287,7 +287,7 @@ fn position(list: &ArrayOfTables, name: &str, item: bool) -> Option<usize> {
 }
 
 /// A new parameter table: the page's facts and an empty description.
-fn new_param(p: &Param) -> Table {
+pub(super) fn new_param(p: &Param) -> Table {
     let mut t = Table::new();
     t["name"] = value(p.name.as_str());
     if !p.aliases.is_empty() {
@@ -304,6 +304,12 @@ fn new_param(p: &Param) -> Table {
     }
     if let Some(d) = &p.default {
         t["default"] = value(d.as_str());
+    }
+    if let Some(f) = &p.format {
+        t["format"] = value(f.as_str());
+    }
+    if p.product_dependent {
+        t["product_dependent"] = value(true);
     }
     t["description"] = value("");
     if !p.allowed.is_empty() {
@@ -338,7 +344,7 @@ fn entry_id(entry: &Value) -> Option<&str> {
 }
 
 /// A PPP code for a product and term, adding the term and the product when new.
-fn add_product(doc: &mut DocumentMut, product: &str, term: &str, ppp: u32) -> Result<(), String> {
+pub(super) fn add_product(doc: &mut DocumentMut, product: &str, term: &str, ppp: u32) -> Result<(), String> {
     let terms = doc["term"].as_array_of_tables_mut().ok_or("products.toml has no [[term]] list")?;
     let known = terms
         .iter()
@@ -404,7 +410,7 @@ fn remove_product(doc: &mut DocumentMut, ppp: u32) -> bool {
 }
 
 /// A `[[rule]]` table of a rule's facts, its description left to write.
-fn rule_table(rule: &Rule) -> Table {
+pub(super) fn rule_table(rule: &Rule) -> Table {
     let mut t = Table::new();
     let list = |values: &[String]| values.iter().map(String::as_str).collect::<Array>();
     match rule {

@@ -68,6 +68,7 @@ pub(super) fn lower_endpoint(
             .map(|s| ir::Source { file: s.file, generation: s.generation, version: s.version, note: s.note })
             .collect(),
         history: e.history.into_iter().map(|h| (h.version, h.changes)).collect(),
+        partial: e.partial,
         params,
         items,
         rules,
@@ -111,6 +112,11 @@ pub(super) fn check_endpoint_table(
     for (i, p) in e.pages.iter().enumerate() {
         if !pages.iter().any(|x| &x.id == p) {
             ctx.err(file, format!("endpoint.pages[{i}]"), format!("unknown page {p:?}"));
+        }
+    }
+    for (i, part) in e.partial.iter().enumerate() {
+        if !["request", "answer", "errors"].contains(&part.as_str()) {
+            ctx.err(file, format!("endpoint.partial[{i}]"), format!("{part:?} is none of request, answer, errors"));
         }
     }
     if e.methods.is_empty() || e.methods.iter().any(|m| m != "GET" && m != "POST") {
