@@ -61,7 +61,10 @@ final class RawCallTest extends TestCase
             readOnly: true,
         );
         $this->assertInstanceOf(RawAnswer::class, $answer);
-        $this->assertSame([200, 'text/plain', 'newline', 0, null], [$answer->status, $answer->contentType, $answer->format, $answer->code, $answer->message]);
+        $this->assertSame(
+            [200, 'text/plain', 'newline', 0, null],
+            [$answer->status, $answer->contentType, $answer->format, $answer->code, $answer->message],
+        );
         $this->assertSame(['1', 'Issued'], $answer->lines);
         $this->assertSame("0\n1\nIssued\n", $answer->body);
         $this->assertSame(0, $answer->retries);

@@ -132,7 +132,7 @@ pub fn read(text: &str) -> Page {
     }
 }
 
-/// The message of code 0 ("0 = Successful", or a "0<TAB>Successful" row), when the page gives one.
+/// The message of code 0 (`0 = Successful`, or a `0<TAB>Successful` row), when the page gives one.
 fn success_message(text: &str) -> Option<String> {
     for line in text.lines() {
         if let Some((code, message)) = line.split_once('\t')

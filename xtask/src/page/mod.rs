@@ -254,7 +254,7 @@ fn group_defaults(text: &str) -> Vec<((String, String), (String, String))> {
     out
 }
 
-/// "All <product> customers must supply <name>[ and <name>].", for the page's products.
+/// `All PRODUCT customers must supply NAME[ and NAME].`, for the page's products.
 fn product_requires(text: &str, products: &[(String, String, u32)]) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for line in text.lines().map(str::trim) {
