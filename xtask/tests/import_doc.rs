@@ -504,6 +504,65 @@ fn round_trip(seed: &str, id: &str, named: bool) {
     let _ = std::fs::remove_dir_all(root);
 }
 
+/// The copy of an endpoint a project would have had before a page of `generation`: without its
+/// host, its source, its history (a legacy page's), the words of code 0 it alone gives, and the
+/// answer fields only its page lists; the fields only the other page lists are then no longer
+/// marked as such.
+fn without_generation(spec_dir: &std::path::Path, id: &str, generation: &str) {
+    let path = spec_dir.join(format!("endpoints/{id}.toml"));
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    let endpoint = doc["endpoint"].as_table_mut().unwrap();
+    endpoint["hosts"].as_array_mut().unwrap().retain(|h| h.as_str() != Some(generation));
+    endpoint["source"]
+        .as_array_of_tables_mut()
+        .unwrap()
+        .retain(|s| s.get("generation").and_then(toml_edit::Item::as_str) != Some(generation));
+    if generation == "legacy" {
+        endpoint.remove("history");
+        doc["response"].as_table_mut().unwrap().remove("success_message");
+    }
+    let fields = doc["field"].as_array_of_tables_mut().unwrap();
+    let marked = |t: &toml_edit::Table, g: &str| {
+        t.get("generations")
+            .and_then(toml_edit::Item::as_array)
+            .is_some_and(|a| a.iter().all(|v| v.as_str() == Some(g)))
+    };
+    fields.retain(|t| !marked(t, generation));
+    for t in fields.iter_mut() {
+        t.remove("generations");
+    }
+    std::fs::write(&path, doc.to_string()).unwrap();
+}
+
+/// `import-doc --new` with a page of the other generation of an endpoint the spec has: the copy
+/// without that generation gets it back, every fact equal to today's.
+fn generation_round_trip(seed: &str, id: &str, generation: &str) {
+    let root = scratch(&format!("gen-{generation}"));
+    let spec_dir = root.join("spec");
+    let before = spec();
+    without_generation(&spec_dir, id, generation);
+    let page = page::read(&std::fs::read_to_string(dir("seeds").join(seed)).unwrap()).unwrap();
+    let created = xtask::page::create::endpoint(&spec_dir, &page, seed, &[], None).unwrap();
+    assert!(created.new_errors.is_empty(), "{id}: {:?}", created.new_errors);
+    describe(&spec_dir);
+    let ir = xtask::codegen::loader::load(&spec_dir).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let after = xtask::codegen::json::spec_json(&ir);
+    let find = |spec: &serde_json::Value| {
+        spec["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == id).cloned().unwrap()
+    };
+    let (want, got) = (facts(find(&before)), facts(find(&after)));
+    for key in want.as_object().unwrap().keys() {
+        assert_eq!(got[key], want[key], "{id} ({generation}): {key}");
+    }
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_page_of_the_other_generation_joins_its_endpoint() {
+    generation_round_trip("000_75bce47dcbe22479.txt", "init_customer_session", "legacy");
+    generation_round_trip("001_5fa251c624b6bfaa.txt", "init_customer_session", "current");
+}
+
 #[test]
 fn a_new_endpoint_from_its_page_has_every_fact_of_the_spec() {
     round_trip("004_7d5fc5aca0bcb34d.txt", "auto_authorize", true);

@@ -74,9 +74,24 @@ pub fn endpoint(
         return Err(format!("--id {id:?}: an endpoint id is snake_case (auto_authorize)"));
     }
     let file = spec_dir.join("endpoints").join(format!("{id}.toml"));
+    let generation = match page.generation {
+        Generation::Legacy => "legacy",
+        Generation::Current => "current",
+    };
     if file.exists() {
+        let doc = read(&file)?;
+        let has = |g: &str| {
+            doc["endpoint"]
+                .get("source")
+                .and_then(Item::as_array_of_tables)
+                .is_some_and(|s| s.iter().any(|t| t.get("generation").and_then(Item::as_str) == Some(g)))
+        };
+        if !has(generation) {
+            return add_generation(spec_dir, &file, doc, page, source, generation, &id);
+        }
         return Err(format!(
-            "{} exists: compare the page with it (cargo xtask import-doc PAGE), not --new",
+            "{} exists, from a {generation} page already: compare the page with it (cargo xtask import-doc PAGE), \
+             not --new",
             file.display()
         ));
     }
@@ -132,7 +147,8 @@ pub fn endpoint(
     }
     sources.push(source_table);
     endpoint["source"] = Item::ArrayOfTables(sources);
-    if !page.history.is_empty() {
+    // A history of one version (the first) says no more than the source's version.
+    if page.history.len() > 1 {
         let mut history = ArrayOfTables::new();
         for (version, _) in &page.history {
             let mut entry = Table::new();
@@ -386,6 +402,140 @@ fn response(page: &Page, out: &mut Created) -> Result<Table, String> {
         t["success_message"] = value(message.as_str());
     }
     Ok(t)
+}
+
+/// A page of the other generation of an endpoint the spec has: its host, its source and history,
+/// and its answer's fields join the endpoint. A field only one generation's page lists is marked
+/// with that generation; parameters and error codes the spec lacks are added. Facts the pages
+/// state differently are not merged: they are listed for the maintainer.
+fn add_generation(
+    spec_dir: &Path,
+    file: &Path,
+    mut doc: DocumentMut,
+    page: &Page,
+    source: &str,
+    generation: &str,
+    id: &str,
+) -> Result<Created, String> {
+    let api: DocumentMut = read(&spec_dir.join("api.toml"))?;
+    let mut out = Created { file: format!("spec/endpoints/{id}.toml"), id: id.to_owned(), ..Created::default() };
+    let others: Vec<String> = doc["endpoint"]
+        .get("source")
+        .and_then(Item::as_array_of_tables)
+        .map(|s| s.iter().filter_map(|t| t.get("generation").and_then(Item::as_str).map(str::to_owned)).collect())
+        .unwrap_or_default();
+    // Hosts, in api.toml's order.
+    let mut hosts: Vec<String> = doc["endpoint"]["hosts"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    for key in host_keys(&api, &page.hosts) {
+        if !hosts.contains(&key) {
+            hosts.push(key);
+        }
+    }
+    let order: Vec<String> = api
+        .get("hosts")
+        .and_then(Item::as_table)
+        .map(|t| t.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    hosts.sort_by_key(|h| order.iter().position(|o| o == h));
+    doc["endpoint"]["hosts"] = value(hosts.iter().map(String::as_str).collect::<Array>());
+    // The source, in file-name order.
+    let sources = doc["endpoint"]["source"].as_array_of_tables_mut().ok_or("[[endpoint.source]] is missing")?;
+    let mut entry = Table::new();
+    entry["file"] = value(source);
+    entry["generation"] = value(generation);
+    if let Some((version, _)) = page.history.last() {
+        entry["version"] = value(version.as_str());
+    }
+    let mut all: Vec<Table> = sources.iter().cloned().collect();
+    all.push(entry);
+    all.sort_by_key(|t| t.get("file").and_then(Item::as_str).unwrap_or_default().to_owned());
+    sources.clear();
+    all.into_iter().for_each(|t| sources.push(t));
+    if page.history.len() > 1 {
+        let endpoint = doc["endpoint"].as_table_mut().ok_or("[endpoint] is missing")?;
+        let history = endpoint.entry("history").or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+        let history = history.as_array_of_tables_mut().ok_or("endpoint.history is not a table list")?;
+        for (version, _) in &page.history {
+            if !history.iter().any(|h| h.get("version").and_then(Item::as_str) == Some(version.as_str())) {
+                let mut h = Table::new();
+                h["version"] = value(version.as_str());
+                h["changes"] = value("");
+                history.push(h);
+                out.to_describe.push(format!("{}: version {version} (what changed)", out.file));
+            }
+        }
+    }
+    if let Some(message) = &page.success_message
+        && doc["response"].get("success_message").is_none()
+    {
+        doc["response"]["success_message"] = value(message.as_str());
+    }
+    // The fields: those this page lacks belong to the other generations; those only it has, to it.
+    let fields = doc.entry("field").or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+    let fields = fields.as_array_of_tables_mut().ok_or("field is not a table list")?;
+    for t in fields.iter_mut() {
+        let name = t.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
+        if !page.answer.iter().any(|f| f.name.eq_ignore_ascii_case(&name)) && t.get("generations").is_none() {
+            t["generations"] = value(others.iter().map(String::as_str).collect::<Array>());
+        }
+    }
+    for f in &page.answer {
+        let known = fields
+            .iter()
+            .any(|t| t.get("name").and_then(Item::as_str).is_some_and(|n| n.eq_ignore_ascii_case(&f.name)));
+        if !known {
+            let mut t = field(f);
+            t["generations"] = value(Array::from_iter([generation]));
+            out.to_describe.push(format!("{}: field {} (description)", out.file, f.name));
+            fields.push(t);
+        }
+    }
+    // Parameters and error codes the spec lacks.
+    let params = doc.entry("param").or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+    let params = params.as_array_of_tables_mut().ok_or("param is not a table list")?;
+    for p in &page.params {
+        let known = params
+            .iter()
+            .any(|t| t.get("name").and_then(Item::as_str).is_some_and(|n| n.eq_ignore_ascii_case(&p.name)));
+        if !known {
+            params.push(new_param(p));
+            out.to_describe.push(format!("{}: param {} (description)", out.file, p.name));
+            out.to_decide.push(format!("{}: param {} is only on the {generation} page", out.file, p.name));
+        }
+    }
+    let mut errors: DocumentMut = read(&spec_dir.join("errors.toml"))?;
+    let codes: Vec<i64> = doc["endpoint"]["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| {
+                    e.as_str().or_else(|| e.as_inline_table().and_then(|t| t.get("id")).and_then(|v| v.as_str()))
+                })
+                .filter_map(|key| errors.get(key).and_then(|row| row.get("code")).and_then(Item::as_integer))
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<(i64, String)> =
+        page.errors.iter().filter(|(c, _)| *c < 0 && !codes.contains(c)).cloned().collect();
+    if !missing.is_empty() {
+        let only = Page { errors: missing, ..page.clone() };
+        let added = error_list(&only, &mut errors, &mut out)?;
+        let list = doc["endpoint"]["errors"].as_array_mut().ok_or("[endpoint] errors is not a list")?;
+        for v in added.iter() {
+            let mut v = v.clone();
+            v.decor_mut().set_prefix("\n  ");
+            list.push_formatted(v);
+        }
+        if !out.new_errors.is_empty() {
+            let path = spec_dir.join("errors.toml");
+            std::fs::write(&path, errors.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    std::fs::write(file, doc.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(out)
 }
 
 /// The page's product catalogue as `spec/products.toml`: each product's pricing code per term

@@ -140,8 +140,12 @@ fn success_message(text: &str) -> Option<String> {
         {
             return Some(plain(message)).filter(|m| !m.is_empty());
         }
-        if let Some(i) = line.find(" 0 = ").or_else(|| line.starts_with("0 = ").then_some(0)) {
-            let rest = line[i..].trim_start().trim_start_matches("0 = ");
+        let at = line
+            .match_indices("0 = ")
+            .find(|(i, _)| *i == 0 || line[..*i].ends_with(char::is_whitespace))
+            .map(|(i, _)| i);
+        if let Some(i) = at {
+            let rest = line[i..].trim_start_matches("0 = ");
             let message: String = rest.split(" -").next().unwrap_or_default().trim().to_owned();
             if !message.is_empty() {
                 return Some(plain(&message));
