@@ -570,3 +570,35 @@ fn a_new_endpoint_from_its_page_has_every_fact_of_the_spec() {
     // The signup's page names no endpoint: the maintainer gives its id.
     round_trip("003_b67f4c3ac2ac1da2.txt", "tier2_partner_signup", false);
 }
+
+/// A page cut before its answer, imported with `--allow-partial`: the endpoint records what its
+/// page lacked, and every surface says so (the Rust, Python and PHP docs, and, through
+/// `spec_data`, the command's `--help`).
+#[test]
+fn a_cut_page_makes_a_partial_endpoint_that_every_surface_marks() {
+    let root = scratch("partial");
+    let spec_dir = root.join("spec");
+    std::fs::remove_file(spec_dir.join("endpoints/auto_authorize.toml")).unwrap();
+    let seed = std::fs::read_to_string(dir("seeds").join("004_7d5fc5aca0bcb34d.txt")).unwrap();
+    let cut = &seed[..seed.find("Response parameters").unwrap()];
+    let page = page::read(cut).unwrap();
+    let missing: Vec<&str> = page.sections.missing().iter().map(|(key, _)| *key).collect();
+    assert_eq!(missing, ["answer", "errors"]);
+    xtask::page::create::endpoint(&spec_dir, &page, "cut.txt", &missing, None).unwrap();
+    describe(&spec_dir);
+    let ir = xtask::codegen::loader::load(&spec_dir).unwrap_or_else(|e| panic!("{e}"));
+    let e = ir.endpoints.iter().find(|e| e.id == "auto_authorize").unwrap();
+    assert_eq!(e.partial, ["answer", "errors"]);
+    let note = e.partial_note().unwrap();
+    assert!(note.contains("lacked the answer's fields and the error table"), "{note}");
+    assert!(xtask::codegen::json::spec_json(&ir)["endpoints"][0]["partial"].is_array());
+    let files = xtask::codegen::generate_all(&root).unwrap();
+    let generated = |suffix: &str| {
+        files.iter().find(|(p, _)| p.to_string_lossy().ends_with(suffix)).map(|(_, text)| text.as_str()).unwrap()
+    };
+    assert!(generated("generated/auto_authorize.rs").contains("Partial: the page"), "Rust");
+    assert!(generated("generated/spec_data.rs").contains("partial: Some(\n"), "spec_data (--help)");
+    assert!(generated("sectigo/generated/__init__.py").contains("Partial: the page"), "Python");
+    assert!(generated("php/src/generated/Endpoints.php").contains("Partial: the page"), "PHP");
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -84,6 +84,9 @@ fn endpoint_command(e: &'static Endpoint) -> Command {
     if e.path.is_none() {
         about.push_str(" (its path is not in Sectigo's documents: pass --signup-path)");
     }
+    if let Some(note) = e.partial {
+        about.push_str(&format!(" [{note}]"));
+    }
     let mut cmd = Command::new(kebab(e.id)).about(about).after_help(EXIT_HELP);
     if let Some(name) = e.name {
         cmd = cmd.alias(name.trim_start_matches('!'));
@@ -516,6 +519,36 @@ mod tests {
         assert_eq!(cmd.get_name(), "tier2-partner-signup");
         assert_eq!(long("omitXXXByString").as_deref(), Some("omit-xxx-by-string"));
         assert_eq!(long("adminLoginName").as_deref(), Some("admin-login-name"));
+    }
+
+    /// An endpoint imported from a cut page says so in its help, in the spec's words.
+    #[test]
+    fn a_partial_endpoint_says_so_in_its_help() {
+        use sectigo::meta::{Effect, PositiveCodes, ResponseFormat};
+        static PARTIAL: Endpoint = Endpoint {
+            id: "collect_ssl",
+            name: Some("CollectSSL"),
+            title: "CollectSSL",
+            path: Some("/products/download/CollectSSL"),
+            path_unknown: None,
+            hosts: &["current"],
+            methods: &["POST"],
+            effect: Effect::Read,
+            response: ResponseFormat::Newline,
+            success_code: 0,
+            positive_codes: PositiveCodes::SuccessWithFields,
+            summary: "Collect a certificate.",
+            params: &[],
+            items: None,
+            rules: &[],
+            groups: &[],
+            fields: &[],
+            errors: &[],
+            partial: Some("Partial: the page this endpoint was imported from lacked the error table."),
+        };
+        let help = endpoint_command(&PARTIAL).render_help().to_string();
+        assert!(help.contains("[Partial: the page this endpoint was imported from lacked the error table.]"), "{help}");
+        assert!(sectigo::ENDPOINTS.iter().all(|e| e.partial.is_none()), "spec/ keeps complete endpoints only");
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct Endpoint {
     pub fields: &'static [Field],
     /// The endpoint's error table.
     pub errors: &'static [ErrorRow],
+    /// When it was imported from a cut page, what that page lacked, in the words every surface
+    /// shows (the spec may be missing facts of it); `None` for a complete endpoint.
+    pub partial: Option<&'static str>,
 }
 
 /// What an `errorCode` above zero means. The documents call a negative code an error and 0 a

@@ -490,6 +490,7 @@ pub static RAW: Endpoint = Endpoint {
         },
     ],
     errors: crate::generated::spec_data::GENERAL_ERRORS,
+    partial: None,
 };
 
 #[cfg(test)]

@@ -172,6 +172,29 @@ pub struct Endpoint {
     pub errors: Vec<ErrorRow>,
 }
 
+impl Endpoint {
+    /// What every surface says of an endpoint imported from a cut page (`partial`), or `None`
+    /// for a complete one.
+    pub fn partial_note(&self) -> Option<String> {
+        if self.partial.is_empty() {
+            return None;
+        }
+        let parts: Vec<&str> = self
+            .partial
+            .iter()
+            .map(|p| match p.as_str() {
+                "request" => "the request's parameter table",
+                "answer" => "the answer's fields",
+                _ => "the error table",
+            })
+            .collect();
+        Some(format!(
+            "Partial: the page this endpoint was imported from lacked {}, so the spec may be missing facts of it.",
+            parts.join(" and ")
+        ))
+    }
+}
+
 #[derive(Debug)]
 pub struct Source {
     pub file: String,

@@ -250,8 +250,31 @@ pub fn endpoint(
     if !page.products.is_empty() {
         catalogue(spec_dir, page, &id, &mut out)?;
     }
+    // A page cut before its answer: the fields every answer has (the code, and the message of a
+    // failure), in the format's places.
+    let mut answer = page.answer.clone();
+    if !answer.iter().any(|f| f.name == "errorCode") {
+        let newline = !matches!(page.format, Some(Format::UrlEncoded { .. }));
+        let known = |name: &str, line: u8, when: When| Field {
+            name: name.to_owned(),
+            ty: Some(if name == "errorCode" { "integer" } else { "string" }.to_owned()),
+            max_length: None,
+            line: newline.then_some(line),
+            when,
+            optional: false,
+        };
+        answer.insert(0, known("errorCode", 1, When::Always));
+        if !answer.iter().any(|f| f.name == "errorMessage") {
+            answer.insert(1, known("errorMessage", 2, When::Error));
+        }
+        out.to_decide.push(format!(
+            "{}: the page names no answer fields: errorCode and errorMessage, which every answer has, were written; \
+             the success fields are to add from a whole page",
+            out.file
+        ));
+    }
     let mut fields = ArrayOfTables::new();
-    for f in &page.answer {
+    for f in &answer {
         let mut t = field(f);
         if let Some(version) = added_in(page, |a| matches!(a, Added::Field(n) if n.eq_ignore_ascii_case(&f.name))) {
             t["since"] = value(version);
@@ -351,7 +374,9 @@ fn error_list(page: &Page, errors: &mut DocumentMut, out: &mut Created) -> Resul
         v.decor_mut().set_prefix("\n  ");
         formatted.push_formatted(v);
     }
-    formatted.set_trailing(",\n");
+    if !formatted.is_empty() {
+        formatted.set_trailing(",\n");
+    }
     formatted.set_trailing_comma(false);
     Ok(formatted)
 }

@@ -450,6 +450,7 @@ pub static AUTO_AUTHORIZE: Endpoint = Endpoint {
             meaning: "Too many calls in a short time; wait before calling again.",
         },
     ],
+    partial: None,
 };
 /// `!initCustomerSession`: Open a customer session for an order and get its session handle (SID).
 pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
@@ -715,6 +716,7 @@ pub static INIT_CUSTOMER_SESSION: Endpoint = Endpoint {
             meaning: "Too many calls in a short time; wait before calling again.",
         },
     ],
+    partial: None,
 };
 /// `!PlaceOrder`: Place an order for one or more web products.
 pub static PLACE_ORDER: Endpoint = Endpoint {
@@ -1839,6 +1841,7 @@ pub static PLACE_ORDER: Endpoint = Endpoint {
             meaning: "The endpoint takes POST only.",
         },
     ],
+    partial: None,
 };
 /// `Tier 2 partner signup`: Sign up a Tier 2 partner account (reseller, web host reseller or E-PKI) under your brand.
 pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
@@ -3630,6 +3633,7 @@ pub static TIER2_PARTNER_SIGNUP: Endpoint = Endpoint {
             meaning: "Too many calls in a short time; wait before calling again.",
         },
     ],
+    partial: None,
 };
 /// Every endpoint, in spec order.
 pub static ENDPOINTS: &[&Endpoint] = &[

@@ -62,6 +62,9 @@ pub fn emit(ir: &Ir, e: &ir::Endpoint) -> TokenStream {
     for n in &e.notes {
         request_doc.push_str(&format!("\n\n- {n}"));
     }
+    if let Some(note) = e.partial_note() {
+        request_doc.push_str(&format!("\n\n**{note}**"));
+    }
     if e.write {
         request_doc.push_str(
             "\n\nThis call changes state on the server: it is never resent automatically, and when its \

@@ -308,6 +308,9 @@ pub fn endpoints(ir: &Ir) -> String {
         for line in e.description.lines() {
             let _ = writeln!(out, "     * {}", block_comment(line));
         }
+        if let Some(note) = e.partial_note() {
+            let _ = writeln!(out, "     *\n     * {}", block_comment(&note));
+        }
         if e.path.is_none() {
             let _ = writeln!(
                 out,

@@ -401,6 +401,9 @@ fn endpoints_class(o: &mut String, ir: &Ir, asynchronous: bool) {
         for line in e.description.lines() {
             let _ = writeln!(o, "        {}", python_docstring(line));
         }
+        if let Some(note) = e.partial_note() {
+            let _ = writeln!(o, "\n        {}", python_docstring(&note));
+        }
         if e.path.is_none() {
             let _ = writeln!(
                 o,

@@ -227,6 +227,7 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
         })
     });
     let errors = e.errors.iter().map(error_row);
+    let partial = opt_str(&e.partial_note());
     quote! {
         #doc
         pub static #name_ident: Endpoint = Endpoint {
@@ -248,6 +249,7 @@ fn endpoint(e: &ir::Endpoint) -> TokenStream {
             groups: &[#(#groups),*],
             fields: &[#(#fields),*],
             errors: &[#(#errors),*],
+            partial: #partial,
         };
     }
 }
