@@ -75,7 +75,7 @@ impl Ctx {
     /// empty, and nothing passes until someone has written them.
     fn prose(&mut self, file: &str, key: impl Into<String>, text: &str) {
         if text.trim().is_empty() {
-            self.err(file, key, "is empty: describe it in your own words (import-doc --write adds facts, never prose)");
+            self.err(file, key, "is empty: describe it in your own words (import-doc adds facts, never prose)");
         }
     }
 }
