@@ -48,9 +48,15 @@ pub fn route(config: &ApiConfig, path: &str) -> Option<Endpoint> {
         return Some(Endpoint::Tier2PartnerSignup);
     }
     let name = path.strip_prefix("/products/")?;
-    [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize]
+    let own = [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize];
+    if let Some(e) = own.into_iter().find(|e| e.label().eq_ignore_ascii_case(name)) {
+        return Some(e);
+    }
+    // The spec's other endpoints, at their documented paths.
+    Endpoint::all()
         .into_iter()
-        .find(|e| e.label().eq_ignore_ascii_case(name))
+        .filter(|e| matches!(e, Endpoint::Other(_)))
+        .find(|e| crate::spec::of(*e).path.is_some_and(|p| p.eq_ignore_ascii_case(path)))
 }
 
 /// A request as it reached the API.
@@ -125,6 +131,10 @@ impl Api {
             }
             Endpoint::AutoAuthorize => false,
             Endpoint::PlaceOrder | Endpoint::Tier2PartnerSignup => true,
+            Endpoint::Other(_) => {
+                sectigo::wire::expected_format(crate::spec::of(endpoint), &call.params)
+                    == sectigo::meta::WireFormat::UrlEncoded
+            }
         };
         let redirect = |name: &str| {
             (endpoint == Endpoint::PlaceOrder)
@@ -218,6 +228,7 @@ impl Api {
             Endpoint::PlaceOrder => self.place_order(call),
             Endpoint::AutoAuthorize => self.auto_authorize(call),
             Endpoint::Tier2PartnerSignup => self.signup(call),
+            Endpoint::Other(_) => self.other(call),
         }
     }
 
@@ -319,6 +330,27 @@ impl Api {
             },
         );
         Ok(vec![("orderNumber".to_owned(), number.to_string())])
+    }
+
+    /// An endpoint the sandbox does nothing of its own for: checked by the spec, logged in, and
+    /// answered with a success holding each field the spec says every success carries (a whole
+    /// number for an integer, else text within the field's length).
+    fn other(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {
+        let p = check(call.endpoint, &call.params)?;
+        let state = self.state.lock().unwrap();
+        self.login(call.endpoint, &state, &p)?;
+        let fields = crate::spec::of(call.endpoint).fields;
+        Ok(fields
+            .iter()
+            .filter(|f| f.when == sectigo::meta::When::Success && !f.optional)
+            .map(|f| {
+                let value = match f.ty {
+                    sectigo::meta::ParamType::Integer => "1".to_owned(),
+                    _ => "sandbox".chars().take(f.max_length.map_or(7, |n| n as usize)).collect(),
+                };
+                (f.name.to_owned(), value)
+            })
+            .collect())
     }
 
     fn auto_authorize(&self, call: &Call) -> Result<Vec<(String, String)>, Failure> {

@@ -20,7 +20,19 @@ pub enum Endpoint {
     PlaceOrder,
     AutoAuthorize,
     Tier2PartnerSignup,
+    /// An endpoint of the spec the sandbox does nothing of its own for (one `cargo xtask
+    /// import-doc --new` brought), by its place in `sectigo::ENDPOINTS`: its calls are checked by
+    /// the spec, and a call that passes gets a success with the spec's fields.
+    Other(u16),
 }
+
+/// The endpoints the sandbox does something of its own for, by their spec ids.
+const OWN: [(&str, Endpoint); 4] = [
+    ("init_customer_session", Endpoint::InitCustomerSession),
+    ("place_order", Endpoint::PlaceOrder),
+    ("auto_authorize", Endpoint::AutoAuthorize),
+    ("tier2_partner_signup", Endpoint::Tier2PartnerSignup),
+];
 
 impl Endpoint {
     /// Name used in counters and fault rules.
@@ -30,17 +42,30 @@ impl Endpoint {
             Endpoint::PlaceOrder => "!PlaceOrder",
             Endpoint::AutoAuthorize => "!AutoAuthorize",
             Endpoint::Tier2PartnerSignup => "tier2PartnerSignup",
+            Endpoint::Other(_) => {
+                let e = of(self);
+                e.name.unwrap_or(e.title)
+            }
         }
     }
 
-    /// Every endpoint.
-    pub const ALL: [Endpoint; 4] =
-        [Endpoint::InitCustomerSession, Endpoint::PlaceOrder, Endpoint::AutoAuthorize, Endpoint::Tier2PartnerSignup];
+    /// Every endpoint: the sandbox's own, then the spec's others.
+    pub fn all() -> Vec<Endpoint> {
+        let mut all: Vec<Endpoint> = OWN.iter().map(|(_, e)| *e).collect();
+        for (i, e) in sectigo::ENDPOINTS.iter().enumerate() {
+            if !OWN.iter().any(|(id, _)| *id == e.id)
+                && let Ok(i) = u16::try_from(i)
+            {
+                all.push(Endpoint::Other(i));
+            }
+        }
+        all
+    }
 
     /// The endpoint with this label (case-insensitive, `!` optional).
     pub fn from_label(label: &str) -> Option<Endpoint> {
         let bare = label.trim_start_matches('!');
-        Endpoint::ALL.into_iter().find(|e| e.label().trim_start_matches('!').eq_ignore_ascii_case(bare))
+        Endpoint::all().into_iter().find(|e| e.label().trim_start_matches('!').eq_ignore_ascii_case(bare))
     }
 }
 
@@ -52,6 +77,7 @@ pub fn of(endpoint: Endpoint) -> &'static meta::Endpoint {
         Endpoint::PlaceOrder => &s::PLACE_ORDER,
         Endpoint::AutoAuthorize => &s::AUTO_AUTHORIZE,
         Endpoint::Tier2PartnerSignup => &s::TIER2_PARTNER_SIGNUP,
+        Endpoint::Other(i) => sectigo::ENDPOINTS[usize::from(i)],
     }
 }
 
@@ -161,8 +187,19 @@ pub(crate) fn invalid(name: &str) -> Failure {
 }
 
 impl Endpoint {
+    /// The words of `code` in the endpoint's error table, with its placeholder filled.
+    fn worded(self, code: i64, value: Option<&str>) -> Option<String> {
+        let row = of(self).error(code)?;
+        let message = row.message?;
+        Some(match (row.placeholder, value) {
+            (Some(p), Some(v)) => message.replacen(p, v, 1),
+            _ => message.to_owned(),
+        })
+    }
+
     pub(crate) fn not_https(self) -> Failure {
         let text = match self {
+            Endpoint::Other(_) => return fail(-1, self.worded(-1, None).unwrap_or_default(), None),
             Endpoint::InitCustomerSession | Endpoint::AutoAuthorize => "Request was not made over https!",
             _ => "Request was not made over HTTPS!",
         };
@@ -171,6 +208,7 @@ impl Endpoint {
 
     pub(crate) fn unrecognized(self, name: &str) -> Failure {
         match self {
+            Endpoint::Other(_) => fail(-2, self.worded(-2, Some(name)).unwrap_or_default(), Some(name)),
             Endpoint::InitCustomerSession => fail(-2, "Unrecognized argument!", Some(name)),
             Endpoint::AutoAuthorize => fail(-2, "Unrecognised argument!", Some(name)),
             _ => fail(-2, format!("'{name}' is an unrecognized argument!"), Some(name)),
@@ -179,6 +217,7 @@ impl Endpoint {
 
     pub(crate) fn denied(self) -> Failure {
         match self {
+            Endpoint::Other(_) => fail(-16, self.worded(-16, None).unwrap_or_default(), None),
             Endpoint::InitCustomerSession | Endpoint::Tier2PartnerSignup => fail(-16, "Permission denied!", None),
             _ => fail(
                 -16,

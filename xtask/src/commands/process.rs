@@ -166,6 +166,15 @@ impl SandboxProcess {
     /// POSTs a form to one of the sandbox's admin endpoints (`/_sandbox/answers`, say) over its
     /// plain HTTP listener; an error unless it answers 200.
     pub fn admin(&self, what: &str, fields: &[(&str, &str)]) -> Result<String, String> {
+        self.admin_request("POST", what, fields)
+    }
+
+    /// The sandbox's counters (`GET /_sandbox/counters`), as the reply's text.
+    pub fn counters_text(&self) -> Result<String, String> {
+        self.admin_request("GET", "counters", &[])
+    }
+
+    fn admin_request(&self, method: &str, what: &str, fields: &[(&str, &str)]) -> Result<String, String> {
         use std::io::{Read, Write};
         let url = self.info["http_url"].as_str().ok_or("the sandbox has no plain HTTP listener")?;
         let address = url.trim_start_matches("http://");
@@ -173,7 +182,7 @@ impl SandboxProcess {
         let mut stream = std::net::TcpStream::connect(address).map_err(|e| format!("the sandbox's {what}: {e}"))?;
         write!(
             stream,
-            "POST /_sandbox/{what} HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+            "{method} /_sandbox/{what} HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/x-www-form-urlencoded\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )

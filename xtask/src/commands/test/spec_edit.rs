@@ -8,6 +8,11 @@
 //! The same copy gets a new row of the settings table (`spec/client.toml`), `keepalive_ms`, and
 //! its Rust builder method: codegen writes it into every surface made from the table, the
 //! copy's command lists `--keepalive`, and each surface's order above sets it.
+//!
+//! And it gets a new endpoint from its page (`cargo xtask import-doc --new`, on a copy of the
+//! `!AutoAuthorize` page renamed `!AutoAuthorizeLater`), with the descriptions a maintainer then
+//! writes: codegen brings it to every surface, the copy builds, and its command calls it against
+//! its own sandbox, which checks the call by the spec and answers success with the spec's fields.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,8 +36,10 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
     copy_project(root, &copy)?;
     raise_limit(&copy.join("spec/endpoints/place_order.toml"))?;
     add_setting(&copy)?;
+    add_endpoint(root, &copy)?;
     let files = xtask::codegen::generate_all(&copy)?;
     setting_reached(&files)?;
+    endpoint_reached(&files)?;
     let report =
         xtask::codegen::write_generated(&copy, &files, false).map_err(|e| format!("codegen in the copy: {e}"))?;
     let changed: Vec<String> = report.changed.iter().map(|p| p.display().to_string()).collect();
@@ -140,6 +147,33 @@ pub fn test(root: &Path, prefix: &Path, work: &Path) -> Result<(), String> {
         }
         println!("{name}: 300 characters accepted, 321 refused before sending (with the new setting keepalive set)");
     }
+    // The new endpoint, through the copy's command against its own sandbox.
+    let info = |key: &str| sandbox.info[key].as_str().unwrap_or_default().to_owned();
+    let later = |order: &str| {
+        Command::new(bin.join("sectigo"))
+            .args(["--json", "--base-url", &info("https_url"), "--ca-file", &info("ca_file")])
+            .args(["auto-authorize-later", "--order-number", order])
+            .envs(sandbox.user_env())
+            .output()
+            .map_err(|e| format!("the new endpoint's command: {e}"))
+    };
+    let ok = later("1")?;
+    let said = String::from_utf8_lossy(&ok.stdout).into_owned() + &String::from_utf8_lossy(&ok.stderr);
+    if !ok.status.success() || !said.contains("\"ok\":true") || !said.contains("!AutoAuthorizeLater") {
+        return Err(format!("the new endpoint was not answered with success by the copy's sandbox:\n{said}"));
+    }
+    let refused = later("not-a-number")?;
+    let said = String::from_utf8_lossy(&refused.stdout).into_owned();
+    if refused.status.code() != Some(3) || !said.contains("orderNumber") {
+        return Err(format!("the new endpoint's command did not refuse a bad orderNumber before sending:\n{said}"));
+    }
+    let seen = sandbox.counters_text()?;
+    if !seen.contains("\"!AutoAuthorizeLater\": 1") {
+        return Err(format!("the copy's sandbox did not count one call of the new endpoint:\n{seen}"));
+    }
+    println!(
+        "the new endpoint (import-doc --new): in every surface, built, answered with success by the copy's sandbox"
+    );
     println!("the sandbox, after the edit: 300 characters accepted, 321 refused (-4); before it, 300 refused");
     println!("the new setting: --keepalive in the copy's sectigo --help, and each surface above took it");
     Ok(())
@@ -213,6 +247,66 @@ fn setting_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
         shown.push(format!("{surface} {path}"));
     }
     println!("a new setting (keepalive_ms) and its builder method: codegen wrote it into {}", shown.join(", "));
+    Ok(())
+}
+
+/// A new endpoint from its page, as a maintainer brings one: `import-doc --new` on the saved
+/// page (here the `!AutoAuthorize` page renamed, which the spec lacks under that name), then the
+/// descriptions written.
+fn add_endpoint(root: &Path, copy: &Path) -> Result<(), String> {
+    let seed = root.join("tests/import/seeds/004_7d5fc5aca0bcb34d.txt");
+    let text = std::fs::read_to_string(&seed).map_err(|e| format!("{}: {e}", seed.display()))?;
+    let page = xtask::page::read(&text.replace("AutoAuthorize", "AutoAuthorizeLater")).map_err(|e| e.0)?;
+    let created = xtask::page::create::endpoint(&copy.join("spec"), &page, "later.txt", &[], None)?;
+    let file = copy.join(&created.file);
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| format!("{}: {e}", file.display()))?;
+    describe(doc.as_table_mut());
+    std::fs::write(&file, doc.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+    println!(
+        "import-doc --new wrote {} ({} descriptions to write, written here)",
+        created.file,
+        created.to_describe.len()
+    );
+    Ok(())
+}
+
+/// Writes every empty description, summary and meaning, as the maintainer would.
+fn describe(table: &mut dyn toml_edit::TableLike) {
+    for (key, item) in table.iter_mut() {
+        match item {
+            toml_edit::Item::Value(toml_edit::Value::String(s))
+                if s.value().is_empty() && matches!(key.get(), "description" | "meaning" | "summary") =>
+            {
+                *item = toml_edit::value("Described by the spec-edit step.");
+            }
+            toml_edit::Item::Table(t) => describe(t),
+            toml_edit::Item::ArrayOfTables(list) => list.iter_mut().for_each(|t| describe(t)),
+            _ => {}
+        }
+    }
+}
+
+/// Codegen brought the new endpoint to every surface.
+fn endpoint_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
+    let reached = [
+        ("Rust", "crates/sectigo/src/generated/auto_authorize_later.rs", "pub struct AutoAuthorizeLater"),
+        ("the command and the sandbox", "crates/sectigo/src/generated/spec_data.rs", "\"!AutoAuthorizeLater\""),
+        ("C", "bindings/c/include/sectigo.h", "SECTIGO_ENDPOINT_AUTO_AUTHORIZE_LATER"),
+        ("PHP", "bindings/php/src/generated/Endpoints.php", "function autoAuthorizeLater("),
+        ("Python", "bindings/python/sectigo/generated/__init__.py", "def auto_authorize_later("),
+    ];
+    for (surface, path, needle) in reached {
+        let text = files
+            .iter()
+            .find(|(p, _)| p.as_path() == Path::new(path))
+            .map(|(_, text)| text)
+            .ok_or_else(|| format!("codegen wrote no {path}"))?;
+        if !text.contains(needle) {
+            return Err(format!("the new endpoint did not reach {path} ({surface}): no {needle:?} in it"));
+        }
+    }
+    println!("the new endpoint reached Rust, C, PHP, Python and the command's spec data");
     Ok(())
 }
 
