@@ -117,34 +117,6 @@ static inline sectigo_result call(const sectigo_client *client, const char *endp
         "adminEmailAddress", "a@pki.example", "adminTelephoneNumber", "1", "adminLoginName", (admin),          \
         "adminLoginPassword", (password), NULL
 
-/* POSTs a form to the sandbox's plain HTTP listener (its /_sandbox/ admin endpoints);
-   returns 0 on an HTTP 200. */
-static inline int sandbox_admin(const char *path, const char *form) {
-    const char *url = env("SECTIGO_SANDBOX_HTTP_URL"); /* http://127.0.0.1:PORT */
-    const char *colon = strrchr(url, ':');
-    int port = colon != NULL ? atoi(colon + 1) : 0;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((unsigned short)port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    char request[1024];
-    int n = snprintf(request, sizeof request,
-                     "POST %s HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                     path, strlen(form), form);
-    char answer[256] = {0};
-    int ok = n > 0 && write(fd, request, (size_t)n) == n && read(fd, answer, sizeof answer - 1) > 0 &&
-             strncmp(answer, "HTTP/1.1 200", 12) == 0;
-    close(fd);
-    return ok ? 0 : -1;
-}
-
 /* Sends a request to the sandbox's admin endpoints over its plain HTTP listener and reads the
    whole reply into `out` (NUL-ended, cut to `size`); returns the HTTP status, or -1. */
 static inline int sandbox_fetch(const char *method, const char *path, const char *form, char *out, size_t size) {
@@ -179,6 +151,13 @@ static inline int sandbox_fetch(const char *method, const char *path, const char
     out[got] = '\0';
     close(fd);
     return strncmp(out, "HTTP/1.1 ", 9) == 0 ? atoi(out + 9) : -1;
+}
+
+/* POSTs a form to the sandbox's plain HTTP listener (its /_sandbox/ admin endpoints);
+   returns 0 on an HTTP 200. */
+static inline int sandbox_admin(const char *path, const char *form) {
+    char answer[256];
+    return sandbox_fetch("POST", path, form, answer, sizeof answer) == 200 ? 0 : -1;
 }
 
 /* Packs NULL-terminated name/value pairs as sectigo_client_call_packed and

@@ -5,6 +5,15 @@ from __future__ import annotations
 from typing import Optional, Sequence, Tuple
 
 
+def _field(fields: Sequence[Tuple[str, str]], name: str) -> Optional[str]:
+    """The value of the first pair named `name` (case-insensitive), or None."""
+    wanted = name.lower()
+    for field, value in fields:
+        if field.lower() == wanted:
+            return value
+    return None
+
+
 class Response:
     """Every field of a successful answer, its code, raw body and the leniencies applied."""
 
@@ -26,11 +35,7 @@ class Response:
 
     def get(self, name: str) -> Optional[str]:
         """A field by name (case-insensitive), or None."""
-        wanted = name.lower()
-        for field, value in self.fields:
-            if field.lower() == wanted:
-                return value
-        return None
+        return _field(self.fields, name)
 
     def to_dict(self) -> dict[str, str]:
         """The fields as a dict."""
@@ -83,11 +88,7 @@ class RawAnswer:
 
     def get(self, name: str) -> Optional[str]:
         """A pair of a URL-encoded answer by name (case-insensitive), or None."""
-        wanted = name.lower()
-        for field, value in self.fields:
-            if field.lower() == wanted:
-                return value
-        return None
+        return _field(self.fields, name)
 
     def __repr__(self) -> str:
         return (

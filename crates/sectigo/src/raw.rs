@@ -16,7 +16,7 @@ use std::fmt;
 
 use crate::error::ConfigError;
 use crate::meta::{Effect, Endpoint, Field, ParamType, PositiveCodes, ResponseFormat, When, WireFormat};
-use crate::secret::{Credentials, REDACTED};
+use crate::secret::Credentials;
 
 /// How a raw call is made. The default: it changes state (never resent once it may have been
 /// sent) and carries the client's credentials.
@@ -104,20 +104,12 @@ impl RawRequest {
 
     /// The `application/x-www-form-urlencoded` body. Holds secrets: do not log.
     pub fn encode(&self) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in &self.pairs {
-            out.append_pair(name, value);
-        }
-        out.finish()
+        crate::validate::encode_pairs(&self.pairs)
     }
 
     /// The pairs with secret values replaced by `<redacted>`: safe to show.
     pub fn redacted(&self) -> Vec<(String, String)> {
-        self.pairs
-            .iter()
-            .zip(&self.secret)
-            .map(|((n, v), secret)| (n.clone(), if *secret { REDACTED.to_owned() } else { v.clone() }))
-            .collect()
+        crate::validate::redact_pairs(&self.pairs, &self.secret)
     }
 }
 

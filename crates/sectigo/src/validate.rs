@@ -34,23 +34,33 @@ impl Form {
 
     /// The `application/x-www-form-urlencoded` body (UTF-8).
     pub fn encode(&self) -> String {
-        // Room for every name and value, a separator each, and some escapes.
-        let room = self.pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>() * 5 / 4;
-        let mut out = form_urlencoded::Serializer::new(String::with_capacity(room));
-        for (name, value) in &self.pairs {
-            out.append_pair(name, value);
-        }
-        out.finish()
+        encode_pairs(&self.pairs)
     }
 
     /// The pairs with every secret value replaced by `<redacted>`: safe to show.
     pub fn redacted(&self) -> Vec<(String, String)> {
-        self.pairs
-            .iter()
-            .zip(&self.secret)
-            .map(|((n, v), secret)| (n.clone(), if *secret { REDACTED.to_owned() } else { v.clone() }))
-            .collect()
+        redact_pairs(&self.pairs, &self.secret)
     }
+}
+
+/// `pairs` as an `application/x-www-form-urlencoded` body (a spec form's or a raw call's).
+pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
+    // Room for every name and value, a separator each, and some escapes.
+    let room = pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>() * 5 / 4;
+    let mut out = form_urlencoded::Serializer::new(String::with_capacity(room));
+    for (name, value) in pairs {
+        out.append_pair(name, value);
+    }
+    out.finish()
+}
+
+/// `pairs` with the values `secret` marks replaced by `<redacted>`.
+pub(crate) fn redact_pairs(pairs: &[(String, String)], secret: &[bool]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .zip(secret)
+        .map(|((n, v), secret)| (n.clone(), if *secret { REDACTED.to_owned() } else { v.clone() }))
+        .collect()
 }
 
 impl fmt::Debug for Form {

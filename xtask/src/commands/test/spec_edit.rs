@@ -234,6 +234,14 @@ fn setting_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
         ("Python", "bindings/python/README.md", "| `keepalive` | `Optional[float]` | 30 s |"),
         ("CLI", "docs/cli.md", "| `--keepalive` | `SECTIGO_KEEPALIVE` | seconds | 30 s |"),
     ];
+    let shown = written(files, &reached, "a new setting")?;
+    println!("a new setting (keepalive_ms) and its builder method: codegen wrote it into {}", shown.join(", "));
+    Ok(())
+}
+
+/// Checks that each (surface, path, text) is in the file codegen wrote at that path; the
+/// surfaces and paths, as shown.
+fn written(files: &[(PathBuf, String)], reached: &[(&str, &str, &str)], what: &str) -> Result<Vec<String>, String> {
     let mut shown = Vec::new();
     for (surface, path, needle) in reached {
         let text = files
@@ -242,12 +250,11 @@ fn setting_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
             .map(|(_, text)| text)
             .ok_or_else(|| format!("codegen wrote no {path}"))?;
         if !text.contains(needle) {
-            return Err(format!("a new setting did not reach {path} ({surface}): no {needle:?} in it"));
+            return Err(format!("{what} did not reach {path} ({surface}): no {needle:?} in it"));
         }
         shown.push(format!("{surface} {path}"));
     }
-    println!("a new setting (keepalive_ms) and its builder method: codegen wrote it into {}", shown.join(", "));
-    Ok(())
+    Ok(shown)
 }
 
 /// A new endpoint from its page, as a maintainer brings one: `import-doc --new` on the saved
@@ -296,17 +303,8 @@ fn endpoint_reached(files: &[(PathBuf, String)]) -> Result<(), String> {
         ("PHP", "bindings/php/src/generated/Endpoints.php", "function autoAuthorizeLater("),
         ("Python", "bindings/python/sectigo/generated/__init__.py", "def auto_authorize_later("),
     ];
-    for (surface, path, needle) in reached {
-        let text = files
-            .iter()
-            .find(|(p, _)| p.as_path() == Path::new(path))
-            .map(|(_, text)| text)
-            .ok_or_else(|| format!("codegen wrote no {path}"))?;
-        if !text.contains(needle) {
-            return Err(format!("the new endpoint did not reach {path} ({surface}): no {needle:?} in it"));
-        }
-    }
-    println!("the new endpoint reached Rust, C, PHP, Python and the command's spec data");
+    let shown = written(files, &reached, "the new endpoint")?;
+    println!("the new endpoint (auto_authorize_later): codegen wrote it into {}", shown.join(", "));
     Ok(())
 }
 
