@@ -243,3 +243,16 @@ fn a_raw_call_is_logged_without_its_secrets() {
     assert!(records.contains("/products/download/CollectSSL: api error"), "{records}");
     assert!(!records.contains("pk-secret-77") && !records.contains(PASSWORD), "{records}");
 }
+
+#[test]
+fn an_answer_over_the_limit_is_refused_and_not_fetched_again() {
+    let sandbox = sandbox();
+    sandbox.program(AnswerRule::new(COLLECT, vec![b'x'; 1024 * 1024 + 1]));
+    let Err(Error::Transport(t)) = client(&sandbox).build().unwrap().call_raw(COLLECT, [("a", "1")], read_only())
+    else {
+        panic!()
+    };
+    assert_eq!((t.kind, t.retries), (TransportErrorKind::Other, 0));
+    assert!(t.detail.contains("larger than 1048576 bytes"), "{}", t.detail);
+    assert_eq!(seen(&sandbox, COLLECT), 1);
+}

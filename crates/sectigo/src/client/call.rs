@@ -336,11 +336,18 @@ impl Client {
         match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
             Ok(body) => Ok(Http { status, location, content_type, body }),
             Err(e) => {
-                let detail = format!("reading the answer failed: {e}");
+                // An answer too large came whole from the server: sending the call again would
+                // bring it again, so it is no broken connection to retry.
+                let (kind, detail) = match e {
+                    ureq::Error::BodyExceedsLimit(_) => {
+                        (TransportErrorKind::Other, format!("the answer is larger than {MAX_BODY} bytes"))
+                    }
+                    e => (TransportErrorKind::Io, format!("reading the answer failed: {e}")),
+                };
                 Err(if write {
                     lost(out, detail, Some(status), None)
                 } else {
-                    transport(out, TransportErrorKind::Io, detail, Some(status), None, false)
+                    transport(out, kind, detail, Some(status), None, false)
                 })
             }
         }
