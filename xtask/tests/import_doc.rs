@@ -500,6 +500,9 @@ fn round_trip(seed: &str, id: &str, named: bool) {
     assert_eq!(got, want, "{id}");
     if catalogue {
         assert_eq!(after["products"], before["products"], "{id}: the catalogue");
+        let name = |ir: &xtask::codegen::ir::Ir| ir.catalogue.as_ref().map(|c| c.type_name.clone());
+        let today = xtask::codegen::loader::load(&xtask::root().join("spec")).unwrap();
+        assert_eq!(name(&ir), name(&today), "{id}: the catalogue's type");
     }
     // Codegen passes in the copy, and writes the endpoint's module.
     let files = xtask::codegen::generate_all(&root).unwrap_or_else(|e| panic!("{id}: codegen: {e}"));

@@ -669,7 +669,17 @@ fn call_reaches_paths_outside_the_spec() {
 
     // Refused before anything is sent.
     let before = sandbox.counters().connections;
-    for path in ["https://example.com/x", "/products/../x", "/products/x?a=1"] {
+    for path in [
+        "https://example.com/x",
+        "//example.com/x",
+        "products/x",
+        "/products/../x",
+        "/products/%2e%2e/x",
+        "/products/x?a=1",
+        "/products/x#f",
+        "/products/x\r\nHost: a",
+        "/products/x y",
+    ] {
         let o = run(&["call", path, "a=1"]);
         assert_eq!(o.status.code(), Some(6), "{path}: {}", text(&o));
         assert!(text(&o).contains("raw call path"), "{}", text(&o));

@@ -577,15 +577,15 @@ fn catalogue(spec_dir: &Path, page: &Page, id: &str, out: &mut Created) -> Resul
     }
     let mut doc = DocumentMut::new();
     let mut head = Table::new();
-    // The type's name from the products' shared words ("Sectigo Web Monitor", "Sectigo Web
-    // Perform": `WebProduct`).
-    let words: Vec<Vec<&str>> = page.products.iter().map(|(p, ..)| p.split_whitespace().collect()).collect();
+    // The type's name from the words the products share once "Sectigo" is set aside ("Sectigo
+    // Web Monitor", "Web DNS Pro": `WebProduct`).
+    let words: Vec<Vec<&str>> =
+        page.products.iter().map(|(p, ..)| p.split_whitespace().filter(|w| *w != "Sectigo").collect()).collect();
     let shared: Vec<&str> = words[0]
         .iter()
         .enumerate()
         .take_while(|(i, w)| words.iter().all(|ws| ws.get(*i) == Some(w)))
         .map(|(_, w)| *w)
-        .filter(|w| *w != "Sectigo")
         .collect();
     head["type"] = value(format!("{}Product", shared.concat()));
     head["endpoint"] = value(id);
