@@ -610,3 +610,137 @@ fn a_cut_page_makes_a_partial_endpoint_that_every_surface_marks() {
     assert!(generated("php/src/generated/Endpoints.php").contains("Partial: the page"), "PHP");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// The maintainer's words and choices (descriptions, titles, variant names, the call's effect,
+/// the customer pages) taken from today's file into an imported one, where their places match.
+fn prose_from(new: &mut toml_edit::Item, old: &toml_edit::Item) {
+    const PROSE: &[&str] = &[
+        "description",
+        "meaning",
+        "summary",
+        "title",
+        "path_unknown",
+        "changes",
+        "note",
+        "notes",
+        "variant",
+        "server_default",
+        "pages",
+        "effect",
+    ];
+    let identity = |t: &dyn toml_edit::TableLike| -> String {
+        ["name", "value", "id", "version", "file", "kind", "param"]
+            .iter()
+            .filter_map(|k| t.get(k).map(|v| v.to_string().trim().to_owned()))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    match (new, old) {
+        (toml_edit::Item::Table(n), toml_edit::Item::Table(o)) => {
+            for (key, value) in o.iter() {
+                if PROSE.contains(&key) {
+                    n[key] = value.clone();
+                } else if let Some(item) = n.get_mut(key) {
+                    prose_from(item, value);
+                    // The rules between parameters in the maintainer's order (an order is no fact).
+                    if key == "rule"
+                        && let (Some(list), Some(old)) = (item.as_array_of_tables_mut(), value.as_array_of_tables())
+                    {
+                        let mut rules: Vec<toml_edit::Table> = list.iter().cloned().collect();
+                        // A table is written at its place in the file, which goes with it.
+                        let places: Vec<Option<isize>> = rules.iter().map(toml_edit::Table::position).collect();
+                        rules.sort_by_key(|t| old.iter().position(|x| identity(x) == identity(t)));
+                        list.clear();
+                        for (mut t, place) in rules.into_iter().zip(places) {
+                            t.set_position(place);
+                            list.push(t);
+                        }
+                    }
+                }
+            }
+        }
+        (toml_edit::Item::ArrayOfTables(n), toml_edit::Item::ArrayOfTables(o)) => {
+            for t in n.iter_mut() {
+                let id = identity(t);
+                if let Some(old) = o.iter().find(|x| identity(*x) == id) {
+                    let mut item = toml_edit::Item::Table(t.clone());
+                    prose_from(&mut item, &toml_edit::Item::Table(old.clone()));
+                    *t = item.into_table().unwrap();
+                }
+            }
+        }
+        (toml_edit::Item::Value(toml_edit::Value::Array(n)), toml_edit::Item::Value(toml_edit::Value::Array(o))) => {
+            // The error list: an override's words (meaning) for the same key.
+            for v in n.iter_mut() {
+                let key = v.as_str().map(str::to_owned).or_else(|| {
+                    v.as_inline_table().and_then(|t| t.get("id")).and_then(|i| i.as_str()).map(str::to_owned)
+                });
+                let old = o
+                    .iter()
+                    .find(|x| x.as_inline_table().and_then(|t| t.get("id")).and_then(|i| i.as_str()) == key.as_deref());
+                if let (Some(key), Some(toml_edit::Value::InlineTable(old))) = (key, old) {
+                    let mut entry = v.as_inline_table().cloned().unwrap_or_else(|| {
+                        let mut t = toml_edit::InlineTable::new();
+                        t.insert("id", key.as_str().into());
+                        t
+                    });
+                    if let Some(meaning) = old.get("meaning") {
+                        entry.insert("meaning", meaning.clone());
+                    }
+                    *v = toml_edit::Value::InlineTable(entry);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// All five pages imported into a copy of the spec that has none of their endpoints (nor the
+/// catalogue), with the maintainer's words then taken from today's files: codegen writes every
+/// generated file exactly as it is today, so the copy builds as the project does.
+#[test]
+fn the_five_pages_give_back_every_generated_file() {
+    let root = scratch("all-five");
+    let spec_dir = root.join("spec");
+    let repo = xtask::root();
+    for id in ["auto_authorize", "place_order", "tier2_partner_signup", "init_customer_session"] {
+        std::fs::remove_file(spec_dir.join(format!("endpoints/{id}.toml"))).unwrap();
+    }
+    std::fs::remove_file(spec_dir.join("products.toml")).unwrap();
+    for (seed, id) in [
+        ("004_7d5fc5aca0bcb34d.txt", None),
+        ("002_a1734d13bb3b2a6d.txt", None),
+        ("003_b67f4c3ac2ac1da2.txt", Some("tier2_partner_signup")),
+        ("000_75bce47dcbe22479.txt", None),
+        ("001_5fa251c624b6bfaa.txt", None),
+    ] {
+        let page = page::read(&std::fs::read_to_string(dir("seeds").join(seed)).unwrap()).unwrap();
+        xtask::page::create::endpoint(&spec_dir, &page, seed, &[], id).unwrap();
+    }
+    for file in [
+        "endpoints/auto_authorize.toml",
+        "endpoints/place_order.toml",
+        "endpoints/tier2_partner_signup.toml",
+        "endpoints/init_customer_session.toml",
+        "products.toml",
+    ] {
+        let path = spec_dir.join(file);
+        let mut new: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        let old: toml_edit::DocumentMut =
+            std::fs::read_to_string(repo.join("spec").join(file)).unwrap().parse().unwrap();
+        let mut item = toml_edit::Item::Table(new.as_table().clone());
+        prose_from(&mut item, &toml_edit::Item::Table(old.as_table().clone()));
+        *new.as_table_mut() = item.into_table().unwrap();
+        std::fs::write(&path, new.to_string()).unwrap();
+    }
+    let files = xtask::codegen::generate_all(&root).unwrap_or_else(|e| panic!("{e}"));
+    let today = xtask::codegen::generate_all(&repo).unwrap();
+    assert_eq!(files.len(), today.len());
+    for (path, text) in &today {
+        let (_, got) = files.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("no {}", path.display()));
+        let first = got.lines().zip(text.lines()).enumerate().find(|(_, (a, b))| a != b);
+        assert!(got == text, "{} differs from today's, first at {first:?}", path.display());
+    }
+    println!("all {} generated files as today's", today.len());
+    let _ = std::fs::remove_dir_all(root);
+}
