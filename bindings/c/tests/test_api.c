@@ -1177,6 +1177,10 @@ static void test_raw(void) {
     sectigo_error *e = NULL;
     int64_t code = 0;
     const char *collect[] = {"orderNumber", "1234567", "queryType", "0", NULL};
+    /* The suite runs several times against one sandbox: start from no programmed answers and
+       zero counters. */
+    CHECK(program("clear=1") == 0, "clear the programmed answers");
+    CHECK(sandbox_admin("/_sandbox/reset-counters", "") == 0, "reset the counters");
 
     /* A newline answer, with the credentials and the parameters as given. */
     CHECK(program("path=/products/download/CollectSSL-c1&body=0%0A1%0AIssued%0A") == 0, "program");
