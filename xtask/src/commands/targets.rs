@@ -188,6 +188,11 @@ impl Target {
     }
 
     /// The archive's file name.
+    /// Debian's multiarch folder name for it (`/usr/lib/<triplet>/`), for a glibc target.
+    pub fn debian_triplet(&self) -> String {
+        format!("{}-linux-gnu", self.arch)
+    }
+
     pub fn archive_name(&self) -> String {
         match self.os {
             Os::Windows => format!("sectigo-{VERSION}-{}.zip", self.name),

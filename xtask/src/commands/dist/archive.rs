@@ -27,7 +27,7 @@ Cflags: -I${includedir}
 /// Stages and packs the C and PHP archive of a target.
 pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
     let built = root.join("target").join(target.triple).join("release");
-    let stage = root.join("target/dist-stage").join(target.triple);
+    let stage = stage_dir(root, target);
     fresh_dir(&stage)?;
     let abi = abi_version(VERSION);
 
@@ -98,6 +98,11 @@ pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathB
         target.machine,
     );
     Ok(archive)
+}
+
+/// Where a target's archive is staged (and its Debian packages take their files from).
+pub(super) fn stage_dir(root: &Path, target: &Target) -> PathBuf {
+    root.join("target/dist-stage").join(target.triple)
 }
 
 /// The PHP package (what a panel needs: no tests) in `share/php/sectigo`, its composer.json

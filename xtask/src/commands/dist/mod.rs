@@ -10,6 +10,8 @@
 //! - `sectigo-<version>-x86_64-windows.zip`: the DLL, its import library and `.def`, the
 //!   commands, header, PHP package, licences and checksums (linked by Debian's mingw-w64; see
 //!   `windows.rs`).
+//! - Debian packages for each glibc target (`libsectigo<ABI>`, `libsectigo-dev`, `sectigo`)
+//!   and `php-sectigo` for all of them, from the same files (`debian.rs`).
 //! - An abi3 wheel per target for CPython 3.9+ (manylinux2014, musllinux_1_2, win_amd64), and
 //!   an sdist. auditwheel confirms the Linux tags.
 //! - Every binary is checked for its file format and architecture (the ELF or PE header), its
@@ -28,6 +30,7 @@ use crate::commands::targets::{Libc, NATIVE, Os, TARGETS, Target};
 
 mod archive;
 mod binaries;
+pub mod debian;
 mod packages;
 mod windows;
 
@@ -43,6 +46,9 @@ pub struct Dist {
     pub wheel: PathBuf,
     /// Every target's archive and wheel, in [`TARGETS`] order.
     pub built: Vec<Built>,
+    /// The Debian packages: each glibc target's library, `-dev` and command packages, then
+    /// `php-sectigo` (architecture `all`).
+    pub debs: Vec<PathBuf>,
     pub sdist: PathBuf,
     pub krate: PathBuf,
 }
@@ -79,6 +85,8 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     fresh_dir(&dir)?;
 
     let mut built = Vec::new();
+    let mut debs = Vec::new();
+    let mut php_stage = None;
     for target in targets {
         let mut build = Command::new(cargo());
         build.current_dir(root).env("PATH", setup::path_with(&tools));
@@ -101,12 +109,24 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
             Os::Linux => archive::archive(root, &dir, target)?,
             Os::Windows => windows::archive(root, &dir, target)?,
         };
+        if target.os == Os::Linux && target.libc == Libc::Gnu {
+            let stage = archive::stage_dir(root, target);
+            debs.extend(debian::arch_packages(root, &dir, target, &stage)?);
+            php_stage.get_or_insert(stage);
+        }
         let wheel = packages::wheel(root, &tools, &dir, target)?;
         built.push(Built { target: *target, archive, wheel });
+    }
+    if let Some(stage) = php_stage {
+        debs.push(debian::php_package(root, &dir, &stage)?);
+        for deb in &debs {
+            println!("debian package {}: {} bytes", deb.file_name().unwrap_or_default().to_string_lossy(), size(deb)?);
+        }
     }
     let sdist = packages::sdist(root, &tools, &dir)?;
     let krate = packages::crate_package(root, &dir)?;
     let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| [&b.archive, &b.wheel]).collect();
+    files.extend(&debs);
     files.extend([&sdist, &krate]);
     let names: Vec<String> =
         files.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
@@ -118,7 +138,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     }
     let native = built.iter().find(|b| b.target == NATIVE).or(built.first()).ok_or("no target was built")?;
     let (archive, wheel) = (native.archive.clone(), native.wheel.clone());
-    Ok(Dist { dir, archive, wheel, built, sdist, krate })
+    Ok(Dist { dir, archive, wheel, built, debs, sdist, krate })
 }
 
 fn size(path: &Path) -> Result<u64, String> {

@@ -66,6 +66,13 @@ pub const TEST_NEEDS: &[Need] = &[
         package: "musl",
         why: "running the x86_64 musl C suite (musl's loader and C library)",
     },
+    Need { path: "lintian", package: "lintian", why: "checking the Debian packages" },
+    Need { path: "arch-test", package: "arch-test", why: "mmdebstrap's foreign (arm64) Debian roots" },
+    Need {
+        path: "/usr/lib/binfmt.d/qemu-aarch64.conf",
+        package: "qemu-user-static",
+        why: "running arm64 programs inside a Debian root (binfmt_misc, qemu-aarch64-static)",
+    },
     Need { path: "wine", package: "wine", why: "running the Windows programs" },
     Need { path: "/usr/lib/wine/wine64", package: "wine64", why: "running the Windows programs (64-bit)" },
 ];
@@ -80,6 +87,7 @@ pub const LINT_NEEDS: &[Need] = &[
 /// compiler, which links it: [`compilers::MINGW`]).
 pub const DIST_NEEDS: &[Need] = &[
     Need { path: "tar", package: "tar", why: "the release archive" },
+    Need { path: "dpkg-deb", package: "dpkg", why: "the Debian packages" },
     Need { path: "gzip", package: "gzip", why: "the release archive" },
     Need { path: "objdump", package: "binutils", why: "checking the library's exports and glibc versions" },
     Need { path: "strip", package: "binutils", why: "stripping the static library" },
@@ -119,6 +127,31 @@ pub fn rust_targets(triples: &[&str]) -> Result<(), String> {
     }
     println!("==> adding Rust targets: rustup target add {}", missing.join(" "));
     capture("rustup target add", Command::new("rustup").arg("target").arg("add").args(&missing))?;
+    Ok(())
+}
+
+/// Lets the kernel run `arch`'s programs through qemu-user (binfmt_misc), as a Debian root's
+/// packages need for their scripts: mounts binfmt_misc if it is not, then registers
+/// qemu-user-static's entry (`/usr/lib/binfmt.d/qemu-<arch>.conf`, whose `F` flag opens the
+/// static emulator once, so it runs inside a chroot too) unless one is there. Needs root.
+pub fn binfmt_qemu(arch: &str) -> Result<(), String> {
+    let dir = Path::new("/proc/sys/fs/binfmt_misc");
+    if std::fs::read_to_string(format!("{}/qemu-{arch}", dir.display())).is_ok_and(|s| s.starts_with("enabled")) {
+        return Ok(());
+    }
+    if !is_root() {
+        return Err(format!(
+            "running {arch} programs in a Debian root needs binfmt_misc, which only root can set up: run the tests as root"
+        ));
+    }
+    if !dir.join("register").exists() {
+        capture("mounting binfmt_misc", Command::new("mount").args(["-t", "binfmt_misc", "binfmt_misc"]).arg(dir))?;
+    }
+    let conf = format!("/usr/lib/binfmt.d/qemu-{arch}.conf");
+    let entry = std::fs::read_to_string(&conf).map_err(|e| format!("{conf} (Debian package qemu-user-static): {e}"))?;
+    std::fs::write(dir.join("register"), entry.trim())
+        .map_err(|e| format!("registering {conf} with binfmt_misc: {e}"))?;
+    println!("==> binfmt_misc: {arch} programs run through qemu-user-static ({conf})");
     Ok(())
 }
 

@@ -69,7 +69,8 @@ impl<'a> Web<'a> {
         // The PHP package README's php.ini lines, as written, for an archive unpacked into the
         // prefix instead of /usr/local; and, for this test only, traces with arguments.
         let readme = std::fs::read_to_string(root.join("bindings/php/README.md")).map_err(|e| e.to_string())?;
-        let lines = readme_ini(&readme)?.replace("/usr/local", &prefix.display().to_string());
+        let lines = crate::commands::dist::debian::readme_php_ini(&readme)?
+            .replace("/usr/local", &prefix.display().to_string());
         let conf_d = work.join("conf.d");
         std::fs::create_dir_all(&conf_d).map_err(|e| e.to_string())?;
         std::fs::write(conf_d.join("99-sectigo.ini"), lines).map_err(|e| e.to_string())?;
@@ -147,14 +148,6 @@ fn expect(
     ok: impl Fn(&serde_json::Value) -> bool,
 ) -> Result<(), String> {
     if ok(answer) { Ok(()) } else { Err(format!("{server}: page {action} answered {answer}")) }
-}
-
-/// The ```ini block of the PHP package's README (its php.ini lines).
-fn readme_ini(readme: &str) -> Result<String, String> {
-    let start = readme.find("```ini\n").ok_or("bindings/php/README.md has no ```ini block of php.ini lines")?
-        + "```ini\n".len();
-    let end = readme[start..].find("```").ok_or("bindings/php/README.md: unclosed ```ini block")?;
-    Ok(readme[start..start + end].to_owned())
 }
 
 /// The JSON line that ends a page's output.
@@ -258,10 +251,10 @@ fn fpm(web: &Web, readme: &str) -> Result<(), String> {
 }
 
 /// The proxy URL the README's pool lines show, replaced by the test proxy's.
-const README_PROXY: &str = "http://panel:proxy-password@proxy.example.net:3128";
+pub(super) const README_PROXY: &str = "http://panel:proxy-password@proxy.example.net:3128";
 
 /// The php-fpm pool lines of docs/deployment.md (the ```ini block of its Proxies section).
-fn readme_pool_lines(readme: &str) -> Result<String, String> {
+pub(super) fn readme_pool_lines(readme: &str) -> Result<String, String> {
     let section = &readme[readme.find("## Proxies").ok_or("docs/deployment.md has no Proxies section")?..];
     let start = section.find("```ini\n").ok_or("docs/deployment.md: the Proxies section has no ```ini block")?
         + "```ini\n".len();
