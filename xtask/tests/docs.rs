@@ -136,6 +136,21 @@ fn check_command(line: &str, packages: &[String], commands: &[String]) -> Option
             (!artefact && !path)
                 .then(|| format!("{target}: neither an artefact of version {version} nor a path of the repository"))
         }
+        // The Debian packages, as `cargo xtask dist` names them (the Debian root test installs
+        // them with apt-get and runs phpenmod and phpdismod).
+        ["apt", "install", debs @ ..] => debs
+            .iter()
+            .find(|deb| {
+                let known = ["libsectigo", "libsectigo-dev", "php-sectigo", "sectigo"].iter().any(|p| {
+                    deb.strip_prefix("./").and_then(|d| d.strip_prefix(p)).is_some_and(|rest| {
+                        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                        ["amd64", "arm64", "all"].iter().any(|a| rest == format!("_{version}_{a}.deb"))
+                    })
+                });
+                !known
+            })
+            .map(|deb| format!("{deb}: no Debian package of version {version} that dist makes")),
+        ["phpenmod" | "phpdismod", "sectigo"] => None,
         // The C README builds its first call as `first_call` and runs it.
         ["export", ..] | ["cc", ..] | ["./first_call", ..] => None,
         [first, ..] => Some(format!("`{first}`: a command this test does not know how to check")),

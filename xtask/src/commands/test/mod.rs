@@ -6,9 +6,11 @@
 //! (`lint`), the Rust tests
 //! and examples, the crate's docs with warnings denied, a short fuzzing pass, `cargo xtask
 //! dist`, and the C, PHP and Python suites on the release artefacts as users install them,
-//! one spec edit carried through a copy of the project, then clippy and the generator's docs.
+//! the Debian packages installed by apt in fresh Debian roots (amd64, arm64), one spec edit
+//! carried through a copy of the project, then clippy and the generator's docs.
 
 mod c;
+mod debian;
 mod php;
 mod platforms;
 mod preflight;
@@ -105,6 +107,10 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     php::test(root, &prefix, &work)?;
     println!("==> Python: the wheel in a fresh venv without Rust (stubtest, mypy --strict, pytest), then the sdist");
     python::test(root, &dist, &prefix, &work)?;
+    println!(
+        "==> Debian packages: lintian, then apt-get install in fresh Debian roots (amd64, arm64 under qemu-user): the library, the commands, phpenmod and php-fpm, the PHP suite on arm64"
+    );
+    debian::test(root, &dist, &prefix, &work)?;
     println!(
         "==> one spec edit reaches everything: in a copy, emailAddress raised to 320 characters, regenerated, built, and called through the sandbox, the CLI, C, PHP and Python"
     );

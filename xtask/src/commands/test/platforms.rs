@@ -108,7 +108,7 @@ fn debian_roots(foreign: &[&Built], work: &Path) -> Result<Vec<(&'static str, Pa
 }
 
 /// The machine's Debian release (its `VERSION_CODENAME`), whose packages the roots take.
-fn debian_suite() -> Result<String, String> {
+pub(super) fn debian_suite() -> Result<String, String> {
     let release = std::fs::read_to_string("/etc/os-release").map_err(|e| format!("/etc/os-release: {e}"))?;
     release
         .lines()
