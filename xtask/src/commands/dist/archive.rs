@@ -10,19 +10,15 @@ use super::{VERSION, abi_version, copy, copy_tree, size, write};
 use crate::commands::process::{capture, fresh_dir};
 use crate::commands::targets::Target;
 
-const PC: &str = "\
-# Relocatable: the paths follow wherever the archive was unpacked.
-prefix=${pcfiledir}/../..
-libdir=${prefix}/lib
-includedir=${prefix}/include
-
-Name: sectigo
-Description: C library for Sectigo's reseller products API
-Version: @VERSION@
-Libs: -L${libdir} -lsectigo
-Libs.private: -lpthread -ldl -lm
-Cflags: -I${includedir}
-";
+/// The pkg-config file, its `prefix` and `libdir` lines as given: the archive's follow the
+/// file wherever it is unpacked, a Debian package's are fixed.
+pub(super) fn pkg_config(prefix: &str, libdir: &str) -> String {
+    format!(
+        "prefix={prefix}\nlibdir={libdir}\nincludedir=${{prefix}}/include\n\nName: sectigo\n\
+         Description: C library for Sectigo's reseller products API\nVersion: {VERSION}\n\
+         Libs: -L${{libdir}} -lsectigo\nLibs.private: -lpthread -ldl -lm\nCflags: -I${{includedir}}\n"
+    )
+}
 
 /// Stages and packs the C and PHP archive of a target.
 pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
@@ -53,7 +49,9 @@ pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathB
         &format!("{} --strip-debug libsectigo.a", target.strip),
         Command::new(target.strip).arg("--strip-debug").arg(lib.join("libsectigo.a")),
     )?;
-    write(&lib.join("pkgconfig/sectigo.pc"), PC.replace("@VERSION@", VERSION).as_bytes())?;
+    let pc = pkg_config("${pcfiledir}/../..", "${prefix}/lib");
+    let pc = format!("# Relocatable: the paths follow wherever the archive was unpacked.\n{pc}");
+    write(&lib.join("pkgconfig/sectigo.pc"), pc.as_bytes())?;
     copy(&root.join("bindings/c/include/sectigo.h"), &stage.join("include/sectigo.h"))?;
 
     // The commands, their manual page and completions (from the command itself).

@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::archive::source_date;
+use super::archive::{pkg_config, source_date};
 use super::binaries::newest_glibc;
 use super::{VERSION, abi_version, copy, write};
 use crate::commands::process::{capture, fresh_dir};
@@ -63,7 +63,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
             ("triggers", "activate-noawait ldconfig\n".into(), 0o644),
         ],
     };
-    let pc = PC.replace("@TRIPLET@", &triplet).replace("@VERSION@", VERSION);
+    let pc = pkg_config("/usr", &format!("${{prefix}}/lib/{triplet}"));
     let pc_file = work_file(root, &format!("sectigo-{arch}.pc"))?;
     write(&pc_file, pc.as_bytes())?;
     let dev = Deb {
@@ -235,20 +235,6 @@ fi
 exit 0
 "#;
 
-/// The `-dev` package's pkg-config file, for the library in Debian's multiarch folder.
-const PC: &str = "\
-prefix=/usr
-libdir=${prefix}/lib/@TRIPLET@
-includedir=${prefix}/include
-
-Name: sectigo
-Description: C library for Sectigo's reseller products API
-Version: @VERSION@
-Libs: -L${libdir} -lsectigo
-Libs.private: -lpthread -ldl -lm
-Cflags: -I${includedir}
-";
-
 /// One binary package.
 struct Deb {
     name: String,
@@ -302,21 +288,17 @@ impl Deb {
         for folder in dirs.lines() {
             mode(Path::new(folder), 0o755)?;
         }
-        let files = tree(&dir)?;
-        let mut sums = String::new();
         let mut kib = 0;
-        for file in &files {
-            let relative = file.strip_prefix(&dir).map_err(|e| e.to_string())?;
-            kib += std::fs::symlink_metadata(file).map(|m| m.len().div_ceil(1024)).unwrap_or(1);
-            if std::fs::symlink_metadata(file).is_ok_and(|m| m.is_file()) {
-                let sum = capture("md5sum", Command::new("md5sum").arg(file))?;
-                sums.push_str(&format!(
-                    "{}  {}\n",
-                    sum.split_whitespace().next().unwrap_or_default(),
-                    relative.display()
-                ));
+        let mut regular = Vec::new();
+        for file in tree(&dir)? {
+            let meta = std::fs::symlink_metadata(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            kib += meta.len().div_ceil(1024);
+            if meta.is_file() {
+                regular.push(file.strip_prefix(&dir).map_err(|e| e.to_string())?.to_owned());
             }
         }
+        // md5sum's own lines, relative to the package's root, are the md5sums format.
+        let sums = capture("md5sum", Command::new("md5sum").current_dir(&dir).args(&regular))?;
         let control_dir = dir.join("DEBIAN");
         write(&control_dir.join("md5sums"), sums.as_bytes())?;
         write(&control_dir.join("control"), self.control_text(kib).as_bytes())?;

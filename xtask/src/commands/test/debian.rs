@@ -20,6 +20,7 @@ use std::process::{Child, Command, Stdio};
 use crate::commands::dist::{Dist, VERSION, abi_version};
 use crate::commands::process::{SandboxProcess, capture, fresh_dir, last_line};
 use crate::commands::setup;
+use crate::commands::targets::{Libc, NATIVE, Os};
 
 /// What each root holds before the packages go in: the web server the page runs under.
 const ROOT_PACKAGES: &[&str] = &["php-fpm", "php-cli"];
@@ -32,16 +33,12 @@ const PHP: &str = "8.2";
 
 pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Result<(), String> {
     lintian(&dist.debs)?;
-    let arches: Vec<&str> = dist
-        .built
-        .iter()
-        .map(|b| b.target.debian_arch)
-        .filter(|arch| dist.debs.iter().any(|d| d.to_string_lossy().ends_with(&format!("_{arch}.deb"))))
-        .collect();
-    for arch in arches {
-        let native = arch == "amd64";
+    // The targets `dist` made Debian packages for: one each per Debian architecture.
+    let packaged = dist.built.iter().map(|b| b.target).filter(|t| t.os == Os::Linux && t.libc == Libc::Gnu);
+    for target in packaged {
+        let (arch, native) = (target.debian_arch, target == NATIVE);
         if !native {
-            setup::binfmt_qemu("aarch64")?;
+            setup::binfmt_qemu(target.arch)?;
         }
         let dir = work.join(format!("deb-root-{arch}"));
         let mut packages = ROOT_PACKAGES.to_vec();
