@@ -16,6 +16,10 @@ pub fn root() -> PathBuf {
 /// The workspace's version: every artefact's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The release of this version's RPM packages (`<name>-<version>-<release>.<arch>.rpm`): 1, and
+/// one more for each rebuild of the same version.
+pub const RPM_RELEASE: &str = "1";
+
 /// The ABI version in the C library's SONAME: the major number, or `0.<minor>` before 1.0 (an
 /// ABI break may come with any 0.x minor release), as `crates/sectigo-ffi/build.rs` sets it.
 pub fn abi_version(version: &str) -> String {

@@ -26,7 +26,7 @@ use crate::commands::process::{capture, fresh_dir};
 use crate::commands::targets::Target;
 
 /// Who answers for the packages (the `Maintainer` field, and the changelog's signature).
-const MAINTAINER: &str = "Sectigo SDK maintainers <sectigo-sdk@users.noreply.github.com>";
+pub(super) const MAINTAINER: &str = "Sectigo SDK maintainers <sectigo-sdk@users.noreply.github.com>";
 /// The source package every binary package comes from.
 const SOURCE: &str = "sectigo";
 /// Where `php-sectigo` keeps its php.ini lines, copied from here into each PHP version's
@@ -170,14 +170,20 @@ pub fn readme_php_ini(readme: &str) -> Result<String, String> {
     Ok(readme[start..start + end].to_owned())
 }
 
-/// `sectigo.ini`: the README's lines for the files under `/usr`, after what to know first.
-fn php_ini(root: &Path) -> Result<String, String> {
+/// The README's php.ini lines for the PHP package in `/usr/share/php/sectigo` (the Debian and
+/// the RPM package's place for it).
+pub(super) fn php_ini_lines(root: &Path) -> Result<String, String> {
     let readme = std::fs::read_to_string(root.join("bindings/php/README.md")).map_err(|e| e.to_string())?;
     let lines = readme_php_ini(&readme)?;
     if !lines.contains("/usr/local/share/php/sectigo/") {
         return Err("bindings/php/README.md: the php.ini lines no longer name /usr/local/share/php/sectigo/".into());
     }
-    Ok(format!("{PHP_INI_HEAD}{}", lines.replace("/usr/local/share/php/sectigo/", "/usr/share/php/sectigo/")))
+    Ok(lines.replace("/usr/local/share/php/sectigo/", "/usr/share/php/sectigo/"))
+}
+
+/// `sectigo.ini`: the README's lines for the files under `/usr`, after what to know first.
+fn php_ini(root: &Path) -> Result<String, String> {
+    Ok(format!("{PHP_INI_HEAD}{}", php_ini_lines(root)?))
 }
 
 const PHP_INI_HEAD: &str = "\
@@ -335,20 +341,21 @@ impl Deb {
             text.push_str(&format!("Depends: {}\n", self.depends.join(", ")));
         }
         text.push_str(&format!("Homepage: {HOMEPAGE}\nDescription: {}\n", self.summary));
-        text.push_str(&wrap(&self.description, 78));
+        text.push_str(&wrap(&self.description, 78, " "));
         text
     }
 }
 
-const HOMEPAGE: &str = "https://github.com/sectigo-sdk/sectigo";
+pub(super) const HOMEPAGE: &str = "https://github.com/sectigo-sdk/sectigo";
 
-/// A Debian long description: lines of at most `width` characters, each after one space.
-fn wrap(paragraph: &str, width: usize) -> String {
+/// A paragraph in lines of at most `width` characters, each after `indent` (one space in a
+/// Debian long description, none in an RPM one).
+pub(super) fn wrap(paragraph: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in paragraph.split_whitespace() {
         if !line.is_empty() && line.len() + 1 + word.len() > width {
-            out.push_str(&format!(" {line}\n"));
+            out.push_str(&format!("{indent}{line}\n"));
             line.clear();
         }
         if !line.is_empty() {
@@ -357,7 +364,7 @@ fn wrap(paragraph: &str, width: usize) -> String {
         line.push_str(word);
     }
     if !line.is_empty() {
-        out.push_str(&format!(" {line}\n"));
+        out.push_str(&format!("{indent}{line}\n"));
     }
     out
 }
@@ -395,7 +402,7 @@ fn changelog_text(root: &Path) -> Result<String, String> {
 }
 
 /// `file`, compressed into `out` by `gzip -9n` (no name, no time stamp in the header).
-fn gzip(file: &Path, out: &Path) -> Result<(), String> {
+pub(super) fn gzip(file: &Path, out: &Path) -> Result<(), String> {
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
@@ -416,7 +423,7 @@ fn work_file(root: &Path, name: &str) -> Result<PathBuf, String> {
 }
 
 /// Every file and link under `dir`, sorted.
-fn tree(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(super) fn tree(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let out =
         capture("listing files", Command::new("find").arg(dir).args(["(", "-type", "f", "-o", "-type", "l", ")"]))?;
     let mut files: Vec<PathBuf> =

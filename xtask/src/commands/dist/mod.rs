@@ -12,6 +12,8 @@
 //!   `windows.rs`).
 //! - Debian packages for each glibc target (`libsectigo<ABI>`, `libsectigo-dev`, `sectigo`)
 //!   and `php-sectigo` for all of them, from the same files (`debian.rs`).
+//! - RPM packages for Enterprise Linux 7 and later, split the same way (`sectigo-libs`,
+//!   `sectigo-devel`, `sectigo`, and the `noarch` `php-sectigo`; `rpm.rs`).
 //! - An abi3 wheel per target for CPython 3.9+ (manylinux2014, musllinux_1_2, win_amd64), and
 //!   an sdist. auditwheel confirms the Linux tags.
 //! - Every binary is checked for its file format and architecture (the ELF or PE header), its
@@ -32,6 +34,7 @@ mod archive;
 mod binaries;
 pub mod debian;
 mod packages;
+pub mod rpm;
 mod windows;
 
 /// Every artefact has the workspace's version.
@@ -49,6 +52,9 @@ pub struct Dist {
     /// The Debian packages: each glibc target's library, `-dev` and command packages, then
     /// `php-sectigo` (architecture `all`).
     pub debs: Vec<PathBuf>,
+    /// The RPM packages, in the same order: each glibc target's library, `-devel` and command
+    /// packages, then `php-sectigo` (`noarch`).
+    pub rpms: Vec<PathBuf>,
     pub sdist: PathBuf,
     pub krate: PathBuf,
 }
@@ -86,6 +92,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
 
     let mut built = Vec::new();
     let mut debs = Vec::new();
+    let mut rpms = Vec::new();
     let mut php_stage = None;
     for target in targets {
         let mut build = Command::new(cargo());
@@ -112,6 +119,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
         if target.os == Os::Linux && target.libc == Libc::Gnu {
             let stage = archive::stage_dir(root, target);
             debs.extend(debian::arch_packages(root, &dir, target, &stage)?);
+            rpms.extend(rpm::arch_packages(root, &dir, target, &stage)?);
             php_stage.get_or_insert(stage);
         }
         let wheel = packages::wheel(root, &tools, &dir, target)?;
@@ -119,14 +127,16 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     }
     if let Some(stage) = php_stage {
         debs.push(debian::php_package(root, &dir, &stage)?);
-        for deb in &debs {
-            println!("debian package {}: {} bytes", deb.file_name().unwrap_or_default().to_string_lossy(), size(deb)?);
+        rpms.push(rpm::php_package(root, &dir, &stage)?);
+        for package in debs.iter().chain(&rpms) {
+            println!("package {}: {} bytes", package.file_name().unwrap_or_default().to_string_lossy(), size(package)?);
         }
     }
     let sdist = packages::sdist(root, &tools, &dir)?;
     let krate = packages::crate_package(root, &dir)?;
     let mut files: Vec<&PathBuf> = built.iter().flat_map(|b| [&b.archive, &b.wheel]).collect();
     files.extend(&debs);
+    files.extend(&rpms);
     files.extend([&sdist, &krate]);
     let names: Vec<String> =
         files.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
@@ -138,7 +148,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     }
     let native = built.iter().find(|b| b.target == NATIVE).or(built.first()).ok_or("no target was built")?;
     let (archive, wheel) = (native.archive.clone(), native.wheel.clone());
-    Ok(Dist { dir, archive, wheel, built, debs, sdist, krate })
+    Ok(Dist { dir, archive, wheel, built, debs, rpms, sdist, krate })
 }
 
 fn size(path: &Path) -> Result<u64, String> {

@@ -67,6 +67,7 @@ pub const TEST_NEEDS: &[Need] = &[
         why: "running the x86_64 musl C suite (musl's loader and C library)",
     },
     Need { path: "lintian", package: "lintian", why: "checking the Debian packages" },
+    Need { path: "rpm", package: "rpm", why: "checking the RPM packages and installing them into empty roots" },
     Need { path: "arch-test", package: "arch-test", why: "mmdebstrap's foreign (arm64) Debian roots" },
     Need {
         path: "/usr/lib/binfmt.d/qemu-aarch64.conf",
@@ -88,6 +89,7 @@ pub const LINT_NEEDS: &[Need] = &[
 pub const DIST_NEEDS: &[Need] = &[
     Need { path: "tar", package: "tar", why: "the release archive" },
     Need { path: "dpkg-deb", package: "dpkg", why: "the Debian packages" },
+    Need { path: "rpmbuild", package: "rpm", why: "the RPM packages" },
     Need { path: "gzip", package: "gzip", why: "the release archive" },
     Need { path: "objdump", package: "binutils", why: "checking the library's exports and glibc versions" },
     Need { path: "strip", package: "binutils", why: "stripping the static library" },
