@@ -16,6 +16,7 @@ mod platforms;
 mod preflight;
 mod python;
 mod release;
+mod rpm;
 mod spec_edit;
 
 use std::path::Path;
@@ -111,6 +112,10 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
         "==> Debian packages: lintian, then apt-get install in fresh Debian roots (amd64, arm64 under qemu-user): the library, the commands, phpenmod and php-fpm, the PHP suite on arm64"
     );
     debian::test(root, &dist, &prefix, &work)?;
+    println!(
+        "==> RPM packages (EL 7 and later): rpm -K, -qpl, --requires against EL 7, then installed into empty roots: ldd, the demo, C via pkg-config, the PHP page"
+    );
+    rpm::test(root, &dist, &prefix, &work)?;
     println!(
         "==> one spec edit reaches everything: in a copy, emailAddress raised to 320 characters, regenerated, built, and called through the sandbox, the CLI, C, PHP and Python"
     );
