@@ -150,6 +150,19 @@ fn check_command(line: &str, packages: &[String], commands: &[String]) -> Option
                 !known
             })
             .map(|deb| format!("{deb}: no Debian package of version {version} that dist makes")),
+        // The RPM packages, as `cargo xtask dist` names them (the RPM test installs them into
+        // empty roots).
+        ["dnf", "install", rpms @ ..] => rpms
+            .iter()
+            .find(|rpm| {
+                let known = ["sectigo-libs", "sectigo-devel", "php-sectigo", "sectigo"].iter().any(|p| {
+                    ["x86_64", "aarch64", "noarch"]
+                        .iter()
+                        .any(|a| **rpm == format!("./{p}-{version}-{}.{a}.rpm", xtask::RPM_RELEASE))
+                });
+                !known
+            })
+            .map(|rpm| format!("{rpm}: no RPM package of version {version} that dist makes")),
         ["phpenmod" | "phpdismod", "sectigo"] => None,
         // The C README builds its first call as `first_call` and runs it.
         ["export", ..] | ["cc", ..] | ["./first_call", ..] => None,
