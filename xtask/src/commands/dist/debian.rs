@@ -21,12 +21,14 @@ use std::process::Command;
 
 use super::archive::{pkg_config, source_date};
 use super::binaries::newest_glibc;
-use super::{VERSION, abi_version, copy, write};
+use super::{VERSION, abi_version, copy, work_file, write};
 use crate::commands::process::{capture, fresh_dir};
 use crate::commands::targets::Target;
 
 /// Who answers for the packages (the `Maintainer` field, and the changelog's signature).
 pub(super) const MAINTAINER: &str = "Sectigo SDK maintainers <sectigo-sdk@users.noreply.github.com>";
+/// Where each package is put together, with the scratch files in `work/`.
+const STAGE: &str = "target/deb-stage";
 /// The source package every binary package comes from.
 const SOURCE: &str = "sectigo";
 /// Where `php-sectigo` keeps its php.ini lines, copied from here into each PHP version's
@@ -64,7 +66,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
         ],
     };
     let pc = pkg_config("/usr", &format!("${{prefix}}/lib/{triplet}"));
-    let pc_file = work_file(root, &format!("sectigo-{arch}.pc"))?;
+    let pc_file = work_file(root, STAGE, &format!("sectigo-{arch}.pc"))?;
     write(&pc_file, pc.as_bytes())?;
     let dev = Deb {
         name: "libsectigo-dev".into(),
@@ -87,7 +89,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
         control: vec![],
     };
     let bins = [stage.join("bin/sectigo"), stage.join("bin/sectigo-sandbox")];
-    let man = work_file(root, "sectigo.1.gz")?;
+    let man = work_file(root, STAGE, "sectigo.1.gz")?;
     gzip(&stage.join("share/man/man1/sectigo.1"), &man)?;
     let cli = Deb {
         name: "sectigo".into(),
@@ -132,7 +134,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
 /// `libsectigo` package), from any target's staged PHP package.
 pub(super) fn php_package(root: &Path, dist: &Path, stage: &Path) -> Result<PathBuf, String> {
     let library = format!("libsectigo{}", abi_version(VERSION));
-    let ini = work_file(root, "sectigo.ini")?;
+    let ini = work_file(root, STAGE, "sectigo.ini")?;
     write(&ini, php_ini(root)?.as_bytes())?;
     let mut files = vec![(ini, PHP_INI.trim_start_matches('/').to_owned(), 0o644)];
     let package = stage.join("share/php/sectigo");
@@ -262,7 +264,7 @@ struct Deb {
 impl Deb {
     fn build(&self, root: &Path, dist: &Path) -> Result<PathBuf, String> {
         use std::os::unix::fs::PermissionsExt;
-        let dir = root.join("target/deb-stage").join(format!("{}_{}", self.name, self.arch));
+        let dir = root.join(STAGE).join(format!("{}_{}", self.name, self.arch));
         fresh_dir(&dir)?;
         let mode = |path: &Path, mode: u32| {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
@@ -272,7 +274,7 @@ impl Deb {
         let copyright = dir.join(&doc).join("copyright");
         write(&copyright, copyright_text(root)?.as_bytes())?;
         mode(&copyright, 0o644)?;
-        let text = work_file(root, "changelog")?;
+        let text = work_file(root, STAGE, "changelog")?;
         write(&text, changelog_text(root)?.as_bytes())?;
         let changelog = dir.join(&doc).join("changelog.gz");
         gzip(&text, &changelog)?;
@@ -413,13 +415,6 @@ pub(super) fn gzip(file: &Path, out: &Path) -> Result<(), String> {
         return Err(format!("gzip -9n {} failed ({status})", file.display()));
     }
     Ok(())
-}
-
-/// A scratch file beside the packages' staging folders (`target/deb-stage/work/`).
-fn work_file(root: &Path, name: &str) -> Result<PathBuf, String> {
-    let dir = root.join("target/deb-stage/work");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(dir.join(name))
 }
 
 /// Every file and link under `dir`, sorted.

@@ -151,6 +151,14 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     Ok(Dist { dir, archive, wheel, built, debs, rpms, sdist, krate })
 }
 
+/// A scratch file of a package builder, in `work/` under its staging folder (`stage`, from the
+/// root).
+fn work_file(root: &Path, stage: &str, name: &str) -> Result<PathBuf, String> {
+    let dir = root.join(stage).join("work");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir.join(name))
+}
+
 fn size(path: &Path) -> Result<u64, String> {
     std::fs::metadata(path).map(|m| m.len()).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -24,13 +24,15 @@ use std::process::Command;
 
 use super::archive::{pkg_config, source_date};
 use super::debian::{HOMEPAGE, MAINTAINER, gzip, php_ini_lines, tree, wrap};
-use super::{VERSION, copy, write};
+use super::{VERSION, copy, work_file, write};
 use crate::commands::process::{capture, fresh_dir};
 use crate::commands::targets::Target;
 
 pub use xtask::RPM_RELEASE as RELEASE;
 /// Where EL's PHP reads its extension ini files; 10-opcache.ini and 20-ffi.ini come before.
 pub const PHP_INI: &str = "/etc/php.d/40-sectigo.ini";
+/// Where each package is put together, with the scratch files in `work/`.
+const STAGE: &str = "target/rpm-stage";
 /// EL's 64-bit library folder, on x86_64 and aarch64 alike.
 const LIBDIR: &str = "usr/lib64";
 
@@ -64,7 +66,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
         links: vec![(format!("{LIBDIR}/{soname}"), real.clone())],
         scripts: vec![("%post -p /sbin/ldconfig", String::new()), ("%postun -p /sbin/ldconfig", String::new())],
     };
-    let pc_file = work_file(root, "sectigo.pc")?;
+    let pc_file = work_file(root, STAGE, "sectigo.pc")?;
     write(&pc_file, pkg_config("/usr", "${prefix}/lib64").as_bytes())?;
     let dev = Rpm {
         name: "sectigo-devel".into(),
@@ -85,7 +87,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
         links: vec![(format!("{LIBDIR}/libsectigo.so"), soname)],
         scripts: vec![],
     };
-    let man = work_file(root, "sectigo.1.gz")?;
+    let man = work_file(root, STAGE, "sectigo.1.gz")?;
     gzip(&stage.join("share/man/man1/sectigo.1"), &man)?;
     let completion =
         |from: &str, to: &str| File::new(stage.join("share").join(from), &format!("usr/share/{to}"), 0o644);
@@ -117,7 +119,7 @@ pub(super) fn arch_packages(root: &Path, dist: &Path, target: &Target, stage: &P
 /// `php-sectigo`, for every architecture (the PHP code calls the machine's own
 /// `sectigo-libs`), from any target's staged PHP package.
 pub(super) fn php_package(root: &Path, dist: &Path, stage: &Path) -> Result<PathBuf, String> {
-    let ini = work_file(root, "40-sectigo.ini")?;
+    let ini = work_file(root, STAGE, "40-sectigo.ini")?;
     write(&ini, php_ini(root)?.as_bytes())?;
     let mut ini_file = File::new(ini, PHP_INI.trim_start_matches('/'), 0o644);
     ini_file.config = true;
@@ -225,7 +227,7 @@ struct Rpm {
 impl Rpm {
     fn build(&self, root: &Path, dist: &Path) -> Result<PathBuf, String> {
         use std::os::unix::fs::PermissionsExt;
-        let top = root.join("target/rpm-stage").join(format!("{}.{}", self.name, self.arch));
+        let top = root.join(STAGE).join(format!("{}.{}", self.name, self.arch));
         fresh_dir(&top)?;
         let files = top.join("files");
         let mode = |path: &Path, mode: u32| {
@@ -337,10 +339,3 @@ const SPEC_HEAD: &str = "\
 %global clamp_mtime_to_source_date_epoch 1
 %global source_date_epoch_from_changelog 0
 ";
-
-/// A scratch file beside the packages' staging folders (`target/rpm-stage/work/`).
-fn work_file(root: &Path, name: &str) -> Result<PathBuf, String> {
-    let dir = root.join("target/rpm-stage/work");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(dir.join(name))
-}

@@ -326,8 +326,8 @@ fn ldd(target: &Target, file: &Path, libdir: &Path) -> Result<String, String> {
     let mut ldd = match target.runner {
         Runner::Native => Command::new("ldd"),
         Runner::Emulator(_) => {
-            let mut loader =
-                target.command(Path::new(&format!("/usr/{}-linux-gnu/lib/ld-linux-aarch64.so.1", target.arch)));
+            // The aarch64 loader of libc6-arm64-cross, which the set-up installs.
+            let mut loader = target.command(Path::new("/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1"));
             loader.arg("--list");
             loader
         }
