@@ -35,3 +35,8 @@ pub fn abi_version(version: &str) -> String {
 pub fn soname(version: &str) -> String {
     format!("libsectigo.so.{}", abi_version(version))
 }
+
+/// The macOS library's file name, which its install name (`@rpath/...`) ends with.
+pub fn dylib_name(version: &str) -> String {
+    format!("libsectigo.{}.dylib", abi_version(version))
+}

@@ -261,7 +261,7 @@ fn no_orphaned_snapshots() {
             expected.insert(format!("codegen__{name}__{}.snap", file.trim_end_matches(".rs")));
         }
         expected.insert(format!("emitters__{name}__c_names.snap"));
-        for (file, _) in xtask::codegen::emit::php::files(&ir, "0.0.0", "libsectigo.so.0.0") {
+        for (file, _) in xtask::codegen::emit::php::files(&ir, "0.0.0", "libsectigo.so.0.0", "libsectigo.0.0.dylib") {
             expected.insert(format!("emitters__{name}__php_{}.snap", file.trim_end_matches(".php")));
         }
         expected.insert(format!("emitters__{name}__python_module.snap"));

@@ -68,7 +68,7 @@ fn c_names_compile() {
 fn php_files_lint() {
     for name in FIXTURES {
         let dir = scratch(&format!("php-{name}"));
-        for (file, text) in emit::php::files(&ir(name), "0.0.0", "libsectigo.so.0.0") {
+        for (file, text) in emit::php::files(&ir(name), "0.0.0", "libsectigo.so.0.0", "libsectigo.0.0.dylib") {
             insta::assert_snapshot!(format!("{name}__php_{}", file.trim_end_matches(".php")), text);
             let path = dir.join(&file);
             std::fs::write(&path, &text).unwrap();
@@ -147,7 +147,7 @@ fn descriptions_come_out_as_written_in_every_language() {
     // visible; nothing else changed.
     let visible = |t: &str| xtask::codegen::naming::one_line(t).replace("*/", "* /").replace('\u{7}', "\\u{7}");
     let c = emit::c::names(&ir);
-    let php: String = emit::php::files(&ir, "0.0.0", "x").into_iter().map(|(_, t)| t).collect();
+    let php: String = emit::php::files(&ir, "0.0.0", "x", "y").into_iter().map(|(_, t)| t).collect();
     // (An allowed value's meaning is listed without its full stop.)
     for text in texts.map(|t| t.trim_end_matches('.')) {
         assert!(c.contains(&visible(text)), "C lost {:?}:\n{c}", visible(text));

@@ -616,14 +616,18 @@ final class Client implements ClientInterface
 
     /**
      * The library of the release archive this package came in (`share/php/sectigo` of it):
-     * `lib/libsectigo.so.*`, or `bin/sectigo.dll` of the Windows zip; else the name the dynamic
-     * loader searches for.
+     * `lib/libsectigo.so.*`, `bin/sectigo.dll` of the Windows zip, or `lib/libsectigo.*.dylib`
+     * of a macOS archive; else the name the dynamic loader searches for.
      */
     private static function bundledLibrary(): string
     {
         $prefix = dirname(__DIR__, 4);
         if (PHP_OS_FAMILY === 'Windows') {
             return is_file("$prefix/bin/sectigo.dll") ? "$prefix/bin/sectigo.dll" : 'sectigo.dll';
+        }
+        if (PHP_OS_FAMILY === 'Darwin') {
+            $dylib = "$prefix/lib/" . Version::DYLIB;
+            return is_file($dylib) ? $dylib : Version::DYLIB;
         }
         return self::firstFile(glob("$prefix/lib/libsectigo.so.*") ?: []) ?? Version::SONAME;
     }
@@ -638,6 +642,8 @@ final class Client implements ClientInterface
             . "    opcache.enable=1\n"
             . "    opcache.preload=$dir/preload.php\n"
             . "    opcache.preload_user=www-data\n"
-            . '(and let the dynamic loader find ' . Version::SONAME . ', e.g. with ldconfig)';
+            . (PHP_OS_FAMILY === 'Darwin'
+                ? '(and let the dynamic loader find ' . Version::DYLIB . ', e.g. in /usr/local/lib)'
+                : '(and let the dynamic loader find ' . Version::SONAME . ', e.g. with ldconfig)');
     }
 }

@@ -21,7 +21,7 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
-use crate::{VERSION, soname};
+use crate::{VERSION, dylib_name, soname};
 
 /// Where the core crate's generated files go, relative to the root.
 pub const RUST_OUT: &str = "crates/sectigo/src/generated";
@@ -52,7 +52,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         PathBuf::from("bindings/php/sectigo.ffi.h"),
         emit::c::ffi_header(&root.join("crates/sectigo-ffi/src/lib.rs"), &soname(VERSION))?,
     ));
-    for (name, text) in emit::php::files(&ir, VERSION, &soname(VERSION)) {
+    for (name, text) in emit::php::files(&ir, VERSION, &soname(VERSION), &dylib_name(VERSION)) {
         files.push((Path::new("bindings/php/src/generated").join(name), text));
     }
     files.push((PathBuf::from("bindings/python/sectigo/generated/__init__.py"), emit::python::module(&ir)));

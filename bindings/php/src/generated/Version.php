@@ -14,4 +14,7 @@ final class Version
 
     /** The C library it loads (`FFI_LIB` of sectigo.ffi.h). */
     public const SONAME = 'libsectigo.so.0.1';
+
+    /** Its name on macOS (`FFI_LIB` of the macOS archive's sectigo.ffi.h). */
+    public const DYLIB = 'libsectigo.0.1.dylib';
 }

@@ -48,13 +48,13 @@ fn param_doc(p: &ir::Param, name: &str) -> String {
 
 /// Every file of `bindings/php/src/generated/`: the endpoint methods, a result class per
 /// endpoint and the version. (file name, contents)
-pub fn files(ir: &Ir, version: &str, soname: &str) -> Vec<(String, String)> {
+pub fn files(ir: &Ir, version: &str, soname: &str, dylib: &str) -> Vec<(String, String)> {
     let mut files =
         vec![("Endpoints.php".to_owned(), endpoints(ir)), ("ClientInterface.php".to_owned(), interface(ir))];
     for e in &ir.endpoints {
         files.push((format!("{}.php", result_class(e)), result(e)));
     }
-    files.push(("Version.php".to_owned(), version_class(version, soname)));
+    files.push(("Version.php".to_owned(), version_class(version, soname, dylib)));
     files.push(("ErrorCode.php".to_owned(), error_code_enum(ir)));
     if !ir.settings.is_empty() {
         files.push(("Options.php".to_owned(), options_class(ir)));
@@ -431,9 +431,9 @@ fn result(e: &ir::Endpoint) -> String {
     out
 }
 
-fn version_class(version: &str, soname: &str) -> String {
+fn version_class(version: &str, soname: &str, dylib: &str) -> String {
     format!(
-        "{HEADER}/** The release this package belongs to: the same version as the C library's `sectigo_version()`. */\nfinal class Version\n{{\n    /** The package's version. */\n    public const VERSION = '{version}';\n\n    /** The C library it loads (`FFI_LIB` of sectigo.ffi.h). */\n    public const SONAME = '{soname}';\n}}\n"
+        "{HEADER}/** The release this package belongs to: the same version as the C library's `sectigo_version()`. */\nfinal class Version\n{{\n    /** The package's version. */\n    public const VERSION = '{version}';\n\n    /** The C library it loads (`FFI_LIB` of sectigo.ffi.h). */\n    public const SONAME = '{soname}';\n\n    /** Its name on macOS (`FFI_LIB` of the macOS archive's sectigo.ffi.h). */\n    public const DYLIB = '{dylib}';\n}}\n"
     )
 }
 
