@@ -16,21 +16,22 @@ pub struct Target {
     pub name: &'static str,
     /// Its operating system, which decides the binaries' format and the archive's layout.
     pub os: Os,
-    /// The architecture its binaries name: the ELF `e_machine` (62: x86-64, 183: AArch64) or
-    /// the PE `Machine` (0x8664: x86-64).
+    /// The architecture its binaries name: the ELF `e_machine` (62: x86-64, 183: AArch64), the
+    /// PE `Machine` (0x8664: x86-64) or the Mach-O `cputype` (0x100_0007: x86-64,
+    /// 0x100_000c: arm64).
     pub machine: u32,
     /// The architecture as its C library's file names say it (`libc.musl-<arch>.so.1`) and
-    /// Python's `platform.machine()` does on Linux.
+    /// Python's `platform.machine()` does (`arm64` on a Mac).
     pub arch: &'static str,
     /// The platform part of its wheel's file name, as maturin writes it.
     pub wheel_platform: &'static str,
     /// Its C library.
     pub libc: Libc,
-    /// The `strip` that reads its object files.
+    /// The `strip` that reads its object files (for Mach-O, the toolchain's own `rust-objcopy`).
     pub strip: &'static str,
     /// The C compiler that builds programs against its shared library (Debian's cross compiler
     /// when foreign, `musl-gcc` for musl, zig's for aarch64 musl, which Debian has no compiler
-    /// for).
+    /// for, and for macOS, where it compiles the build's own C code: ring's).
     pub cc: Cc,
     /// The C compiler that builds programs against its static library: `cc`, or zig's, whose
     /// musl comes with an unwinder (Debian's `musl-gcc` links glibc's `libgcc_eh`).
@@ -41,7 +42,7 @@ pub struct Target {
     /// run here beyond the runner's: the tests unpack them into a folder with mmdebstrap and
     /// give it to qemu-user as `QEMU_LD_PREFIX`.
     pub runtime_packages: &'static [&'static str],
-    /// Debian's name for its architecture.
+    /// Debian's name for its architecture (empty for macOS).
     pub debian_arch: &'static str,
 }
 
@@ -52,6 +53,10 @@ pub enum Os {
     Linux,
     /// PE binaries, a `.zip` with `bin/sectigo.dll` and its import library.
     Windows,
+    /// Mach-O binaries, a `.tar.gz` with `lib/libsectigo.<ABI>.dylib`, linked here against the
+    /// stubs of `xtask/macos-sdk/` (`dist/macos.rs`) for the oldest macOS given, (major,
+    /// minor): the binaries record it and the wheel's tag names it.
+    Mac(u32, u32),
 }
 
 /// A target's C library.
@@ -62,7 +67,7 @@ pub enum Libc {
     /// musl: `musllinux_1_2` wheels; the library needs nothing but musl's libc, the commands
     /// are static.
     Musl,
-    /// The operating system's own (Windows' system DLLs).
+    /// The operating system's own (Windows' system DLLs, macOS's libSystem).
     System,
 }
 
@@ -74,6 +79,8 @@ pub enum Runner {
     /// An emulator: the program and its arguments, before the target's program (qemu-user,
     /// wine).
     Emulator(&'static [&'static str]),
+    /// Nothing: its programs are built and checked here, never run (macOS).
+    Never,
 }
 
 /// Every platform `cargo xtask dist` builds, the machine's own first.
@@ -155,6 +162,38 @@ pub const TARGETS: &[Target] = &[
         runtime_packages: &[],
         debian_arch: "amd64",
     },
+    Target {
+        triple: "aarch64-apple-darwin",
+        name: "arm64-macos",
+        // The first macOS on Apple's own chips.
+        os: Os::Mac(11, 0),
+        machine: 0x100_000c,
+        arch: "arm64",
+        wheel_platform: "macosx_11_0_arm64",
+        libc: Libc::System,
+        strip: "rust-objcopy",
+        cc: Cc::Zig("aarch64-macos.11.0"),
+        static_cc: Cc::Zig("aarch64-macos.11.0"),
+        runner: Runner::Never,
+        runtime_packages: &[],
+        debian_arch: "",
+    },
+    Target {
+        triple: "x86_64-apple-darwin",
+        name: "x86_64-macos",
+        // The oldest macOS that Rust's standard library still supports.
+        os: Os::Mac(10, 12),
+        machine: 0x100_0007,
+        arch: "x86_64",
+        wheel_platform: "macosx_10_12_x86_64",
+        libc: Libc::System,
+        strip: "rust-objcopy",
+        cc: Cc::Zig("x86_64-macos.10.12"),
+        static_cc: Cc::Zig("x86_64-macos.10.12"),
+        runner: Runner::Never,
+        runtime_packages: &[],
+        debian_arch: "",
+    },
 ];
 
 impl Target {
@@ -187,12 +226,12 @@ impl Target {
         }
     }
 
-    /// The archive's file name.
     /// Debian's multiarch folder name for it (`/usr/lib/<triplet>/`), for a glibc target.
     pub fn debian_triplet(&self) -> String {
         format!("{}-linux-gnu", self.arch)
     }
 
+    /// The archive's file name.
     pub fn archive_name(&self) -> String {
         match self.os {
             Os::Windows => format!("sectigo-{VERSION}-{}.zip", self.name),

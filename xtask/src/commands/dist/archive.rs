@@ -10,13 +10,19 @@ use super::{VERSION, abi_version, copy, copy_tree, size, write};
 use crate::commands::process::{capture, fresh_dir};
 use crate::commands::targets::Target;
 
-/// The pkg-config file, its `prefix` and `libdir` lines as given: the archive's follow the
-/// file wherever it is unpacked, a Debian package's are fixed.
+/// The pkg-config file of a Linux library, its `prefix` and `libdir` lines as given: the
+/// archive's follow the file wherever it is unpacked, a Debian package's are fixed.
 pub(super) fn pkg_config(prefix: &str, libdir: &str) -> String {
+    pkg_config_with(prefix, libdir, "-L${libdir} -lsectigo", "-lpthread -ldl -lm")
+}
+
+/// The pkg-config file with its `Libs` line and what a static link needs besides
+/// (`Libs.private`).
+pub(super) fn pkg_config_with(prefix: &str, libdir: &str, libs: &str, private: &str) -> String {
     format!(
         "prefix={prefix}\nlibdir={libdir}\nincludedir=${{prefix}}/include\n\nName: sectigo\n\
          Description: C library for Sectigo's reseller products API\nVersion: {VERSION}\n\
-         Libs: -L${{libdir}} -lsectigo\nLibs.private: -lpthread -ldl -lm\nCflags: -I${{includedir}}\n"
+         Libs: {libs}\nLibs.private: {private}\nCflags: -I${{includedir}}\n"
     )
 }
 
@@ -61,8 +67,28 @@ pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathB
         check_libc(&stage.join("bin").join(bin), target)?;
     }
     // Made by the command itself, run through the target's runner (qemu-user) when foreign.
-    let sectigo = stage.join("bin/sectigo");
-    let output = |args: &[&str]| capture(&format!("sectigo {}", args.join(" ")), target.command(&sectigo).args(args));
+    manual_and_completions(&stage, || target.command(&stage.join("bin/sectigo")))?;
+
+    // For programs checked with valgrind: what ring's assembly makes it report (bindings/c/README.md).
+    copy(&root.join("bindings/c/valgrind.supp"), &stage.join("share/sectigo/valgrind.supp"))?;
+    php_package(root, &stage)?;
+    docs_and_sums(root, &stage)?;
+
+    let archive = dist.join(target.archive_name());
+    tar_gz(root, &stage, &archive)?;
+    println!(
+        "archive {}: libsectigo.so {} bytes (stripped), ELF machine {}, SONAME {name}, exports only sectigo_*, needs {libc}",
+        target.name,
+        size(&so)?,
+        target.machine,
+    );
+    Ok(archive)
+}
+
+/// The manual page and the bash, zsh and fish completions, in `share/` of `stage`, as the
+/// command writes them (`sectigo` makes a command that runs it, with any runner).
+pub(super) fn manual_and_completions(stage: &Path, sectigo: impl Fn() -> Command) -> Result<(), String> {
+    let output = |args: &[&str]| capture(&format!("sectigo {}", args.join(" ")), sectigo().args(args));
     write(&stage.join("share/man/man1/sectigo.1"), output(&["manpage"])?.as_bytes())?;
     for (shell, path) in [
         ("bash", "share/bash-completion/completions/sectigo"),
@@ -71,31 +97,23 @@ pub(super) fn archive(root: &Path, dist: &Path, target: &Target) -> Result<PathB
     ] {
         write(&stage.join(path), output(&["completions", shell])?.as_bytes())?;
     }
+    Ok(())
+}
 
-    // For programs checked with valgrind: what ring's assembly makes it report (bindings/c/README.md).
-    copy(&root.join("bindings/c/valgrind.supp"), &stage.join("share/sectigo/valgrind.supp"))?;
-    php_package(root, &stage)?;
-    docs_and_sums(root, &stage)?;
-
-    let archive = dist.join(target.archive_name());
+/// Packs a staged folder: names sorted, owned by root, one time stamp ([`source_date`]).
+pub(super) fn tar_gz(root: &Path, stage: &Path, archive: &Path) -> Result<(), String> {
     capture(
         "tar",
         Command::new("tar")
             .args(["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--format=gnu"])
             .arg(format!("--mtime=@{}", source_date(root)))
             .args(["--use-compress-program", "gzip -9n", "-cf"])
-            .arg(&archive)
+            .arg(archive)
             .arg("-C")
-            .arg(&stage)
+            .arg(stage)
             .arg("."),
-    )?;
-    println!(
-        "archive {}: libsectigo.so {} bytes (stripped), ELF machine {}, SONAME {name}, exports only sectigo_*, needs {libc}",
-        target.name,
-        size(&so)?,
-        target.machine,
-    );
-    Ok(archive)
+    )
+    .map(drop)
 }
 
 /// Where a target's archive is staged (and its Debian packages take their files from).

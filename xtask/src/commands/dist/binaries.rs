@@ -1,7 +1,8 @@
-//! The checks of every binary the artefacts hold: its file format and architecture (the ELF or
-//! PE header), what it exports, and what it needs of the C library (glibc symbol versions,
-//! musl's libc, Windows' own DLLs). ELF files are read with binutils' `objdump`, PE files with
-//! mingw-w64's `objdump` (Debian's `binutils-mingw-w64-x86-64`).
+//! The checks of every ELF and PE binary the artefacts hold: its file format and architecture
+//! (the ELF or PE header), what it exports, and what it needs of the C library (glibc symbol
+//! versions, musl's libc, Windows' own DLLs). ELF files are read with binutils' `objdump`, PE
+//! files with mingw-w64's `objdump` (Debian's `binutils-mingw-w64-x86-64`). Mach-O files have
+//! their own checks (`macho.rs`).
 
 use std::path::Path;
 use std::process::Command;
@@ -32,6 +33,7 @@ pub(super) fn check_machine(binary: &Path, target: &Target) -> Result<(), String
                 _ => return Err(format!("{} is not a PE32+ (64-bit Windows) file", binary.display())),
             }
         }
+        Os::Mac(..) => return Err(format!("{}: a Mach-O file is checked by macho.rs", binary.display())),
     }
     .unwrap_or(0);
     if machine != target.machine {

@@ -14,11 +14,16 @@
 //!   and `php-sectigo` for all of them, from the same files (`debian.rs`).
 //! - RPM packages for Enterprise Linux 7 and later, split the same way (`sectigo-libs`,
 //!   `sectigo-devel`, `sectigo`, and the `noarch` `php-sectigo`; `rpm.rs`).
-//! - An abi3 wheel per target for CPython 3.9+ (manylinux2014, musllinux_1_2, win_amd64), and
-//!   an sdist. auditwheel confirms the Linux tags.
-//! - Every binary is checked for its file format and architecture (the ELF or PE header), its
-//!   exports (`sectigo_*` only, `PyInit_*` for the wheels' modules) and what it needs of the C
-//!   library: no glibc newer than 2.17, nothing but musl's libc, or only Windows' own DLLs.
+//! - `sectigo-<version>-<arm64|x86_64>-macos.tar.gz`: the Linux archives' layout with the
+//!   dylib, linked here by LLVM's Mach-O linker against the stubs of `xtask/macos-sdk/`, checked
+//!   statically and never run here (`macos.rs`, `macho.rs`).
+//! - An abi3 wheel per target for CPython 3.9+ (manylinux2014, musllinux_1_2, win_amd64,
+//!   macosx_11_0_arm64, macosx_10_12_x86_64), and an sdist. auditwheel confirms the Linux tags.
+//! - Every binary is checked for its file format and architecture (the ELF, PE or Mach-O
+//!   header), its exports (`sectigo_*` only, `PyInit_*` for the wheels' modules) and what it
+//!   needs of the system: no glibc newer than 2.17, nothing but musl's libc, only Windows' own
+//!   DLLs, or macOS's own libraries, each symbol bound to its owner, the minimum macOS, and the
+//!   arm64 code signature.
 //! - The Rust crate as `cargo package` makes it.
 //! - `SHA256SUMS` of them all.
 
@@ -33,12 +38,17 @@ use crate::commands::targets::{Libc, NATIVE, Os, TARGETS, Target};
 mod archive;
 mod binaries;
 pub mod debian;
+pub mod macho;
+mod macos;
 mod packages;
 pub mod rpm;
 mod windows;
 
 /// Every artefact has the workspace's version.
 pub use xtask::{VERSION, abi_version};
+
+/// The packages `dist` builds for each target: `-p` and each name.
+pub(super) const PACKAGES: [&str; 6] = ["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"];
 
 /// What `dist` made.
 #[derive(Debug)]
@@ -94,10 +104,18 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
     let mut debs = Vec::new();
     let mut rpms = Vec::new();
     let mut php_stage = None;
+    let macos_sdk =
+        if targets.iter().any(|t| matches!(t.os, Os::Mac(..))) { Some(macos::sdk(root, &tools)?) } else { None };
     for target in targets {
         let mut build = Command::new(cargo());
         build.current_dir(root).env("PATH", setup::path_with(&tools));
-        if target.os == Os::Windows {
+        let mut env = Vec::new();
+        if let (Os::Mac(..), Some(sdk)) = (target.os, &macos_sdk) {
+            // LLVM's Mach-O linker, against the stubs (macos.rs).
+            println!("==> builds for {} (cargo build, LLVM's Mach-O linker and macOS stubs)", target.triple);
+            env = macos::build_env(sdk, target)?;
+            build.args(["build", "--release", "--locked", "--target", target.triple]).envs(env.iter().cloned());
+        } else if target.os == Os::Windows {
             // Debian's mingw-w64 links it (Rust's default linker for the target), with the
             // export list rustc gives it: zig's linker would export every Rust symbol.
             println!("==> builds for {} (cargo build, mingw-w64)", target.triple);
@@ -106,7 +124,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
             println!("==> builds for {} (cargo zigbuild --target {})", target.triple, target.zig_target());
             build.args(["zigbuild", "--release", "--locked", "--target", &target.zig_target()]);
         }
-        build.args(["-p", "sectigo-ffi", "-p", "sectigo-cli", "-p", "sectigo-sandbox"]);
+        build.args(PACKAGES);
         if target.libc == Libc::Musl {
             // A shared library on musl links the C library dynamically (the commands stay static).
             build.env("RUSTFLAGS", "-C target-feature=-crt-static");
@@ -115,6 +133,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
         let archive = match target.os {
             Os::Linux => archive::archive(root, &dir, target)?,
             Os::Windows => windows::archive(root, &dir, target)?,
+            Os::Mac(..) => macos::archive(root, &dir, target, &macos::native_sectigo(root, &tools)?)?,
         };
         if target.os == Os::Linux && target.libc == Libc::Gnu {
             let stage = archive::stage_dir(root, target);
@@ -122,7 +141,7 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
             rpms.extend(rpm::arch_packages(root, &dir, target, &stage)?);
             php_stage.get_or_insert(stage);
         }
-        let wheel = packages::wheel(root, &tools, &dir, target)?;
+        let wheel = packages::wheel(root, &tools, &dir, target, &env)?;
         built.push(Built { target: *target, archive, wheel });
     }
     if let Some(stage) = php_stage {

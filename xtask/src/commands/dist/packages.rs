@@ -11,22 +11,31 @@ use crate::commands::process::{capture, cargo, fresh_dir, last_line};
 use crate::commands::setup;
 use crate::commands::targets::{GLIBC, Libc, Os, Target};
 
-/// `maturin ARGS --out DIST` in the Python package's folder, with the build tools on PATH.
-fn maturin(root: &Path, tools: &Path, args: &[&str], dist: &Path) -> Result<String, String> {
+/// `maturin ARGS --out DIST` in the Python package's folder, with the build tools on PATH and
+/// `env` set.
+fn maturin(root: &Path, tools: &Path, args: &[&str], env: &[(String, String)], dist: &Path) -> Result<String, String> {
     capture(
         &format!("maturin {}", args[0]),
         Command::new(tools.join("maturin"))
             .current_dir(root.join("bindings/python"))
             .env("PATH", setup::path_with(tools))
+            .envs(env.iter().cloned())
             .args(args)
             .arg("--out")
             .arg(dist),
     )
 }
 
-/// A target's abi3 wheel (manylinux2014, musllinux_1_2 or win_amd64), its module checked like
-/// the archive's binaries and, on Linux, its tag confirmed by auditwheel.
-pub(super) fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> Result<PathBuf, String> {
+/// A target's abi3 wheel (manylinux2014, musllinux_1_2, win_amd64 or macosx), its module checked
+/// like the archive's binaries and, on Linux, its tag confirmed by auditwheel. `env` is the
+/// target's build environment (macOS's linker and stubs).
+pub(super) fn wheel(
+    root: &Path,
+    tools: &Path,
+    dist: &Path,
+    target: &Target,
+    env: &[(String, String)],
+) -> Result<PathBuf, String> {
     let mut build = vec!["build", "--release", "--locked", "--target", target.triple];
     match target.libc {
         Libc::Gnu => build.extend(["--zig", "--compatibility", "manylinux2014"]),
@@ -34,16 +43,16 @@ pub(super) fn wheel(root: &Path, tools: &Path, dist: &Path, target: &Target) -> 
         Libc::System => {}
     }
     println!("==> wheel for {} (maturin {})", target.triple, build.join(" "));
-    maturin(root, tools, &build, dist)?;
+    maturin(root, tools, &build, env, dist)?;
     let wheel = only_file(dist, &format!("-{}.whl", target.wheel_platform))?;
     if target.libc == Libc::Musl {
         musl_libc_name(tools, &wheel, target)?;
     }
-    check_wheel_module(&wheel, target)?;
+    let checked = check_wheel_module(&wheel, target)?;
     let tag = match target.libc {
         Libc::Gnu | Libc::Musl => auditwheel(tools, &wheel, target)?,
-        // No auditwheel for Windows: the tag is maturin's, and the module was checked above.
-        Libc::System => format!("{} (the module: PE32+ x86-64, python3.dll only)", target.wheel_platform),
+        // No auditwheel for Windows or macOS: the tag is maturin's, and the module was checked.
+        Libc::System => checked,
     };
     println!("wheel: {} ({} bytes); consistent with {tag}", wheel.display(), size(&wheel)?);
     Ok(wheel)
@@ -104,8 +113,8 @@ fn musl_libc_name(tools: &Path, wheel: &Path, target: &Target) -> Result<(), Str
 }
 
 /// The wheel's native module: the target's architecture, only `PyInit_*` exported, and the C
-/// library it needs.
-fn check_wheel_module(wheel: &Path, target: &Target) -> Result<(), String> {
+/// library it needs. Says what it found.
+fn check_wheel_module(wheel: &Path, target: &Target) -> Result<String, String> {
     let unpacked = wheel.with_extension("unpacked");
     fresh_dir(&unpacked)?;
     capture(
@@ -113,26 +122,35 @@ fn check_wheel_module(wheel: &Path, target: &Target) -> Result<(), String> {
         Command::new(setup::python()).args(["-m", "zipfile", "-e"]).arg(wheel).arg(&unpacked),
     )?;
     let module = only_file(&unpacked.join("sectigo"), if target.os == Os::Windows { ".pyd" } else { ".so" })?;
+    if let Os::Mac(..) = target.os {
+        let found = super::macos::check_module(&module, target)?;
+        std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())?;
+        return Ok(found);
+    }
     check_machine(&module, target)?;
     let exported = match target.os {
-        Os::Linux => exported_symbols(&module)?,
         Os::Windows => pe_exports(&module)?,
+        _ => exported_symbols(&module)?,
     };
     let strays: Vec<String> = exported.into_iter().filter(|s| !s.starts_with("PyInit_")).collect();
     if !strays.is_empty() {
         return Err(format!("{}: the module exports more than PyInit_*: {strays:?}", wheel.display()));
     }
-    match target.os {
-        Os::Linux => drop(check_libc(&module, target)?),
+    let found = match target.os {
         // The stable ABI's python3.dll, never one version's python3X.dll.
-        Os::Windows => check_pe_imports(&module, &["python3.dll"])?,
-    }
-    std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())
+        Os::Windows => {
+            check_pe_imports(&module, &["python3.dll"])?;
+            format!("{} (the module: PE32+ x86-64, python3.dll only)", target.wheel_platform)
+        }
+        _ => check_libc(&module, target)?,
+    };
+    std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())?;
+    Ok(found)
 }
 
 pub(super) fn sdist(root: &Path, tools: &Path, dist: &Path) -> Result<PathBuf, String> {
     println!("==> sdist (maturin)");
-    maturin(root, tools, &["sdist"], dist)?;
+    maturin(root, tools, &["sdist"], &[], dist)?;
     let path = dist.join(format!("sectigo-{VERSION}.tar.gz"));
     if path.exists() { Ok(path) } else { Err(format!("maturin sdist made no {}", path.display())) }
 }

@@ -101,7 +101,7 @@ pub fn command(root: &Path, args: &[&str]) -> Result<(), String> {
     println!("==> C: the suite against the archive's library, plain and under valgrind");
     c::test(root, &prefix, &work)?;
     println!(
-        "==> the other targets (musl natively, aarch64 under qemu-user, Windows under wine): C, the demo, the arm64 wheel"
+        "==> the other targets (musl natively, aarch64 under qemu-user, Windows under wine; macOS built and checked, never run): C, the demo, the arm64 wheel"
     );
     platforms::test(root, &dist, &prefix, &work)?;
     println!("==> PHP: phpunit over the archive's library");

@@ -7,11 +7,14 @@
 //!   that root): installed by its pip into a virtual environment, then the whole pytest suite.
 //! - Windows: the zip's commands and the README's C example, built with mingw-w64 against the
 //!   zip's import library, against the sandbox.
+//! - macOS, which nothing here runs: the README's C example built by zig's C compiler for the
+//!   target against the archive's dylib (with its pkg-config file's flags) and against its
+//!   static library, each program checked as `dist` checks the archive's binaries.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::commands::dist::{Built, Dist};
+use crate::commands::dist::{Built, Dist, macho};
 use crate::commands::process::{SandboxProcess, capture, fresh_dir, last_line};
 use crate::commands::setup;
 use crate::commands::setup::compilers::Linking;
@@ -23,7 +26,14 @@ const PYTHON_PACKAGES: &[&str] = &["python3-pip", "python3-pytest", "python3-pyt
 /// `native_prefix` holds the machine's own archive, unpacked: its sandbox serves the emulated
 /// programs (the API is the same, whatever runs the client).
 pub fn test(root: &Path, dist: &Dist, native_prefix: &Path, work: &Path) -> Result<(), String> {
-    let foreign: Vec<&Built> = dist.built.iter().filter(|b| b.target != NATIVE).collect();
+    for built in dist.built.iter().filter(|b| b.target.runner == Runner::Never) {
+        let prefix = work.join(format!("prefix-{}", built.target.name));
+        fresh_dir(&prefix)?;
+        capture("unpacking the archive", Command::new("tar").arg("-xzf").arg(&built.archive).arg("-C").arg(&prefix))?;
+        macos(root, &built.target, &prefix, work)?;
+    }
+    let foreign: Vec<&Built> =
+        dist.built.iter().filter(|b| b.target != NATIVE && b.target.runner != Runner::Never).collect();
     if foreign.is_empty() {
         return Ok(());
     }
@@ -312,10 +322,63 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
     Ok(())
 }
 
+/// A macOS archive, never run here: the README's C example compiled by zig's C compiler for
+/// the target, linked against the dylib with the archive's pkg-config flags and against the
+/// static library (with the frameworks of the macOS stubs, dead code stripped as a Mac's
+/// linker would find the rest in the SDK), each program checked: the target's CPU and minimum
+/// macOS, only macOS's libraries and the archive's dylib loaded, each symbol bound to its
+/// owner, and on arm64 its signature.
+fn macos(root: &Path, target: &Target, prefix: &Path, work: &Path) -> Result<(), String> {
+    let tools = setup::tools(root)?;
+    let pc_path = prefix.join("lib/pkgconfig");
+    let flags = capture(
+        "pkg-config --cflags --libs sectigo",
+        Command::new("pkg-config").env("PKG_CONFIG_PATH", &pc_path).args(["--cflags", "--libs", "sectigo"]),
+    )?;
+    let example = root.join("bindings/c/examples/order.c");
+    let sdk = root.join("target/macos-sdk");
+    let mut found = Vec::new();
+    for (linking, kind) in [(Linking::Shared, macho::Kind::Linked), (Linking::Static, macho::Kind::Executable)] {
+        let program = work.join(format!("order-{}-{}", target.name, linking.name()));
+        let mut cc = target.cc.command(&tools);
+        cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror"]).arg(&example);
+        match linking {
+            Linking::Shared => drop(cc.args(flags.split_whitespace())),
+            Linking::Static => drop(
+                cc.arg("-I")
+                    .arg(prefix.join("include"))
+                    .arg(prefix.join("lib/libsectigo.a"))
+                    .arg("-Wl,-dead_strip")
+                    .arg("-F")
+                    .arg(sdk.join("System/Library/Frameworks"))
+                    .arg("-L")
+                    .arg(sdk.join("usr/lib"))
+                    .args(["-framework", "Security", "-framework", "CoreFoundation", "-liconv"]),
+            ),
+        }
+        capture(
+            &format!("the README's C example for {} ({})", target.name, linking.name()),
+            cc.arg("-o").arg(&program),
+        )?;
+        let checked = macho::check(&program, kind, target)?;
+        found.push(format!(
+            "{}: macOS {}+, loads {}, {} symbols bound to their owners{}",
+            linking.name(),
+            checked.minimum_os,
+            checked.loads.iter().map(|l| l.rsplit('/').next().unwrap_or(l)).collect::<Vec<_>>().join(", "),
+            checked.bound,
+            if checked.signed_pages > 0 { format!(", signed ({} pages)", checked.signed_pages) } else { String::new() }
+        ));
+    }
+    println!("{} C example (zig's cc, built and checked, never run here): {}", target.name, found.join("; "));
+    Ok(())
+}
+
 fn how(target: &Target) -> String {
     match target.runner {
         Runner::Native => "native".to_owned(),
         Runner::Emulator([runner, ..]) => format!("emulated by {runner}"),
         Runner::Emulator([]) => "emulated".to_owned(),
+        Runner::Never => "never run".to_owned(),
     }
 }

@@ -19,10 +19,11 @@ const PROGRAM: &str = "#include <stdio.h>\nint probe_answer(void);\nint main(voi
 
 /// Every compiler and linking of the suites: for each target, its static compiler against a
 /// static library and its compiler against a shared one (Windows: the import library only,
-/// as the Windows suite links); then the C++ compiler.
+/// as the Windows suite links); then the C++ compiler. Not macOS's, which build no suite (its
+/// compiler builds ring's C code in `dist`).
 fn probes() -> Vec<(Option<Target>, Cc, Linking)> {
     let mut all = Vec::new();
-    for target in TARGETS {
+    for target in TARGETS.iter().filter(|t| t.runner != Runner::Never) {
         if target.os != Os::Windows {
             all.push((Some(*target), target.static_cc, Linking::Static));
         }
@@ -129,6 +130,7 @@ fn probe(dir: &Path, target: Option<&Target>, cc: Cc, linking: Linking, tools: &
             Runner::Native => true,
             Runner::Emulator(_) if t.os == Os::Windows => false,
             Runner::Emulator(_) => t.runtime_packages.is_empty() || linking == Linking::Static,
+            Runner::Never => false,
         },
     };
     if !runnable {

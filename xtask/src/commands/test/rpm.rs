@@ -331,6 +331,7 @@ fn ldd(target: &Target, file: &Path, libdir: &Path) -> Result<String, String> {
             loader.arg("--list");
             loader
         }
+        Runner::Never => return Err(format!("{} has no way to run here", target.triple)),
     };
     capture(&format!("ldd {}", file.display()), ldd.env("LD_LIBRARY_PATH", libdir).arg(file))
 }
