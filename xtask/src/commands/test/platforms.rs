@@ -323,18 +323,24 @@ fn windows(root: &Path, target: &Target, prefix: &Path, sandbox: &SandboxProcess
 }
 
 /// A macOS archive, never run here: the README's C example compiled by zig's C compiler for
-/// the target, linked against the dylib with the archive's pkg-config flags and against the
-/// static library (with the frameworks of the macOS stubs, dead code stripped as a Mac's
-/// linker would find the rest in the SDK), each program checked: the target's CPU and minimum
-/// macOS, only macOS's libraries and the archive's dylib loaded, each symbol bound to its
-/// owner, and on arm64 its signature.
+/// the target, linked with the archive's pkg-config flags against the dylib and, with
+/// `--static`, against the static library (the frameworks found among the macOS stubs, dead
+/// code stripped, as a Mac's linker would find the rest in the SDK), each program checked: the
+/// target's CPU and minimum macOS, only macOS's libraries and the archive's dylib loaded, each
+/// symbol bound to its owner, and on arm64 its signature.
 fn macos(root: &Path, target: &Target, prefix: &Path, work: &Path) -> Result<(), String> {
     let tools = setup::tools(root)?;
-    let pc_path = prefix.join("lib/pkgconfig");
-    let flags = capture(
-        "pkg-config --cflags --libs sectigo",
-        Command::new("pkg-config").env("PKG_CONFIG_PATH", &pc_path).args(["--cflags", "--libs", "sectigo"]),
-    )?;
+    let pkg_config = |args: &[&str]| {
+        capture(
+            &format!("pkg-config {} sectigo", args.join(" ")),
+            Command::new("pkg-config").env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")).args(args).arg("sectigo"),
+        )
+    };
+    let shared = pkg_config(&["--cflags", "--libs"])?;
+    // The static library in place of -lsectigo, with the archive's Libs.private; the stubs'
+    // frameworks and libraries stand for the SDK.
+    let library = prefix.join("lib/libsectigo.a").display().to_string();
+    let static_flags = pkg_config(&["--static", "--cflags", "--libs"])?.replace("-lsectigo", &library);
     let example = root.join("bindings/c/examples/order.c");
     let sdk = root.join("target/macos-sdk");
     let mut found = Vec::new();
@@ -343,17 +349,14 @@ fn macos(root: &Path, target: &Target, prefix: &Path, work: &Path) -> Result<(),
         let mut cc = target.cc.command(&tools);
         cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror"]).arg(&example);
         match linking {
-            Linking::Shared => drop(cc.args(flags.split_whitespace())),
+            Linking::Shared => drop(cc.args(shared.split_whitespace())),
             Linking::Static => drop(
-                cc.arg("-I")
-                    .arg(prefix.join("include"))
-                    .arg(prefix.join("lib/libsectigo.a"))
+                cc.args(static_flags.split_whitespace())
                     .arg("-Wl,-dead_strip")
                     .arg("-F")
                     .arg(sdk.join("System/Library/Frameworks"))
                     .arg("-L")
-                    .arg(sdk.join("usr/lib"))
-                    .args(["-framework", "Security", "-framework", "CoreFoundation", "-liconv"]),
+                    .arg(sdk.join("usr/lib")),
             ),
         }
         capture(
