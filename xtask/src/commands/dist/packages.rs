@@ -122,27 +122,28 @@ fn check_wheel_module(wheel: &Path, target: &Target) -> Result<String, String> {
         Command::new(setup::python()).args(["-m", "zipfile", "-e"]).arg(wheel).arg(&unpacked),
     )?;
     let module = only_file(&unpacked.join("sectigo"), if target.os == Os::Windows { ".pyd" } else { ".so" })?;
-    if let Os::Mac(..) = target.os {
-        let found = super::macos::check_module(&module, target)?;
-        std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())?;
-        return Ok(found);
-    }
-    check_machine(&module, target)?;
-    let exported = match target.os {
-        Os::Windows => pe_exports(&module)?,
-        _ => exported_symbols(&module)?,
+    let only_init = |exported: Vec<String>| {
+        let strays: Vec<String> = exported.into_iter().filter(|s| !s.starts_with("PyInit_")).collect();
+        if strays.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{}: the module exports more than PyInit_*: {strays:?}", wheel.display()))
+        }
     };
-    let strays: Vec<String> = exported.into_iter().filter(|s| !s.starts_with("PyInit_")).collect();
-    if !strays.is_empty() {
-        return Err(format!("{}: the module exports more than PyInit_*: {strays:?}", wheel.display()));
-    }
     let found = match target.os {
+        Os::Mac(..) => super::macos::check_module(&module, target)?,
         // The stable ABI's python3.dll, never one version's python3X.dll.
         Os::Windows => {
+            check_machine(&module, target)?;
+            only_init(pe_exports(&module)?)?;
             check_pe_imports(&module, &["python3.dll"])?;
             format!("{} (the module: PE32+ x86-64, python3.dll only)", target.wheel_platform)
         }
-        _ => check_libc(&module, target)?,
+        Os::Linux => {
+            check_machine(&module, target)?;
+            only_init(exported_symbols(&module)?)?;
+            check_libc(&module, target)?
+        }
     };
     std::fs::remove_dir_all(&unpacked).map_err(|e| e.to_string())?;
     Ok(found)
