@@ -2,7 +2,7 @@
 //! themselves (the header and load commands with the `object` crate; the export trie and the
 //! code signature, which it does not decode, here).
 //!
-//! - the file type and CPU are the target's;
+//! - the file type and CPU are the target's (the plain slice: arm64, not arm64e);
 //! - the minimum macOS (`LC_BUILD_VERSION`, or `LC_VERSION_MIN_MACOSX` below 10.14) is the
 //!   target's, which its wheel's tag also names;
 //! - the libraries it loads are macOS's own (libSystem, libiconv, Security, CoreFoundation),
@@ -10,7 +10,8 @@
 //!   ([`OWNERS`]): a symbol put into the wrong stub of `xtask/macos-sdk/` would link here and
 //!   fail when loaded;
 //! - the export trie holds only the names wanted (`_sectigo_*`, `_PyInit_*`);
-//! - the C library's install name is `@rpath/libsectigo.<ABI>.dylib`;
+//! - the C library's install name is `@rpath/libsectigo.<ABI>.dylib`, and no shipped file has
+//!   a run path (`LC_RPATH`);
 //! - an arm64 file carries a code signature (macOS runs no unsigned arm64 code) whose every
 //!   page hash is right.
 
@@ -49,8 +50,28 @@ pub const LIB_SYSTEM: &str = "/usr/lib/libSystem.B.dylib";
 pub const LIB_ICONV: &str = "/usr/lib/libiconv.2.dylib";
 pub const SECURITY: &str = "/System/Library/Frameworks/Security.framework/Versions/A/Security";
 pub const CORE_FOUNDATION: &str = "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation";
+/// The SDK folder `dist` makes of the stubs, in the workspace's root.
+pub const SDK_DIR: &str = "target/macos-sdk";
+/// The stubs of `xtask/macos-sdk/`, by their paths in the SDK folder, with the library each
+/// stands for.
+pub const STUBS: &[(&str, &str)] = &[
+    ("System/Library/Frameworks/Security.framework/Security.tbd", SECURITY),
+    ("System/Library/Frameworks/CoreFoundation.framework/CoreFoundation.tbd", CORE_FOUNDATION),
+    ("usr/lib/libiconv.tbd", LIB_ICONV),
+    ("usr/lib/libSystem.tbd", LIB_SYSTEM),
+];
 /// Python's C API, which a module finds in the interpreter that loads it.
 const PYTHON_PREFIXES: &[&str] = &["_Py", "__Py"];
+
+/// The C library's install name, `@rpath/libsectigo.<ABI>.dylib`.
+pub fn install_name() -> String {
+    format!("@rpath/{}", xtask::dylib_name(xtask::VERSION))
+}
+
+/// A library's file name (`Security`, `libSystem.B.dylib`), for the log.
+pub fn file_name(library: &str) -> &str {
+    library.rsplit('/').next().unwrap_or(library)
+}
 
 /// The library that owns a symbol (by [`OWNERS`]; libSystem otherwise).
 pub fn owner(symbol: &str) -> &'static str {
@@ -83,6 +104,13 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
     if header.cputype(endian) != machine {
         return Err(format!("{name} is for CPU {:#x}, not {machine:#x}", header.cputype(endian)));
     }
+    // The plain slice of the CPU (not arm64e, which macOS runs only for its own code).
+    let subtype = header.cpusubtype(endian) & !macho::CPU_SUBTYPE_MASK;
+    let plain =
+        if machine == macho::CPU_TYPE_ARM64 { macho::CPU_SUBTYPE_ARM64_ALL } else { macho::CPU_SUBTYPE_X86_64_ALL };
+    if subtype != plain {
+        return Err(format!("{name} is for CPU subtype {subtype:#x}, not {plain:#x}"));
+    }
     let file_type = match kind {
         Kind::Library | Kind::Module => macho::MH_DYLIB,
         Kind::Executable | Kind::Linked => macho::MH_EXECUTE,
@@ -96,6 +124,7 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
     let mut id = None;
     let mut trie = None;
     let mut signature = None;
+    let mut rpaths = Vec::new();
     let mut commands = header.load_commands(endian, &*bytes, 0).map_err(|e| format!("{name}: {e}"))?;
     while let Some(command) = commands.next().map_err(|e| format!("{name}: {e}"))? {
         let word = |at: usize| {
@@ -107,8 +136,10 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
             macho::LC_LOAD_DYLIB
             | macho::LC_LOAD_WEAK_DYLIB
             | macho::LC_REEXPORT_DYLIB
-            | macho::LC_LOAD_UPWARD_DYLIB => loads.push(dylib_name(command.raw_data(), word(8))),
-            macho::LC_ID_DYLIB => id = Some(dylib_name(command.raw_data(), word(8))),
+            | macho::LC_LOAD_UPWARD_DYLIB
+            | macho::LC_LAZY_LOAD_DYLIB => loads.push(load_name(command.raw_data(), word(8))),
+            macho::LC_ID_DYLIB => id = Some(load_name(command.raw_data(), word(8))),
+            macho::LC_RPATH => rpaths.push(load_name(command.raw_data(), word(8))),
             macho::LC_DYLD_INFO | macho::LC_DYLD_INFO_ONLY => trie = Some((word(40), word(44))),
             macho::LC_DYLD_EXPORTS_TRIE => trie = Some((word(8), word(12))),
             macho::LC_CODE_SIGNATURE => signature = Some((word(8), word(12))),
@@ -124,7 +155,7 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
             found.0, found.1, minimum_os.0, minimum_os.1
         ));
     }
-    let sectigo = format!("@rpath/{}", xtask::dylib_name(xtask::VERSION));
+    let sectigo = install_name();
     let mut allowed = vec![LIB_SYSTEM, LIB_ICONV, SECURITY, CORE_FOUNDATION];
     if kind == Kind::Linked {
         allowed.push(&sectigo);
@@ -139,15 +170,23 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
         return Err(format!("{name} has install name {id:?}, not {sectigo}"));
     }
 
+    // Only a user's program has a run path (the archive's lib, from its pkg-config file): a
+    // shipped file with one would search a folder of the machine that built it.
+    if kind != Kind::Linked && !rpaths.is_empty() {
+        return Err(format!("{name} has run paths {rpaths:?}: a shipped file searches no folder of its own"));
+    }
     let bound = check_bindings(&bytes, &loads, kind, &sectigo).map_err(|e| format!("{name}: {e}"))?;
 
     let exports = match trie {
         Some((offset, size)) if size > 0 => {
-            let data = bytes
-                .get(offset as usize..offset as usize + size as usize)
+            let data = (offset as usize)
+                .checked_add(size as usize)
+                .and_then(|end| bytes.get(offset as usize..end))
                 .ok_or_else(|| format!("{name}: its export trie is outside the file"))?;
             let mut names = Vec::new();
-            walk_trie(data, 0, String::new(), &mut names, 0).map_err(|e| format!("{name}: its export trie: {e}"))?;
+            let mut seen = vec![false; data.len()];
+            walk_trie(data, 0, String::new(), &mut names, &mut seen, 0)
+                .map_err(|e| format!("{name}: its export trie: {e}"))?;
             names
         }
         _ => Vec::new(),
@@ -179,8 +218,8 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
     Ok(Checked { minimum_os: format!("{}.{}", found.0, found.1), loads, exports: exports.len(), bound, signed_pages })
 }
 
-/// A dylib load command's name (a C string at `offset` in the command).
-fn dylib_name(command: &[u8], offset: u32) -> String {
+/// A load command's name or path (a C string at `offset` in the command).
+fn load_name(command: &[u8], offset: u32) -> String {
     let name = command.get(offset as usize..).unwrap_or_default();
     let end = name.iter().position(|b| *b == 0).unwrap_or(name.len());
     String::from_utf8_lossy(&name[..end]).into_owned()
@@ -272,10 +311,23 @@ fn uleb(data: &[u8], at: &mut usize) -> Result<u64, String> {
 
 /// The names of dyld's export trie: each node has its terminal information (a size, then the
 /// flags and address when not zero) and its edges (a count, then for each a C string and the
-/// child's offset).
-fn walk_trie(data: &[u8], node: usize, prefix: String, names: &mut Vec<String>, depth: usize) -> Result<(), String> {
+/// child's offset). The trie is a tree: a node reached twice (`seen`, one flag per byte) is
+/// refused, so a hostile file costs at most one visit per byte, and the depth is bounded.
+fn walk_trie(
+    data: &[u8],
+    node: usize,
+    prefix: String,
+    names: &mut Vec<String>,
+    seen: &mut [bool],
+    depth: usize,
+) -> Result<(), String> {
     if depth > 256 {
         return Err("deeper than any name".into());
+    }
+    match seen.get_mut(node) {
+        Some(flag) if !*flag => *flag = true,
+        Some(_) => return Err(format!("node {node} is reached twice")),
+        None => return Err(format!("node {node} is past the end")),
     }
     let mut at = node;
     let terminal = uleb(data, &mut at)? as usize;
@@ -287,13 +339,13 @@ fn walk_trie(data: &[u8], node: usize, prefix: String, names: &mut Vec<String>, 
     at += 1;
     for _ in 0..edges {
         let end = data.get(at..).and_then(|d| d.iter().position(|b| *b == 0)).ok_or("an unterminated edge")?;
-        let label = String::from_utf8_lossy(&data[at..at + end]).into_owned();
+        let label = String::from_utf8_lossy(data.get(at..at + end).unwrap_or_default()).into_owned();
         at += end + 1;
         let child = uleb(data, &mut at)? as usize;
         if child <= node || child >= data.len() {
             return Err(format!("an edge to {child} from {node}"));
         }
-        walk_trie(data, child, format!("{prefix}{label}"), names, depth + 1)?;
+        walk_trie(data, child, format!("{prefix}{label}"), names, seen, depth + 1)?;
     }
     Ok(())
 }
@@ -327,6 +379,10 @@ fn check_signature(bytes: &[u8], offset: usize, size: usize) -> Result<usize, St
     if code_limit != offset {
         return Err(format!("the signature covers {code_limit} bytes, not the {offset} before it"));
     }
+    // Apple's pages are 4 KiB (x86_64) or 16 KiB (arm64); a hostile shift would overflow.
+    if !(12..=16).contains(&page_shift) {
+        return Err(format!("the code signature's pages are 2^{page_shift} bytes, not 4 KiB to 64 KiB"));
+    }
     let page = 1usize << page_shift;
     if code_slots != code_limit.div_ceil(page) {
         return Err(format!("{code_slots} page hashes for {code_limit} bytes of {page}-byte pages"));
@@ -355,34 +411,69 @@ pub fn check_catches_a_wrong_stub(library: &Path, loads: &[String]) -> Result<St
         .into_iter()
         .find(|(s, _, _)| owner(s) == CORE_FOUNDATION)
         .ok_or_else(|| format!("{name} binds nothing of CoreFoundation"))?;
-    bytes[at] = u8::try_from(lib_system + 1).map_err(|e| e.to_string())?;
-    let sectigo = format!("@rpath/{}", xtask::dylib_name(xtask::VERSION));
+    let ordinal = bytes.get_mut(at).ok_or_else(|| format!("{name}: {symbol}'s entry is outside the file"))?;
+    *ordinal = u8::try_from(lib_system + 1).map_err(|e| e.to_string())?;
+    let sectigo = install_name();
     match check_bindings(&bytes, loads, Kind::Library, &sectigo) {
         Err(e) if e.contains(&format!("{symbol} -> {LIB_SYSTEM}")) => Ok(symbol),
         other => Err(format!("{name}: {symbol} bound to libSystem was not caught: {other:?}")),
     }
 }
 
-/// The symbols a text stub (`.tbd`) lists under its `symbols:` keys, every document of it.
-pub fn stub_symbols(stub: &str) -> Vec<String> {
-    let mut symbols = Vec::new();
-    for part in stub.split("symbols:").skip(1) {
-        let list = part.trim_start().strip_prefix('[').and_then(|l| l.split_once(']')).map_or("", |(l, _)| l);
-        symbols.extend(list.split(',').map(|s| s.trim().trim_matches('\'').to_owned()).filter(|s| !s.is_empty()));
+/// The targets this project links for, as text stubs name them.
+pub const STUB_TARGETS: &[&str] = &["x86_64-macos", "arm64-macos"];
+
+/// The symbols a text stub (`.tbd`) exports, every document of it: each name with the targets
+/// of the list that holds it (`symbols`, `weak-symbols` and `thread-local-symbols` of the
+/// `exports` and `reexports` lists). `#` comment lines are skipped; a target is kept as the
+/// linker reads it for [`STUB_TARGETS`] (`arm64e-macos`, a slice with the same symbols, as
+/// `arm64-macos`), and the rest (Mac Catalyst, `arm64e.x1`) is dropped.
+pub fn stub_exports(stub: &str) -> Vec<(String, Vec<&'static str>)> {
+    const KEYS: &[&str] = &["targets:", "weak-symbols:", "thread-local-symbols:", "symbols:"];
+    let text: String = stub.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(|l| [l, "\n"]).collect();
+    let mut rest = text.as_str();
+    let mut targets: Vec<&'static str> = Vec::new();
+    let mut found = Vec::new();
+    while let Some((at, key)) = KEYS.iter().filter_map(|k| rest.find(k).map(|at| (at, *k))).min() {
+        let after = &rest[at + key.len()..];
+        let Some((list, tail)) = after.trim_start().strip_prefix('[').and_then(|l| l.split_once(']')) else {
+            rest = after;
+            continue;
+        };
+        let items = list.split(',').map(|s| s.trim().trim_matches('\'')).filter(|s| !s.is_empty());
+        if key == "targets:" {
+            let kept = items.filter_map(|t| match t {
+                "arm64e-macos" => Some("arm64-macos"),
+                t => STUB_TARGETS.iter().find(|s| **s == t).copied(),
+            });
+            targets = kept.fold(Vec::new(), |mut all, t| {
+                if !all.contains(&t) {
+                    all.push(t);
+                }
+                all
+            });
+        } else {
+            found.extend(items.map(|s| (s.to_owned(), targets.clone())));
+        }
+        rest = tail;
     }
-    symbols
+    found
 }
 
 /// Checks that every symbol of a stub belongs, by [`OWNERS`], to `library` (libSystem's stub
-/// holds the libraries it re-exports, which are all libSystem's). Returns how many it lists.
+/// holds the libraries it re-exports, which are all libSystem's), for one of [`STUB_TARGETS`].
+/// Returns how many names it lists.
 pub fn check_stub(name: &str, stub: &str, library: &str) -> Result<usize, String> {
-    let symbols = stub_symbols(stub);
-    let strays: Vec<String> =
-        symbols.iter().filter(|s| owner(s) != library).map(|s| format!("{s} (owner: {})", owner(s))).collect();
+    let symbols = stub_exports(stub);
+    let strays: Vec<String> = symbols
+        .iter()
+        .filter(|(s, targets)| owner(s) != library || targets.is_empty())
+        .map(|(s, targets)| format!("{s} (owner: {}, targets: {targets:?})", owner(s)))
+        .collect();
     if strays.is_empty() {
         Ok(symbols.len())
     } else {
-        Err(format!("{name} lists symbols that {library} does not own by prefix: {strays:?}"))
+        Err(format!("{name} lists symbols that {library} does not own by prefix, or for no target: {strays:?}"))
     }
 }
 
@@ -390,28 +481,67 @@ pub fn check_stub(name: &str, stub: &str, library: &str) -> Result<usize, String
 mod tests {
     use super::*;
 
-    /// The stubs in the repository list only what their framework owns.
+    /// The stubs in the repository list only what their library owns, each for a target.
     #[test]
     fn committed_stubs_hold_only_their_prefixes() {
         let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("macos-sdk");
-        for (path, library, count) in [
-            ("System/Library/Frameworks/Security.framework/Security.tbd", SECURITY, 4),
-            ("System/Library/Frameworks/CoreFoundation.framework/CoreFoundation.tbd", CORE_FOUNDATION, 17),
-            ("usr/lib/libiconv.tbd", LIB_ICONV, 0),
-        ] {
+        for (path, library) in STUBS {
             let text = std::fs::read_to_string(sdk.join(path)).unwrap();
             assert!(text.contains(&format!("install-name:    '{library}'")), "{path}");
-            assert_eq!(check_stub(path, &text, library), Ok(count), "{path}");
+            let listed = check_stub(path, &text, library).unwrap();
+            assert_eq!(listed == 0, *library == LIB_ICONV, "{path} lists {listed}");
         }
     }
 
     #[test]
+    fn stub_exports_keep_the_targets_linked_here() {
+        let stub = "# symbols: [ _commented ]\n--- !tapi-tbd\ntargets:         [ x86_64-macos, x86_64-maccatalyst, \
+                    arm64e-macos, arm64e.x1-macos ]\nexports:\n  - targets: [ x86_64-macos, arm64e-macos, \
+                    arm64e.x1-macos ]\n    symbols: [ _a, 'R1$_b' ]\n    weak-symbols: [ _w ]\n  - targets: \
+                    [ x86_64-maccatalyst ]\n    thread-local-symbols: [ _t ]\n";
+        let both = vec!["x86_64-macos", "arm64-macos"];
+        assert_eq!(
+            stub_exports(stub),
+            [("_a".into(), both.clone()), ("R1$_b".into(), both.clone()), ("_w".into(), both), ("_t".into(), vec![])]
+        );
+    }
+
+    #[test]
     fn a_symbol_in_the_wrong_stub_is_named() {
-        let stub = "symbols: [ _SecRandomCopyBytes, _CFRelease ]\n";
+        let stub = "targets: [ arm64-macos ]\nsymbols: [ _SecRandomCopyBytes, _CFRelease ]\n";
         let error = check_stub("x.tbd", stub, SECURITY).unwrap_err();
         assert!(error.contains("_CFRelease (owner: /System/Library/Frameworks/CoreFoundation"), "{error}");
         assert!(!error.contains("_SecRandomCopyBytes"), "{error}");
         assert_eq!(owner("_malloc"), LIB_SYSTEM);
         assert_eq!(owner("___kCFBooleanTrue"), CORE_FOUNDATION);
+    }
+
+    #[test]
+    fn a_trie_whose_edges_share_a_node_is_refused() {
+        // Node 0: no terminal, two edges ("a", "b"); node 8 is terminal with no edges.
+        let tree = [0, 2, b'a', 0, 8, b'b', 0, 11, 1, 0, 0, 1, 0, 0];
+        let mut names = Vec::new();
+        walk_trie(&tree, 0, String::new(), &mut names, &mut [false; 14], 0).unwrap();
+        assert_eq!(names, ["a", "b"]);
+        // Both edges to node 8: each doubling of such a trie would double the walk.
+        let shared = [0, 2, b'a', 0, 8, b'b', 0, 8, 1, 0, 0];
+        let error = walk_trie(&shared, 0, String::new(), &mut Vec::new(), &mut [false; 11], 0).unwrap_err();
+        assert_eq!(error, "node 8 is reached twice");
+    }
+
+    #[test]
+    fn a_signature_with_a_hostile_page_size_is_refused() {
+        // A SuperBlob with one CodeDirectory at 20 that signs nothing (codeLimit 0).
+        let mut blob = vec![0u8; 64];
+        blob[0..4].copy_from_slice(&0xfade_0cc0u32.to_be_bytes());
+        blob[8..12].copy_from_slice(&1u32.to_be_bytes());
+        blob[16..20].copy_from_slice(&20u32.to_be_bytes());
+        blob[20..24].copy_from_slice(&0xfade_0c02u32.to_be_bytes());
+        blob[32..36].copy_from_slice(&2u32.to_be_bytes());
+        (blob[56], blob[57], blob[59]) = (32, 2, 12);
+        assert_eq!(check_signature(&blob, 0, 64), Ok(0));
+        blob[59] = 64;
+        let error = check_signature(&blob, 0, 64).unwrap_err();
+        assert!(error.contains("2^64 bytes"), "{error}");
     }
 }

@@ -8,11 +8,13 @@
 //!   Mach-O linker ignores that list). The wrapper unwraps the `-Wl,a,b` arguments a C compiler
 //!   driver would unwrap: maturin passes the module's install name so.
 //! - **The SDK folder** (`target/macos-sdk`, given as `SDKROOT`) holds text stubs only: install
-//!   names and symbol names, no code. Security's, CoreFoundation's and libiconv's are in the
-//!   repository (`xtask/macos-sdk/`, each saying how its list was made); libSystem's is the one
-//!   the build tools' `ziglang` carries, with the targets LLD does not know dropped; rustc's
-//!   `-lc`, `-lm` and `-lpthread` name it too, as on a Mac. Every stub is checked against the
-//!   prefixes its library owns ([`macho::OWNERS`]), and so is every symbol a binary binds.
+//!   names and symbol names, no code. They are the repository's (`xtask/macos-sdk/`: libSystem,
+//!   libiconv, Security and CoreFoundation, each saying how its list was made, and listing only
+//!   what the binaries bind); rustc's `-lc`, `-lm` and `-lpthread` name libSystem's too, as on a
+//!   Mac. Every stub is checked against the prefixes its library owns ([`macho::OWNERS`]), and
+//!   so is every symbol a binary binds; libSystem's names are also checked against the stub of
+//!   the whole libSystem that the build tools' `ziglang` carries, made from Apple's SDK. A link
+//!   that needs a name no stub lists fails, and the error says which stub to add it to.
 //! - **C code** (ring's) is compiled by zig's clang with its Darwin headers, for the target's
 //!   minimum macOS (`MACOSX_DEPLOYMENT_TARGET`, which also names the wheel's tag).
 //!
@@ -20,8 +22,9 @@
 //! `@rpath/libsectigo.<ABI>.dylib`) with the `libsectigo.dylib` link, the static library,
 //! header, pkg-config file, the commands, the PHP package (its `sectigo.ffi.h` names the
 //! dylib), the manual page and completions (written by the machine's own `sectigo`, the same
-//! command), licences and checksums. Nothing edits a binary after the link: the linker's ad-hoc
-//! signature, which arm64 macOS requires, covers every page.
+//! command), licences and checksums. After the link, rustc strips each release file with the
+//! toolchain's `rust-objcopy` (`strip = true`), which writes the ad-hoc signature that arm64
+//! macOS requires anew; the checks read the files as they ship, every signed page included.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,13 +37,6 @@ use crate::commands::setup;
 use crate::commands::setup::compilers::Cc;
 use crate::commands::targets::{NATIVE, Os, Target};
 use xtask::{dylib_name, soname};
-
-/// The stubs of the repository, from the SDK folder's root, with the library each stands for.
-const STUBS: &[(&str, &str)] = &[
-    ("System/Library/Frameworks/Security.framework/Security.tbd", macho::SECURITY),
-    ("System/Library/Frameworks/CoreFoundation.framework/CoreFoundation.tbd", macho::CORE_FOUNDATION),
-    ("usr/lib/libiconv.tbd", macho::LIB_ICONV),
-];
 
 /// The linker wrapper: `-Wl,a,b` becomes `a b`, the rest is passed as it is.
 const LINKER: &str = r#"#!/bin/sh
@@ -82,23 +78,20 @@ const ARCHIVER: &str = "#!/bin/sh\n# zig's archiver, made by `cargo xtask dist` 
 
 /// The SDK folder and the wrappers, made anew in `target/macos-sdk`. Returns its path.
 pub(super) fn sdk(root: &Path, tools: &Path) -> Result<PathBuf, String> {
-    let sdk = root.join("target/macos-sdk");
+    let sdk = root.join(macho::SDK_DIR);
     fresh_dir(&sdk)?;
     let mut listed = Vec::new();
-    for (path, library) in STUBS {
+    for (path, library) in macho::STUBS {
         let from = root.join("xtask/macos-sdk").join(path);
         let text = std::fs::read_to_string(&from).map_err(|e| format!("{}: {e}", from.display()))?;
-        listed.push(format!("{} {}", macho::check_stub(path, &text, library)?, short(library)));
+        listed.push(format!("{} {}", macho::check_stub(path, &text, library)?, macho::file_name(library)));
+        if *library == macho::LIB_SYSTEM {
+            check_lib_system(&text, tools)?;
+        }
         copy(&from, &sdk.join(path))?;
     }
-
-    // libSystem's stub, from zig's.
-    let zig_stub = zig_lib_system(tools)?;
-    let text = std::fs::read_to_string(&zig_stub).map_err(|e| format!("{}: {e}", zig_stub.display()))?;
-    let text = lld_targets(&text);
-    listed.push(format!("{} libSystem", macho::check_stub("libSystem.tbd", &text, macho::LIB_SYSTEM)?));
+    // rustc's -lc, -lm and -lpthread name libSystem too, as on a Mac.
     let lib = sdk.join("usr/lib");
-    write(&lib.join("libSystem.tbd"), text.as_bytes())?;
     for name in ["libc.tbd", "libm.tbd", "libpthread.tbd"] {
         std::os::unix::fs::symlink("libSystem.tbd", lib.join(name)).map_err(|e| e.to_string())?;
     }
@@ -137,6 +130,34 @@ pub(super) fn build_env(sdk: &Path, target: &Target) -> Result<Vec<(String, Stri
         (format!("CC_{under}"), bin.join(format!("zig-cc-{}", target.triple)).display().to_string()),
         (format!("AR_{under}"), bin.join("zig-ar").display().to_string()),
     ])
+}
+
+/// A failed macOS build's error, with the stub each undefined name goes into (its prefix's
+/// owner's); any other error as it is.
+pub(super) fn explain_link(error: String) -> String {
+    let mut missing: Vec<String> = error
+        .lines()
+        .filter_map(|l| l.split_once("undefined symbol: "))
+        .map(|(_, symbol)| symbol.trim().to_owned())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    if missing.is_empty() {
+        return error;
+    }
+    let stubs: Vec<String> = missing
+        .iter()
+        .map(|symbol| {
+            let owner = macho::owner(symbol);
+            let stub = macho::STUBS.iter().find(|(_, library)| *library == owner).map_or("", |(path, _)| path);
+            format!("{symbol}: xtask/macos-sdk/{stub}")
+        })
+        .collect();
+    format!(
+        "{error}\nThe link needs names that the stubs do not list. Add each to its stub if that library \
+         exports it on a Mac (dist checks libSystem's names against ziglang's stub):\n  {}",
+        stubs.join("\n  ")
+    )
 }
 
 /// Stages, checks and packs a macOS target's archive. `native_sectigo` is the machine's own
@@ -192,15 +213,16 @@ pub(super) fn archive(root: &Path, dist: &Path, target: &Target, native_sectigo:
     let archive = dist.join(target.archive_name());
     tar_gz(root, &stage, &archive)?;
     println!(
-        "archive {}: {real} {} bytes, Mach-O CPU {:#x}, macOS {}+, install name @rpath/{real}, exports only \
+        "archive {}: {real} {} bytes, Mach-O CPU {:#x}, macOS {}+, install name {}, exports only \
          sectigo_* ({}), loads {}, {} symbols bound by their owners' prefixes (a copy with {caught} bound to \
          libSystem is refused), {}; {}",
         target.name,
         size(&dylib)?,
         target.machine,
         checked.minimum_os,
+        macho::install_name(),
         checked.exports,
-        checked.loads.iter().map(|l| short(l)).collect::<Vec<_>>().join(", "),
+        checked.loads.iter().map(|l| macho::file_name(l)).collect::<Vec<_>>().join(", "),
         checked.bound,
         signature(&checked),
         commands.join("; "),
@@ -224,7 +246,7 @@ pub(super) fn check_module(module: &Path, target: &Target) -> Result<String, Str
         target.machine,
         checked.minimum_os,
         checked.exports,
-        checked.loads.iter().map(|l| short(l)).collect::<Vec<_>>().join(", "),
+        checked.loads.iter().map(|l| macho::file_name(l)).collect::<Vec<_>>().join(", "),
         signature(&checked)
     ))
 }
@@ -254,11 +276,6 @@ fn signature(checked: &macho::Checked) -> String {
     }
 }
 
-/// A library's file name (`Security`, `libSystem.B.dylib`).
-fn short(library: &str) -> &str {
-    library.rsplit('/').next().unwrap_or(library)
-}
-
 fn macos_targets() -> Vec<Target> {
     crate::commands::targets::TARGETS.iter().filter(|t| matches!(t.os, Os::Mac(..))).copied().collect()
 }
@@ -270,6 +287,40 @@ fn zig_target(target: &Target) -> Result<&'static str, String> {
     }
 }
 
+/// Every name the repository's libSystem stub lists, for each target it lists it for, is in
+/// the libSystem stub of the build tools' ziglang (made from Apple's SDK): a name no Mac's
+/// libSystem exports would link here and fail on a Mac.
+fn check_lib_system(ours: &str, tools: &Path) -> Result<(), String> {
+    let zig_stub = zig_lib_system(tools)?;
+    let zig = std::fs::read_to_string(&zig_stub).map_err(|e| format!("{}: {e}", zig_stub.display()))?;
+    let strays = unknown_names(ours, &zig);
+    if strays.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "xtask/macos-sdk/usr/lib/libSystem.tbd lists names that {} does not have for those targets: {strays:?}",
+            zig_stub.display()
+        ))
+    }
+}
+
+/// The names of stub `ours`, each with a target it lists it for, that stub `known` does not
+/// list for that target.
+fn unknown_names(ours: &str, known: &str) -> Vec<String> {
+    let pairs = |stub: &str| -> Vec<(String, &'static str)> {
+        macho::stub_exports(stub)
+            .into_iter()
+            .flat_map(|(symbol, targets)| targets.into_iter().map(move |t| (symbol.clone(), t)))
+            .collect()
+    };
+    let known: std::collections::HashSet<(String, &str)> = pairs(known).into_iter().collect();
+    pairs(ours)
+        .into_iter()
+        .filter(|pair| !known.contains(pair))
+        .map(|(symbol, target)| format!("{symbol} ({target})"))
+        .collect()
+}
+
 /// The stub of libSystem in the build tools' ziglang.
 fn zig_lib_system(tools: &Path) -> Result<PathBuf, String> {
     let lib = tools.parent().ok_or("the build tools are in no folder")?.join("lib");
@@ -278,37 +329,6 @@ fn zig_lib_system(tools: &Path) -> Result<PathBuf, String> {
         .filter_map(|e| e.ok().map(|e| e.path().join("site-packages/ziglang/lib/libc/darwin/libSystem.tbd")))
         .find(|p| p.is_file());
     found.ok_or_else(|| format!("no ziglang/lib/libc/darwin/libSystem.tbd under {}", lib.display()))
-}
-
-/// zig's libSystem stub with the targets LLD does not take: it names the `arm64e` (pointer
-/// authentication) slices, of which `arm64e.x1` is unknown to LLD, and Mac Catalyst. Each
-/// `targets:` list keeps its `macos` entries, `arm64e` becoming `arm64` (the same symbols).
-fn lld_targets(stub: &str) -> String {
-    let mut out = String::with_capacity(stub.len());
-    let mut rest = stub;
-    while let Some(at) = rest.find("targets:") {
-        let (before, after) = rest.split_at(at + "targets:".len());
-        out.push_str(before);
-        let Some((list, tail)) = after.trim_start().strip_prefix('[').and_then(|l| l.split_once(']')) else {
-            rest = after;
-            continue;
-        };
-        let mut kept: Vec<&str> = Vec::new();
-        for entry in list.split(',').map(str::trim) {
-            let entry = match entry {
-                "arm64e-macos" => "arm64-macos",
-                e if e.ends_with("-macos") && !e.contains('.') => e,
-                _ => continue,
-            };
-            if !kept.contains(&entry) {
-                kept.push(entry);
-            }
-        }
-        out.push_str(&format!(" [ {} ]", kept.join(", ")));
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A file of the Rust toolchain's own tools (`lib/rustlib/<host>/bin/`).
@@ -335,12 +355,31 @@ fn executable(path: &Path, script: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::lld_targets;
+    use super::{explain_link, unknown_names};
 
     #[test]
-    fn lld_targets_keeps_the_macos_slices_once() {
-        let stub = "targets:         [ x86_64-macos, x86_64-maccatalyst, arm64e-macos, arm64e-maccatalyst, \n    \
-                    arm64e.x1-macos, arm64-macos ]\ninstall-name: x\n  - targets: [ arm64e.x1-macos ]\n";
-        assert_eq!(lld_targets(stub), "targets: [ x86_64-macos, arm64-macos ]\ninstall-name: x\n  - targets: [  ]\n");
+    fn a_name_the_whole_stub_lacks_for_its_target_is_named() {
+        let whole = "targets: [ x86_64-macos, arm64e-macos ]\nexports:\n  - targets: [ x86_64-macos, arm64e-macos ]\n    \
+                     symbols: [ _read ]\n  - targets: [ x86_64-macos ]\n    symbols: [ '_stat$INODE64' ]\n";
+        let ours = "exports:\n  - targets: [ x86_64-macos, arm64-macos ]\n    symbols: [ _read, '_stat$INODE64' ]\n";
+        assert_eq!(unknown_names(ours, whole), ["_stat$INODE64 (arm64-macos)"]);
+        assert!(unknown_names("  - targets: [ arm64-macos ]\n    symbols: [ _read ]\n", whole).is_empty());
+    }
+
+    #[test]
+    fn a_missing_name_is_sent_to_its_owners_stub() {
+        let error = "cargo build failed:\nld64.lld: error: undefined symbol: _CFURLCreate\n>>> referenced by x.o\n\
+                     ld64.lld: error: undefined symbol: _getentropy\nld64.lld: error: undefined symbol: _CFURLCreate\n";
+        let explained = explain_link(error.to_owned());
+        assert!(explained.starts_with(error), "{explained}");
+        let hints: Vec<&str> = explained.lines().filter(|l| l.starts_with("  ")).collect();
+        assert_eq!(
+            hints,
+            [
+                "  _CFURLCreate: xtask/macos-sdk/System/Library/Frameworks/CoreFoundation.framework/CoreFoundation.tbd",
+                "  _getentropy: xtask/macos-sdk/usr/lib/libSystem.tbd"
+            ]
+        );
+        assert_eq!(explain_link("no link".to_owned()), "no link");
     }
 }

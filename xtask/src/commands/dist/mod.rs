@@ -129,7 +129,8 @@ pub fn run(root: &Path, targets: &[Target]) -> Result<Dist, String> {
             // A shared library on musl links the C library dynamically (the commands stay static).
             build.env("RUSTFLAGS", "-C target-feature=-crt-static");
         }
-        capture("cargo build", &mut build)?;
+        capture("cargo build", &mut build)
+            .map_err(|e| if matches!(target.os, Os::Mac(..)) { macos::explain_link(e) } else { e })?;
         let archive = match target.os {
             Os::Linux => archive::archive(root, &dir, target)?,
             Os::Windows => windows::archive(root, &dir, target)?,

@@ -342,7 +342,7 @@ fn macos(root: &Path, target: &Target, prefix: &Path, work: &Path) -> Result<(),
     let library = prefix.join("lib/libsectigo.a").display().to_string();
     let static_flags = pkg_config(&["--static", "--cflags", "--libs"])?.replace("-lsectigo", &library);
     let example = root.join("bindings/c/examples/order.c");
-    let sdk = root.join("target/macos-sdk");
+    let sdk = root.join(macho::SDK_DIR);
     let mut found = Vec::new();
     for (linking, kind) in [(Linking::Shared, macho::Kind::Linked), (Linking::Static, macho::Kind::Executable)] {
         let program = work.join(format!("order-{}-{}", target.name, linking.name()));
@@ -368,7 +368,7 @@ fn macos(root: &Path, target: &Target, prefix: &Path, work: &Path) -> Result<(),
             "{}: macOS {}+, loads {}, {} symbols bound to their owners{}",
             linking.name(),
             checked.minimum_os,
-            checked.loads.iter().map(|l| l.rsplit('/').next().unwrap_or(l)).collect::<Vec<_>>().join(", "),
+            checked.loads.iter().map(|l| macho::file_name(l)).collect::<Vec<_>>().join(", "),
             checked.bound,
             if checked.signed_pages > 0 { format!(", signed ({} pages)", checked.signed_pages) } else { String::new() }
         ));
