@@ -34,9 +34,19 @@ pub enum Kind {
     Module,
     /// A command.
     Executable,
-    /// A user's program linked against the C library: it may load it too, and binds its
-    /// `_sectigo_*` names there.
+    /// A user's program linked against the C library's dylib: it may load it too, and binds
+    /// its `_sectigo_*` names there.
     Linked,
+    /// A user's program linked against the static library: it loads only macOS's libraries.
+    LinkedStatic,
+}
+
+impl Kind {
+    /// A user's program, not a file the archive or wheel ships: it may have the run path its
+    /// pkg-config flags add.
+    fn users(self) -> bool {
+        matches!(self, Kind::Linked | Kind::LinkedStatic)
+    }
 }
 
 /// Which library of macOS owns a symbol, by its prefix; the rest is libSystem's. The stubs
@@ -113,7 +123,7 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
     }
     let file_type = match kind {
         Kind::Library | Kind::Module => macho::MH_DYLIB,
-        Kind::Executable | Kind::Linked => macho::MH_EXECUTE,
+        Kind::Executable | Kind::Linked | Kind::LinkedStatic => macho::MH_EXECUTE,
     };
     if header.filetype(endian) != file_type {
         return Err(format!("{name} is Mach-O file type {}, not {file_type}", header.filetype(endian)));
@@ -172,7 +182,7 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
 
     // Only a user's program has a run path (the archive's lib, from its pkg-config file): a
     // shipped file with one would search a folder of the machine that built it.
-    if kind != Kind::Linked && !rpaths.is_empty() {
+    if !kind.users() && !rpaths.is_empty() {
         return Err(format!("{name} has run paths {rpaths:?}: a shipped file searches no folder of its own"));
     }
     let bound = check_bindings(&bytes, &loads, kind, &sectigo).map_err(|e| format!("{name}: {e}"))?;
@@ -194,7 +204,7 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
     let wanted = match kind {
         Kind::Library => Some("_sectigo_"),
         Kind::Module => Some("_PyInit_"),
-        Kind::Executable | Kind::Linked => None,
+        Kind::Executable | Kind::Linked | Kind::LinkedStatic => None,
     };
     if let Some(prefix) = wanted {
         let strays: Vec<&String> = exports.iter().filter(|e| !e.starts_with(prefix)).collect();

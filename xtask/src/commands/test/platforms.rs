@@ -344,7 +344,7 @@ fn macos(root: &Path, target: &Target, prefix: &Path, work: &Path) -> Result<(),
     let example = root.join("bindings/c/examples/order.c");
     let sdk = root.join(macho::SDK_DIR);
     let mut found = Vec::new();
-    for (linking, kind) in [(Linking::Shared, macho::Kind::Linked), (Linking::Static, macho::Kind::Executable)] {
+    for (linking, kind) in [(Linking::Shared, macho::Kind::Linked), (Linking::Static, macho::Kind::LinkedStatic)] {
         let program = work.join(format!("order-{}-{}", target.name, linking.name()));
         let mut cc = target.cc.command(&tools);
         cc.args(["-std=c99", "-Wall", "-Wextra", "-Werror"]).arg(&example);
