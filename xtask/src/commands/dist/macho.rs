@@ -187,35 +187,34 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
     }
     let bound = check_bindings(&bytes, &loads, kind, &sectigo).map_err(|e| format!("{name}: {e}"))?;
 
-    let exports = match trie {
-        Some((offset, size)) if size > 0 => {
-            let data = (offset as usize)
-                .checked_add(size as usize)
-                .and_then(|end| bytes.get(offset as usize..end))
-                .ok_or_else(|| format!("{name}: its export trie is outside the file"))?;
-            let mut names = Vec::new();
-            let mut seen = vec![false; data.len()];
-            walk_trie(data, 0, String::new(), &mut names, &mut seen, 0)
-                .map_err(|e| format!("{name}: its export trie: {e}"))?;
-            names
-        }
-        _ => Vec::new(),
-    };
     let wanted = match kind {
         Kind::Library => Some("_sectigo_"),
         Kind::Module => Some("_PyInit_"),
         Kind::Executable | Kind::Linked | Kind::LinkedStatic => None,
     };
-    if let Some(prefix) = wanted {
-        let strays: Vec<&String> = exports.iter().filter(|e| !e.starts_with(prefix)).collect();
-        if exports.is_empty() || !strays.is_empty() {
-            return Err(format!(
-                "{name} exports {} names, {} of them not {prefix}*: {:?}",
-                exports.len(),
-                strays.len(),
-                strays.iter().take(10).collect::<Vec<_>>()
-            ));
-        }
+    // The count of names, and of those not wanted, with the first few of them.
+    let (mut exports, mut unwanted, mut strays) = (0, 0, Vec::new());
+    if let Some((offset, size)) = trie.filter(|(_, size)| *size > 0) {
+        let data = (offset as usize)
+            .checked_add(size as usize)
+            .and_then(|end| bytes.get(offset as usize..end))
+            .ok_or_else(|| format!("{name}: its export trie is outside the file"))?;
+        let mut seen = vec![false; data.len()];
+        walk_trie(data, 0, &mut String::new(), &mut seen, 0, &mut |export| {
+            exports += 1;
+            if wanted.is_some_and(|prefix| !export.starts_with(prefix)) {
+                unwanted += 1;
+                if strays.len() < 10 {
+                    strays.push(export.to_owned());
+                }
+            }
+        })
+        .map_err(|e| format!("{name}: its export trie: {e}"))?;
+    }
+    if let Some(prefix) = wanted
+        && (exports == 0 || unwanted > 0)
+    {
+        return Err(format!("{name} exports {exports} names, {unwanted} of them not {prefix}*: {strays:?}"));
     }
 
     let signed_pages = match signature {
@@ -225,7 +224,7 @@ pub fn check(binary: &Path, kind: Kind, target: &Target) -> Result<Checked, Stri
         None if machine == macho::CPU_TYPE_ARM64 => return Err(format!("{name} is arm64 code without a signature")),
         None => 0,
     };
-    Ok(Checked { minimum_os: format!("{}.{}", found.0, found.1), loads, exports: exports.len(), bound, signed_pages })
+    Ok(Checked { minimum_os: format!("{}.{}", found.0, found.1), loads, exports, bound, signed_pages })
 }
 
 /// A load command's name or path (a C string at `offset` in the command).
@@ -319,17 +318,18 @@ fn uleb(data: &[u8], at: &mut usize) -> Result<u64, String> {
     }
 }
 
-/// The names of dyld's export trie: each node has its terminal information (a size, then the
-/// flags and address when not zero) and its edges (a count, then for each a C string and the
-/// child's offset). The trie is a tree: a node reached twice (`seen`, one flag per byte) is
-/// refused, so a hostile file costs at most one visit per byte, and the depth is bounded.
+/// The names of dyld's export trie, each given to `export`: each node has its terminal
+/// information (a size, then the flags and address when not zero) and its edges (a count, then
+/// for each a C string and the child's offset). The trie is a tree: a node reached twice
+/// (`seen`, one flag per byte) is refused and the depth is bounded, and the name grows and
+/// shrinks in one buffer, so a hostile file costs time in proportion to its size.
 fn walk_trie(
     data: &[u8],
     node: usize,
-    prefix: String,
-    names: &mut Vec<String>,
+    name: &mut String,
     seen: &mut [bool],
     depth: usize,
+    export: &mut dyn FnMut(&str),
 ) -> Result<(), String> {
     if depth > 256 {
         return Err("deeper than any name".into());
@@ -342,20 +342,23 @@ fn walk_trie(
     let mut at = node;
     let terminal = uleb(data, &mut at)? as usize;
     if terminal > 0 {
-        names.push(prefix.clone());
+        export(name);
     }
     at = at.checked_add(terminal).ok_or("a node's size overflows")?;
     let edges = *data.get(at).ok_or("an edge count past the end")?;
     at += 1;
     for _ in 0..edges {
         let end = data.get(at..).and_then(|d| d.iter().position(|b| *b == 0)).ok_or("an unterminated edge")?;
-        let label = String::from_utf8_lossy(data.get(at..at + end).unwrap_or_default()).into_owned();
+        let label = data.get(at..at + end).unwrap_or_default();
         at += end + 1;
         let child = uleb(data, &mut at)? as usize;
         if child <= node || child >= data.len() {
             return Err(format!("an edge to {child} from {node}"));
         }
-        walk_trie(data, child, format!("{prefix}{label}"), names, seen, depth + 1)?;
+        let kept = name.len();
+        name.push_str(&String::from_utf8_lossy(label));
+        walk_trie(data, child, name, seen, depth + 1, export)?;
+        name.truncate(kept);
     }
     Ok(())
 }
@@ -435,21 +438,31 @@ pub const STUB_TARGETS: &[&str] = &["x86_64-macos", "arm64-macos"];
 
 /// The symbols a text stub (`.tbd`) exports, every document of it: each name with the targets
 /// of the list that holds it (`symbols`, `weak-symbols` and `thread-local-symbols` of the
-/// `exports` and `reexports` lists). `#` comment lines are skipped; a target is kept as the
-/// linker reads it for [`STUB_TARGETS`] (`arm64e-macos`, a slice with the same symbols, as
-/// `arm64-macos`), and the rest (Mac Catalyst, `arm64e.x1`) is dropped.
-pub fn stub_exports(stub: &str) -> Vec<(String, Vec<&'static str>)> {
-    const KEYS: &[&str] = &["targets:", "weak-symbols:", "thread-local-symbols:", "symbols:"];
+/// `exports` and `reexports` sections; the `undefineds` section's are not exports). `#`
+/// comment lines are skipped; a target is kept as the linker reads it for [`STUB_TARGETS`]
+/// (`arm64e-macos`, a slice with the same symbols, as `arm64-macos`), and the rest (Mac
+/// Catalyst, `arm64e.x1`) is dropped. A list not written in brackets (`[ a, b ]`) is refused:
+/// the linker would read it, and the checks would not.
+pub fn stub_exports(stub: &str) -> Result<Vec<(String, Vec<&'static str>)>, String> {
+    const SECTIONS: &[&str] = &["reexports:", "undefineds:", "exports:"];
+    const LISTS: &[&str] = &["targets:", "weak-symbols:", "thread-local-symbols:", "symbols:"];
     let text: String = stub.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(|l| [l, "\n"]).collect();
     let mut rest = text.as_str();
     let mut targets: Vec<&'static str> = Vec::new();
+    let mut exporting = true;
     let mut found = Vec::new();
-    while let Some((at, key)) = KEYS.iter().filter_map(|k| rest.find(k).map(|at| (at, *k))).min() {
+    while let Some((at, key)) = SECTIONS.iter().chain(LISTS).filter_map(|k| rest.find(k).map(|at| (at, *k))).min() {
         let after = &rest[at + key.len()..];
-        let Some((list, tail)) = after.trim_start().strip_prefix('[').and_then(|l| l.split_once(']')) else {
+        if SECTIONS.contains(&key) {
+            exporting = key != "undefineds:";
             rest = after;
             continue;
-        };
+        }
+        let (list, tail) = after
+            .trim_start()
+            .strip_prefix('[')
+            .and_then(|l| l.split_once(']'))
+            .ok_or_else(|| format!("a `{key}` list that is not written in brackets ([ a, b ])"))?;
         let items = list.split(',').map(|s| s.trim().trim_matches('\'')).filter(|s| !s.is_empty());
         if key == "targets:" {
             let kept = items.filter_map(|t| match t {
@@ -462,19 +475,19 @@ pub fn stub_exports(stub: &str) -> Vec<(String, Vec<&'static str>)> {
                 }
                 all
             });
-        } else {
+        } else if exporting {
             found.extend(items.map(|s| (s.to_owned(), targets.clone())));
         }
         rest = tail;
     }
-    found
+    Ok(found)
 }
 
 /// Checks that every symbol of a stub belongs, by [`OWNERS`], to `library` (libSystem's stub
 /// holds the libraries it re-exports, which are all libSystem's), for one of [`STUB_TARGETS`].
 /// Returns how many names it lists.
 pub fn check_stub(name: &str, stub: &str, library: &str) -> Result<usize, String> {
-    let symbols = stub_exports(stub);
+    let symbols = stub_exports(stub).map_err(|e| format!("{name}: {e}"))?;
     let strays: Vec<String> = symbols
         .iter()
         .filter(|(s, targets)| owner(s) != library || targets.is_empty())
@@ -511,9 +524,19 @@ mod tests {
                     [ x86_64-maccatalyst ]\n    thread-local-symbols: [ _t ]\n";
         let both = vec!["x86_64-macos", "arm64-macos"];
         assert_eq!(
-            stub_exports(stub),
+            stub_exports(stub).unwrap(),
             [("_a".into(), both.clone()), ("R1$_b".into(), both.clone()), ("_w".into(), both), ("_t".into(), vec![])]
         );
+        // What a binary needs from elsewhere is no export; a list the checks cannot read is refused.
+        let stub = "targets: [ arm64-macos ]\nexports:\n  - targets: [ arm64-macos ]\n    symbols: [ _a ]\n\
+                    undefineds:\n  - targets: [ arm64-macos ]\n    symbols: [ _u ]\nreexports:\n  - targets: \
+                    [ arm64-macos ]\n    symbols: [ _r ]\n";
+        assert_eq!(
+            stub_exports(stub).unwrap(),
+            [("_a".into(), vec!["arm64-macos"]), ("_r".into(), vec!["arm64-macos"])]
+        );
+        let block = "exports:\n  - targets: [ arm64-macos ]\n    symbols:\n      - _a\n";
+        assert_eq!(stub_exports(block).unwrap_err(), "a `symbols:` list that is not written in brackets ([ a, b ])");
     }
 
     #[test]
@@ -531,11 +554,11 @@ mod tests {
         // Node 0: no terminal, two edges ("a", "b"); node 8 is terminal with no edges.
         let tree = [0, 2, b'a', 0, 8, b'b', 0, 11, 1, 0, 0, 1, 0, 0];
         let mut names = Vec::new();
-        walk_trie(&tree, 0, String::new(), &mut names, &mut [false; 14], 0).unwrap();
+        walk_trie(&tree, 0, &mut String::new(), &mut [false; 14], 0, &mut |n| names.push(n.to_owned())).unwrap();
         assert_eq!(names, ["a", "b"]);
         // Both edges to node 8: each doubling of such a trie would double the walk.
         let shared = [0, 2, b'a', 0, 8, b'b', 0, 8, 1, 0, 0];
-        let error = walk_trie(&shared, 0, String::new(), &mut Vec::new(), &mut [false; 11], 0).unwrap_err();
+        let error = walk_trie(&shared, 0, &mut String::new(), &mut [false; 11], 0, &mut |_| {}).unwrap_err();
         assert_eq!(error, "node 8 is reached twice");
     }
 
